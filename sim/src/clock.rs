@@ -93,10 +93,12 @@ impl<E> CommandSender<E> {
     /// # Errors
     /// [`RunEnded`] if the run loop has gone; the command was not accepted.
     pub fn send(&self, command: E) -> Result<(), RunEnded<E>> {
-        self.tx.send(Message::Command(command)).map_err(|e| match e.0 {
-            Message::Command(c) => RunEnded(c),
-            Message::Stop => unreachable!("we sent a command"),
-        })
+        self.tx
+            .send(Message::Command(command))
+            .map_err(|e| match e.0 {
+                Message::Command(c) => RunEnded(c),
+                Message::Stop => unreachable!("we sent a command"),
+            })
     }
 
     /// Asks the run loop to stop after the commands sent before this call.
@@ -216,7 +218,10 @@ mod tests {
             Clock::<()>::synchronize(&mut c, SimTime::ZERO, Some(SimTime::MAX)),
             Wake::Due
         );
-        assert_eq!(Clock::<()>::synchronize(&mut c, SimTime::ZERO, None), Wake::Idle);
+        assert_eq!(
+            Clock::<()>::synchronize(&mut c, SimTime::ZERO, None),
+            Wake::Idle
+        );
     }
 
     #[test]
@@ -231,7 +236,10 @@ mod tests {
         let (mut clock, tx) = WallClock::<u8>::new(SimTime::ZERO, 1.0).unwrap();
         tx.send(1).unwrap();
         drop(tx);
-        assert!(matches!(clock.synchronize(SimTime::ZERO, None), Wake::Command { command: 1, .. }));
+        assert!(matches!(
+            clock.synchronize(SimTime::ZERO, None),
+            Wake::Command { command: 1, .. }
+        ));
         assert_eq!(clock.synchronize(SimTime::ZERO, None), Wake::Idle);
     }
 
@@ -241,15 +249,27 @@ mod tests {
         tx.send(9).unwrap();
         // The deadline is already past, but the command was there first.
         let wake = clock.synchronize(SimTime::ZERO, Some(SimTime::ZERO));
-        assert_eq!(wake, Wake::Command { at: SimTime::ZERO, command: 9 });
-        assert_eq!(clock.synchronize(SimTime::ZERO, Some(SimTime::ZERO)), Wake::Due);
+        assert_eq!(
+            wake,
+            Wake::Command {
+                at: SimTime::ZERO,
+                command: 9
+            }
+        );
+        assert_eq!(
+            clock.synchronize(SimTime::ZERO, Some(SimTime::ZERO)),
+            Wake::Due
+        );
     }
 
     #[test]
     fn stop_wakes_a_waiting_clock() {
         let (mut clock, tx) = WallClock::<u8>::new(SimTime::ZERO, 1.0).unwrap();
         let t = std::thread::spawn(move || tx.stop());
-        assert_eq!(clock.synchronize(SimTime::ZERO, Some(SimTime::from_millis(60_000))), Wake::Stop);
+        assert_eq!(
+            clock.synchronize(SimTime::ZERO, Some(SimTime::from_millis(60_000))),
+            Wake::Stop
+        );
         t.join().unwrap();
     }
 }

@@ -63,7 +63,9 @@ impl RngStreams {
     /// Stream number `index` of the family `name` (e.g. one per associate).
     #[must_use]
     pub fn indexed(&self, name: &str, index: u64) -> StreamRng {
-        self.derive(fnv1a(name.as_bytes()) ^ splitmix64(&mut index.wrapping_add(0x5851_f42d_4c95_7f2d)))
+        self.derive(
+            fnv1a(name.as_bytes()) ^ splitmix64(&mut index.wrapping_add(0x5851_f42d_4c95_7f2d)),
+        )
     }
 
     fn derive(&self, name_hash: u64) -> StreamRng {
@@ -109,7 +111,11 @@ mod tests {
         let streams = RngStreams::new(2026);
         assert_eq!(
             draws(streams.stream("demand"), 3),
-            vec![18_349_926_345_890_739_449, 16_732_428_891_867_032_838, 11_593_201_787_988_088_496]
+            vec![
+                18_349_926_345_890_739_449,
+                16_732_428_891_867_032_838,
+                11_593_201_787_988_088_496
+            ]
         );
     }
 

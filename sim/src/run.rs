@@ -38,14 +38,19 @@ impl<E> Scheduler<'_, E> {
     /// is scheduled for now instead (time never runs backwards).
     #[inline]
     pub fn schedule_at(&mut self, time: SimTime, event: E) -> EventHandle {
-        debug_assert!(time >= self.now, "scheduled at {time}, before now ({})", self.now);
+        debug_assert!(
+            time >= self.now,
+            "scheduled at {time}, before now ({})",
+            self.now
+        );
         self.calendar.schedule(time.max(self.now), event)
     }
 
     /// Schedules `event` after `delay`.
     #[inline]
     pub fn schedule_in(&mut self, delay: SimDuration, event: E) -> EventHandle {
-        self.calendar.schedule(self.now.saturating_add(delay), event)
+        self.calendar
+            .schedule(self.now.saturating_add(delay), event)
     }
 
     /// Cancels a pending event; see [`Calendar::cancel`].
@@ -204,7 +209,7 @@ impl<E> Simulation<E> {
         let first_event = self.events_run;
         let mut stop_requested = false;
         let reason = loop {
-            if self.events_run % PROGRESS_EVERY == 0 && self.events_run > first_event {
+            if self.events_run.is_multiple_of(PROGRESS_EVERY) && self.events_run > first_event {
                 progress(self.progress());
                 if self.stop.is_stopped() {
                     break StopReason::Stopped;
@@ -273,7 +278,10 @@ mod tests {
     struct Trace(Vec<(u64, &'static str)>);
 
     fn record(world: &mut World, s: &mut Scheduler<'_, &'static str>, e: &'static str) {
-        world.resource_mut::<Trace>().0.push((s.now().as_millis(), e));
+        world
+            .resource_mut::<Trace>()
+            .0
+            .push((s.now().as_millis(), e));
         if e == "spawn" {
             s.schedule_in(SimDuration::from_millis(5), "child");
         }
@@ -298,7 +306,10 @@ mod tests {
         assert_eq!(summary.reason, StopReason::Horizon);
         assert_eq!(summary.now, SimTime::from_millis(50));
         assert_eq!(summary.events_run, 3);
-        assert_eq!(sim.world().resource::<Trace>().0, vec![(10, "spawn"), (12, "b"), (15, "child")]);
+        assert_eq!(
+            sim.world().resource::<Trace>().0,
+            vec![(10, "spawn"), (12, "b"), (15, "child")]
+        );
         assert_eq!(sim.pending(), 1);
         // Resuming runs the rest.
         let summary = sim.run(&mut VirtualClock, None, record);
@@ -388,7 +399,11 @@ mod tests {
         feeder.join().unwrap();
         assert_eq!(summary.reason, StopReason::Stopped);
         let trace = &sim.world().resource::<Trace>().0;
-        assert_eq!(trace.len(), 1, "the timer, a minute away, has not run: {trace:?}");
+        assert_eq!(
+            trace.len(),
+            1,
+            "the timer, a minute away, has not run: {trace:?}"
+        );
         assert_eq!(trace[0].1, "command");
         assert!(trace[0].0 < 60_000);
     }
@@ -405,8 +420,14 @@ mod tests {
             let wall = started.elapsed().as_secs_f64();
             let expected = 3.0 / speed;
             assert_eq!(summary.events_run, 1);
-            assert!(wall >= expected, "at {speed}× ran after {wall}s, due at {expected}s");
-            assert!(wall < expected + 0.25, "at {speed}× ran after {wall}s, due at {expected}s");
+            assert!(
+                wall >= expected,
+                "at {speed}× ran after {wall}s, due at {expected}s"
+            );
+            assert!(
+                wall < expected + 0.25,
+                "at {speed}× ran after {wall}s, due at {expected}s"
+            );
         }
     }
 }
