@@ -1,0 +1,556 @@
+//! Reading and validating scenario files.
+//!
+//! Every problem is reported as a [`ScenarioError`] that names the file, the
+//! line and column, the field path (`associates.shifts[1].headcount`) and what
+//! is allowed. Syntax and type errors come from the TOML parser; the rules
+//! that types cannot express (ranges, cross-field constraints) are checked in
+//! [`validate`], and their field paths are located in the source afterwards.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+
+use crate::schema::{CountDist, Dist, Scenario};
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (as given by the caller).
+    pub file: PathBuf,
+    /// 1-based line, 0 when the problem has no place in the file.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Dotted field path, e.g. `associates.shifts[1].headcount`; empty for
+    /// syntax errors.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        if self.path.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": `{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Everything wrong with a scenario file (at least one problem).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A scenario read from a file, with what reports need to identify it.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// A stable hash of the file's bytes (16 hex digits), for report metadata.
+    pub hash: String,
+}
+
+/// Reads, parses and validates a scenario file.
+///
+/// # Errors
+/// Every problem found, each with its place in the file.
+pub fn load(file: &Path) -> Result<LoadedScenario, ScenarioErrors> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        ScenarioErrors(vec![ScenarioError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: format!("cannot read the file: {e}"),
+        }])
+    })?;
+    let scenario = parse(&text, file)?;
+    Ok(LoadedScenario {
+        scenario,
+        file: file.to_owned(),
+        hash: format!("{:016x}", fnv1a(text.as_bytes())),
+    })
+}
+
+/// Parses and validates scenario text; `file` is used in messages only.
+///
+/// # Errors
+/// Every problem found, each with its place in the text.
+pub fn parse(text: &str, file: &Path) -> Result<Scenario, ScenarioErrors> {
+    let error_at = |span: Option<std::ops::Range<usize>>, path: String, message: String| {
+        let (line, column) = span.map_or((0, 0), |s| line_column(text, s.start));
+        ScenarioError {
+            file: file.to_owned(),
+            line,
+            column,
+            path,
+            message,
+        }
+    };
+    let deserializer = toml::Deserializer::parse(text)
+        .map_err(|e| ScenarioErrors(vec![error_at(e.span(), String::new(), e.message().to_owned())]))?;
+    let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let path = if path == "." { String::new() } else { path };
+        ScenarioErrors(vec![error_at(inner.span(), path, inner.message().to_owned())])
+    })?;
+    let problems = validate(&scenario);
+    if problems.is_empty() {
+        return Ok(scenario);
+    }
+    let doc = DeTable::parse(text).ok();
+    Err(ScenarioErrors(
+        problems
+            .into_iter()
+            .map(|p| {
+                let span = doc.as_ref().and_then(|d| locate(d.get_ref(), &p.path));
+                error_at(span, p.path, p.message)
+            })
+            .collect(),
+    ))
+}
+
+/// A rule broken by a parsed scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted field path.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// Checks the rules that the types cannot express.
+#[must_use]
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker::default();
+    c.check(!s.name.trim().is_empty(), "name", || "must not be empty".into());
+    c.range("horizon_h", s.horizon_h, 0.0, false, 24.0 * 366.0);
+    c.range("warm_up_min", s.warm_up_min, 0.0, true, s.horizon_h * 60.0);
+
+    let l = &s.layout;
+    c.at_least("layout.blocks", l.blocks, 1);
+    c.at_least("layout.aisles", l.aisles, 1);
+    c.at_least("layout.bays_per_aisle", l.bays_per_aisle, 1);
+    c.at_least("layout.levels", l.levels, 1);
+    c.at_least("layout.dock_doors", l.dock_doors, 1);
+    c.positive("layout.aisle_length_m", l.aisle_length_m);
+    c.positive("layout.aisle_pitch_m", l.aisle_pitch_m);
+    c.check((1..=l.aisles.max(1)).contains(&l.depot_aisle), "layout.depot_aisle", || {
+        format!("must be an aisle from 1 to {}, got {}", l.aisles, l.depot_aisle)
+    });
+    let mut covered = vec![None::<usize>; l.aisles as usize + 1];
+    for (i, z) in l.zones.iter().enumerate() {
+        let p = format!("layout.zones[{i}]");
+        c.check(!z.name.trim().is_empty(), &format!("{p}.name"), || "must not be empty".into());
+        if l.zones[..i].iter().any(|o| o.name == z.name) {
+            c.fail(&format!("{p}.name"), format!("zone \"{}\" is defined twice", z.name));
+        }
+        let ok = 1 <= z.first_aisle && z.first_aisle <= z.last_aisle && z.last_aisle <= l.aisles;
+        c.check(ok, &format!("{p}.last_aisle"), || {
+            format!(
+                "must satisfy 1 ≤ first_aisle ≤ last_aisle ≤ {} (layout.aisles), got {}..{}",
+                l.aisles, z.first_aisle, z.last_aisle
+            )
+        });
+        if ok {
+            for a in z.first_aisle..=z.last_aisle {
+                if let Some(other) = covered[a as usize] {
+                    c.fail(
+                        &format!("{p}.first_aisle"),
+                        format!("aisle {a} is already in zone \"{}\"", l.zones[other].name),
+                    );
+                    break;
+                }
+                covered[a as usize] = Some(i);
+            }
+        }
+    }
+    if !l.zones.is_empty()
+        && let Some(a) = (1..=l.aisles).find(|&a| covered[a as usize].is_none())
+    {
+        c.fail("layout.zones", format!("aisle {a} is in no zone: zones must cover every aisle"));
+    }
+
+    let k = &s.skus;
+    c.at_least("skus.count", k.count, 1);
+    for (name, v) in [
+        ("skus.abc.a_skus", k.abc.a_skus),
+        ("skus.abc.a_lines", k.abc.a_lines),
+        ("skus.abc.b_skus", k.abc.b_skus),
+        ("skus.abc.b_lines", k.abc.b_lines),
+    ] {
+        c.range(name, v, 0.0, true, 1.0);
+    }
+    c.check(k.abc.a_skus + k.abc.b_skus <= 1.0 + 1e-9, "skus.abc.b_skus", || {
+        format!("a_skus + b_skus must be at most 1, got {}", k.abc.a_skus + k.abc.b_skus)
+    });
+    c.check(k.abc.a_lines + k.abc.b_lines <= 1.0 + 1e-9, "skus.abc.b_lines", || {
+        format!("a_lines + b_lines must be at most 1, got {}", k.abc.a_lines + k.abc.b_lines)
+    });
+    c.dist("skus.unit_volume_l", &k.unit_volume_l, true);
+    c.dist("skus.unit_weight_kg", &k.unit_weight_kg, true);
+
+    let inv = &s.inventory;
+    c.at_least("inventory.pick_faces_per_sku", inv.pick_faces_per_sku, 1);
+    c.at_least("inventory.pick_face_units", inv.pick_face_units, 1);
+    let sides = if l.two_sided { 2 } else { 1 };
+    let bins = u64::from(l.blocks) * u64::from(l.aisles) * u64::from(l.bays_per_aisle) * u64::from(l.levels) * sides;
+    let faces = u64::from(k.count) * u64::from(inv.pick_faces_per_sku);
+    c.check(faces <= bins, "inventory.pick_faces_per_sku", || {
+        format!("{faces} pick faces (skus.count × pick_faces_per_sku) do not fit in the layout's {bins} bins")
+    });
+
+    let d = &s.demand;
+    match (d.orders_per_day, &d.trace) {
+        (Some(_), Some(_)) => c.fail("demand.trace", "give either `orders_per_day` or `trace`, not both".into()),
+        (None, None) => c.fail("demand", "give `orders_per_day` (generator) or `trace` (a file of orders)".into()),
+        (Some(n), None) => {
+            c.positive("demand.orders_per_day", n);
+            c.check(d.hourly_profile.is_empty() || d.hourly_profile.len() == 24, "demand.hourly_profile", || {
+                format!("must have 24 weights, one per hour, got {}", d.hourly_profile.len())
+            });
+            for (i, w) in d.hourly_profile.iter().enumerate() {
+                c.range(&format!("demand.hourly_profile[{i}]"), *w, 0.0, true, f64::MAX);
+            }
+            if !d.hourly_profile.is_empty() {
+                c.check(d.hourly_profile.iter().sum::<f64>() > 0.0, "demand.hourly_profile", || {
+                    "weights must not all be zero".into()
+                });
+            }
+            let share: f64 = d.carriers.iter().map(|c| c.share).sum();
+            c.check((share - 1.0).abs() < 1e-6, "demand.carriers", || {
+                format!("carrier shares must sum to 1, got {share}")
+            });
+        }
+        (None, Some(_)) => {}
+    }
+    c.count_dist("demand.lines_per_order", &d.lines_per_order);
+    c.count_dist("demand.units_per_line", &d.units_per_line);
+    c.range("demand.express_share", d.express_share, 0.0, true, 1.0);
+    c.check(!d.carriers.is_empty(), "demand.carriers", || "must list at least one carrier".into());
+    for (i, carrier) in d.carriers.iter().enumerate() {
+        let p = format!("demand.carriers[{i}]");
+        c.check(!carrier.name.trim().is_empty(), &format!("{p}.name"), || "must not be empty".into());
+        if d.carriers[..i].iter().any(|o| o.name == carrier.name) {
+            c.fail(&format!("{p}.name"), format!("carrier \"{}\" is listed twice", carrier.name));
+        }
+        c.range(&format!("{p}.share"), carrier.share, 0.0, true, 1.0);
+    }
+
+    c.check(!s.associates.shifts.is_empty(), "associates.shifts", || "must list at least one shift".into());
+    for (i, sh) in s.associates.shifts.iter().enumerate() {
+        let p = format!("associates.shifts[{i}]");
+        c.at_least(&format!("{p}.headcount"), sh.headcount, 1);
+        c.check(sh.start != sh.end, &format!("{p}.end"), || "must differ from start".into());
+        c.dist(&format!("{p}.walking_speed_mps"), &sh.walking_speed_mps, false);
+        c.dist(&format!("{p}.pick_time_per_line_s"), &sh.pick_time_per_line_s, true);
+        c.dist(&format!("{p}.pick_time_per_unit_s"), &sh.pick_time_per_unit_s, true);
+        c.check(sh.skills.contains(&crate::schema::Skill::Pick), &format!("{p}.skills"), || {
+            "must include \"pick\": every associate here picks".into()
+        });
+        for (j, b) in sh.breaks.iter().enumerate() {
+            c.at_least(&format!("{p}.breaks[{j}].minutes"), b.minutes, 1);
+        }
+    }
+
+    let st = &s.strategy;
+    c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
+    c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
+    let w = &st.assignment;
+    for (name, v) in [
+        ("distance", w.distance),
+        ("skill", w.skill),
+        ("workload", w.workload),
+        ("performance", w.performance),
+        ("priority", w.priority),
+    ] {
+        c.range(&format!("strategy.assignment.{name}"), v, 0.0, true, f64::MAX);
+    }
+
+    let pk = &s.packing;
+    c.at_least("packing.stations", pk.stations, 1);
+    c.dist("packing.pack_time_s", &pk.pack_time_s, true);
+    c.dist("packing.qc_time_s", &pk.qc_time_s, true);
+    c.range("packing.qc_sampling_rate", pk.qc_sampling_rate, 0.0, true, 1.0);
+    c.range("packing.weight_tolerance", pk.weight_tolerance, 0.0, true, 1.0);
+    c.check(!pk.cartons.is_empty(), "packing.cartons", || "must list at least one carton".into());
+    for (i, carton) in pk.cartons.iter().enumerate() {
+        c.positive(&format!("packing.cartons[{i}].volume_l"), carton.volume_l);
+        c.positive(&format!("packing.cartons[{i}].max_weight_kg"), carton.max_weight_kg);
+    }
+    c.problems
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: &str, message: String) {
+        self.problems.push(Problem {
+            path: path.to_owned(),
+            message,
+        });
+    }
+
+    fn check(&mut self, ok: bool, path: &str, message: impl FnOnce() -> String) {
+        if !ok {
+            self.fail(path, message());
+        }
+    }
+
+    fn at_least(&mut self, path: &str, v: u32, min: u32) {
+        self.check(v >= min, path, || format!("must be ≥ {min}, got {v}"));
+    }
+
+    fn positive(&mut self, path: &str, v: f64) {
+        self.check(v.is_finite() && v > 0.0, path, || format!("must be a number > 0, got {v}"));
+    }
+
+    /// `lo ≤ v ≤ hi` (or `lo < v` when `lo_inclusive` is false).
+    fn range(&mut self, path: &str, v: f64, lo: f64, lo_inclusive: bool, hi: f64) {
+        let above = if lo_inclusive { v >= lo } else { v > lo };
+        let ok = v.is_finite() && above && v <= hi;
+        self.check(ok, path, || {
+            let op = if lo_inclusive { "≥" } else { ">" };
+            if hi == f64::MAX {
+                format!("must be {op} {lo}, got {v}")
+            } else {
+                format!("must be {op} {lo} and ≤ {hi}, got {v}")
+            }
+        });
+    }
+
+    /// A distribution of a non-negative quantity (`zero_ok`) or of a
+    /// positive one.
+    fn dist(&mut self, path: &str, d: &Dist, zero_ok: bool) {
+        let lowest = match *d {
+            Dist::Constant { value } => Some(value),
+            Dist::Uniform { min, max } => {
+                self.check(min <= max, &format!("{path}.max"), || format!("must be ≥ min ({min}), got {max}"));
+                Some(min)
+            }
+            Dist::Triangular { min, mode, max } => {
+                self.check(min <= mode && mode <= max, &format!("{path}.mode"), || {
+                    format!("must lie between min ({min}) and max ({max}), got {mode}")
+                });
+                Some(min)
+            }
+            Dist::Exponential { mean } => {
+                self.positive(&format!("{path}.mean"), mean);
+                None
+            }
+            Dist::Normal { mean, sd } | Dist::Lognormal { mean, sd } => {
+                self.positive(&format!("{path}.mean"), mean);
+                self.range(&format!("{path}.sd"), sd, 0.0, true, f64::MAX);
+                None
+            }
+        };
+        if let Some(v) = lowest {
+            let field = if matches!(d, Dist::Constant { .. }) { "value" } else { "min" };
+            let ok = v.is_finite() && if zero_ok { v >= 0.0 } else { v > 0.0 };
+            self.check(ok, &format!("{path}.{field}"), || {
+                format!("must be {} 0, got {v}", if zero_ok { "≥" } else { ">" })
+            });
+        }
+    }
+
+    fn count_dist(&mut self, path: &str, d: &CountDist) {
+        match *d {
+            CountDist::Constant { value } => self.at_least(&format!("{path}.value"), value, 1),
+            CountDist::Uniform { min, max } => {
+                self.at_least(&format!("{path}.min"), min, 1);
+                self.check(min <= max, &format!("{path}.max"), || format!("must be ≥ min ({min}), got {max}"));
+            }
+            CountDist::Geometric { mean, max } | CountDist::Poisson { mean, max } => {
+                self.range(&format!("{path}.mean"), mean, 1.0, true, f64::MAX);
+                self.at_least(&format!("{path}.max"), max, 1);
+            }
+        }
+    }
+}
+
+/// The span of the value at a dotted path such as `a.b[2].c`, or of the
+/// nearest enclosing value that exists.
+fn locate(root: &DeTable<'_>, path: &str) -> Option<std::ops::Range<usize>> {
+    let mut table = root;
+    let mut best = None;
+    for segment in path.split('.') {
+        let (key, indices) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
+        let Some((_, value)) = table.get_key_value(key) else {
+            return best;
+        };
+        best = Some(value.span());
+        let mut value = value.get_ref();
+        for index in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let item = match (value, index.parse::<usize>()) {
+                (DeValue::Array(items), Ok(i)) => items.get(i),
+                _ => None,
+            };
+            let Some(item) = item else {
+                return best;
+            };
+            best = Some(item.span());
+            value = item.get_ref();
+        }
+        match value {
+            DeValue::Table(t) => table = t,
+            _ => return best,
+        }
+    }
+    best
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Reads a scenario from TOML text without validating it (for tools that
+/// patch a scenario before checking it, such as studies).
+///
+/// # Errors
+/// The TOML parser's message.
+pub fn parse_unchecked(text: &str) -> Result<Scenario, toml::de::Error> {
+    Scenario::deserialize(toml::Deserializer::parse(text)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = include_str!("../examples/small-dc.toml");
+
+    fn errors(text: &str) -> Vec<String> {
+        parse(text, Path::new("s.toml"))
+            .expect_err("should be rejected")
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).expect("needle") + 1
+    }
+
+    #[test]
+    fn the_shipped_small_scenario_is_valid() {
+        let s = parse(SMALL, Path::new("small-dc.toml")).unwrap();
+        assert_eq!(s.associates.shifts[0].headcount, 12);
+    }
+
+    #[test]
+    fn a_missing_field_is_named_with_its_table() {
+        let text = SMALL.replace("bays_per_aisle = 20\n", "");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].starts_with("s.toml:"), "{e:?}");
+        assert!(e[0].contains("`layout`") && e[0].contains("missing field `bays_per_aisle`"), "{e:?}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_file_line_column_and_path() {
+        let text = SMALL.replace("levels = 4", "levels = \"four\"");
+        let e = errors(&text);
+        let line = line_of(&text, "levels = \"four\"");
+        assert!(e[0].starts_with(&format!("s.toml:{line}:10: `layout.levels`: invalid type")), "{e:?}");
+    }
+
+    #[test]
+    fn an_unknown_field_is_an_error() {
+        let text = SMALL.replace("aisle_pitch_m = 3.0", "aisle_pitch_m = 3.0\naisle_pich = 3.0");
+        let e = errors(&text);
+        assert!(e[0].contains("unknown field `aisle_pich`"), "{e:?}");
+        assert!(e[0].starts_with(&format!("s.toml:{}:", line_of(&text, "aisle_pich"))), "{e:?}");
+    }
+
+    #[test]
+    fn an_unknown_strategy_lists_the_allowed_ones() {
+        let text = SMALL.replace("wave = \"time\"", "wave = \"fastest\"");
+        let e = errors(&text);
+        assert!(e[0].contains("`strategy.wave`"), "{e:?}");
+        assert!(e[0].contains("unknown variant `fastest`, expected one of `time`, `carrier`, `zone`"), "{e:?}");
+    }
+
+    #[test]
+    fn a_negative_speed_is_located_in_its_shift() {
+        let text = SMALL.replace(
+            "walking_speed_mps = { dist = \"normal\", mean = 1.2, sd = 0.1 }",
+            "walking_speed_mps = { dist = \"constant\", value = -1.2 }",
+        );
+        let e = errors(&text);
+        let line = line_of(&text, "value = -1.2");
+        assert_eq!(
+            e,
+            vec![format!(
+                "s.toml:{line}:50: `associates.shifts[0].walking_speed_mps.value`: must be > 0, got -1.2"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_zero_headcount_says_what_is_allowed() {
+        let text = SMALL.replace("headcount = 12", "headcount = 0");
+        let e = errors(&text);
+        let line = line_of(&text, "headcount = 0");
+        assert_eq!(
+            e,
+            vec![format!("s.toml:{line}:13: `associates.shifts[0].headcount`: must be ≥ 1, got 0")]
+        );
+    }
+
+    #[test]
+    fn several_problems_are_all_reported() {
+        let text = SMALL
+            .replace("stations = 3", "stations = 0")
+            .replace("share = 0.4", "share = 0.5")
+            .replace("last_aisle = 10", "last_aisle = 11");
+        let e = errors(&text).join("\n");
+        assert!(e.contains("`packing.stations`: must be ≥ 1, got 0"), "{e}");
+        assert!(e.contains("`demand.carriers`: carrier shares must sum to 1"), "{e}");
+        assert!(e.contains("`layout.zones[1].last_aisle`"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_and_garbage_never_panic() {
+        for text in ["", "name = ", "[layout", "\u{0}\u{1}", "seed = 1e400", "a.b.c = [1, {"] {
+            let e = errors(text);
+            assert!(!e.is_empty());
+        }
+        let text = SMALL.replace("horizon_h = 24", "horizon_h = 24\nhorizon_h = 25");
+        assert!(errors(&text)[0].contains("duplicate key"), "{:?}", errors(&text));
+    }
+}

@@ -1,0 +1,524 @@
+//! The scenario file, field by field. `scenarios/README.md` documents the same
+//! fields for people; `paklog schema` prints the JSON Schema derived from
+//! these types for editors.
+//!
+//! Every table rejects unknown fields, so a typo is an error rather than a
+//! silently ignored setting.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A whole scenario: one simulated stretch of a distribution centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name of the scenario, written into every report.
+    pub name: String,
+    /// Seed of every random stream of the run.
+    pub seed: u64,
+    /// Simulated hours from the start of day one (00:00).
+    pub horizon_h: f64,
+    /// Minutes at the start excluded from KPIs.
+    #[serde(default)]
+    pub warm_up_min: f64,
+    /// The building.
+    pub layout: Layout,
+    /// The assortment.
+    pub skus: Skus,
+    /// Stock at the start.
+    pub inventory: Inventory,
+    /// Where orders come from.
+    pub demand: Demand,
+    /// Who picks.
+    pub associates: Associates,
+    /// How work is planned and assigned.
+    pub strategy: Strategy,
+    /// Pack stations and cartons.
+    pub packing: Packing,
+}
+
+/// Blocks of parallel aisles between cross aisles, a depot, zones and docks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// Blocks of aisles, front to back; there is a cross aisle in front of,
+    /// between and behind them.
+    #[serde(default = "one")]
+    pub blocks: u32,
+    /// Aisles per block.
+    pub aisles: u32,
+    /// Bays along each side of an aisle in one block.
+    pub bays_per_aisle: u32,
+    /// Storage levels per bay.
+    pub levels: u32,
+    /// Length of an aisle in one block, between the centre lines of the
+    /// cross aisles at its ends (m).
+    pub aisle_length_m: f64,
+    /// Distance between the centre lines of neighbouring aisles (m).
+    pub aisle_pitch_m: f64,
+    /// Racks on both sides of each aisle (true) or one side only.
+    #[serde(default = "yes")]
+    pub two_sided: bool,
+    /// Aisle (numbered from 1) at whose front end the depot stands.
+    #[serde(default = "one")]
+    pub depot_aisle: u32,
+    /// Named zones as ranges of aisles; default one zone over all aisles.
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+    /// Dock doors for outbound trucks.
+    #[serde(default = "one")]
+    pub dock_doors: u32,
+}
+
+/// A zone: aisles `first_aisle..=last_aisle` (numbered from 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Zone name, e.g. "A".
+    pub name: String,
+    /// First aisle of the zone.
+    pub first_aisle: u32,
+    /// Last aisle of the zone.
+    pub last_aisle: u32,
+}
+
+/// The assortment and its velocity profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Skus {
+    /// Number of SKUs.
+    pub count: u32,
+    /// ABC velocity profile: class A and B shares of SKUs and of order lines;
+    /// class C takes the rest.
+    pub abc: Abc,
+    /// Volume of one unit (litres).
+    pub unit_volume_l: Dist,
+    /// Weight of one unit (kg).
+    pub unit_weight_kg: Dist,
+    /// How SKUs are assigned to pick faces.
+    #[serde(default)]
+    pub slotting: Slotting,
+}
+
+/// Shares of SKUs and of order lines for classes A and B.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Abc {
+    /// Share of SKUs in class A, e.g. 0.2.
+    pub a_skus: f64,
+    /// Share of order lines on class A, e.g. 0.8.
+    pub a_lines: f64,
+    /// Share of SKUs in class B.
+    pub b_skus: f64,
+    /// Share of order lines on class B.
+    pub b_lines: f64,
+}
+
+/// Slotting policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Slotting {
+    /// Fast movers in the bins closest to the depot.
+    #[default]
+    Abc,
+    /// SKUs spread over the bins at random.
+    Random,
+}
+
+/// Stock at the start of the run, per SKU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Pick faces per SKU (each a bin of its own).
+    #[serde(default = "one")]
+    pub pick_faces_per_sku: u32,
+    /// Units in each pick face.
+    pub pick_face_units: u32,
+    /// Units per SKU in the reserve area (not picked from directly).
+    #[serde(default)]
+    pub reserve_units: u32,
+}
+
+/// Demand: a generator or a trace of real orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Orders per day (generator). Give this or `trace`.
+    #[serde(default)]
+    pub orders_per_day: Option<f64>,
+    /// Relative order intake per hour of the day, 24 weights (generator).
+    /// Default: flat.
+    #[serde(default)]
+    pub hourly_profile: Vec<f64>,
+    /// Lines per order (generator).
+    #[serde(default = "one_count")]
+    pub lines_per_order: CountDist,
+    /// Units per line (generator).
+    #[serde(default = "one_count")]
+    pub units_per_line: CountDist,
+    /// Share of express orders (generator); the rest are standard.
+    #[serde(default)]
+    pub express_share: f64,
+    /// Carriers with their daily cut-off and share of orders.
+    pub carriers: Vec<Carrier>,
+    /// A CSV or Parquet file of real orders (`order_id, created_s, sku,
+    /// quantity, carrier`), replayed as they happened; relative paths are
+    /// relative to the scenario file.
+    #[serde(default)]
+    pub trace: Option<String>,
+}
+
+/// An outbound carrier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Carrier {
+    /// Carrier name, e.g. "UPS".
+    pub name: String,
+    /// Daily cut-off: orders must be packed by then to ship today.
+    pub cutoff: ClockTime,
+    /// Share of orders for this carrier (generator).
+    #[serde(default)]
+    pub share: f64,
+}
+
+/// The workforce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Associates {
+    /// Shifts; each repeats every day of the horizon.
+    pub shifts: Vec<Shift>,
+}
+
+/// One shift of associates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Shift name, e.g. "early".
+    pub name: String,
+    /// Start of the shift.
+    pub start: ClockTime,
+    /// End of the shift (the next day if not after `start`).
+    pub end: ClockTime,
+    /// Associates on the shift.
+    pub headcount: u32,
+    /// Walking speed (m/s), drawn once per associate.
+    pub walking_speed_mps: Dist,
+    /// Time per pick line at the location (s), drawn per line.
+    pub pick_time_per_line_s: Dist,
+    /// Extra time per unit picked (s), drawn per line and multiplied.
+    pub pick_time_per_unit_s: Dist,
+    /// Skills of the shift's associates.
+    #[serde(default = "pick_skill")]
+    pub skills: Vec<Skill>,
+    /// Breaks: nobody starts a task during one.
+    #[serde(default)]
+    pub breaks: Vec<Break>,
+}
+
+/// An associate skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Skill {
+    /// Picking.
+    Pick,
+    /// Picking express orders (scored higher for them).
+    Express,
+}
+
+/// A break within a shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Break {
+    /// When the break starts.
+    pub start: ClockTime,
+    /// How long it lasts.
+    pub minutes: u32,
+}
+
+/// Planning and assignment strategies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Strategy {
+    /// How orders are grouped into waves.
+    pub wave: WaveStrategy,
+    /// Minutes between wave planning runs.
+    pub wave_interval_min: u32,
+    /// Most orders in one wave.
+    pub max_wave_orders: u32,
+    /// Carrier strategy: plan a carrier's orders this many minutes before
+    /// its cut-off at the latest.
+    #[serde(default = "default_cutoff_lead")]
+    pub cutoff_lead_min: u32,
+    /// Weights of the task assignment score.
+    #[serde(default)]
+    pub assignment: AssignmentWeights,
+}
+
+/// Wave strategies, as in the seed's `WavePlanningService`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveStrategy {
+    /// Every `wave_interval_min`, release what is waiting, oldest first.
+    Time,
+    /// Group by carrier; a carrier's wave goes when it is full or its
+    /// cut-off is near.
+    Carrier,
+    /// Group by zone; each wave holds orders whose lines are in one zone
+    /// (orders spanning zones go to the zone of most of their lines).
+    Zone,
+}
+
+/// Weights of the assignment score; they need not sum to one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentWeights {
+    /// Closeness of the task's first pick to the associate.
+    pub distance: f64,
+    /// Skill match (express orders to associates with the express skill).
+    pub skill: f64,
+    /// Lower workload done so far in the shift.
+    pub workload: f64,
+    /// Associate's measured pick rate.
+    pub performance: f64,
+    /// Task priority and age.
+    #[serde(default = "default_priority_weight")]
+    pub priority: f64,
+}
+
+impl Default for AssignmentWeights {
+    fn default() -> Self {
+        AssignmentWeights {
+            distance: 0.4,
+            skill: 0.2,
+            workload: 0.2,
+            performance: 0.2,
+            priority: default_priority_weight(),
+        }
+    }
+}
+
+/// Pack stations, quality control and cartons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Packing {
+    /// Pack stations (each packs one order at a time).
+    pub stations: u32,
+    /// Time to pack one order (s).
+    pub pack_time_s: Dist,
+    /// Share of orders sampled for quality control.
+    #[serde(default)]
+    pub qc_sampling_rate: f64,
+    /// Time of a QC check (s).
+    #[serde(default = "default_qc_time")]
+    pub qc_time_s: Dist,
+    /// Cartons, smallest first is not required: the smallest that fits is used.
+    pub cartons: Vec<Carton>,
+    /// Allowed relative deviation of the scale from the expected weight.
+    #[serde(default = "default_weight_tolerance")]
+    pub weight_tolerance: f64,
+}
+
+/// A shipping carton.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Carton {
+    /// Carton name, e.g. "S".
+    pub name: String,
+    /// Inner volume (litres).
+    pub volume_l: f64,
+    /// Most weight it may carry (kg).
+    pub max_weight_kg: f64,
+}
+
+/// A continuous distribution, written as a table with a `dist` tag, e.g.
+/// `{ dist = "lognormal", mean = 8.0, sd = 3.0 }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Dist {
+    /// Always `value`.
+    Constant {
+        /// The value.
+        value: f64,
+    },
+    /// Uniform on `[min, max]`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Exponential with mean `mean`.
+    Exponential {
+        /// Mean.
+        mean: f64,
+    },
+    /// Normal, truncated at zero.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Log-normal with the given mean and standard deviation of the value.
+    Lognormal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Triangular on `[min, max]` with peak `mode`.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+/// A distribution of whole numbers ≥ 1, e.g. `{ dist = "geometric", mean =
+/// 2.0, max = 10 }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CountDist {
+    /// Always `value`.
+    Constant {
+        /// The value.
+        value: u32,
+    },
+    /// Uniform on `min..=max`.
+    Uniform {
+        /// Lower bound.
+        min: u32,
+        /// Upper bound.
+        max: u32,
+    },
+    /// Geometric on 1, 2, … with the given mean, cut at `max`.
+    Geometric {
+        /// Mean before the cut (≥ 1).
+        mean: f64,
+        /// Largest value.
+        max: u32,
+    },
+    /// 1 + Poisson(mean − 1), cut at `max`.
+    Poisson {
+        /// Mean before the cut (≥ 1).
+        mean: f64,
+        /// Largest value.
+        max: u32,
+    },
+}
+
+/// A time of day, `"HH:MM"`, stored as minutes after midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(pub u32);
+
+impl ClockTime {
+    /// Minutes after midnight.
+    #[must_use]
+    pub fn minutes(self) -> u32 {
+        self.0
+    }
+
+    /// Parses `"HH:MM"` (00:00 to 23:59).
+    ///
+    /// # Errors
+    /// A message saying what is wrong with `s`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("expected a time of day as \"HH:MM\" (00:00 to 23:59), got \"{s}\"");
+        let (h, m) = s.split_once(':').ok_or_else(bad)?;
+        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+            return Err(bad());
+        }
+        let h: u32 = h.parse().map_err(|_| bad())?;
+        let m: u32 = m.parse().map_err(|_| bad())?;
+        if h > 23 || m > 59 {
+            return Err(bad());
+        }
+        Ok(ClockTime(h * 60 + m))
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ClockTime::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for ClockTime {
+    fn schema_name() -> Cow<'static, str> {
+        "ClockTime".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "A time of day, \"HH:MM\"",
+            "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+        })
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn one_count() -> CountDist {
+    CountDist::Constant { value: 1 }
+}
+
+fn pick_skill() -> Vec<Skill> {
+    vec![Skill::Pick]
+}
+
+fn default_cutoff_lead() -> u32 {
+    120
+}
+
+fn default_priority_weight() -> f64 {
+    0.2
+}
+
+fn default_qc_time() -> Dist {
+    Dist::Constant { value: 60.0 }
+}
+
+fn default_weight_tolerance() -> f64 {
+    0.05
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_times_parse_and_print() {
+        assert_eq!(ClockTime::parse("06:30"), Ok(ClockTime(390)));
+        assert_eq!(ClockTime::parse("6:05"), Ok(ClockTime(365)));
+        assert_eq!(ClockTime(1020).to_string(), "17:00");
+        for bad in ["24:00", "12:60", "1230", "ab:cd", "", "12:5"] {
+            assert!(ClockTime::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
