@@ -108,13 +108,22 @@ pub fn parse(text: &str, file: &Path) -> Result<Scenario, ScenarioErrors> {
             message,
         }
     };
-    let deserializer = toml::Deserializer::parse(text)
-        .map_err(|e| ScenarioErrors(vec![error_at(e.span(), String::new(), e.message().to_owned())]))?;
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| {
+        ScenarioErrors(vec![error_at(
+            e.span(),
+            String::new(),
+            e.message().to_owned(),
+        )])
+    })?;
     let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let path = if path == "." { String::new() } else { path };
-        ScenarioErrors(vec![error_at(inner.span(), path, inner.message().to_owned())])
+        ScenarioErrors(vec![error_at(
+            inner.span(),
+            path,
+            inner.message().to_owned(),
+        )])
     })?;
     let problems = validate(&scenario);
     if problems.is_empty() {
@@ -145,7 +154,9 @@ pub struct Problem {
 #[must_use]
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut c = Checker::default();
-    c.check(!s.name.trim().is_empty(), "name", || "must not be empty".into());
+    c.check(!s.name.trim().is_empty(), "name", || {
+        "must not be empty".into()
+    });
     c.range("horizon_h", s.horizon_h, 0.0, false, 24.0 * 366.0);
     c.range("warm_up_min", s.warm_up_min, 0.0, true, s.horizon_h * 60.0);
 
@@ -157,15 +168,27 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.at_least("layout.dock_doors", l.dock_doors, 1);
     c.positive("layout.aisle_length_m", l.aisle_length_m);
     c.positive("layout.aisle_pitch_m", l.aisle_pitch_m);
-    c.check((1..=l.aisles.max(1)).contains(&l.depot_aisle), "layout.depot_aisle", || {
-        format!("must be an aisle from 1 to {}, got {}", l.aisles, l.depot_aisle)
-    });
+    c.check(
+        (1..=l.aisles.max(1)).contains(&l.depot_aisle),
+        "layout.depot_aisle",
+        || {
+            format!(
+                "must be an aisle from 1 to {}, got {}",
+                l.aisles, l.depot_aisle
+            )
+        },
+    );
     let mut covered = vec![None::<usize>; l.aisles as usize + 1];
     for (i, z) in l.zones.iter().enumerate() {
         let p = format!("layout.zones[{i}]");
-        c.check(!z.name.trim().is_empty(), &format!("{p}.name"), || "must not be empty".into());
+        c.check(!z.name.trim().is_empty(), &format!("{p}.name"), || {
+            "must not be empty".into()
+        });
         if l.zones[..i].iter().any(|o| o.name == z.name) {
-            c.fail(&format!("{p}.name"), format!("zone \"{}\" is defined twice", z.name));
+            c.fail(
+                &format!("{p}.name"),
+                format!("zone \"{}\" is defined twice", z.name),
+            );
         }
         let ok = 1 <= z.first_aisle && z.first_aisle <= z.last_aisle && z.last_aisle <= l.aisles;
         c.check(ok, &format!("{p}.last_aisle"), || {
@@ -190,7 +213,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     if !l.zones.is_empty()
         && let Some(a) = (1..=l.aisles).find(|&a| covered[a as usize].is_none())
     {
-        c.fail("layout.zones", format!("aisle {a} is in no zone: zones must cover every aisle"));
+        c.fail(
+            "layout.zones",
+            format!("aisle {a} is in no zone: zones must cover every aisle"),
+        );
     }
 
     let k = &s.skus;
@@ -203,12 +229,26 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     ] {
         c.range(name, v, 0.0, true, 1.0);
     }
-    c.check(k.abc.a_skus + k.abc.b_skus <= 1.0 + 1e-9, "skus.abc.b_skus", || {
-        format!("a_skus + b_skus must be at most 1, got {}", k.abc.a_skus + k.abc.b_skus)
-    });
-    c.check(k.abc.a_lines + k.abc.b_lines <= 1.0 + 1e-9, "skus.abc.b_lines", || {
-        format!("a_lines + b_lines must be at most 1, got {}", k.abc.a_lines + k.abc.b_lines)
-    });
+    c.check(
+        k.abc.a_skus + k.abc.b_skus <= 1.0 + 1e-9,
+        "skus.abc.b_skus",
+        || {
+            format!(
+                "a_skus + b_skus must be at most 1, got {}",
+                k.abc.a_skus + k.abc.b_skus
+            )
+        },
+    );
+    c.check(
+        k.abc.a_lines + k.abc.b_lines <= 1.0 + 1e-9,
+        "skus.abc.b_lines",
+        || {
+            format!(
+                "a_lines + b_lines must be at most 1, got {}",
+                k.abc.a_lines + k.abc.b_lines
+            )
+        },
+    );
     c.dist("skus.unit_volume_l", &k.unit_volume_l, true);
     c.dist("skus.unit_weight_kg", &k.unit_weight_kg, true);
 
@@ -216,7 +256,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.at_least("inventory.pick_faces_per_sku", inv.pick_faces_per_sku, 1);
     c.at_least("inventory.pick_face_units", inv.pick_face_units, 1);
     let sides = if l.two_sided { 2 } else { 1 };
-    let bins = u64::from(l.blocks) * u64::from(l.aisles) * u64::from(l.bays_per_aisle) * u64::from(l.levels) * sides;
+    let bins = u64::from(l.blocks)
+        * u64::from(l.aisles)
+        * u64::from(l.bays_per_aisle)
+        * u64::from(l.levels)
+        * sides;
     let faces = u64::from(k.count) * u64::from(inv.pick_faces_per_sku);
     c.check(faces <= bins, "inventory.pick_faces_per_sku", || {
         format!("{faces} pick faces (skus.count × pick_faces_per_sku) do not fit in the layout's {bins} bins")
@@ -224,20 +268,41 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     let d = &s.demand;
     match (d.orders_per_day, &d.trace) {
-        (Some(_), Some(_)) => c.fail("demand.trace", "give either `orders_per_day` or `trace`, not both".into()),
-        (None, None) => c.fail("demand", "give `orders_per_day` (generator) or `trace` (a file of orders)".into()),
+        (Some(_), Some(_)) => c.fail(
+            "demand.trace",
+            "give either `orders_per_day` or `trace`, not both".into(),
+        ),
+        (None, None) => c.fail(
+            "demand",
+            "give `orders_per_day` (generator) or `trace` (a file of orders)".into(),
+        ),
         (Some(n), None) => {
             c.positive("demand.orders_per_day", n);
-            c.check(d.hourly_profile.is_empty() || d.hourly_profile.len() == 24, "demand.hourly_profile", || {
-                format!("must have 24 weights, one per hour, got {}", d.hourly_profile.len())
-            });
+            c.check(
+                d.hourly_profile.is_empty() || d.hourly_profile.len() == 24,
+                "demand.hourly_profile",
+                || {
+                    format!(
+                        "must have 24 weights, one per hour, got {}",
+                        d.hourly_profile.len()
+                    )
+                },
+            );
             for (i, w) in d.hourly_profile.iter().enumerate() {
-                c.range(&format!("demand.hourly_profile[{i}]"), *w, 0.0, true, f64::MAX);
+                c.range(
+                    &format!("demand.hourly_profile[{i}]"),
+                    *w,
+                    0.0,
+                    true,
+                    f64::MAX,
+                );
             }
             if !d.hourly_profile.is_empty() {
-                c.check(d.hourly_profile.iter().sum::<f64>() > 0.0, "demand.hourly_profile", || {
-                    "weights must not all be zero".into()
-                });
+                c.check(
+                    d.hourly_profile.iter().sum::<f64>() > 0.0,
+                    "demand.hourly_profile",
+                    || "weights must not all be zero".into(),
+                );
             }
             let share: f64 = d.carriers.iter().map(|c| c.share).sum();
             c.check((share - 1.0).abs() < 1e-6, "demand.carriers", || {
@@ -249,27 +314,54 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.count_dist("demand.lines_per_order", &d.lines_per_order);
     c.count_dist("demand.units_per_line", &d.units_per_line);
     c.range("demand.express_share", d.express_share, 0.0, true, 1.0);
-    c.check(!d.carriers.is_empty(), "demand.carriers", || "must list at least one carrier".into());
+    c.check(!d.carriers.is_empty(), "demand.carriers", || {
+        "must list at least one carrier".into()
+    });
     for (i, carrier) in d.carriers.iter().enumerate() {
         let p = format!("demand.carriers[{i}]");
-        c.check(!carrier.name.trim().is_empty(), &format!("{p}.name"), || "must not be empty".into());
+        c.check(
+            !carrier.name.trim().is_empty(),
+            &format!("{p}.name"),
+            || "must not be empty".into(),
+        );
         if d.carriers[..i].iter().any(|o| o.name == carrier.name) {
-            c.fail(&format!("{p}.name"), format!("carrier \"{}\" is listed twice", carrier.name));
+            c.fail(
+                &format!("{p}.name"),
+                format!("carrier \"{}\" is listed twice", carrier.name),
+            );
         }
         c.range(&format!("{p}.share"), carrier.share, 0.0, true, 1.0);
     }
 
-    c.check(!s.associates.shifts.is_empty(), "associates.shifts", || "must list at least one shift".into());
+    c.check(!s.associates.shifts.is_empty(), "associates.shifts", || {
+        "must list at least one shift".into()
+    });
     for (i, sh) in s.associates.shifts.iter().enumerate() {
         let p = format!("associates.shifts[{i}]");
         c.at_least(&format!("{p}.headcount"), sh.headcount, 1);
-        c.check(sh.start != sh.end, &format!("{p}.end"), || "must differ from start".into());
-        c.dist(&format!("{p}.walking_speed_mps"), &sh.walking_speed_mps, false);
-        c.dist(&format!("{p}.pick_time_per_line_s"), &sh.pick_time_per_line_s, true);
-        c.dist(&format!("{p}.pick_time_per_unit_s"), &sh.pick_time_per_unit_s, true);
-        c.check(sh.skills.contains(&crate::schema::Skill::Pick), &format!("{p}.skills"), || {
-            "must include \"pick\": every associate here picks".into()
+        c.check(sh.start != sh.end, &format!("{p}.end"), || {
+            "must differ from start".into()
         });
+        c.dist(
+            &format!("{p}.walking_speed_mps"),
+            &sh.walking_speed_mps,
+            false,
+        );
+        c.dist(
+            &format!("{p}.pick_time_per_line_s"),
+            &sh.pick_time_per_line_s,
+            true,
+        );
+        c.dist(
+            &format!("{p}.pick_time_per_unit_s"),
+            &sh.pick_time_per_unit_s,
+            true,
+        );
+        c.check(
+            sh.skills.contains(&crate::schema::Skill::Pick),
+            &format!("{p}.skills"),
+            || "must include \"pick\": every associate here picks".into(),
+        );
         for (j, b) in sh.breaks.iter().enumerate() {
             c.at_least(&format!("{p}.breaks[{j}].minutes"), b.minutes, 1);
         }
@@ -286,19 +378,42 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         ("performance", w.performance),
         ("priority", w.priority),
     ] {
-        c.range(&format!("strategy.assignment.{name}"), v, 0.0, true, f64::MAX);
+        c.range(
+            &format!("strategy.assignment.{name}"),
+            v,
+            0.0,
+            true,
+            f64::MAX,
+        );
     }
 
     let pk = &s.packing;
     c.at_least("packing.stations", pk.stations, 1);
     c.dist("packing.pack_time_s", &pk.pack_time_s, true);
     c.dist("packing.qc_time_s", &pk.qc_time_s, true);
-    c.range("packing.qc_sampling_rate", pk.qc_sampling_rate, 0.0, true, 1.0);
-    c.range("packing.weight_tolerance", pk.weight_tolerance, 0.0, true, 1.0);
-    c.check(!pk.cartons.is_empty(), "packing.cartons", || "must list at least one carton".into());
+    c.range(
+        "packing.qc_sampling_rate",
+        pk.qc_sampling_rate,
+        0.0,
+        true,
+        1.0,
+    );
+    c.range(
+        "packing.weight_tolerance",
+        pk.weight_tolerance,
+        0.0,
+        true,
+        1.0,
+    );
+    c.check(!pk.cartons.is_empty(), "packing.cartons", || {
+        "must list at least one carton".into()
+    });
     for (i, carton) in pk.cartons.iter().enumerate() {
         c.positive(&format!("packing.cartons[{i}].volume_l"), carton.volume_l);
-        c.positive(&format!("packing.cartons[{i}].max_weight_kg"), carton.max_weight_kg);
+        c.positive(
+            &format!("packing.cartons[{i}].max_weight_kg"),
+            carton.max_weight_kg,
+        );
     }
     c.problems
 }
@@ -327,7 +442,9 @@ impl Checker {
     }
 
     fn positive(&mut self, path: &str, v: f64) {
-        self.check(v.is_finite() && v > 0.0, path, || format!("must be a number > 0, got {v}"));
+        self.check(v.is_finite() && v > 0.0, path, || {
+            format!("must be a number > 0, got {v}")
+        });
     }
 
     /// `lo ≤ v ≤ hi` (or `lo < v` when `lo_inclusive` is false).
@@ -350,7 +467,9 @@ impl Checker {
         let lowest = match *d {
             Dist::Constant { value } => Some(value),
             Dist::Uniform { min, max } => {
-                self.check(min <= max, &format!("{path}.max"), || format!("must be ≥ min ({min}), got {max}"));
+                self.check(min <= max, &format!("{path}.max"), || {
+                    format!("must be ≥ min ({min}), got {max}")
+                });
                 Some(min)
             }
             Dist::Triangular { min, mode, max } => {
@@ -370,7 +489,11 @@ impl Checker {
             }
         };
         if let Some(v) = lowest {
-            let field = if matches!(d, Dist::Constant { .. }) { "value" } else { "min" };
+            let field = if matches!(d, Dist::Constant { .. }) {
+                "value"
+            } else {
+                "min"
+            };
             let ok = v.is_finite() && if zero_ok { v >= 0.0 } else { v > 0.0 };
             self.check(ok, &format!("{path}.{field}"), || {
                 format!("must be {} 0, got {v}", if zero_ok { "≥" } else { ">" })
@@ -383,7 +506,9 @@ impl Checker {
             CountDist::Constant { value } => self.at_least(&format!("{path}.value"), value, 1),
             CountDist::Uniform { min, max } => {
                 self.at_least(&format!("{path}.min"), min, 1);
-                self.check(min <= max, &format!("{path}.max"), || format!("must be ≥ min ({min}), got {max}"));
+                self.check(min <= max, &format!("{path}.max"), || {
+                    format!("must be ≥ min ({min}), got {max}")
+                });
             }
             CountDist::Geometric { mean, max } | CountDist::Poisson { mean, max } => {
                 self.range(&format!("{path}.mean"), mean, 1.0, true, f64::MAX);
@@ -463,7 +588,10 @@ mod tests {
     }
 
     fn line_of(text: &str, needle: &str) -> usize {
-        text.lines().position(|l| l.contains(needle)).expect("needle") + 1
+        text.lines()
+            .position(|l| l.contains(needle))
+            .expect("needle")
+            + 1
     }
 
     #[test]
@@ -478,7 +606,10 @@ mod tests {
         let e = errors(&text);
         assert_eq!(e.len(), 1);
         assert!(e[0].starts_with("s.toml:"), "{e:?}");
-        assert!(e[0].contains("`layout`") && e[0].contains("missing field `bays_per_aisle`"), "{e:?}");
+        assert!(
+            e[0].contains("`layout`") && e[0].contains("missing field `bays_per_aisle`"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -486,15 +617,24 @@ mod tests {
         let text = SMALL.replace("levels = 4", "levels = \"four\"");
         let e = errors(&text);
         let line = line_of(&text, "levels = \"four\"");
-        assert!(e[0].starts_with(&format!("s.toml:{line}:10: `layout.levels`: invalid type")), "{e:?}");
+        assert!(
+            e[0].starts_with(&format!("s.toml:{line}:10: `layout.levels`: invalid type")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn an_unknown_field_is_an_error() {
-        let text = SMALL.replace("aisle_pitch_m = 3.0", "aisle_pitch_m = 3.0\naisle_pich = 3.0");
+        let text = SMALL.replace(
+            "aisle_pitch_m = 3.0",
+            "aisle_pitch_m = 3.0\naisle_pich = 3.0",
+        );
         let e = errors(&text);
         assert!(e[0].contains("unknown field `aisle_pich`"), "{e:?}");
-        assert!(e[0].starts_with(&format!("s.toml:{}:", line_of(&text, "aisle_pich"))), "{e:?}");
+        assert!(
+            e[0].starts_with(&format!("s.toml:{}:", line_of(&text, "aisle_pich"))),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -502,7 +642,10 @@ mod tests {
         let text = SMALL.replace("wave = \"time\"", "wave = \"fastest\"");
         let e = errors(&text);
         assert!(e[0].contains("`strategy.wave`"), "{e:?}");
-        assert!(e[0].contains("unknown variant `fastest`, expected one of `time`, `carrier`, `zone`"), "{e:?}");
+        assert!(
+            e[0].contains("unknown variant `fastest`, expected one of `time`, `carrier`, `zone`"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -528,7 +671,9 @@ mod tests {
         let line = line_of(&text, "headcount = 0");
         assert_eq!(
             e,
-            vec![format!("s.toml:{line}:13: `associates.shifts[0].headcount`: must be ≥ 1, got 0")]
+            vec![format!(
+                "s.toml:{line}:13: `associates.shifts[0].headcount`: must be ≥ 1, got 0"
+            )]
         );
     }
 
@@ -540,17 +685,31 @@ mod tests {
             .replace("last_aisle = 10", "last_aisle = 11");
         let e = errors(&text).join("\n");
         assert!(e.contains("`packing.stations`: must be ≥ 1, got 0"), "{e}");
-        assert!(e.contains("`demand.carriers`: carrier shares must sum to 1"), "{e}");
+        assert!(
+            e.contains("`demand.carriers`: carrier shares must sum to 1"),
+            "{e}"
+        );
         assert!(e.contains("`layout.zones[1].last_aisle`"), "{e}");
     }
 
     #[test]
     fn syntax_errors_and_garbage_never_panic() {
-        for text in ["", "name = ", "[layout", "\u{0}\u{1}", "seed = 1e400", "a.b.c = [1, {"] {
+        for text in [
+            "",
+            "name = ",
+            "[layout",
+            "\u{0}\u{1}",
+            "seed = 1e400",
+            "a.b.c = [1, {",
+        ] {
             let e = errors(text);
             assert!(!e.is_empty());
         }
         let text = SMALL.replace("horizon_h = 24", "horizon_h = 24\nhorizon_h = 25");
-        assert!(errors(&text)[0].contains("duplicate key"), "{:?}", errors(&text));
+        assert!(
+            errors(&text)[0].contains("duplicate key"),
+            "{:?}",
+            errors(&text)
+        );
     }
 }

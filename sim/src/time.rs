@@ -13,10 +13,20 @@ use std::ops::{Add, AddAssign, Sub};
 /// In live mode the epoch is the moment the service started its day, so the
 /// same type serves both clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
 pub struct SimTime(u64);
 
 /// A span of simulated time in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
 pub struct SimDuration(u64);
 
 impl SimTime {

@@ -1,0 +1,317 @@
+//! The command ports: what a handheld, a scanner, an order feed or a
+//! planner asks of the domain, the replies, and the reasons for refusal.
+//!
+//! Simulated and live drivers send exactly these commands. A refused command
+//! changes nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::Priority;
+use crate::ids::{AssociateId, LocationId, OrderId, StationId, TaskId, WaveId};
+use crate::order::OrderStatus;
+use crate::task::TaskStatus;
+use crate::wave::WaveStatus;
+
+/// A line of an incoming order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrderLine {
+    /// SKU code.
+    pub sku: String,
+    /// Units.
+    pub quantity: u32,
+}
+
+/// An incoming order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrder {
+    /// The id the source gives it; must be new.
+    pub external_id: String,
+    /// Carrier name.
+    pub carrier: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Lines.
+    pub lines: Vec<NewOrderLine>,
+}
+
+/// Something asked of the domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command")]
+pub enum Command {
+    /// Take in an order: validate it and reserve its stock.
+    ReceiveOrder(NewOrder),
+    /// Plan a wave by hand from reserved orders.
+    CreateWave {
+        /// The orders.
+        orders: Vec<OrderId>,
+    },
+    /// Release a planned wave.
+    ReleaseWave {
+        /// The wave.
+        wave: WaveId,
+    },
+    /// An associate logs on to a handheld.
+    SignOn {
+        /// Who.
+        associate: AssociateId,
+    },
+    /// An associate logs off.
+    SignOff {
+        /// Who.
+        associate: AssociateId,
+    },
+    /// A handheld asks for the associate's next task.
+    RequestNextTask {
+        /// Who.
+        associate: AssociateId,
+    },
+    /// The associate starts the task in hand.
+    StartTask {
+        /// Who.
+        associate: AssociateId,
+        /// The task.
+        task: TaskId,
+    },
+    /// A pick is confirmed at a stop.
+    ConfirmPick {
+        /// Who.
+        associate: AssociateId,
+        /// The task.
+        task: TaskId,
+        /// Index of the stop in the task.
+        line: u32,
+        /// Units picked (fewer than asked starts the short-pick flow).
+        quantity: u32,
+        /// The barcode scanned, if the device scans (must be the SKU's code).
+        barcode: Option<String>,
+    },
+    /// The associate drops the full tote at the pack area.
+    DeliverTote {
+        /// Who.
+        associate: AssociateId,
+        /// The task whose tote it is.
+        task: TaskId,
+    },
+    /// A packer takes the next tote at a station.
+    StartPacking {
+        /// The station.
+        station: StationId,
+    },
+    /// A packer closes the carton on the scale.
+    CompletePacking {
+        /// The station.
+        station: StationId,
+        /// The order packed.
+        order: OrderId,
+        /// What the scale shows (kg).
+        weight_kg: f64,
+    },
+}
+
+/// What the packer needs to know about the order on the bench.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackJob {
+    /// The order.
+    pub order: OrderId,
+    /// Whether it is sampled for QC.
+    pub qc: bool,
+    /// Carton to use (index in the carton set).
+    pub carton: u32,
+    /// Expected weight (kg).
+    pub expected_weight_kg: f64,
+    /// Units to pack.
+    pub units: u32,
+}
+
+/// The answer to an accepted command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply")]
+pub enum Reply {
+    /// Accepted, nothing to report.
+    Done,
+    /// The order was taken in.
+    OrderAccepted {
+        /// Its id.
+        order: OrderId,
+        /// Reserved or backordered.
+        status: OrderStatus,
+    },
+    /// A wave was planned.
+    WavePlanned {
+        /// Its id.
+        wave: WaveId,
+    },
+    /// The task the associate should do next, if any.
+    NextTask {
+        /// The task.
+        task: Option<TaskId>,
+    },
+    /// The pick is recorded.
+    PickRecorded {
+        /// The next stop to visit, if any is left.
+        next_line: Option<u32>,
+    },
+    /// The tote is at the pack area.
+    ToteDelivered {
+        /// The station it queues at.
+        station: StationId,
+    },
+    /// The packer's next order, if any tote is waiting.
+    Packing {
+        /// The job.
+        job: Option<PackJob>,
+    },
+}
+
+/// Why a command was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// `external_id` is empty or already used. Send a new id.
+    #[error("external_id: {0}")]
+    BadExternalId(String),
+    /// The carrier is not one of the site's. Use a configured carrier.
+    #[error("carrier: unknown carrier \"{0}\"")]
+    UnknownCarrier(String),
+    /// The order has no lines.
+    #[error("lines: an order needs at least one line")]
+    NoLines,
+    /// A line names an unknown SKU.
+    #[error("lines[{line}].sku: unknown SKU \"{sku}\"")]
+    UnknownSku {
+        /// Line index.
+        line: usize,
+        /// The code given.
+        sku: String,
+    },
+    /// A line asks for no units.
+    #[error("lines[{line}].quantity: must be ≥ 1, got 0")]
+    ZeroQuantity {
+        /// Line index.
+        line: usize,
+    },
+    /// No such associate on the roster.
+    #[error("associate: unknown associate {0}")]
+    UnknownAssociate(AssociateId),
+    /// The associate must sign on first.
+    #[error("associate: {0} is not signed on")]
+    NotSignedOn(AssociateId),
+    /// No such task.
+    #[error("task: unknown task {0}")]
+    UnknownTask(TaskId),
+    /// The task belongs to someone else.
+    #[error("task: {task} is not assigned to {associate}")]
+    NotYourTask {
+        /// The task.
+        task: TaskId,
+        /// Who asked.
+        associate: AssociateId,
+    },
+    /// The task is not in a state that allows this.
+    #[error("task: {task} is {status:?}, which does not allow this")]
+    WrongTaskState {
+        /// The task.
+        task: TaskId,
+        /// Its state.
+        status: TaskStatus,
+    },
+    /// No such stop in the task.
+    #[error("line: task {task} has no stop {line}")]
+    UnknownLine {
+        /// The task.
+        task: TaskId,
+        /// The index given.
+        line: u32,
+    },
+    /// The stop was already confirmed.
+    #[error("line: stop {line} of task {task} is already confirmed")]
+    LineConfirmed {
+        /// The task.
+        task: TaskId,
+        /// The stop.
+        line: u32,
+    },
+    /// More units than asked for.
+    #[error("quantity: at most {max} units are to be picked here, got {got}")]
+    TooMany {
+        /// Units asked for.
+        max: u32,
+        /// Units confirmed.
+        got: u32,
+    },
+    /// The scanned barcode is not the SKU to pick. Scan the right item.
+    #[error("barcode: expected {expected}, scanned {scanned}")]
+    WrongBarcode {
+        /// The SKU code expected.
+        expected: String,
+        /// What was scanned.
+        scanned: String,
+    },
+    /// Stops are still unconfirmed.
+    #[error("task: {task} still has {open} unconfirmed stops")]
+    StopsOpen {
+        /// The task.
+        task: TaskId,
+        /// Stops left.
+        open: usize,
+    },
+    /// No such wave.
+    #[error("wave: unknown wave {0}")]
+    UnknownWave(WaveId),
+    /// Only planned waves can be released.
+    #[error("wave: {wave} is {status:?}; only a PLANNED wave can be released")]
+    WaveNotPlanned {
+        /// The wave.
+        wave: WaveId,
+        /// Its state.
+        status: WaveStatus,
+    },
+    /// An order cannot go into a wave.
+    #[error(
+        "orders[{index}]: order {order} is {status:?}; only RESERVED orders not yet in a wave can be waved"
+    )]
+    OrderNotWaveable {
+        /// Position in the request.
+        index: usize,
+        /// The order.
+        order: OrderId,
+        /// Its state.
+        status: OrderStatus,
+    },
+    /// No such order.
+    #[error("orders[{index}]: unknown order {order}")]
+    UnknownOrder {
+        /// Position in the request.
+        index: usize,
+        /// The id.
+        order: OrderId,
+    },
+    /// No orders were given.
+    #[error("orders: a wave needs at least one order")]
+    EmptyWave,
+    /// No such station.
+    #[error("station: unknown station {0}")]
+    UnknownStation(StationId),
+    /// The station is still packing another order.
+    #[error("station: {station} is still packing order {order}")]
+    StationBusy {
+        /// The station.
+        station: StationId,
+        /// The order on the bench.
+        order: OrderId,
+    },
+    /// That order is not on that station's bench.
+    #[error("order: {order} is not being packed at {station}")]
+    NotOnBench {
+        /// The station.
+        station: StationId,
+        /// The order given.
+        order: OrderId,
+    },
+    /// The weight is not a number ≥ 0.
+    #[error("weight_kg: must be a number ≥ 0, got {0}")]
+    BadWeight(f64),
+    /// The location is not in the master.
+    #[error("location: unknown location {0}")]
+    UnknownLocation(LocationId),
+}

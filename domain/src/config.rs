@@ -1,0 +1,156 @@
+//! What the domain needs to know about a site, independent of where it came
+//! from (a scenario file, a site file, a database).
+
+use paklog_sim::SimDuration;
+use serde::{Deserialize, Serialize};
+
+use crate::events::WaveStrategy;
+use crate::ids::{LocationId, SkuId};
+use crate::layout::{AbcClass, LayoutSpec};
+
+/// A SKU of the assortment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkuSpec {
+    /// Code scanned on the item, e.g. `SKU00017`.
+    pub code: String,
+    /// Volume of one unit (litres).
+    pub volume_l: f64,
+    /// Weight of one unit (kg).
+    pub weight_kg: f64,
+    /// Velocity class.
+    pub abc: AbcClass,
+}
+
+/// An outbound carrier and its daily cut-off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CarrierSpec {
+    /// Name, e.g. "UPS".
+    pub name: String,
+    /// Cut-off, minutes after midnight; the truck leaves then.
+    pub cutoff_min: u32,
+}
+
+/// A shipping carton.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartonSpec {
+    /// Name, e.g. "M".
+    pub name: String,
+    /// Inner volume (litres).
+    pub volume_l: f64,
+    /// Weight limit (kg).
+    pub max_weight_kg: f64,
+}
+
+/// How waves are planned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WavePolicy {
+    /// Grouping strategy.
+    pub strategy: WaveStrategy,
+    /// Time between planning runs.
+    pub interval: SimDuration,
+    /// Most orders in one wave.
+    pub max_orders: u32,
+    /// Carrier strategy: release a carrier's orders at the latest this long
+    /// before its cut-off.
+    pub cutoff_lead: SimDuration,
+    /// Lines one associate picks per hour, for the capacity check.
+    pub lines_per_head_hour: f64,
+}
+
+/// Heads on the floor during a daily window, for the capacity check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabourWindow {
+    /// Start, minutes after midnight.
+    pub start_min: u32,
+    /// End, minutes after midnight (before `start_min` when it runs past
+    /// midnight).
+    pub end_min: u32,
+    /// Associates on the floor.
+    pub heads: u32,
+}
+
+/// Weights of the task assignment score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentWeights {
+    /// Closeness of the task's first stop to the associate.
+    pub distance: f64,
+    /// Skill match.
+    pub skill: f64,
+    /// Less work done so far.
+    pub workload: f64,
+    /// Higher measured pick rate.
+    pub performance: f64,
+    /// Task priority and urgency.
+    pub priority: f64,
+}
+
+/// Pack and ship settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackPolicy {
+    /// Pack stations.
+    pub stations: u32,
+    /// Share of orders sampled for QC.
+    pub qc_rate: f64,
+    /// Allowed relative weight deviation.
+    pub weight_tolerance: f64,
+    /// Carton set.
+    pub cartons: Vec<CartonSpec>,
+}
+
+/// An associate of the roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssociateSpec {
+    /// Name or badge, e.g. `day-07`.
+    pub name: String,
+    /// May pick express orders with priority.
+    pub express: bool,
+}
+
+/// Everything static about a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteConfig {
+    /// Warehouse id (Kafka key, CloudEvents source).
+    pub warehouse_id: String,
+    /// The building.
+    pub layout: LayoutSpec,
+    /// The assortment, indexed by [`SkuId`].
+    pub skus: Vec<SkuSpec>,
+    /// Pick faces: which SKU sits in which bin.
+    pub slotting: Vec<(SkuId, LocationId)>,
+    /// Units per pick face at the start.
+    pub pick_face_units: u32,
+    /// Units per SKU in reserve at the start.
+    pub reserve_units: u32,
+    /// Carriers, indexed by `CarrierId`.
+    pub carriers: Vec<CarrierSpec>,
+    /// Wave planning.
+    pub wave: WavePolicy,
+    /// Labour plan (repeats daily).
+    pub labour: Vec<LabourWindow>,
+    /// Assignment score weights.
+    pub assignment: AssignmentWeights,
+    /// The roster, indexed by `AssociateId`.
+    pub associates: Vec<AssociateSpec>,
+    /// Pack and ship.
+    pub packing: PackPolicy,
+    /// Seed of the domain's own random streams (QC sampling).
+    pub seed: u64,
+}
+
+impl SiteConfig {
+    /// Associates on the floor at `minute` of the day, by the labour plan.
+    #[must_use]
+    pub fn heads_at(&self, minute: u32) -> u32 {
+        self.labour
+            .iter()
+            .filter(|w| {
+                if w.start_min < w.end_min {
+                    (w.start_min..w.end_min).contains(&minute)
+                } else {
+                    minute >= w.start_min || minute < w.end_min
+                }
+            })
+            .map(|w| w.heads)
+            .sum()
+    }
+}

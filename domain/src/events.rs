@@ -1,0 +1,440 @@
+//! The event catalog and the bus every event goes through.
+//!
+//! Events are facts, named in the past tense, each with a stable CloudEvents
+//! type (`com.paklog.wms.wave.released.v1` …). The [`EventBus`] keeps the
+//! run's log in order: reports read it, live adapters forward it, the event
+//! store persists what led to it.
+
+use paklog_sim::SimTime;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{
+    AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
+};
+
+/// Order priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Priority {
+    /// Ships first.
+    Express,
+    /// Everything else.
+    Standard,
+}
+
+/// Wave strategies (as in the seed's wave planning service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveStrategy {
+    /// Every planning interval, oldest orders first.
+    Time,
+    /// One wave per carrier, when full or before its cut-off.
+    Carrier,
+    /// One wave per zone.
+    Zone,
+    /// Created by hand (API).
+    Manual,
+}
+
+/// A fact of the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event")]
+pub enum DomainEvent {
+    /// An order came in.
+    OrderReceived {
+        /// The order.
+        order: OrderId,
+        /// Its carrier.
+        carrier: CarrierId,
+        /// Its priority.
+        priority: Priority,
+        /// Lines ordered.
+        lines: u32,
+        /// Units ordered.
+        units: u32,
+    },
+    /// An order passed validation.
+    OrderValidated {
+        /// The order.
+        order: OrderId,
+    },
+    /// Stock for every line of an order is reserved.
+    InventoryReserved {
+        /// The order.
+        order: OrderId,
+        /// Units reserved.
+        units: u32,
+    },
+    /// Stock is short for a line: the order waits for stock.
+    OrderBackordered {
+        /// The order.
+        order: OrderId,
+        /// The SKU that is short.
+        sku: SkuId,
+        /// Units missing.
+        missing: u32,
+    },
+    /// Orders grouped into a wave, which the labour plan can carry.
+    WavePlanned {
+        /// The wave.
+        wave: WaveId,
+        /// How it was formed.
+        strategy: WaveStrategy,
+        /// Orders in it.
+        orders: u32,
+        /// Lines in it.
+        lines: u32,
+    },
+    /// A planned wave's stock is allocated to locations and it goes to the
+    /// floor.
+    WaveReleased {
+        /// The wave.
+        wave: WaveId,
+        /// Orders in it.
+        orders: u32,
+    },
+    /// The orchestration workflow of a wave has started.
+    WorkflowStarted {
+        /// The wave.
+        wave: WaveId,
+    },
+    /// Tasks were generated for a wave.
+    TasksCreated {
+        /// The wave.
+        wave: WaveId,
+        /// First task id of the batch (ids are consecutive).
+        first: TaskId,
+        /// Number of tasks.
+        count: u32,
+    },
+    /// A task was given to an associate.
+    TaskAssigned {
+        /// The task.
+        task: TaskId,
+        /// The associate.
+        associate: AssociateId,
+        /// The assignment score that won.
+        score: f64,
+    },
+    /// An associate started a task.
+    TaskStarted {
+        /// The task.
+        task: TaskId,
+        /// The associate.
+        associate: AssociateId,
+    },
+    /// A pick line was confirmed.
+    PickCompleted {
+        /// The task.
+        task: TaskId,
+        /// The order the units are for.
+        order: OrderId,
+        /// The SKU.
+        sku: SkuId,
+        /// Where from.
+        location: LocationId,
+        /// Units asked for.
+        requested: u32,
+        /// Units picked.
+        picked: u32,
+    },
+    /// Fewer units were found than expected at a location.
+    PickShort {
+        /// The task.
+        task: TaskId,
+        /// The order.
+        order: OrderId,
+        /// The SKU.
+        sku: SkuId,
+        /// Where the shortage was found.
+        location: LocationId,
+        /// Units missing there.
+        missing: u32,
+        /// Alternative location the rest will be picked from, if any.
+        retry_from: Option<LocationId>,
+    },
+    /// Units that could not be picked anywhere: the order ships without them.
+    ShortageRecorded {
+        /// The order.
+        order: OrderId,
+        /// The SKU.
+        sku: SkuId,
+        /// Units that will not ship.
+        units: u32,
+    },
+    /// A location's occupancy changed (emptied or filled).
+    LocationStateChanged {
+        /// The location.
+        location: LocationId,
+        /// Units now on hand.
+        on_hand: u32,
+        /// Whether it holds anything.
+        occupied: bool,
+    },
+    /// A task is done.
+    TaskCompleted {
+        /// The task.
+        task: TaskId,
+        /// Who did it.
+        associate: AssociateId,
+        /// Planned route length (m).
+        distance_m: f64,
+    },
+    /// Every line of an order has been picked (or found short).
+    PickingCompleted {
+        /// The order.
+        order: OrderId,
+    },
+    /// A tote (license plate) moved.
+    LicensePlateMoved {
+        /// The tote.
+        tote: ToteId,
+        /// The order it carries.
+        order: OrderId,
+        /// Where to.
+        to: LocationId,
+    },
+    /// A packer started on an order.
+    PackingStarted {
+        /// The order.
+        order: OrderId,
+        /// The station.
+        station: StationId,
+    },
+    /// A sampled order went through quality control.
+    QualityInspected {
+        /// The order.
+        order: OrderId,
+        /// Whether the weight matched.
+        passed: bool,
+    },
+    /// The order is packed in a carton.
+    PackingCompleted {
+        /// The order.
+        order: OrderId,
+        /// The station.
+        station: StationId,
+        /// Index of the carton in the carton set.
+        carton: u32,
+        /// Weight on the scale (kg).
+        weight_kg: f64,
+    },
+    /// The parcel is at the dock for its carrier.
+    ShipmentReady {
+        /// The order.
+        order: OrderId,
+        /// The carrier.
+        carrier: CarrierId,
+        /// The dock location.
+        dock: LocationId,
+    },
+    /// The carrier left with the parcel.
+    OrderShipped {
+        /// The order.
+        order: OrderId,
+        /// The carrier.
+        carrier: CarrierId,
+        /// Whether it left by the order's cut-off.
+        on_time: bool,
+    },
+    /// Every order of a wave is packed (or cancelled).
+    WaveCompleted {
+        /// The wave.
+        wave: WaveId,
+    },
+    /// The orchestration workflow of a wave has finished.
+    WorkflowCompleted {
+        /// The wave.
+        wave: WaveId,
+    },
+    /// An associate logged on to a handheld.
+    AssociateSignedOn {
+        /// Who.
+        associate: AssociateId,
+    },
+    /// An associate logged off.
+    AssociateSignedOff {
+        /// Who.
+        associate: AssociateId,
+    },
+    /// Counters of the last metrics interval.
+    MetricsUpdate {
+        /// Orders shipped in the interval.
+        orders_shipped: u32,
+        /// Lines picked in the interval.
+        lines_picked: u32,
+        /// Orders received and not yet shipped.
+        backlog: u32,
+    },
+}
+
+impl DomainEvent {
+    /// The CloudEvents `type` of this event.
+    #[must_use]
+    pub fn cloud_event_type(&self) -> &'static str {
+        use DomainEvent as E;
+        match self {
+            E::OrderReceived { .. } => "com.paklog.wms.order.received.v1",
+            E::OrderValidated { .. } => "com.paklog.wms.order.validated.v1",
+            E::InventoryReserved { .. } => "com.paklog.wms.inventory.reserved.v1",
+            E::OrderBackordered { .. } => "com.paklog.wms.order.backordered.v1",
+            E::WavePlanned { .. } => "com.paklog.wms.wave.planned.v1",
+            E::WaveReleased { .. } => "com.paklog.wms.wave.released.v1",
+            E::WorkflowStarted { .. } => "com.paklog.wes.workflow.started.v1",
+            E::TasksCreated { .. } => "com.paklog.wes.task.created.v1",
+            E::TaskAssigned { .. } => "com.paklog.wes.task.assigned.v1",
+            E::TaskStarted { .. } => "com.paklog.wes.task.started.v1",
+            E::PickCompleted { .. } => "com.paklog.wes.pick.completed.v1",
+            E::PickShort { .. } => "com.paklog.wes.pick.short.v1",
+            E::ShortageRecorded { .. } => "com.paklog.wms.inventory.shortage-recorded.v1",
+            E::LocationStateChanged { .. } => "com.paklog.wes.location.state-changed.v1",
+            E::TaskCompleted { .. } => "com.paklog.wes.task.completed.v1",
+            E::PickingCompleted { .. } => "com.paklog.wes.picking.completed.v1",
+            E::LicensePlateMoved { .. } => "com.paklog.wes.license-plate.moved.v1",
+            E::PackingStarted { .. } => "com.paklog.wes.packing.started.v1",
+            E::QualityInspected { .. } => "com.paklog.wes.quality.inspected.v1",
+            E::PackingCompleted { .. } => "com.paklog.wes.packing.completed.v1",
+            E::ShipmentReady { .. } => "com.paklog.wes.shipment.ready.v1",
+            E::OrderShipped { .. } => "com.paklog.wms.order.shipped.v1",
+            E::WaveCompleted { .. } => "com.paklog.wms.wave.completed.v1",
+            E::WorkflowCompleted { .. } => "com.paklog.wes.workflow.completed.v1",
+            E::AssociateSignedOn { .. } => "com.paklog.wes.associate.signed-on.v1",
+            E::AssociateSignedOff { .. } => "com.paklog.wes.associate.signed-off.v1",
+            E::MetricsUpdate { .. } => "com.paklog.wes.metrics.updated.v1",
+        }
+    }
+
+    /// The ids an event is about, for indexing and report columns.
+    #[must_use]
+    pub fn subject(&self) -> Subject {
+        use DomainEvent as E;
+        let mut s = Subject::default();
+        match *self {
+            E::OrderReceived { order, .. }
+            | E::OrderValidated { order }
+            | E::InventoryReserved { order, .. }
+            | E::PickingCompleted { order }
+            | E::QualityInspected { order, .. }
+            | E::ShipmentReady { order, .. }
+            | E::OrderShipped { order, .. } => s.order = Some(order),
+            E::OrderBackordered { order, sku, .. } | E::ShortageRecorded { order, sku, .. } => {
+                s.order = Some(order);
+                s.sku = Some(sku);
+            }
+            E::WavePlanned { wave, .. }
+            | E::WaveReleased { wave, .. }
+            | E::WorkflowStarted { wave }
+            | E::TasksCreated { wave, .. }
+            | E::WaveCompleted { wave }
+            | E::WorkflowCompleted { wave } => s.wave = Some(wave),
+            E::TaskAssigned {
+                task, associate, ..
+            }
+            | E::TaskStarted { task, associate }
+            | E::TaskCompleted {
+                task, associate, ..
+            } => {
+                s.task = Some(task);
+                s.associate = Some(associate);
+            }
+            E::PickCompleted {
+                task,
+                order,
+                sku,
+                location,
+                ..
+            }
+            | E::PickShort {
+                task,
+                order,
+                sku,
+                location,
+                ..
+            } => {
+                s.task = Some(task);
+                s.order = Some(order);
+                s.sku = Some(sku);
+                s.location = Some(location);
+            }
+            E::LocationStateChanged { location, .. } => s.location = Some(location),
+            E::LicensePlateMoved { order, to, .. } => {
+                s.order = Some(order);
+                s.location = Some(to);
+            }
+            E::PackingStarted { order, .. } | E::PackingCompleted { order, .. } => {
+                s.order = Some(order)
+            }
+            E::AssociateSignedOn { associate } | E::AssociateSignedOff { associate } => {
+                s.associate = Some(associate);
+            }
+            E::MetricsUpdate { .. } => {}
+        }
+        s
+    }
+}
+
+/// The ids an event is about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// Order.
+    pub order: Option<OrderId>,
+    /// Wave.
+    pub wave: Option<WaveId>,
+    /// Task.
+    pub task: Option<TaskId>,
+    /// Associate.
+    pub associate: Option<AssociateId>,
+    /// Location.
+    pub location: Option<LocationId>,
+    /// SKU.
+    pub sku: Option<SkuId>,
+}
+
+/// An event as the bus recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// Position in the log, from 0.
+    pub seq: u64,
+    /// When it happened.
+    pub at: SimTime,
+    /// What happened.
+    pub event: DomainEvent,
+}
+
+/// The one bus every domain event goes through, with the run's log.
+#[derive(Debug, Clone, Default)]
+pub struct EventBus {
+    log: Vec<Recorded>,
+}
+
+impl EventBus {
+    /// Records `event` at `at`.
+    pub fn publish(&mut self, at: SimTime, event: DomainEvent) {
+        let seq = self.log.len() as u64;
+        self.log.push(Recorded { seq, at, event });
+    }
+
+    /// The whole log.
+    #[must_use]
+    pub fn log(&self) -> &[Recorded] {
+        &self.log
+    }
+
+    /// Events from position `from` on (what a subscriber has not seen yet).
+    #[must_use]
+    pub fn since(&self, from: usize) -> &[Recorded] {
+        self.log.get(from..).unwrap_or(&[])
+    }
+
+    /// Number of events recorded.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.log.len()
+    }
+
+    /// Whether nothing has been recorded.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.log.is_empty()
+    }
+}

@@ -1,0 +1,412 @@
+//! The location master and the geometry of the building: warehouse → zone →
+//! aisle → bay → bin, and walking distances between any two points.
+//!
+//! Aisles run front to back, `aisle_pitch_m` apart centre to centre, and are
+//! cut into `blocks` by cross aisles: one in front, one between each pair of
+//! blocks, one at the back. A block's aisle length is the distance between
+//! the centre lines of the cross aisles at its ends. A point is an aisle and
+//! a distance `y` from the front cross aisle's centre line; walking is along
+//! aisle and cross-aisle centre lines only.
+
+use bevy_ecs::resource::Resource;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{LocationId, SkuId};
+
+/// The building as a scenario or site file describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutSpec {
+    /// Blocks of aisles, front to back.
+    pub blocks: u32,
+    /// Aisles (they run through every block).
+    pub aisles: u32,
+    /// Bays along each side of an aisle, per block.
+    pub bays_per_aisle: u32,
+    /// Levels per bay.
+    pub levels: u32,
+    /// Aisle length per block (m), centre line to centre line of the cross
+    /// aisles at its ends.
+    pub aisle_length_m: f64,
+    /// Aisle pitch, centre to centre (m).
+    pub aisle_pitch_m: f64,
+    /// Racks on both sides of each aisle.
+    pub two_sided: bool,
+    /// 0-based aisle at whose front end the depot stands.
+    pub depot_aisle: u32,
+    /// Zones as `(name, first aisle, last aisle)`, 0-based and inclusive;
+    /// empty means one zone "Z1" over everything.
+    pub zones: Vec<(String, u32, u32)>,
+    /// Dock doors.
+    pub dock_doors: u32,
+}
+
+/// A point on the walking network.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// 0-based aisle.
+    pub aisle: u32,
+    /// Metres from the centre line of the front cross aisle.
+    pub y: f64,
+}
+
+/// What a location is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LocationKind {
+    /// A pick face in the racks.
+    Pick,
+    /// Reserve storage, replenishes pick faces.
+    Reserve,
+    /// A staging lane (pack station in-feed).
+    Stage,
+    /// A dock door.
+    Dock,
+}
+
+/// Velocity class of the SKU slotted in a location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AbcClass {
+    /// Fast movers.
+    A,
+    /// Medium movers.
+    B,
+    /// Slow movers.
+    C,
+}
+
+/// Rack side of a pick location, looking from the front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Side {
+    /// Left.
+    L,
+    /// Right.
+    R,
+}
+
+/// One location of the master.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// Its id (index in the master).
+    pub id: LocationId,
+    /// Human-readable code, e.g. `A03-B1-12-2L` (aisle 3, block 1, bay 12,
+    /// level 2, left side).
+    pub code: String,
+    /// What it is for.
+    pub kind: LocationKind,
+    /// Index of its zone in [`LocationMaster::zones`].
+    pub zone: u16,
+    /// Where a picker stands to reach it.
+    pub point: Point,
+    /// 0-based block (pick locations).
+    pub block: u32,
+    /// 0-based bay within the aisle and block (pick locations).
+    pub bay: u32,
+    /// 1-based level (pick locations).
+    pub level: u32,
+    /// Velocity class of the SKU slotted here, if any.
+    pub abc: Option<AbcClass>,
+    /// The SKU slotted here, if any.
+    pub sku: Option<SkuId>,
+}
+
+/// The location master: every location, its zone, and the geometry to walk
+/// between them.
+#[derive(Debug, Clone, Resource)]
+pub struct LocationMaster {
+    /// The building.
+    pub spec: LayoutSpec,
+    /// All locations, indexed by [`LocationId`].
+    pub locations: Vec<Location>,
+    /// Zone names, indexed by [`Location::zone`].
+    pub zones: Vec<String>,
+    /// Zone of each aisle.
+    aisle_zone: Vec<u16>,
+}
+
+impl LocationMaster {
+    /// Builds every pick bin of the layout, plus one staging lane per pack
+    /// station, one dock location per door and `reserve` reserve locations
+    /// at the depot end. Nothing is slotted yet.
+    #[must_use]
+    pub fn new(spec: LayoutSpec, pack_stations: u32, reserve: u32) -> Self {
+        let mut zones: Vec<String> = spec.zones.iter().map(|z| z.0.clone()).collect();
+        let mut aisle_zone = vec![0u16; spec.aisles as usize];
+        if zones.is_empty() {
+            zones.push("Z1".into());
+        } else {
+            for (zi, (_, first, last)) in spec.zones.iter().enumerate() {
+                for a in *first..=*last {
+                    if let Some(z) = aisle_zone.get_mut(a as usize) {
+                        *z = zi as u16;
+                    }
+                }
+            }
+        }
+        let mut locations = Vec::new();
+        let sides: &[Side] = if spec.two_sided {
+            &[Side::L, Side::R]
+        } else {
+            &[Side::L]
+        };
+        let bay_len = spec.aisle_length_m / f64::from(spec.bays_per_aisle);
+        for aisle in 0..spec.aisles {
+            for block in 0..spec.blocks {
+                for bay in 0..spec.bays_per_aisle {
+                    let y =
+                        f64::from(block) * spec.aisle_length_m + (f64::from(bay) + 0.5) * bay_len;
+                    for level in 1..=spec.levels {
+                        for side in sides {
+                            let id = LocationId(locations.len() as u32);
+                            locations.push(Location {
+                                id,
+                                code: format!(
+                                    "A{:02}-B{}-{:02}-{}{:?}",
+                                    aisle + 1,
+                                    block + 1,
+                                    bay + 1,
+                                    level,
+                                    side
+                                ),
+                                kind: LocationKind::Pick,
+                                zone: aisle_zone[aisle as usize],
+                                point: Point { aisle, y },
+                                block,
+                                bay,
+                                level,
+                                abc: None,
+                                sku: None,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let depot = Point {
+            aisle: spec.depot_aisle,
+            y: 0.0,
+        };
+        let mut extra = |kind: LocationKind, code: String| {
+            let id = LocationId(locations.len() as u32);
+            locations.push(Location {
+                id,
+                code,
+                kind,
+                zone: aisle_zone[spec.depot_aisle as usize],
+                point: depot,
+                block: 0,
+                bay: 0,
+                level: 0,
+                abc: None,
+                sku: None,
+            });
+        };
+        for s in 0..pack_stations {
+            extra(LocationKind::Stage, format!("STAGE-PS{}", s + 1));
+        }
+        for d in 0..spec.dock_doors {
+            extra(LocationKind::Dock, format!("DOCK-{:02}", d + 1));
+        }
+        for r in 0..reserve {
+            extra(LocationKind::Reserve, format!("RES-{:05}", r + 1));
+        }
+        LocationMaster {
+            spec,
+            locations,
+            zones,
+            aisle_zone,
+        }
+    }
+
+    /// The location `id`.
+    ///
+    /// # Panics
+    /// If `id` is not in the master (ids come from the master itself).
+    #[must_use]
+    pub fn get(&self, id: LocationId) -> &Location {
+        &self.locations[id.index()]
+    }
+
+    /// Finds a location by its code.
+    #[must_use]
+    pub fn by_code(&self, code: &str) -> Option<&Location> {
+        self.locations.iter().find(|l| l.code == code)
+    }
+
+    /// Where the depot (start and end of every pick trip, and the pack area)
+    /// is.
+    #[must_use]
+    pub fn depot(&self) -> Point {
+        Point {
+            aisle: self.spec.depot_aisle,
+            y: 0.0,
+        }
+    }
+
+    /// The zone of an aisle.
+    #[must_use]
+    pub fn zone_of_aisle(&self, aisle: u32) -> u16 {
+        self.aisle_zone.get(aisle as usize).copied().unwrap_or(0)
+    }
+
+    /// Pick locations, nearest to the depot first (ties by id): the order in
+    /// which ABC slotting fills them.
+    #[must_use]
+    pub fn pick_bins_by_distance(&self) -> Vec<LocationId> {
+        let depot = self.depot();
+        let mut bins: Vec<(u64, LocationId)> = self
+            .locations
+            .iter()
+            .filter(|l| l.kind == LocationKind::Pick)
+            .map(|l| ((self.distance(depot, l.point) * 1000.0) as u64, l.id))
+            .collect();
+        bins.sort_unstable();
+        bins.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Shortest walking distance between two points (m).
+    #[must_use]
+    pub fn distance(&self, a: Point, b: Point) -> f64 {
+        if a.aisle == b.aisle {
+            return (a.y - b.y).abs();
+        }
+        let dx = f64::from(a.aisle.abs_diff(b.aisle)) * self.spec.aisle_pitch_m;
+        (0..=self.spec.blocks)
+            .map(|k| {
+                let cross = f64::from(k) * self.spec.aisle_length_m;
+                (a.y - cross).abs() + (b.y - cross).abs()
+            })
+            .fold(f64::INFINITY, f64::min)
+            + dx
+    }
+
+    /// Orders pick stops in S-shape (serpentine) sequence: block by block from
+    /// the front, aisles left to right in one block and right to left in the
+    /// next, up one aisle and down the next. Returns the stops in walking
+    /// order and the length of the trip from the depot through every stop
+    /// and back, walking the shortest path between consecutive stops.
+    #[must_use]
+    pub fn s_shape(&self, stops: &[LocationId]) -> (Vec<LocationId>, f64) {
+        let mut keyed: Vec<(u32, u32, i64, LocationId)> = Vec::with_capacity(stops.len());
+        let mut aisles_so_far: Vec<(u32, u32)> = stops
+            .iter()
+            .map(|&s| {
+                let l = self.get(s);
+                (l.block, l.point.aisle)
+            })
+            .collect();
+        aisles_so_far.sort_unstable();
+        aisles_so_far.dedup();
+        for &s in stops {
+            let l = self.get(s);
+            let block = l.block;
+            // Aisle order within the block: serpentine across blocks.
+            let aisle_key = if block.is_multiple_of(2) {
+                l.point.aisle
+            } else {
+                u32::MAX - l.point.aisle
+            };
+            // Direction within the aisle: alternate per aisle visited in this block.
+            let rank = aisles_so_far
+                .iter()
+                .filter(|(b, a)| {
+                    *b == block
+                        && if block.is_multiple_of(2) {
+                            *a < l.point.aisle
+                        } else {
+                            *a > l.point.aisle
+                        }
+                })
+                .count();
+            let y = (l.point.y * 1000.0) as i64;
+            let y_key = if rank.is_multiple_of(2) { y } else { -y };
+            keyed.push((block, aisle_key, y_key, s));
+        }
+        keyed.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
+        let order: Vec<LocationId> = keyed.into_iter().map(|k| k.3).collect();
+        let length = self.trip_length(&order);
+        (order, length)
+    }
+
+    /// Length of a trip from the depot through `stops` in the given order
+    /// and back, walking the shortest path between consecutive stops.
+    #[must_use]
+    pub fn trip_length(&self, stops: &[LocationId]) -> f64 {
+        let depot = self.depot();
+        let mut at = depot;
+        let mut total = 0.0;
+        for &s in stops {
+            let p = self.get(s).point;
+            total += self.distance(at, p);
+            at = p;
+        }
+        total + self.distance(at, depot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn spec(blocks: u32, aisles: u32) -> LayoutSpec {
+        LayoutSpec {
+            blocks,
+            aisles,
+            bays_per_aisle: 10,
+            levels: 2,
+            aisle_length_m: 20.0,
+            aisle_pitch_m: 3.0,
+            two_sided: true,
+            depot_aisle: 0,
+            zones: vec![],
+            dock_doors: 1,
+        }
+    }
+
+    #[test]
+    fn builds_every_bin_and_the_extra_locations() {
+        let m = LocationMaster::new(spec(2, 4), 3, 5);
+        let picks = m
+            .locations
+            .iter()
+            .filter(|l| l.kind == LocationKind::Pick)
+            .count();
+        assert_eq!(picks, 2 * 4 * 10 * 2 * 2);
+        assert_eq!(m.locations.len(), picks + 3 + 1 + 5);
+        assert_eq!(m.get(LocationId(0)).code, "A01-B1-01-1L");
+        assert_eq!(
+            m.by_code("A04-B2-10-2R").unwrap().point,
+            Point { aisle: 3, y: 39.0 }
+        );
+    }
+
+    #[test]
+    fn distances_follow_aisles_and_cross_aisles() {
+        let m = LocationMaster::new(spec(2, 4), 1, 0);
+        let p = |aisle, y| Point { aisle, y };
+        // Same aisle: straight along it, across the middle cross aisle too.
+        assert_eq!(m.distance(p(1, 5.0), p(1, 35.0)), 30.0);
+        // Neighbouring aisles, both near the front: via the front cross aisle.
+        assert_eq!(m.distance(p(0, 5.0), p(1, 6.0)), 5.0 + 3.0 + 6.0);
+        // Both near the middle cross aisle (y = 20): via it.
+        assert_eq!(m.distance(p(0, 18.0), p(3, 23.0)), 2.0 + 9.0 + 3.0);
+        // Near the back (y = 40).
+        assert_eq!(m.distance(p(0, 39.0), p(2, 38.0)), 1.0 + 6.0 + 2.0);
+    }
+
+    #[test]
+    fn s_shape_visits_aisles_in_a_serpentine() {
+        let m = LocationMaster::new(spec(1, 3), 1, 0);
+        let at = |aisle: u32, bay: u32| {
+            m.by_code(&format!("A{:02}-B1-{:02}-1L", aisle + 1, bay + 1))
+                .unwrap()
+                .id
+        };
+        let stops = [at(2, 1), at(0, 8), at(0, 2), at(2, 7)];
+        let (order, length) = m.s_shape(&stops);
+        // Up aisle 1 (bays 3 then 9), down aisle 3 (bay 8 then 2).
+        assert_eq!(order, vec![at(0, 2), at(0, 8), at(2, 7), at(2, 1)]);
+        // Depot (aisle 0, y 0) → y 5 → y 17 → back cross aisle → aisle 2 y 15 → y 3 → front → depot.
+        let expected = 17.0 + (3.0 + 6.0 + 5.0) + 12.0 + (3.0 + 6.0);
+        assert!((length - expected).abs() < 1e-9, "{length} vs {expected}");
+    }
+}

@@ -1,0 +1,380 @@
+//! Task execution (WES): the unified task model, its lifecycle
+//! PENDING → ASSIGNED → IN_PROGRESS → COMPLETED / CANCELLED, and assignment
+//! of tasks to associates by score.
+
+use std::collections::BTreeSet;
+
+use paklog_sim::SimTime;
+use serde::{Deserialize, Serialize};
+
+use crate::config::AssignmentWeights;
+use crate::events::Priority;
+use crate::ids::{AssociateId, LocationId, OrderId, SkuId, TaskId, ToteId, WaveId};
+use crate::layout::{LocationMaster, Point};
+
+/// Kinds of work in the unified task model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskKind {
+    /// Pick an order into a tote.
+    Pick,
+}
+
+/// Task lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStatus {
+    /// Waiting for an associate.
+    Pending,
+    /// Given to an associate who has not started.
+    Assigned,
+    /// Being worked on.
+    InProgress,
+    /// Done.
+    Completed,
+    /// Called off.
+    Cancelled,
+}
+
+impl TaskStatus {
+    /// Whether `self → next` is a legal transition.
+    #[must_use]
+    pub fn can_become(self, next: TaskStatus) -> bool {
+        use TaskStatus as S;
+        matches!(
+            (self, next),
+            (S::Pending, S::Assigned | S::Cancelled)
+                | (S::Assigned, S::InProgress | S::Pending | S::Cancelled)
+                | (S::InProgress, S::Completed | S::Cancelled)
+        )
+    }
+}
+
+/// One stop of a pick task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickLine {
+    /// The order line it serves.
+    pub order_line: u32,
+    /// The SKU.
+    pub sku: SkuId,
+    /// Where to pick.
+    pub location: LocationId,
+    /// Units to pick.
+    pub quantity: u32,
+    /// Units confirmed, once confirmed.
+    pub picked: Option<u32>,
+}
+
+/// A task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Its id.
+    pub id: TaskId,
+    /// Kind of work.
+    pub kind: TaskKind,
+    /// Lifecycle state.
+    pub status: TaskStatus,
+    /// Wave it belongs to.
+    pub wave: WaveId,
+    /// Order it picks.
+    pub order: OrderId,
+    /// Tote it fills.
+    pub tote: ToteId,
+    /// Priority of its order.
+    pub priority: Priority,
+    /// Cut-off of its order.
+    pub due: SimTime,
+    /// Stops in walking order.
+    pub lines: Vec<PickLine>,
+    /// Planned route length (m), depot to depot.
+    pub distance_m: f64,
+    /// Routing policy that sequenced it.
+    pub policy: &'static str,
+    /// Who has it.
+    pub associate: Option<AssociateId>,
+    /// Created at.
+    pub created: SimTime,
+    /// Assigned at.
+    pub assigned_at: Option<SimTime>,
+    /// Started at.
+    pub started_at: Option<SimTime>,
+    /// Finished at.
+    pub completed_at: Option<SimTime>,
+}
+
+impl Task {
+    /// The first unconfirmed stop.
+    #[must_use]
+    pub fn next_line(&self) -> Option<usize> {
+        self.lines.iter().position(|l| l.picked.is_none())
+    }
+}
+
+/// What the floor knows about an associate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssociateState {
+    /// Id.
+    pub id: AssociateId,
+    /// Logged on to a handheld.
+    pub signed_on: bool,
+    /// Waiting for work.
+    pub idle: bool,
+    /// Where they were last seen.
+    pub position: Point,
+    /// May pick express orders with priority.
+    pub express: bool,
+    /// Task in hand (assigned or in progress).
+    pub current: Option<TaskId>,
+    /// Tasks completed.
+    pub tasks_done: u32,
+    /// Lines confirmed.
+    pub lines_done: u32,
+    /// Time spent in tasks (ms), for the learned pick rate.
+    pub busy_ms: u64,
+    /// Since when they are idle (for reports).
+    pub idle_since: Option<SimTime>,
+}
+
+impl AssociateState {
+    /// Lines per hour over the tasks done so far, if any.
+    #[must_use]
+    pub fn pick_rate(&self) -> Option<f64> {
+        (self.busy_ms > 0).then(|| f64::from(self.lines_done) * 3_600_000.0 / self.busy_ms as f64)
+    }
+}
+
+/// Tasks and associates.
+#[derive(Debug, Clone, Default)]
+pub struct TaskBoard {
+    tasks: Vec<Task>,
+    /// Pending tasks, most urgent first: (express first, due, id).
+    pending: BTreeSet<(u8, SimTime, TaskId)>,
+    /// Everyone on the roster.
+    pub associates: Vec<AssociateState>,
+}
+
+/// How many pending tasks an associate's request looks at.
+const WINDOW: usize = 32;
+
+impl TaskBoard {
+    /// A board with no tasks and the given roster.
+    #[must_use]
+    pub fn new(associates: Vec<AssociateState>) -> Self {
+        TaskBoard {
+            associates,
+            ..TaskBoard::default()
+        }
+    }
+
+    /// The task `id`, if it exists.
+    #[must_use]
+    pub fn find(&self, id: TaskId) -> Option<&Task> {
+        self.tasks.get(id.index())
+    }
+
+    /// The task `id`.
+    ///
+    /// # Panics
+    /// If no such task exists.
+    #[must_use]
+    pub fn get(&self, id: TaskId) -> &Task {
+        &self.tasks[id.index()]
+    }
+
+    /// The task `id`, mutably.
+    ///
+    /// # Panics
+    /// If no such task exists.
+    pub fn get_mut(&mut self, id: TaskId) -> &mut Task {
+        &mut self.tasks[id.index()]
+    }
+
+    /// Every task, by id.
+    #[must_use]
+    pub fn all(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// The id the next task will get.
+    #[must_use]
+    pub fn next_id(&self) -> TaskId {
+        TaskId(self.tasks.len() as u32)
+    }
+
+    /// Adds a pending task.
+    pub fn add(&mut self, task: Task) {
+        debug_assert_eq!(task.id, self.next_id());
+        self.pending.insert(Self::pending_key(&task));
+        self.tasks.push(task);
+    }
+
+    /// Number of pending tasks.
+    #[must_use]
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn pending_key(task: &Task) -> (u8, SimTime, TaskId) {
+        (
+            u8::from(task.priority != Priority::Express),
+            task.due,
+            task.id,
+        )
+    }
+
+    /// Moves a task from pending to assigned.
+    pub fn assign(&mut self, task: TaskId, associate: AssociateId, now: SimTime) {
+        let key = Self::pending_key(&self.tasks[task.index()]);
+        self.pending.remove(&key);
+        let t = &mut self.tasks[task.index()];
+        t.status = TaskStatus::Assigned;
+        t.associate = Some(associate);
+        t.assigned_at = Some(now);
+        let a = &mut self.associates[associate.index()];
+        a.current = Some(task);
+        a.idle = false;
+        a.idle_since = None;
+    }
+
+    /// Puts an assigned task back into the pool.
+    pub fn unassign(&mut self, task: TaskId) {
+        let t = &mut self.tasks[task.index()];
+        if let Some(a) = t.associate.take() {
+            self.associates[a.index()].current = None;
+        }
+        t.status = TaskStatus::Pending;
+        t.assigned_at = None;
+        self.pending.insert(Self::pending_key(t));
+    }
+
+    /// The assignment score of `task` for `associate`: a weighted sum of
+    /// terms in [0, 1], higher is better.
+    #[must_use]
+    pub fn score(
+        &self,
+        task: &Task,
+        associate: &AssociateState,
+        weights: &AssignmentWeights,
+        master: &LocationMaster,
+        now: SimTime,
+    ) -> f64 {
+        let scale = master.spec.aisle_length_m * f64::from(master.spec.blocks)
+            + master.spec.aisle_pitch_m * f64::from(master.spec.aisles);
+        let first = task
+            .lines
+            .first()
+            .map_or(master.depot(), |l| master.get(l.location).point);
+        let distance = 1.0 - (master.distance(associate.position, first) / scale).min(1.0);
+        let skill = match task.priority {
+            Priority::Express => f64::from(u8::from(associate.express)),
+            Priority::Standard => 0.5,
+        };
+        let mean_tasks = self.mean_tasks_done();
+        let workload = 1.0 / (1.0 + f64::from(associate.tasks_done) / (mean_tasks + 1.0));
+        let performance = match (associate.pick_rate(), self.mean_pick_rate()) {
+            (Some(rate), Some(mean)) if mean > 0.0 => rate / (rate + mean),
+            _ => 0.5,
+        };
+        let slack_h = task.due.as_millis().saturating_sub(now.as_millis()) as f64 / 3_600_000.0;
+        let urgency = if task.priority == Priority::Express {
+            1.0
+        } else {
+            0.5
+        } / (1.0 + slack_h);
+        weights.distance * distance
+            + weights.skill * skill
+            + weights.workload * workload
+            + weights.performance * performance
+            + weights.priority * urgency
+    }
+
+    fn mean_tasks_done(&self) -> f64 {
+        let on: Vec<_> = self.associates.iter().filter(|a| a.signed_on).collect();
+        if on.is_empty() {
+            return 0.0;
+        }
+        on.iter().map(|a| f64::from(a.tasks_done)).sum::<f64>() / on.len() as f64
+    }
+
+    fn mean_pick_rate(&self) -> Option<f64> {
+        let rates: Vec<f64> = self
+            .associates
+            .iter()
+            .filter_map(AssociateState::pick_rate)
+            .collect();
+        (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+    }
+
+    /// The best of the most urgent pending tasks for `associate`.
+    #[must_use]
+    pub fn best_task_for(
+        &self,
+        associate: AssociateId,
+        weights: &AssignmentWeights,
+        master: &LocationMaster,
+        now: SimTime,
+    ) -> Option<(TaskId, f64)> {
+        let a = &self.associates[associate.index()];
+        self.pending
+            .iter()
+            .take(WINDOW)
+            .map(|&(_, _, id)| {
+                (
+                    id,
+                    self.score(&self.tasks[id.index()], a, weights, master, now),
+                )
+            })
+            .fold(None, |best: Option<(TaskId, f64)>, (id, s)| match best {
+                Some((_, b)) if b >= s => best,
+                _ => Some((id, s)),
+            })
+    }
+
+    /// Assigns pending tasks, most urgent first, each to the idle associate
+    /// that scores best for it. Returns the assignments made.
+    pub fn dispatch(
+        &mut self,
+        weights: &AssignmentWeights,
+        master: &LocationMaster,
+        now: SimTime,
+    ) -> Vec<(TaskId, AssociateId, f64)> {
+        let mut made = Vec::new();
+        while let Some(&(_, _, task)) = self.pending.first() {
+            let t = &self.tasks[task.index()];
+            let best = self
+                .associates
+                .iter()
+                .filter(|a| a.signed_on && a.idle && a.current.is_none())
+                .map(|a| (a.id, self.score(t, a, weights, master, now)))
+                .fold(
+                    None,
+                    |best: Option<(AssociateId, f64)>, (id, s)| match best {
+                        Some((_, b)) if b >= s => best,
+                        _ => Some((id, s)),
+                    },
+                );
+            let Some((associate, score)) = best else {
+                break;
+            };
+            self.assign(task, associate, now);
+            made.push((task, associate, score));
+        }
+        made
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_transitions() {
+        use TaskStatus as S;
+        assert!(S::Pending.can_become(S::Assigned));
+        assert!(S::Assigned.can_become(S::InProgress));
+        assert!(S::InProgress.can_become(S::Completed));
+        assert!(!S::Pending.can_become(S::Completed));
+        assert!(!S::Completed.can_become(S::InProgress));
+        assert!(!S::Cancelled.can_become(S::Pending));
+    }
+}

@@ -1,0 +1,112 @@
+//! Wave planning (WMS): group reserved orders into waves by strategy, check
+//! them against the labour plan, and release them to execution.
+//!
+//! A wave is PLANNED, then RELEASED (only from PLANNED, and only once its
+//! stock is allocated to pick faces), then COMPLETED when its last order is
+//! packed.
+
+use std::collections::VecDeque;
+
+use paklog_sim::SimTime;
+use serde::{Deserialize, Serialize};
+
+use crate::events::WaveStrategy;
+use crate::ids::{OrderId, WaveId};
+
+/// Where a wave is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WaveStatus {
+    /// Formed and checked; not yet on the floor.
+    Planned,
+    /// Stock allocated, tasks created.
+    Released,
+    /// Every order packed.
+    Completed,
+    /// Cancelled before release.
+    Cancelled,
+}
+
+/// A wave of orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wave {
+    /// Its id.
+    pub id: WaveId,
+    /// How it was formed.
+    pub strategy: WaveStrategy,
+    /// Status.
+    pub status: WaveStatus,
+    /// Its orders.
+    pub orders: Vec<OrderId>,
+    /// Lines over all its orders.
+    pub lines: u32,
+    /// Units over all its orders.
+    pub units: u32,
+    /// Orders not yet packed.
+    pub open_orders: u32,
+    /// When it was planned.
+    pub planned_at: SimTime,
+    /// When it was released.
+    pub released_at: Option<SimTime>,
+    /// When its last order was packed.
+    pub completed_at: Option<SimTime>,
+    /// Zone it was formed for (zone strategy).
+    pub zone: Option<u16>,
+}
+
+/// Waves and the queue of reserved orders waiting for one.
+#[derive(Debug, Clone, Default)]
+pub struct WaveBook {
+    waves: Vec<Wave>,
+    /// Reserved orders not yet in a wave, in the order they were reserved.
+    pub waiting: VecDeque<OrderId>,
+}
+
+impl WaveBook {
+    /// The wave `id`, if it exists.
+    #[must_use]
+    pub fn find(&self, id: WaveId) -> Option<&Wave> {
+        self.waves.get(id.index())
+    }
+
+    /// The wave `id`.
+    ///
+    /// # Panics
+    /// If no such wave exists.
+    pub fn get_mut(&mut self, id: WaveId) -> &mut Wave {
+        &mut self.waves[id.index()]
+    }
+
+    /// Every wave, by id.
+    #[must_use]
+    pub fn all(&self) -> &[Wave] {
+        &self.waves
+    }
+
+    /// Adds a planned wave and returns its id.
+    pub fn plan(
+        &mut self,
+        strategy: WaveStrategy,
+        orders: Vec<OrderId>,
+        lines: u32,
+        units: u32,
+        now: SimTime,
+        zone: Option<u16>,
+    ) -> WaveId {
+        let id = WaveId(self.waves.len() as u32);
+        self.waves.push(Wave {
+            id,
+            strategy,
+            status: WaveStatus::Planned,
+            open_orders: orders.len() as u32,
+            orders,
+            lines,
+            units,
+            planned_at: now,
+            released_at: None,
+            completed_at: None,
+            zone,
+        });
+        id
+    }
+}

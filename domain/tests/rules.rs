@@ -1,0 +1,644 @@
+//! The domain's rules as given / when / then over commands and events, on
+//! the tiny site of `paklog_domain::testing`.
+
+use paklog_domain::commands::{CommandError, PackJob};
+use paklog_domain::config::SiteConfig;
+use paklog_domain::order::OrderStatus;
+use paklog_domain::task::TaskStatus;
+use paklog_domain::testing::tiny_site;
+use paklog_domain::wave::WaveStatus;
+use paklog_domain::*;
+use paklog_sim::{SimDuration, SimTime};
+
+fn at(h: u64, m: u64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_hours(h) + SimDuration::from_mins(m)
+}
+
+fn order(id: &str, lines: &[(&str, u32)]) -> Command {
+    Command::ReceiveOrder(NewOrder {
+        external_id: id.into(),
+        carrier: "UPS".into(),
+        priority: Priority::Standard,
+        lines: lines
+            .iter()
+            .map(|&(sku, quantity)| NewOrderLine {
+                sku: sku.into(),
+                quantity,
+            })
+            .collect(),
+    })
+}
+
+fn given(config: SiteConfig) -> Warehouse {
+    Warehouse::new(config).unwrap()
+}
+
+/// CloudEvents types of the events recorded since `from`.
+fn types_since(wh: &Warehouse, from: usize) -> Vec<&'static str> {
+    wh.bus
+        .since(from)
+        .iter()
+        .map(|r| r.event.cloud_event_type())
+        .collect()
+}
+
+fn ok(wh: &mut Warehouse, now: SimTime, cmd: Command) -> Reply {
+    wh.execute(now, cmd)
+        .unwrap_or_else(|e| panic!("refused: {e}"))
+}
+
+/// Receives the orders, signs associate 0 on and plans waves: returns the
+/// task assigned to associate 0.
+fn released_and_assigned(wh: &mut Warehouse, orders: &[Command]) -> TaskId {
+    for (i, o) in orders.iter().enumerate() {
+        ok(wh, at(8, i as u64), o.clone());
+    }
+    ok(
+        wh,
+        at(8, 10),
+        Command::SignOn {
+            associate: AssociateId(0),
+        },
+    );
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    match ok(
+        wh,
+        at(8, 30),
+        Command::RequestNextTask {
+            associate: AssociateId(0),
+        },
+    ) {
+        Reply::NextTask { task: Some(t) } => t,
+        other => panic!("no task: {other:?}"),
+    }
+}
+
+#[test]
+fn a_valid_order_is_validated_and_its_stock_reserved() {
+    let mut wh = given(tiny_site());
+    let reply = ok(
+        &mut wh,
+        at(8, 0),
+        order("o1", &[("SKU0001", 3), ("SKU0002", 1)]),
+    );
+    assert_eq!(
+        reply,
+        Reply::OrderAccepted {
+            order: OrderId(0),
+            status: OrderStatus::Reserved
+        }
+    );
+    assert_eq!(
+        types_since(&wh, 0),
+        [
+            "com.paklog.wms.order.received.v1",
+            "com.paklog.wms.order.validated.v1",
+            "com.paklog.wms.inventory.reserved.v1"
+        ]
+    );
+    assert_eq!(wh.inventory.available(SkuId(0)), 17);
+    assert_eq!(wh.orders.get(OrderId(0)).due, at(17, 0));
+}
+
+#[test]
+fn an_invalid_order_is_refused_and_changes_nothing() {
+    let mut wh = given(tiny_site());
+    ok(&mut wh, at(8, 0), order("o1", &[("SKU0001", 1)]));
+    let before = wh.bus.len();
+    let cases = [
+        (
+            order("o2", &[("SKU0001", 1), ("NOPE", 1)]),
+            "lines[1].sku: unknown SKU \"NOPE\"",
+        ),
+        (
+            order("o2", &[("SKU0001", 0)]),
+            "lines[0].quantity: must be ≥ 1, got 0",
+        ),
+        (
+            order("o1", &[("SKU0001", 1)]),
+            "external_id: order \"o1\" was already received",
+        ),
+        (order("o2", &[]), "lines: an order needs at least one line"),
+    ];
+    for (cmd, message) in cases {
+        let err = wh.execute(at(8, 1), cmd).unwrap_err();
+        assert_eq!(err.to_string(), message);
+    }
+    assert_eq!(wh.bus.len(), before);
+    assert_eq!(wh.orders.all().len(), 1);
+    assert_eq!(wh.inventory.available(SkuId(0)), 19);
+}
+
+#[test]
+fn stock_is_never_over_allocated_and_a_shortage_backorders() {
+    let mut wh = given(tiny_site());
+    // SKU0002 has one face of 10 units.
+    ok(&mut wh, at(8, 0), order("o1", &[("SKU0002", 8)]));
+    let reply = ok(
+        &mut wh,
+        at(8, 1),
+        order("o2", &[("SKU0001", 1), ("SKU0002", 3)]),
+    );
+    assert_eq!(
+        reply,
+        Reply::OrderAccepted {
+            order: OrderId(1),
+            status: OrderStatus::Backordered
+        }
+    );
+    let last = &wh.bus.log().last().unwrap().event;
+    assert_eq!(
+        *last,
+        DomainEvent::OrderBackordered {
+            order: OrderId(1),
+            sku: SkuId(1),
+            missing: 1
+        }
+    );
+    assert_eq!(
+        wh.inventory.available(SkuId(1)),
+        2,
+        "nothing of o2 was reserved"
+    );
+    assert_eq!(wh.inventory.available(SkuId(0)), 20);
+}
+
+#[test]
+fn time_waves_are_planned_released_and_turned_into_tasks() {
+    let mut wh = given(tiny_site());
+    ok(
+        &mut wh,
+        at(8, 0),
+        order("o1", &[("SKU0001", 2), ("SKU0003", 1)]),
+    );
+    ok(&mut wh, at(8, 5), order("o2", &[("SKU0002", 1)]));
+    let from = wh.bus.len();
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    assert_eq!(
+        types_since(&wh, from),
+        [
+            "com.paklog.wms.wave.planned.v1",
+            "com.paklog.wms.wave.released.v1",
+            "com.paklog.wes.workflow.started.v1",
+            "com.paklog.wes.task.created.v1"
+        ]
+    );
+    let wave = &wh.waves.all()[0];
+    assert_eq!(wave.status, WaveStatus::Released);
+    assert_eq!(wave.orders, vec![OrderId(0), OrderId(1)]);
+    assert_eq!(wh.tasks.all().len(), 2);
+    assert!(
+        wh.tasks
+            .all()
+            .iter()
+            .all(|t| t.status == TaskStatus::Pending)
+    );
+    // The next planning run is asked for.
+    let timers: Vec<_> = wh.take_timers().collect();
+    assert_eq!(timers, vec![(at(9, 0), DomainTimer::PlanWaves)]);
+}
+
+#[test]
+fn a_wave_is_released_only_from_planned() {
+    let mut wh = given(tiny_site());
+    ok(&mut wh, at(8, 0), order("o1", &[("SKU0001", 1)]));
+    let wave = match ok(
+        &mut wh,
+        at(8, 1),
+        Command::CreateWave {
+            orders: vec![OrderId(0)],
+        },
+    ) {
+        Reply::WavePlanned { wave } => wave,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(wh.waves.find(wave).unwrap().status, WaveStatus::Planned);
+    ok(&mut wh, at(8, 2), Command::ReleaseWave { wave });
+    let err = wh
+        .execute(at(8, 3), Command::ReleaseWave { wave })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CommandError::WaveNotPlanned {
+                status: WaveStatus::Released,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // An order already in a wave cannot be waved again.
+    let err = wh
+        .execute(
+            at(8, 4),
+            Command::CreateWave {
+                orders: vec![OrderId(0)],
+            },
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("orders[0]: order O0 is Waved"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_labour_plan_caps_what_a_wave_may_release() {
+    let mut config = tiny_site();
+    // Two heads at 2 lines an hour: 2 lines per half-hour planning interval.
+    config.wave.lines_per_head_hour = 2.0;
+    let mut wh = given(config);
+    for i in 0..3 {
+        ok(
+            &mut wh,
+            at(8, i),
+            order(&format!("o{i}"), &[("SKU0001", 1)]),
+        );
+    }
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    assert_eq!(wh.waves.all()[0].orders.len(), 2);
+    assert_eq!(
+        wh.waves.waiting.len(),
+        1,
+        "the third order waits for capacity"
+    );
+    // Nothing was picked yet, so the floor is still full at the next run.
+    wh.on_timer(at(9, 0), DomainTimer::PlanWaves);
+    assert_eq!(wh.waves.all().len(), 1);
+}
+
+#[test]
+fn carrier_waves_wait_until_full_or_near_the_cutoff() {
+    let mut config = tiny_site();
+    config.wave.strategy = WaveStrategy::Carrier;
+    config.wave.max_orders = 3;
+    let mut wh = given(config);
+    ok(&mut wh, at(8, 0), order("o1", &[("SKU0001", 1)]));
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    assert!(
+        wh.waves.all().is_empty(),
+        "one order is not a full wave, and 17:00 is far"
+    );
+    // Two hours before the 17:00 cut-off the carrier's orders go.
+    wh.on_timer(at(15, 0), DomainTimer::PlanWaves);
+    assert_eq!(wh.waves.all().len(), 1);
+    assert_eq!(wh.waves.all()[0].strategy, WaveStrategy::Carrier);
+}
+
+#[test]
+fn zone_waves_group_orders_by_the_zone_of_their_picks() {
+    let mut config = tiny_site();
+    config.wave.strategy = WaveStrategy::Zone;
+    config.layout.zones = vec![("front".into(), 0, 0), ("back".into(), 1, 1)];
+    let mut wh = given(config);
+    // SKU0001's first face and SKU0002 are in aisle 1, SKU0003 in aisle 2.
+    ok(&mut wh, at(8, 0), order("o1", &[("SKU0001", 1)]));
+    ok(&mut wh, at(8, 1), order("o2", &[("SKU0003", 1)]));
+    ok(&mut wh, at(8, 2), order("o3", &[("SKU0002", 1)]));
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    let waves: Vec<_> = wh
+        .waves
+        .all()
+        .iter()
+        .map(|w| (w.zone, w.orders.clone()))
+        .collect();
+    assert_eq!(
+        waves,
+        vec![
+            (Some(0), vec![OrderId(0), OrderId(2)]),
+            (Some(1), vec![OrderId(1)])
+        ]
+    );
+}
+
+#[test]
+fn idle_associates_get_new_tasks_by_score_and_express_goes_to_the_skilled() {
+    let mut wh = given(tiny_site());
+    for a in 0..2 {
+        ok(
+            &mut wh,
+            at(8, 0),
+            Command::SignOn {
+                associate: AssociateId(a),
+            },
+        );
+        assert_eq!(
+            ok(
+                &mut wh,
+                at(8, 0),
+                Command::RequestNextTask {
+                    associate: AssociateId(a)
+                }
+            ),
+            Reply::NextTask { task: None }
+        );
+    }
+    let mut express = order("x1", &[("SKU0002", 1)]);
+    if let Command::ReceiveOrder(o) = &mut express {
+        o.priority = Priority::Express;
+    }
+    ok(&mut wh, at(8, 1), order("s1", &[("SKU0001", 1)]));
+    ok(&mut wh, at(8, 2), express);
+    let from = wh.bus.len();
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    let assigned: Vec<_> = wh
+        .bus
+        .since(from)
+        .iter()
+        .filter_map(|r| match r.event {
+            DomainEvent::TaskAssigned {
+                task, associate, ..
+            } => Some((wh.tasks.get(task).order, associate)),
+            _ => None,
+        })
+        .collect();
+    // The express order is dispatched first, to ann (express skill).
+    assert_eq!(
+        assigned,
+        vec![(OrderId(1), AssociateId(0)), (OrderId(0), AssociateId(1))]
+    );
+}
+
+#[test]
+fn the_task_lifecycle_is_enforced_and_tasks_are_private() {
+    let mut wh = given(tiny_site());
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0001", 1)])]);
+    let confirm = |associate: u32, quantity: u32| Command::ConfirmPick {
+        associate: AssociateId(associate),
+        task,
+        line: 0,
+        quantity,
+        barcode: None,
+    };
+    let err = wh.execute(at(9, 0), confirm(0, 1)).unwrap_err();
+    assert!(matches!(
+        err,
+        CommandError::WrongTaskState {
+            status: TaskStatus::Assigned,
+            ..
+        }
+    ));
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::SignOn {
+            associate: AssociateId(1),
+        },
+    );
+    let err = wh
+        .execute(
+            at(9, 0),
+            Command::StartTask {
+                associate: AssociateId(1),
+                task,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "task: T0 is not assigned to A1");
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    let err = wh.execute(at(9, 1), confirm(0, 2)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "quantity: at most 1 units are to be picked here, got 2"
+    );
+    let err = wh
+        .execute(
+            at(9, 1),
+            Command::DeliverTote {
+                associate: AssociateId(0),
+                task,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "task: T0 still has 1 unconfirmed stops");
+}
+
+#[test]
+fn a_wrong_barcode_is_rejected_and_the_right_one_accepted() {
+    let mut wh = given(tiny_site());
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0002", 1)])]);
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    let scan = |code: &str| Command::ConfirmPick {
+        associate: AssociateId(0),
+        task,
+        line: 0,
+        quantity: 1,
+        barcode: Some(code.into()),
+    };
+    let before = wh.bus.len();
+    let err = wh.execute(at(9, 1), scan("SKU0003")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "barcode: expected SKU0002, scanned SKU0003"
+    );
+    assert_eq!(wh.bus.len(), before);
+    assert_eq!(
+        ok(&mut wh, at(9, 1), scan("SKU0002")),
+        Reply::PickRecorded { next_line: None }
+    );
+}
+
+#[test]
+fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
+    let mut wh = given(tiny_site());
+    // SKU0001 sits in two faces of 10 units (locations 0 and 19).
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0001", 4)])]);
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    let from = wh.bus.len();
+    // Only 1 of 4 units is on the shelf.
+    let reply = ok(
+        &mut wh,
+        at(9, 1),
+        Command::ConfirmPick {
+            associate: AssociateId(0),
+            task,
+            line: 0,
+            quantity: 1,
+            barcode: None,
+        },
+    );
+    assert_eq!(reply, Reply::PickRecorded { next_line: Some(1) });
+    assert_eq!(
+        types_since(&wh, from),
+        [
+            "com.paklog.wes.pick.completed.v1",
+            "com.paklog.wes.location.state-changed.v1",
+            "com.paklog.wes.pick.short.v1"
+        ]
+    );
+    let retry = &wh.tasks.get(task).lines[1];
+    assert_eq!((retry.location, retry.quantity), (LocationId(19), 3));
+    // The second face holds only 2: the last unit is short everywhere.
+    let from = wh.bus.len();
+    ok(
+        &mut wh,
+        at(9, 2),
+        Command::ConfirmPick {
+            associate: AssociateId(0),
+            task,
+            line: 1,
+            quantity: 2,
+            barcode: None,
+        },
+    );
+    assert!(types_since(&wh, from).contains(&"com.paklog.wms.inventory.shortage-recorded.v1"));
+    let line = &wh.orders.get(OrderId(0)).lines[0];
+    assert_eq!((line.quantity, line.picked, line.short), (4, 3, 1));
+}
+
+#[test]
+fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
+    let mut config = tiny_site();
+    config.packing.qc_rate = 1.0;
+    let mut wh = given(config);
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::ConfirmPick {
+            associate: AssociateId(0),
+            task,
+            line: 0,
+            quantity: 2,
+            barcode: None,
+        },
+    );
+    let reply = ok(
+        &mut wh,
+        at(9, 2),
+        Command::DeliverTote {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    assert_eq!(
+        reply,
+        Reply::ToteDelivered {
+            station: StationId(0)
+        }
+    );
+    assert_eq!(wh.tasks.get(task).status, TaskStatus::Completed);
+    let job = match ok(
+        &mut wh,
+        at(9, 3),
+        Command::StartPacking {
+            station: StationId(0),
+        },
+    ) {
+        Reply::Packing { job: Some(job) } => job,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        job,
+        PackJob {
+            order: OrderId(0),
+            qc: true,
+            carton: 0,
+            expected_weight_kg: 1.0,
+            units: 2
+        }
+    );
+    // The scale is 10 % off: QC records the failure, the parcel still goes.
+    let from = wh.bus.len();
+    ok(
+        &mut wh,
+        at(9, 5),
+        Command::CompletePacking {
+            station: StationId(0),
+            order: OrderId(0),
+            weight_kg: 1.1,
+        },
+    );
+    assert_eq!(
+        wh.bus.since(from)[0].event,
+        DomainEvent::QualityInspected {
+            order: OrderId(0),
+            passed: false
+        }
+    );
+    assert_eq!(
+        types_since(&wh, from)[1..],
+        [
+            "com.paklog.wes.packing.completed.v1",
+            "com.paklog.wes.shipment.ready.v1",
+            "com.paklog.wms.wave.completed.v1",
+            "com.paklog.wes.workflow.completed.v1"
+        ]
+    );
+    wh.on_timer(at(17, 0), DomainTimer::CarrierDeparture(CarrierId(0)));
+    let last = &wh.bus.log().last().unwrap().event;
+    assert_eq!(
+        *last,
+        DomainEvent::OrderShipped {
+            order: OrderId(0),
+            carrier: CarrierId(0),
+            on_time: true
+        }
+    );
+    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Shipped);
+    assert_eq!(wh.backlog(), 0);
+}
+
+#[test]
+fn a_station_packs_one_order_at_a_time() {
+    let mut wh = given(tiny_site());
+    assert_eq!(
+        ok(
+            &mut wh,
+            at(9, 0),
+            Command::StartPacking {
+                station: StationId(0)
+            }
+        ),
+        Reply::Packing { job: None }
+    );
+    let err = wh
+        .execute(
+            at(9, 0),
+            Command::StartPacking {
+                station: StationId(7),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "station: unknown station PS7");
+    let err = wh
+        .execute(
+            at(9, 0),
+            Command::CompletePacking {
+                station: StationId(0),
+                order: OrderId(0),
+                weight_kg: 1.0,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "order: O0 is not being packed at PS0");
+}
