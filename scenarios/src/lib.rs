@@ -21,8 +21,13 @@
 //! assert!(errors.to_string().contains("`associates.shifts[0].headcount`: must be ≥ 1, got 0"));
 //! ```
 
+pub mod build;
+pub mod demand;
+pub mod dist;
 pub mod load;
 pub mod schema;
+pub mod world;
 
 pub use load::{LoadedScenario, ScenarioError, ScenarioErrors, load};
 pub use schema::Scenario;
+pub use world::{ScenarioRun, SimEvent, VirtualWorld};

@@ -69,6 +69,8 @@ pub struct LoadedScenario {
     pub file: PathBuf,
     /// A stable hash of the file's bytes (16 hex digits), for report metadata.
     pub hash: String,
+    /// The orders of `demand.trace`, if the scenario replays one.
+    pub trace: Option<Vec<crate::demand::TracedOrder>>,
 }
 
 /// Reads, parses and validates a scenario file.
@@ -86,10 +88,27 @@ pub fn load(file: &Path) -> Result<LoadedScenario, ScenarioErrors> {
         }])
     })?;
     let scenario = parse(&text, file)?;
+    let trace = match &scenario.demand.trace {
+        Some(name) => {
+            let path = file.parent().unwrap_or(Path::new(".")).join(name);
+            let carriers: Vec<String> = scenario
+                .demand
+                .carriers
+                .iter()
+                .map(|c| c.name.clone())
+                .collect();
+            Some(
+                crate::demand::read_trace(&path, scenario.skus.count, &carriers)
+                    .map_err(ScenarioErrors)?,
+            )
+        }
+        None => None,
+    };
     Ok(LoadedScenario {
         scenario,
         file: file.to_owned(),
         hash: format!("{:016x}", fnv1a(text.as_bytes())),
+        trace,
     })
 }
 

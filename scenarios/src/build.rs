@@ -1,0 +1,268 @@
+//! Building the site (the domain's [`SiteConfig`]) from a scenario: the
+//! location master, the assortment with its velocity classes, slotting,
+//! stock, carriers, the labour plan and the roster.
+
+use paklog_domain::config::{
+    AssignmentWeights, AssociateSpec, CarrierSpec, CartonSpec, LabourWindow, PackPolicy,
+    SiteConfig, SkuSpec, WavePolicy,
+};
+use paklog_domain::layout::{AbcClass, LayoutSpec, LocationMaster};
+use paklog_domain::{LocationId, SkuId};
+use paklog_sim::{RngStreams, SimDuration};
+use rand::RngExt;
+
+use crate::dist::{CountSampler, Sampler};
+use crate::schema::{Scenario, Skill, Slotting};
+
+/// Velocity class of each SKU and the share of order lines it draws.
+#[derive(Debug, Clone)]
+pub struct Assortment {
+    /// Class per SKU, by index.
+    pub class: Vec<AbcClass>,
+    /// Probability that a line is for each SKU.
+    pub line_share: Vec<f64>,
+}
+
+/// Splits `count` SKUs into classes A, B, C (in that order of index) and
+/// spreads each class's line share evenly over its SKUs.
+#[must_use]
+pub fn assortment(s: &Scenario) -> Assortment {
+    let n = s.skus.count as usize;
+    let a = ((s.skus.abc.a_skus * n as f64).round() as usize).min(n);
+    let b = ((s.skus.abc.b_skus * n as f64).round() as usize).min(n - a);
+    let c = n - a - b;
+    let mut class = Vec::with_capacity(n);
+    let mut line_share = Vec::with_capacity(n);
+    let mut leftover = 0.0;
+    for (size, share, cls) in [
+        (a, s.skus.abc.a_lines, AbcClass::A),
+        (b, s.skus.abc.b_lines, AbcClass::B),
+        (
+            c,
+            1.0 - s.skus.abc.a_lines - s.skus.abc.b_lines,
+            AbcClass::C,
+        ),
+    ] {
+        let share = share + leftover;
+        leftover = if size == 0 { share } else { 0.0 };
+        for _ in 0..size {
+            class.push(cls);
+            line_share.push(share / size as f64);
+        }
+    }
+    if leftover > 0.0 {
+        // A class with lines but no SKUs hands its lines to the last SKUs.
+        let each = leftover / n as f64;
+        line_share.iter_mut().for_each(|p| *p += each);
+    }
+    Assortment { class, line_share }
+}
+
+/// The SKU code of SKU `i` (0-based): `SKU00001` …
+#[must_use]
+pub fn sku_code(i: usize) -> String {
+    format!("SKU{:05}", i + 1)
+}
+
+/// The domain's layout from the scenario's.
+#[must_use]
+pub fn layout_spec(s: &Scenario) -> LayoutSpec {
+    let l = &s.layout;
+    LayoutSpec {
+        blocks: l.blocks,
+        aisles: l.aisles,
+        bays_per_aisle: l.bays_per_aisle,
+        levels: l.levels,
+        aisle_length_m: l.aisle_length_m,
+        aisle_pitch_m: l.aisle_pitch_m,
+        two_sided: l.two_sided,
+        depot_aisle: l.depot_aisle - 1,
+        zones: l
+            .zones
+            .iter()
+            .map(|z| (z.name.clone(), z.first_aisle - 1, z.last_aisle - 1))
+            .collect(),
+        dock_doors: l.dock_doors,
+    }
+}
+
+/// Pick faces for every SKU: by ABC (fast movers nearest the depot) or at
+/// random.
+#[must_use]
+pub fn slotting(
+    s: &Scenario,
+    master: &LocationMaster,
+    assortment: &Assortment,
+    streams: &RngStreams,
+) -> Vec<(SkuId, LocationId)> {
+    let mut bins = master.pick_bins_by_distance();
+    let mut skus: Vec<usize> = (0..s.skus.count as usize).collect();
+    match s.skus.slotting {
+        Slotting::Abc => {
+            // Highest line share first; ties keep their index order.
+            skus.sort_by(|&a, &b| {
+                assortment.line_share[b]
+                    .total_cmp(&assortment.line_share[a])
+                    .then(a.cmp(&b))
+            });
+        }
+        Slotting::Random => {
+            let mut rng = streams.stream("slotting");
+            for i in (1..bins.len()).rev() {
+                bins.swap(i, rng.random_range(0..=i));
+            }
+        }
+    }
+    let faces = s.inventory.pick_faces_per_sku as usize;
+    let mut next = bins.into_iter();
+    let mut slots = Vec::with_capacity(skus.len() * faces);
+    for sku in skus {
+        for _ in 0..faces {
+            slots.push((
+                SkuId(sku as u32),
+                next.next().expect("validated: enough bins"),
+            ));
+        }
+    }
+    slots
+}
+
+/// One associate of the virtual workforce.
+#[derive(Debug, Clone)]
+pub struct RosterEntry {
+    /// Index of the shift in the scenario.
+    pub shift: usize,
+    /// Name, e.g. `day-07`.
+    pub name: String,
+}
+
+/// The roster: every associate of every shift, shift by shift.
+#[must_use]
+pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
+    s.associates
+        .shifts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, sh)| {
+            (0..sh.headcount).map(move |k| RosterEntry {
+                shift: i,
+                name: format!("{}-{:02}", sh.name, k + 1),
+            })
+        })
+        .collect()
+}
+
+/// Lines one associate can pick per hour, estimated from the scenario's
+/// means: time at the shelf per line plus the walk to the next line.
+#[must_use]
+pub fn lines_per_head_hour(s: &Scenario, master: &LocationMaster) -> f64 {
+    let lines = CountSampler::new(&s.demand.lines_per_order).mean();
+    let units = CountSampler::new(&s.demand.units_per_line).mean();
+    let sh = &s.associates.shifts[0];
+    let at_shelf = Sampler::new(&sh.pick_time_per_line_s).mean()
+        + units * Sampler::new(&sh.pick_time_per_unit_s).mean();
+    let depot = master.depot();
+    let bins = master.pick_bins_by_distance();
+    let mean_out = bins
+        .iter()
+        .map(|&b| master.distance(depot, master.get(b).point))
+        .sum::<f64>()
+        / bins.len().max(1) as f64;
+    // A trip of `lines` stops is at most out-and-back per line; take half of
+    // that as a typical shared route.
+    let walk_per_line = (2.0 * mean_out * (1.0 + lines) / 2.0) / lines;
+    let speed = Sampler::new(&sh.walking_speed_mps).mean().max(0.1);
+    3600.0 / (at_shelf + walk_per_line / speed)
+}
+
+/// The domain's configuration of the scenario's site.
+#[must_use]
+pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
+    let assortment = assortment(s);
+    let mut volume = streams.stream("sku-volume");
+    let mut weight = streams.stream("sku-weight");
+    let volume_dist = Sampler::new(&s.skus.unit_volume_l);
+    let weight_dist = Sampler::new(&s.skus.unit_weight_kg);
+    let skus = (0..s.skus.count as usize)
+        .map(|i| SkuSpec {
+            code: sku_code(i),
+            volume_l: volume_dist.draw(&mut volume),
+            weight_kg: weight_dist.draw(&mut weight),
+            abc: assortment.class[i],
+        })
+        .collect();
+    let layout = layout_spec(s);
+    let master = LocationMaster::new(layout.clone(), s.packing.stations, s.skus.count);
+    let slotting = slotting(s, &master, &assortment, streams);
+    let w = &s.strategy.assignment;
+    SiteConfig {
+        warehouse_id: s.name.clone(),
+        layout,
+        skus,
+        slotting,
+        pick_face_units: s.inventory.pick_face_units,
+        reserve_units: s.inventory.reserve_units,
+        carriers: s
+            .demand
+            .carriers
+            .iter()
+            .map(|c| CarrierSpec {
+                name: c.name.clone(),
+                cutoff_min: c.cutoff.minutes(),
+            })
+            .collect(),
+        wave: WavePolicy {
+            strategy: match s.strategy.wave {
+                crate::schema::WaveStrategy::Time => paklog_domain::WaveStrategy::Time,
+                crate::schema::WaveStrategy::Carrier => paklog_domain::WaveStrategy::Carrier,
+                crate::schema::WaveStrategy::Zone => paklog_domain::WaveStrategy::Zone,
+            },
+            interval: SimDuration::from_mins(u64::from(s.strategy.wave_interval_min)),
+            max_orders: s.strategy.max_wave_orders,
+            cutoff_lead: SimDuration::from_mins(u64::from(s.strategy.cutoff_lead_min)),
+            lines_per_head_hour: lines_per_head_hour(s, &master),
+        },
+        labour: s
+            .associates
+            .shifts
+            .iter()
+            .map(|sh| LabourWindow {
+                start_min: sh.start.minutes(),
+                end_min: sh.end.minutes(),
+                heads: sh.headcount,
+            })
+            .collect(),
+        assignment: AssignmentWeights {
+            distance: w.distance,
+            skill: w.skill,
+            workload: w.workload,
+            performance: w.performance,
+            priority: w.priority,
+        },
+        associates: roster(s)
+            .into_iter()
+            .map(|r| AssociateSpec {
+                express: s.associates.shifts[r.shift]
+                    .skills
+                    .contains(&Skill::Express),
+                name: r.name,
+            })
+            .collect(),
+        packing: PackPolicy {
+            stations: s.packing.stations,
+            qc_rate: s.packing.qc_sampling_rate,
+            weight_tolerance: s.packing.weight_tolerance,
+            cartons: s
+                .packing
+                .cartons
+                .iter()
+                .map(|c| CartonSpec {
+                    name: c.name.clone(),
+                    volume_l: c.volume_l,
+                    max_weight_kg: c.max_weight_kg,
+                })
+                .collect(),
+        },
+        seed: s.seed,
+    }
+}

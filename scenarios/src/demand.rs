@@ -1,0 +1,291 @@
+//! Demand: a non-homogeneous Poisson order generator (an hourly profile of
+//! rates), or a trace of real orders replayed as they happened.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use paklog_domain::{NewOrder, NewOrderLine, Priority};
+use paklog_sim::{SimDuration, SimTime, StreamRng};
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+use crate::build::{Assortment, sku_code};
+use crate::dist::CountSampler;
+use crate::load::ScenarioError;
+use crate::schema::Scenario;
+
+const HOUR_MS: u64 = 3_600_000;
+
+/// The order generator.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    /// Orders per hour for each hour of the day.
+    rates: [f64; 24],
+    lines: CountSampler,
+    units: CountSampler,
+    /// Cumulative line share per SKU, for inverse-transform sampling.
+    sku_cdf: Vec<f64>,
+    carrier_cdf: Vec<f64>,
+    carriers: Vec<String>,
+    express_share: f64,
+    issued: u64,
+}
+
+impl Generator {
+    /// The generator of a scenario with `orders_per_day` set.
+    #[must_use]
+    pub fn new(s: &Scenario, assortment: &Assortment) -> Self {
+        let per_day = s.demand.orders_per_day.unwrap_or(0.0);
+        let profile: Vec<f64> = if s.demand.hourly_profile.is_empty() {
+            vec![1.0; 24]
+        } else {
+            s.demand.hourly_profile.clone()
+        };
+        let total: f64 = profile.iter().sum();
+        let mut rates = [0.0; 24];
+        for (r, w) in rates.iter_mut().zip(&profile) {
+            *r = per_day * w / total;
+        }
+        let cdf = |weights: &mut dyn Iterator<Item = f64>| {
+            let mut acc = 0.0;
+            let mut v: Vec<f64> = weights
+                .map(|w| {
+                    acc += w;
+                    acc
+                })
+                .collect();
+            if let Some(last) = v.last_mut() {
+                *last = f64::INFINITY;
+            }
+            v
+        };
+        Generator {
+            rates,
+            lines: CountSampler::new(&s.demand.lines_per_order),
+            units: CountSampler::new(&s.demand.units_per_line),
+            sku_cdf: cdf(&mut assortment.line_share.iter().copied()),
+            carrier_cdf: cdf(&mut s.demand.carriers.iter().map(|c| c.share)),
+            carriers: s.demand.carriers.iter().map(|c| c.name.clone()).collect(),
+            express_share: s.demand.express_share,
+            issued: 0,
+        }
+    }
+
+    /// The arrival after `now`: exponential gaps at the rate of the hour,
+    /// restarted at each hour boundary (exact for a piecewise-constant rate,
+    /// since the exponential is memoryless). `None` if no order ever comes.
+    pub fn next_arrival(&self, now: SimTime, rng: &mut StreamRng) -> Option<SimTime> {
+        if self.rates.iter().all(|&r| r <= 0.0) {
+            return None;
+        }
+        let mut t = now.as_millis();
+        loop {
+            let hour = ((t / HOUR_MS) % 24) as usize;
+            let boundary = (t / HOUR_MS + 1) * HOUR_MS;
+            let rate_per_ms = self.rates[hour] / HOUR_MS as f64;
+            if rate_per_ms > 0.0 {
+                let gap = Exp::new(rate_per_ms).expect("positive rate").sample(rng);
+                let next = t as f64 + gap;
+                if next < boundary as f64 {
+                    return Some(SimTime::from_millis(next.ceil() as u64));
+                }
+            }
+            t = boundary;
+        }
+    }
+
+    /// The content of the next order.
+    pub fn order(&mut self, rng: &mut StreamRng) -> NewOrder {
+        self.issued += 1;
+        let n = self.lines.draw(rng) as usize;
+        let mut lines: Vec<NewOrderLine> = Vec::with_capacity(n);
+        let mut skus: Vec<usize> = Vec::with_capacity(n);
+        for _ in 0..n {
+            // Distinct SKUs per order; give up on a duplicate after a few tries.
+            for _ in 0..8 {
+                let u: f64 = rng.random();
+                let sku = self.sku_cdf.partition_point(|&c| c <= u);
+                if !skus.contains(&sku) {
+                    skus.push(sku);
+                    lines.push(NewOrderLine {
+                        sku: sku_code(sku),
+                        quantity: self.units.draw(rng),
+                    });
+                    break;
+                }
+            }
+        }
+        let u: f64 = rng.random();
+        let carrier = self.carrier_cdf.partition_point(|&c| c <= u);
+        let express = rng.random::<f64>() < self.express_share;
+        NewOrder {
+            external_id: format!("G{:07}", self.issued),
+            carrier: self.carriers[carrier].clone(),
+            priority: if express {
+                Priority::Express
+            } else {
+                Priority::Standard
+            },
+            lines,
+        }
+    }
+}
+
+/// One order of a trace, with when it came in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TracedOrder {
+    /// When it came in.
+    pub at: SimTime,
+    /// The order.
+    pub order: NewOrder,
+}
+
+/// Reads a trace of orders from CSV: a header with `order_id`,
+/// `created_s` (seconds since the scenario epoch), `sku`, `quantity`,
+/// `carrier`, and optionally `priority` (`express` or `standard`); one row
+/// per line, rows of one order sharing its id. Orders are returned by
+/// creation time (ties in file order).
+///
+/// # Errors
+/// Every bad row, with its line number and column name: a missing column, a
+/// number that does not parse, an unknown SKU or carrier.
+pub fn read_trace(
+    path: &Path,
+    sku_count: u32,
+    carriers: &[String],
+) -> Result<Vec<TracedOrder>, Vec<ScenarioError>> {
+    let fail = |line: usize, column: &str, message: String| ScenarioError {
+        file: path.to_owned(),
+        line,
+        column: 0,
+        path: column.to_owned(),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| vec![fail(0, "", format!("cannot read the trace: {e}"))])?;
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![fail(1, "", format!("bad header: {e}"))])?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let mut errors = Vec::new();
+    let mut need = |name: &str| {
+        let c = col(name);
+        if c.is_none() {
+            errors.push(fail(1, name, format!("the header has no `{name}` column")));
+        }
+        c
+    };
+    let (id_c, at_c, sku_c, q_c, carrier_c) = (
+        need("order_id"),
+        need("created_s"),
+        need("sku"),
+        need("quantity"),
+        need("carrier"),
+    );
+    let prio_c = col("priority");
+    let (Some(id_c), Some(at_c), Some(sku_c), Some(q_c), Some(carrier_c)) =
+        (id_c, at_c, sku_c, q_c, carrier_c)
+    else {
+        return Err(errors);
+    };
+    let mut orders: Vec<TracedOrder> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (row, record) in reader.records().enumerate() {
+        let line = row + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(fail(line, "", format!("unreadable row: {e}")));
+                continue;
+            }
+        };
+        let field = |c: usize| record.get(c).unwrap_or("");
+        let id = field(id_c).to_owned();
+        let created: Option<f64> = field(at_c)
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0);
+        let Some(created) = created else {
+            errors.push(fail(
+                line,
+                "created_s",
+                format!("must be seconds ≥ 0, got \"{}\"", field(at_c)),
+            ));
+            continue;
+        };
+        let sku = field(sku_c);
+        let known = sku
+            .strip_prefix("SKU")
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 1 && n <= sku_count && sku_code(n as usize - 1) == sku);
+        if !known {
+            errors.push(fail(
+                line,
+                "sku",
+                format!(
+                    "unknown SKU \"{sku}\": this scenario has SKU00001 to {}",
+                    sku_code(sku_count as usize - 1)
+                ),
+            ));
+            continue;
+        }
+        let Some(quantity) = field(q_c).parse::<u32>().ok().filter(|q| *q >= 1) else {
+            errors.push(fail(
+                line,
+                "quantity",
+                format!("must be a whole number ≥ 1, got \"{}\"", field(q_c)),
+            ));
+            continue;
+        };
+        let carrier = field(carrier_c);
+        if !carriers.iter().any(|c| c == carrier) {
+            errors.push(fail(
+                line,
+                "carrier",
+                format!(
+                    "unknown carrier \"{carrier}\": the scenario has {}",
+                    carriers.join(", ")
+                ),
+            ));
+            continue;
+        }
+        let priority = match prio_c.map(|c| field(c).to_ascii_lowercase()) {
+            Some(p) if p == "express" => Priority::Express,
+            Some(p) if p.is_empty() || p == "standard" => Priority::Standard,
+            None => Priority::Standard,
+            Some(p) => {
+                errors.push(fail(
+                    line,
+                    "priority",
+                    format!("must be \"express\" or \"standard\", got \"{p}\""),
+                ));
+                continue;
+            }
+        };
+        let at = SimTime::ZERO + SimDuration::from_secs_f64(created);
+        let slot = *index.entry(id.clone()).or_insert_with(|| {
+            orders.push(TracedOrder {
+                at,
+                order: NewOrder {
+                    external_id: id.clone(),
+                    carrier: carrier.to_owned(),
+                    priority,
+                    lines: Vec::new(),
+                },
+            });
+            orders.len() - 1
+        });
+        orders[slot].order.lines.push(NewOrderLine {
+            sku: sku.to_owned(),
+            quantity,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    orders.sort_by_key(|o| o.at);
+    Ok(orders)
+}

@@ -1,0 +1,635 @@
+//! The virtual physical world around the WMS/WES: demand, associates who
+//! walk and pick, pack stations as servers. It drives the domain only with
+//! the commands a handheld, a scanner or an order feed would send, and
+//! learns of new assignments from the event bus, as a handheld would from a
+//! push.
+
+use bevy_ecs::prelude::*;
+use paklog_domain::commands::PackJob;
+use paklog_domain::layout::Point;
+use paklog_domain::{
+    AssociateId, Command, DomainEvent, DomainTimer, Reply, StationId, TaskId, Warehouse,
+};
+use paklog_sim::{
+    Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation, StreamRng,
+    VirtualClock,
+};
+use rand_distr::{Distribution, Normal};
+
+use crate::build::{assortment, roster, site_config};
+use crate::demand::{Generator, TracedOrder};
+use crate::dist::Sampler;
+use crate::load::LoadedScenario;
+use crate::schema::Scenario;
+
+const DAY: SimDuration = SimDuration::from_hours(24);
+
+/// Everything that can happen in a simulated run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimEvent {
+    /// A timer the domain asked for.
+    Domain(DomainTimer),
+    /// The generator's next order arrives.
+    OrderArrives,
+    /// Order `i` of the trace arrives.
+    TraceOrder(u32),
+    /// A shift starts.
+    ShiftStart(u16),
+    /// A break of a shift starts.
+    BreakStart {
+        /// The shift.
+        shift: u16,
+        /// The break.
+        brk: u16,
+    },
+    /// A shift ends.
+    ShiftEnd(u16),
+    /// An associate finishes what they were doing.
+    Associate(AssociateId),
+    /// A pack station finishes its order.
+    PackDone(StationId),
+}
+
+/// What a virtual associate is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// Not at work.
+    OffShift,
+    /// Waiting for a task.
+    Idle,
+    /// On a break.
+    OnBreak,
+    /// Walking to a stop and picking it; done at the next event.
+    Picking {
+        /// The task.
+        task: TaskId,
+        /// The stop.
+        line: u32,
+    },
+    /// Walking the full tote back to the pack area.
+    Returning {
+        /// The task.
+        task: TaskId,
+    },
+}
+
+/// A virtual associate.
+#[derive(Debug, Clone)]
+pub struct VirtualAssociate {
+    /// Their id.
+    pub id: AssociateId,
+    /// Their shift (index in the scenario).
+    pub shift: usize,
+    /// Walking speed (m/s), drawn once.
+    pub speed_mps: f64,
+    /// What they are doing.
+    pub activity: Activity,
+    /// Where they are.
+    pub position: Point,
+    /// Metres walked.
+    pub walked_m: f64,
+    /// Time at work so far (ms).
+    pub on_shift_ms: u64,
+    signed_on: bool,
+    shift_end: SimTime,
+    breaks: Vec<(SimTime, SimTime)>,
+    shift_started: SimTime,
+    rng: StreamRng,
+    line_time: Sampler,
+    unit_time: Sampler,
+}
+
+#[derive(Debug, Clone)]
+struct VirtualStation {
+    rng: StreamRng,
+    job: Option<PackJob>,
+}
+
+#[derive(Debug, Clone)]
+enum Demand {
+    Generator {
+        generator: Box<Generator>,
+        rng: StreamRng,
+    },
+    Trace(Vec<TracedOrder>),
+}
+
+/// The virtual world's state, an ECS resource beside the domain's
+/// [`Warehouse`].
+#[derive(Debug, Resource)]
+pub struct VirtualWorld {
+    scenario: Scenario,
+    /// Every associate of the roster.
+    pub associates: Vec<VirtualAssociate>,
+    stations: Vec<VirtualStation>,
+    demand: Demand,
+    pack_time: Sampler,
+    qc_time: Sampler,
+    scale: Normal<f64>,
+    horizon: SimTime,
+    seen: usize,
+    /// Commands the domain refused (a bug in the virtual world if not zero).
+    pub refused: u64,
+}
+
+/// A simulation of a scenario, ready to run or already run.
+pub struct ScenarioRun {
+    /// The kernel with the world (the [`Warehouse`] and the
+    /// [`VirtualWorld`] are resources in it).
+    pub sim: Simulation<SimEvent>,
+    /// Where the run stops.
+    pub horizon: SimTime,
+}
+
+impl ScenarioRun {
+    /// Builds the world of a loaded scenario, with its seed or `seed`.
+    ///
+    /// # Panics
+    /// Only on a scenario that validation would have refused.
+    #[must_use]
+    pub fn new(loaded: &LoadedScenario, seed: Option<u64>) -> Self {
+        let mut scenario = loaded.scenario.clone();
+        if let Some(seed) = seed {
+            scenario.seed = seed;
+        }
+        let s = &scenario;
+        let streams = RngStreams::new(s.seed);
+        let site = site_config(s, &streams);
+        let mut warehouse =
+            Warehouse::new(site).expect("a validated scenario builds a consistent site");
+        warehouse.start(SimTime::ZERO);
+        let depot = warehouse.master.depot();
+        let horizon = SimTime::ZERO + SimDuration::from_secs_f64(s.horizon_h * 3600.0);
+        let associates = roster(s)
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let sh = &s.associates.shifts[r.shift];
+                let mut rng = streams.indexed("associate", i as u64);
+                let speed_mps = Sampler::new(&sh.walking_speed_mps).draw(&mut rng).max(0.05);
+                VirtualAssociate {
+                    id: AssociateId(i as u32),
+                    shift: r.shift,
+                    speed_mps,
+                    activity: Activity::OffShift,
+                    position: depot,
+                    walked_m: 0.0,
+                    on_shift_ms: 0,
+                    signed_on: false,
+                    shift_end: SimTime::ZERO,
+                    breaks: Vec::new(),
+                    shift_started: SimTime::ZERO,
+                    rng,
+                    line_time: Sampler::new(&sh.pick_time_per_line_s),
+                    unit_time: Sampler::new(&sh.pick_time_per_unit_s),
+                }
+            })
+            .collect();
+        let mut demand = match &loaded.trace {
+            Some(trace) => Demand::Trace(trace.clone()),
+            None => Demand::Generator {
+                generator: Box::new(Generator::new(s, &assortment(s))),
+                rng: streams.stream("demand"),
+            },
+        };
+        let first_order = match &mut demand {
+            Demand::Trace(trace) => trace.first().map(|o| (o.at, SimEvent::TraceOrder(0))),
+            Demand::Generator { generator, rng } => generator
+                .next_arrival(SimTime::ZERO, rng)
+                .map(|t| (t, SimEvent::OrderArrives)),
+        };
+        let world_state = VirtualWorld {
+            associates,
+            stations: (0..s.packing.stations)
+                .map(|i| VirtualStation {
+                    rng: streams.indexed("pack-station", u64::from(i)),
+                    job: None,
+                })
+                .collect(),
+            demand,
+            pack_time: Sampler::new(&s.packing.pack_time_s),
+            qc_time: Sampler::new(&s.packing.qc_time_s),
+            scale: Normal::new(1.0, 0.01).expect("valid"),
+            horizon,
+            seen: 0,
+            refused: 0,
+            scenario: scenario.clone(),
+        };
+        let timers: Vec<_> = warehouse.take_timers().collect();
+        let mut world = World::new();
+        world.insert_resource(warehouse);
+        let mut sim = Simulation::new(world);
+        for (t, timer) in timers {
+            sim.schedule_at(t, SimEvent::Domain(timer));
+        }
+        // Shifts and breaks of every day of the horizon.
+        let days = (horizon.as_millis() / DAY.as_millis()) + 1;
+        for day in 0..days {
+            let midnight = SimTime::ZERO + SimDuration::from_hours(24 * day);
+            for (i, sh) in s.associates.shifts.iter().enumerate() {
+                let start = midnight + SimDuration::from_mins(u64::from(sh.start.minutes()));
+                if start >= horizon {
+                    continue;
+                }
+                let length = (1440 + sh.end.minutes() - sh.start.minutes()) % 1440;
+                sim.schedule_at(start, SimEvent::ShiftStart(i as u16));
+                sim.schedule_at(
+                    start + SimDuration::from_mins(u64::from(length)),
+                    SimEvent::ShiftEnd(i as u16),
+                );
+                for (b, brk) in sh.breaks.iter().enumerate() {
+                    let offset = (1440 + brk.start.minutes() - sh.start.minutes()) % 1440;
+                    if offset < length {
+                        sim.schedule_at(
+                            start + SimDuration::from_mins(u64::from(offset)),
+                            SimEvent::BreakStart {
+                                shift: i as u16,
+                                brk: b as u16,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        if let Some((t, event)) = first_order.filter(|(t, _)| *t <= horizon) {
+            sim.schedule_at(t, event);
+        }
+        sim.world_mut().insert_resource(world_state);
+        ScenarioRun { sim, horizon }
+    }
+
+    /// Runs to the horizon, reporting progress.
+    pub fn run(&mut self, progress: impl FnMut(Progress)) -> RunSummary {
+        self.sim
+            .run_with_progress(&mut VirtualClock, Some(self.horizon), handle, progress)
+    }
+
+    /// The domain's state.
+    #[must_use]
+    pub fn warehouse(&self) -> &Warehouse {
+        self.sim.world().resource::<Warehouse>()
+    }
+
+    /// The virtual world's state.
+    #[must_use]
+    pub fn virtual_world(&self) -> &VirtualWorld {
+        self.sim.world().resource::<VirtualWorld>()
+    }
+}
+
+/// The handler of every simulated event.
+pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: SimEvent) {
+    world.resource_scope(|world, mut wh: Mut<Warehouse>| {
+        world.resource_scope(|_, mut vw: Mut<VirtualWorld>| {
+            let wh = &mut *wh;
+            let vw = &mut *vw;
+            let now = sched.now();
+            match event {
+                SimEvent::Domain(timer) => wh.on_timer(now, timer),
+                SimEvent::OrderArrives => {
+                    if let Demand::Generator { generator, rng } = &mut vw.demand {
+                        let order = generator.order(rng);
+                        if let Some(next) = generator.next_arrival(now, rng)
+                            && next <= vw.horizon
+                        {
+                            sched.schedule_at(next, SimEvent::OrderArrives);
+                        }
+                        vw.send(wh, now, Command::ReceiveOrder(order));
+                    }
+                }
+                SimEvent::TraceOrder(i) => {
+                    if let Demand::Trace(trace) = &vw.demand {
+                        let order = trace[i as usize].order.clone();
+                        if let Some(next) = trace.get(i as usize + 1) {
+                            sched.schedule_at(next.at, SimEvent::TraceOrder(i + 1));
+                        }
+                        vw.send(wh, now, Command::ReceiveOrder(order));
+                    }
+                }
+                SimEvent::ShiftStart(shift) => vw.shift_start(wh, sched, usize::from(shift)),
+                SimEvent::BreakStart { shift, brk } => {
+                    vw.break_start(wh, sched, usize::from(shift), usize::from(brk))
+                }
+                SimEvent::ShiftEnd(shift) => vw.shift_end(wh, now, usize::from(shift)),
+                SimEvent::Associate(a) => vw.step(wh, sched, a),
+                SimEvent::PackDone(station) => vw.pack_done(wh, sched, station),
+            }
+            for (t, timer) in wh.take_timers() {
+                sched.schedule_at(t, SimEvent::Domain(timer));
+            }
+            vw.observe(wh, sched);
+        });
+    });
+}
+
+impl VirtualWorld {
+    /// Sends a command as a device would; a refusal is counted (and is a
+    /// bug of the virtual world, which only sends what a correct device
+    /// sends).
+    fn send(&mut self, wh: &mut Warehouse, now: SimTime, command: Command) -> Option<Reply> {
+        match wh.execute(now, command) {
+            Ok(reply) => Some(reply),
+            Err(e) => {
+                debug_assert!(false, "the virtual world sent a refused command: {e}");
+                self.refused += 1;
+                None
+            }
+        }
+    }
+
+    /// Reacts to new events as devices would: an idle associate's handheld
+    /// shows the task just assigned to them.
+    fn observe(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>) {
+        while self.seen < wh.bus.len() {
+            let from = self.seen;
+            self.seen = wh.bus.len();
+            let assigned: Vec<(TaskId, AssociateId)> = wh
+                .bus
+                .since(from)
+                .iter()
+                .filter_map(|r| match r.event {
+                    DomainEvent::TaskAssigned {
+                        task, associate, ..
+                    } => Some((task, associate)),
+                    _ => None,
+                })
+                .collect();
+            for (task, a) in assigned {
+                if self.associates[a.index()].activity == Activity::Idle {
+                    self.begin_task(wh, sched, a, task);
+                }
+            }
+        }
+    }
+
+    fn shift_start(
+        &mut self,
+        wh: &mut Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        shift: usize,
+    ) {
+        let now = sched.now();
+        let sh = &self.scenario.associates.shifts[shift];
+        let length = SimDuration::from_mins(u64::from(
+            (1440 + sh.end.minutes() - sh.start.minutes()) % 1440,
+        ));
+        let breaks: Vec<(SimTime, SimTime)> = sh
+            .breaks
+            .iter()
+            .map(|b| {
+                let offset = (1440 + b.start.minutes() - sh.start.minutes()) % 1440;
+                let start = now + SimDuration::from_mins(u64::from(offset));
+                (start, start + SimDuration::from_mins(u64::from(b.minutes)))
+            })
+            .collect();
+        for i in 0..self.associates.len() {
+            if self.associates[i].shift != shift {
+                continue;
+            }
+            let a = &mut self.associates[i];
+            a.shift_end = now + length;
+            a.shift_started = now;
+            a.breaks.clone_from(&breaks);
+            if a.activity == Activity::OffShift {
+                let id = a.id;
+                self.sign_on(wh, now, id);
+                self.request_work(wh, sched, id);
+            }
+        }
+    }
+
+    fn sign_on(&mut self, wh: &mut Warehouse, now: SimTime, a: AssociateId) {
+        if !self.associates[a.index()].signed_on {
+            self.associates[a.index()].signed_on = true;
+            self.send(wh, now, Command::SignOn { associate: a });
+        }
+    }
+
+    fn sign_off(&mut self, wh: &mut Warehouse, now: SimTime, a: AssociateId) {
+        if self.associates[a.index()].signed_on {
+            self.associates[a.index()].signed_on = false;
+            self.send(wh, now, Command::SignOff { associate: a });
+        }
+    }
+
+    fn break_start(
+        &mut self,
+        wh: &mut Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        shift: usize,
+        brk: usize,
+    ) {
+        let now = sched.now();
+        let minutes = self.scenario.associates.shifts[shift].breaks[brk].minutes;
+        for i in 0..self.associates.len() {
+            let a = &self.associates[i];
+            if a.shift == shift && a.activity == Activity::Idle {
+                let id = a.id;
+                self.sign_off(wh, now, id);
+                self.associates[i].activity = Activity::OnBreak;
+                sched.schedule_in(
+                    SimDuration::from_mins(u64::from(minutes)),
+                    SimEvent::Associate(id),
+                );
+            }
+        }
+    }
+
+    fn shift_end(&mut self, wh: &mut Warehouse, now: SimTime, shift: usize) {
+        for i in 0..self.associates.len() {
+            let a = &self.associates[i];
+            if a.shift == shift && matches!(a.activity, Activity::Idle | Activity::OnBreak) {
+                let id = a.id;
+                self.go_home(wh, now, id);
+            }
+        }
+    }
+
+    fn go_home(&mut self, wh: &mut Warehouse, now: SimTime, a: AssociateId) {
+        self.sign_off(wh, now, a);
+        let va = &mut self.associates[a.index()];
+        va.activity = Activity::OffShift;
+        va.on_shift_ms += now
+            .min(va.shift_end)
+            .saturating_since(va.shift_started)
+            .as_millis();
+    }
+
+    /// An associate between tasks: home, break, or the next task.
+    fn request_work(
+        &mut self,
+        wh: &mut Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        a: AssociateId,
+    ) {
+        let now = sched.now();
+        let va = &self.associates[a.index()];
+        if now >= va.shift_end {
+            self.go_home(wh, now, a);
+            return;
+        }
+        if let Some(&(_, end)) = va.breaks.iter().find(|(s, e)| (*s..*e).contains(&now)) {
+            self.sign_off(wh, now, a);
+            self.associates[a.index()].activity = Activity::OnBreak;
+            sched.schedule_at(end, SimEvent::Associate(a));
+            return;
+        }
+        self.sign_on(wh, now, a);
+        match self.send(wh, now, Command::RequestNextTask { associate: a }) {
+            Some(Reply::NextTask { task: Some(task) }) => self.begin_task(wh, sched, a, task),
+            _ => self.associates[a.index()].activity = Activity::Idle,
+        }
+    }
+
+    fn begin_task(
+        &mut self,
+        wh: &mut Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        a: AssociateId,
+        task: TaskId,
+    ) {
+        let now = sched.now();
+        if self
+            .send(wh, now, Command::StartTask { associate: a, task })
+            .is_some()
+        {
+            self.walk_to_stop(wh, sched, a, task, 0);
+        } else {
+            self.associates[a.index()].activity = Activity::Idle;
+        }
+    }
+
+    /// Walks to stop `line` and picks it; the pick is confirmed when the
+    /// associate's next event fires.
+    fn walk_to_stop(
+        &mut self,
+        wh: &Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        a: AssociateId,
+        task: TaskId,
+        line: u32,
+    ) {
+        let stop = &wh.tasks.get(task).lines[line as usize];
+        let to = wh.master.get(stop.location).point;
+        let va = &mut self.associates[a.index()];
+        let distance = wh.master.distance(va.position, to);
+        let at_shelf = va.line_time.draw(&mut va.rng)
+            + f64::from(stop.quantity) * va.unit_time.draw(&mut va.rng);
+        va.walked_m += distance;
+        va.position = to;
+        va.activity = Activity::Picking { task, line };
+        sched.schedule_in(
+            SimDuration::from_secs_f64(distance / va.speed_mps + at_shelf),
+            SimEvent::Associate(a),
+        );
+    }
+
+    fn step(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, a: AssociateId) {
+        let now = sched.now();
+        match self.associates[a.index()].activity {
+            Activity::Picking { task, line } => {
+                let quantity = wh.tasks.get(task).lines[line as usize].quantity;
+                let confirm = Command::ConfirmPick {
+                    associate: a,
+                    task,
+                    line,
+                    quantity,
+                    barcode: None,
+                };
+                match self.send(wh, now, confirm) {
+                    Some(Reply::PickRecorded {
+                        next_line: Some(next),
+                    }) => self.walk_to_stop(wh, sched, a, task, next),
+                    _ => {
+                        let depot = wh.master.depot();
+                        let va = &mut self.associates[a.index()];
+                        let distance = wh.master.distance(va.position, depot);
+                        va.walked_m += distance;
+                        va.position = depot;
+                        va.activity = Activity::Returning { task };
+                        sched.schedule_in(
+                            SimDuration::from_secs_f64(distance / va.speed_mps),
+                            SimEvent::Associate(a),
+                        );
+                    }
+                }
+            }
+            Activity::Returning { task } => {
+                if let Some(Reply::ToteDelivered { station }) =
+                    self.send(wh, now, Command::DeliverTote { associate: a, task })
+                {
+                    self.kick_station(wh, sched, station);
+                }
+                self.request_work(wh, sched, a);
+            }
+            Activity::OnBreak => self.request_work(wh, sched, a),
+            Activity::Idle | Activity::OffShift => {}
+        }
+    }
+
+    fn kick_station(
+        &mut self,
+        wh: &mut Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        station: StationId,
+    ) {
+        if self.stations[station.index()].job.is_some() {
+            return;
+        }
+        if let Some(Reply::Packing { job: Some(job) }) =
+            self.send(wh, sched.now(), Command::StartPacking { station })
+        {
+            let s = &mut self.stations[station.index()];
+            let mut secs = self.pack_time.draw(&mut s.rng);
+            if job.qc {
+                secs += self.qc_time.draw(&mut s.rng);
+            }
+            s.job = Some(job);
+            sched.schedule_in(
+                SimDuration::from_secs_f64(secs),
+                SimEvent::PackDone(station),
+            );
+        }
+    }
+
+    fn pack_done(
+        &mut self,
+        wh: &mut Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        station: StationId,
+    ) {
+        let s = &mut self.stations[station.index()];
+        if let Some(job) = s.job.take() {
+            let weight_kg = job.expected_weight_kg * self.scale.sample(&mut s.rng).max(0.0);
+            self.send(
+                wh,
+                sched.now(),
+                Command::CompletePacking {
+                    station,
+                    order: job.order,
+                    weight_kg,
+                },
+            );
+        }
+        self.kick_station(wh, sched, station);
+    }
+
+    /// Time each associate was on shift, counting a shift still running at
+    /// `now` up to `now`.
+    #[must_use]
+    pub fn on_shift_ms(&self, now: SimTime) -> Vec<u64> {
+        self.associates
+            .iter()
+            .map(|a| {
+                let running = if a.activity == Activity::OffShift {
+                    0
+                } else {
+                    now.min(a.shift_end)
+                        .saturating_since(a.shift_started)
+                        .as_millis()
+                };
+                a.on_shift_ms + running
+            })
+            .collect()
+    }
+}
