@@ -2,18 +2,65 @@
 //!
 //! Run `paklog --help` for the list of commands.
 
+mod run;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// PakLog Twin: a discrete-event digital twin of a warehouse that is also a
 /// working WMS/WES. The same planning and execution code simulates what-if
 /// days on a virtual clock and runs a real warehouse on the wall clock.
 #[derive(Debug, Parser)]
 #[command(name = "paklog", version, about, long_about = None)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Simulate a scenario and write its Parquet reports.
+    Run(run::RunArgs),
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of scenario files (for editors).
+    Schema,
+}
 
 fn main() -> ExitCode {
-    let _cli = Cli::parse();
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    match cli.command {
+        Commands::Run(args) => run::run(&args),
+        Commands::Validate { files } => {
+            let mut failed = false;
+            for file in files {
+                match paklog_scenarios::load(&file) {
+                    Ok(_) => println!("{}: ok", file.display()),
+                    Err(errors) => {
+                        eprintln!("{errors}");
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Commands::Schema => {
+            let schema = schemars::schema_for!(paklog_scenarios::Scenario);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("a schema is JSON")
+            );
+            ExitCode::SUCCESS
+        }
+    }
 }

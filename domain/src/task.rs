@@ -153,6 +153,14 @@ pub struct TaskBoard {
     pub associates: Vec<AssociateState>,
 }
 
+/// Floor-wide figures an associate's score is relative to.
+struct Floor {
+    mean_tasks: f64,
+    mean_rate: Option<f64>,
+    /// Distance that scores zero closeness (about the building's span).
+    scale: f64,
+}
+
 /// How many pending tasks an associate's request looks at.
 const WINDOW: usize = 32;
 
@@ -247,31 +255,53 @@ impl TaskBoard {
         self.pending.insert(Self::pending_key(t));
     }
 
+    /// The floor-wide figures the score compares an associate against,
+    /// computed once per assignment round.
+    fn floor(&self, master: &LocationMaster) -> Floor {
+        let (mut on, mut tasks, mut rates, mut rate_sum) = (0u32, 0u64, 0u32, 0.0);
+        for a in &self.associates {
+            if a.signed_on {
+                on += 1;
+                tasks += u64::from(a.tasks_done);
+            }
+            if let Some(r) = a.pick_rate() {
+                rates += 1;
+                rate_sum += r;
+            }
+        }
+        Floor {
+            mean_tasks: if on == 0 {
+                0.0
+            } else {
+                tasks as f64 / f64::from(on)
+            },
+            mean_rate: (rates > 0).then(|| rate_sum / f64::from(rates)),
+            scale: master.spec.aisle_length_m * f64::from(master.spec.blocks)
+                + master.spec.aisle_pitch_m * f64::from(master.spec.aisles),
+        }
+    }
+
     /// The assignment score of `task` for `associate`: a weighted sum of
     /// terms in [0, 1], higher is better.
-    #[must_use]
-    pub fn score(
-        &self,
+    fn score(
         task: &Task,
         associate: &AssociateState,
+        floor: &Floor,
         weights: &AssignmentWeights,
         master: &LocationMaster,
         now: SimTime,
     ) -> f64 {
-        let scale = master.spec.aisle_length_m * f64::from(master.spec.blocks)
-            + master.spec.aisle_pitch_m * f64::from(master.spec.aisles);
         let first = task
             .lines
             .first()
             .map_or(master.depot(), |l| master.get(l.location).point);
-        let distance = 1.0 - (master.distance(associate.position, first) / scale).min(1.0);
+        let distance = 1.0 - (master.distance(associate.position, first) / floor.scale).min(1.0);
         let skill = match task.priority {
             Priority::Express => f64::from(u8::from(associate.express)),
             Priority::Standard => 0.5,
         };
-        let mean_tasks = self.mean_tasks_done();
-        let workload = 1.0 / (1.0 + f64::from(associate.tasks_done) / (mean_tasks + 1.0));
-        let performance = match (associate.pick_rate(), self.mean_pick_rate()) {
+        let workload = 1.0 / (1.0 + f64::from(associate.tasks_done) / (floor.mean_tasks + 1.0));
+        let performance = match (associate.pick_rate(), floor.mean_rate) {
             (Some(rate), Some(mean)) if mean > 0.0 => rate / (rate + mean),
             _ => 0.5,
         };
@@ -288,23 +318,6 @@ impl TaskBoard {
             + weights.priority * urgency
     }
 
-    fn mean_tasks_done(&self) -> f64 {
-        let on: Vec<_> = self.associates.iter().filter(|a| a.signed_on).collect();
-        if on.is_empty() {
-            return 0.0;
-        }
-        on.iter().map(|a| f64::from(a.tasks_done)).sum::<f64>() / on.len() as f64
-    }
-
-    fn mean_pick_rate(&self) -> Option<f64> {
-        let rates: Vec<f64> = self
-            .associates
-            .iter()
-            .filter_map(AssociateState::pick_rate)
-            .collect();
-        (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
-    }
-
     /// The best of the most urgent pending tasks for `associate`.
     #[must_use]
     pub fn best_task_for(
@@ -315,13 +328,14 @@ impl TaskBoard {
         now: SimTime,
     ) -> Option<(TaskId, f64)> {
         let a = &self.associates[associate.index()];
+        let floor = self.floor(master);
         self.pending
             .iter()
             .take(WINDOW)
             .map(|&(_, _, id)| {
                 (
                     id,
-                    self.score(&self.tasks[id.index()], a, weights, master, now),
+                    Self::score(&self.tasks[id.index()], a, &floor, weights, master, now),
                 )
             })
             .fold(None, |best: Option<(TaskId, f64)>, (id, s)| match best {
@@ -339,13 +353,14 @@ impl TaskBoard {
         now: SimTime,
     ) -> Vec<(TaskId, AssociateId, f64)> {
         let mut made = Vec::new();
+        let mut floor = self.floor(master);
         while let Some(&(_, _, task)) = self.pending.first() {
             let t = &self.tasks[task.index()];
             let best = self
                 .associates
                 .iter()
                 .filter(|a| a.signed_on && a.idle && a.current.is_none())
-                .map(|a| (a.id, self.score(t, a, weights, master, now)))
+                .map(|a| (a.id, Self::score(t, a, &floor, weights, master, now)))
                 .fold(
                     None,
                     |best: Option<(AssociateId, f64)>, (id, s)| match best {
@@ -358,6 +373,7 @@ impl TaskBoard {
             };
             self.assign(task, associate, now);
             made.push((task, associate, score));
+            floor = self.floor(master);
         }
         made
     }

@@ -153,21 +153,30 @@ pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
 }
 
 /// Lines one associate can pick per hour, estimated from the scenario's
-/// means: time at the shelf per line plus the walk to the next line.
+/// means: time at the shelf per line plus the walk to the next line, with
+/// the distance from the depot to a line's pick face weighted by how often
+/// each SKU is ordered.
 #[must_use]
-pub fn lines_per_head_hour(s: &Scenario, master: &LocationMaster) -> f64 {
+pub fn lines_per_head_hour(
+    s: &Scenario,
+    master: &LocationMaster,
+    slots: &[(SkuId, LocationId)],
+    assortment: &Assortment,
+) -> f64 {
     let lines = CountSampler::new(&s.demand.lines_per_order).mean();
     let units = CountSampler::new(&s.demand.units_per_line).mean();
     let sh = &s.associates.shifts[0];
     let at_shelf = Sampler::new(&sh.pick_time_per_line_s).mean()
         + units * Sampler::new(&sh.pick_time_per_unit_s).mean();
     let depot = master.depot();
-    let bins = master.pick_bins_by_distance();
-    let mean_out = bins
+    let faces = f64::from(s.inventory.pick_faces_per_sku);
+    let mean_out: f64 = slots
         .iter()
-        .map(|&b| master.distance(depot, master.get(b).point))
-        .sum::<f64>()
-        / bins.len().max(1) as f64;
+        .map(|&(sku, loc)| {
+            assortment.line_share[sku.index()] / faces
+                * master.distance(depot, master.get(loc).point)
+        })
+        .sum();
     // A trip of `lines` stops is at most out-and-back per line; take half of
     // that as a typical shared route.
     let walk_per_line = (2.0 * mean_out * (1.0 + lines) / 2.0) / lines;
@@ -194,6 +203,7 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
     let layout = layout_spec(s);
     let master = LocationMaster::new(layout.clone(), s.packing.stations, s.skus.count);
     let slotting = slotting(s, &master, &assortment, streams);
+    let lines_per_head_hour = lines_per_head_hour(s, &master, &slotting, &assortment);
     let w = &s.strategy.assignment;
     SiteConfig {
         warehouse_id: s.name.clone(),
@@ -220,7 +230,7 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
             interval: SimDuration::from_mins(u64::from(s.strategy.wave_interval_min)),
             max_orders: s.strategy.max_wave_orders,
             cutoff_lead: SimDuration::from_mins(u64::from(s.strategy.cutoff_lead_min)),
-            lines_per_head_hour: lines_per_head_hour(s, &master),
+            lines_per_head_hour,
         },
         labour: s
             .associates

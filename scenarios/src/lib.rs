@@ -16,7 +16,7 @@
 //! let scenario = parse(&text, Path::new("small-dc.toml")).unwrap();
 //! assert_eq!(scenario.name, "small-dc");
 //!
-//! let broken = text.replace("headcount = 12", "headcount = 0");
+//! let broken = text.replace("headcount = 3", "headcount = 0");
 //! let errors = parse(&broken, Path::new("small-dc.toml")).unwrap_err();
 //! assert!(errors.to_string().contains("`associates.shifts[0].headcount`: must be ≥ 1, got 0"));
 //! ```

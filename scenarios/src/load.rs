@@ -616,7 +616,7 @@ mod tests {
     #[test]
     fn the_shipped_small_scenario_is_valid() {
         let s = parse(SMALL, Path::new("small-dc.toml")).unwrap();
-        assert_eq!(s.associates.shifts[0].headcount, 12);
+        assert_eq!(s.associates.shifts[0].headcount, 3);
     }
 
     #[test]
@@ -685,7 +685,7 @@ mod tests {
 
     #[test]
     fn a_zero_headcount_says_what_is_allowed() {
-        let text = SMALL.replace("headcount = 12", "headcount = 0");
+        let text = SMALL.replace("headcount = 3", "headcount = 0");
         let e = errors(&text);
         let line = line_of(&text, "headcount = 0");
         assert_eq!(

@@ -1,0 +1,143 @@
+//! `paklog run`: simulate a scenario, write its reports, print its KPIs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paklog_reports::{AssociateFacts, RunMeta, Summary, write_run};
+use paklog_scenarios::ScenarioRun;
+use paklog_sim::{SimDuration, SimTime};
+
+/// Arguments of `paklog run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file.
+    scenario: PathBuf,
+    /// Folder for the reports [default: out/NAME-seedSEED].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Seed of the run, instead of the scenario's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: &RunArgs) -> ExitCode {
+    let loaded = match paklog_scenarios::load(&args.scenario) {
+        Ok(l) => l,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::from(2);
+        }
+    };
+    let seed = args.seed.unwrap_or(loaded.scenario.seed);
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out").join(format!("{}-seed{seed}", loaded.scenario.name))
+    });
+    let started = Instant::now();
+    let mut sim = ScenarioRun::new(&loaded, Some(seed));
+    let horizon_ms = sim.horizon.as_millis();
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(Some(horizon_ms), ProgressDrawTarget::stderr_with_hz(10))
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:40}] {msg} ETA {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let summary = sim.run(|p| {
+        bar.set_position(p.now.as_millis().min(horizon_ms));
+        bar.set_prefix(p.now.to_string());
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!(
+            "{:.1} M events/s",
+            p.events_run as f64 / secs / 1e6
+        ));
+    });
+    bar.finish_and_clear();
+    let wall = started.elapsed();
+    let world = sim.virtual_world();
+    let facts: Vec<AssociateFacts> = world
+        .on_shift_ms(summary.now)
+        .into_iter()
+        .zip(&world.associates)
+        .map(|(on_shift_ms, a)| AssociateFacts {
+            walked_m: a.walked_m,
+            on_shift_ms,
+        })
+        .collect();
+    let meta = RunMeta {
+        scenario: loaded.scenario.name.clone(),
+        scenario_hash: loaded.hash.clone(),
+        seed,
+        end: summary.now,
+        warm_up_end: SimTime::ZERO + SimDuration::from_secs_f64(loaded.scenario.warm_up_min * 60.0),
+        events_run: summary.events_run,
+    };
+    match write_run(&out, sim.warehouse(), &facts, &meta) {
+        Ok(kpis) => {
+            print_kpis(&kpis, wall);
+            println!("reports: {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_kpis(k: &Summary, wall: Duration) {
+    let rows: Vec<(&str, String)> = vec![
+        ("scenario", format!("{} (seed {})", k.scenario, k.seed)),
+        ("simulated", format!("{:.1} h", k.simulated_h)),
+        ("orders received", k.orders_received.to_string()),
+        ("orders shipped", k.orders_shipped.to_string()),
+        ("on time vs cut-off", format!("{:.1} %", k.on_time_pct)),
+        (
+            "order cycle time, mean",
+            format!("{:.1} min", k.cycle_time_mean_min),
+        ),
+        (
+            "order cycle time, p95",
+            format!("{:.1} min", k.cycle_time_p95_min),
+        ),
+        (
+            "lines per labour hour",
+            format!("{:.1}", k.lines_per_labour_hour),
+        ),
+        (
+            "units per labour hour",
+            format!("{:.1}", k.units_per_labour_hour),
+        ),
+        ("travel", format!("{:.1} km", k.travel_km)),
+        ("utilisation", format!("{:.1} %", k.utilisation_pct)),
+        ("short picks", k.short_picks.to_string()),
+        (
+            "units ordered / shipped / short / open",
+            format!(
+                "{} / {} / {} / {}",
+                k.units_ordered, k.units_shipped, k.units_short, k.units_open
+            ),
+        ),
+        ("events run", k.events_run.to_string()),
+        (
+            "wall time",
+            format!(
+                "{:.2} s ({:.1} M events/s)",
+                wall.as_secs_f64(),
+                k.events_run as f64 / wall.as_secs_f64().max(1e-9) / 1e6
+            ),
+        ),
+    ];
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in rows {
+        println!("{key:<width$}  {value}");
+    }
+}
