@@ -2,6 +2,7 @@
 //! and examples the way a user does and checks what they print or write.
 
 mod kernel;
+mod run;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,0 +1,345 @@
+//! `paklog run`, `validate` and `schema` as a user runs them, on the shipped
+//! small scenario.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::UInt32Type;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+
+use crate::run_ok;
+
+const FILES: [&str; 8] = [
+    "events.parquet",
+    "orders.parquet",
+    "tasks.parquet",
+    "picks.parquet",
+    "waves.parquet",
+    "associates.parquet",
+    "kpi_intervals.parquet",
+    "summary.json",
+];
+
+fn paklog() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_paklog"))
+}
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/examples")
+        .join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("paklog-e2e-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+fn run_small(out: &Path, seed: Option<u64>) -> String {
+    let mut cmd = paklog();
+    cmd.arg("run")
+        .arg(scenario("small-dc.toml"))
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet");
+    if let Some(seed) = seed {
+        cmd.args(["--seed", &seed.to_string()]);
+    }
+    String::from_utf8(run_ok(&mut cmd).stdout).unwrap()
+}
+
+fn read(path: &Path) -> RecordBatch {
+    let file = fs::File::open(path).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+    arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
+}
+
+fn strings(batch: &RecordBatch, column: &str) -> Vec<String> {
+    let a = batch.column_by_name(column).unwrap().as_string::<i32>();
+    (0..a.len()).map(|i| a.value(i).to_owned()).collect()
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_reports_and_another_seed_does_not() {
+    let (a, b, c) = (scratch("a"), scratch("b"), scratch("c"));
+    let printed = run_small(&a, None);
+    run_small(&b, None);
+    run_small(&c, Some(7));
+    assert!(printed.contains("orders shipped"), "{printed}");
+    assert!(
+        printed.contains(&format!("reports: {}", a.display())),
+        "{printed}"
+    );
+    for f in FILES {
+        let (x, y) = (fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap());
+        assert!(x == y, "{f} differs between two runs with the same seed");
+    }
+    assert_ne!(
+        fs::read(a.join("orders.parquet")).unwrap(),
+        fs::read(c.join("orders.parquet")).unwrap()
+    );
+    assert_ne!(
+        summary(&a)["orders_received"],
+        summary(&c)["orders_received"]
+    );
+    for d in [a, b, c] {
+        fs::remove_dir_all(d).unwrap();
+    }
+}
+
+#[test]
+fn every_unit_is_accounted_for_and_everything_ends_in_a_legal_state() {
+    let dir = scratch("states");
+    run_small(&dir, None);
+    let s = summary(&dir);
+    let n = |k: &str| s[k].as_u64().unwrap();
+    assert!(n("orders_received") > 1000);
+    assert_eq!(
+        n("units_ordered"),
+        n("units_shipped") + n("units_short") + n("units_open")
+    );
+
+    let orders = read(&dir.join("orders.parquet"));
+    let legal_orders = [
+        "BACKORDERED",
+        "RESERVED",
+        "WAVED",
+        "PICKING",
+        "PICKED",
+        "READY_TO_SHIP",
+        "SHIPPED",
+        "CLOSED",
+    ];
+    let status = strings(&orders, "status");
+    assert!(
+        status.iter().all(|st| legal_orders.contains(&st.as_str())),
+        "{status:?}"
+    );
+    let shipped = status.iter().filter(|st| *st == "SHIPPED").count() as u64;
+    assert_eq!(shipped, n("orders_shipped"));
+    // Shipped orders have every timestamp of their life, in order.
+    let col = |name: &str| {
+        orders
+            .column_by_name(name)
+            .unwrap()
+            .as_primitive::<arrow::datatypes::UInt64Type>()
+            .clone()
+    };
+    let (created, picked, packed, shipped_at) = (
+        col("created_ms"),
+        col("picked_ms"),
+        col("packed_ms"),
+        col("shipped_ms"),
+    );
+    for i in (0..orders.num_rows()).filter(|&i| status[i] == "SHIPPED") {
+        assert!(
+            created.value(i) <= picked.value(i)
+                && picked.value(i) <= packed.value(i)
+                && packed.value(i) <= shipped_at.value(i)
+        );
+    }
+
+    let tasks = read(&dir.join("tasks.parquet"));
+    let task_status = strings(&tasks, "status");
+    assert!(
+        task_status
+            .iter()
+            .all(|s| ["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED"].contains(&s.as_str()))
+    );
+    let waves = read(&dir.join("waves.parquet"));
+    assert!(
+        strings(&waves, "status")
+            .iter()
+            .all(|s| s == "RELEASED" || s == "COMPLETED")
+    );
+    // Every order in a wave belongs to a wave that exists.
+    let wave_count = waves.num_rows() as u32;
+    let order_waves = orders
+        .column_by_name("wave_id")
+        .unwrap()
+        .as_primitive::<UInt32Type>();
+    assert!(order_waves.iter().flatten().all(|w| w < wave_count));
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn every_report_carries_the_run_identity() {
+    let dir = scratch("meta");
+    run_small(&dir, Some(5));
+    for f in FILES.iter().filter(|f| f.ends_with(".parquet")) {
+        let reader = SerializedFileReader::new(fs::File::open(dir.join(f)).unwrap()).unwrap();
+        let kv: HashMap<String, String> = reader
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .unwrap()
+            .iter()
+            .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(kv["paklog.scenario"], "small-dc", "{f}");
+        assert_eq!(kv["paklog.seed"], "5", "{f}");
+        assert_eq!(kv["paklog.version"], env!("CARGO_PKG_VERSION"), "{f}");
+        assert_eq!(kv["paklog.scenario_hash"].len(), 16, "{f}");
+    }
+    let events = read(&dir.join("events.parquet"));
+    let types = strings(&events, "type");
+    for t in [
+        "com.paklog.wms.order.received.v1",
+        "com.paklog.wms.wave.released.v1",
+        "com.paklog.wes.task.assigned.v1",
+        "com.paklog.wes.pick.completed.v1",
+        "com.paklog.wes.packing.completed.v1",
+        "com.paklog.wes.shipment.ready.v1",
+        "com.paklog.wms.order.shipped.v1",
+        "com.paklog.wes.metrics.updated.v1",
+    ] {
+        assert!(types.iter().any(|x| x == t), "no {t}");
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// Writes a copy of the small scenario with `edit` applied and validates it.
+fn validate_edited(name: &str, edit: impl Fn(String) -> String) -> (i32, String) {
+    let dir = scratch(name);
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.toml");
+    fs::write(
+        &file,
+        edit(fs::read_to_string(scenario("small-dc.toml")).unwrap()),
+    )
+    .unwrap();
+    let out = paklog().arg("validate").arg(&file).output().unwrap();
+    fs::remove_dir_all(&dir).unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn bad_scenario_files_get_precise_errors() {
+    type Edit = fn(String) -> String;
+    let cases: [(&str, Edit, &str); 5] = [
+        (
+            "missing",
+            |t| t.replace("levels = 4\n", ""),
+            "`layout`: missing field `levels`",
+        ),
+        (
+            "type",
+            |t| t.replace("seed = 42", "seed = \"forty-two\""),
+            ":4:8: `seed`: invalid type: string",
+        ),
+        (
+            "speed",
+            |t| {
+                t.replace(
+                    "walking_speed_mps = { dist = \"normal\", mean = 1.2, sd = 0.1 }",
+                    "walking_speed_mps = { dist = \"normal\", mean = -1.2, sd = 0.1 }",
+                )
+            },
+            "`associates.shifts[0].walking_speed_mps.mean`: must be a number > 0, got -1.2",
+        ),
+        (
+            "strategy",
+            |t| t.replace("wave = \"time\"", "wave = \"lunar\""),
+            "`strategy.wave`: unknown variant `lunar`, expected one of `time`, `carrier`, `zone`",
+        ),
+        (
+            "unknown",
+            |t| t.replace("seed = 42", "seed = 42\nsede = 1"),
+            "unknown field `sede`",
+        ),
+    ];
+    for (name, edit, expected) in cases {
+        let (code, stderr) = validate_edited(name, edit);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(stderr.contains("s.toml:"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn a_trace_of_real_orders_is_replayed_and_a_bad_one_is_refused() {
+    let dir = scratch("trace");
+    fs::create_dir_all(&dir).unwrap();
+    let text = fs::read_to_string(scenario("small-dc.toml"))
+        .unwrap()
+        .replace("orders_per_day = 1500", "trace = \"orders.csv\"");
+    fs::write(dir.join("s.toml"), &text).unwrap();
+    fs::write(
+        dir.join("orders.csv"),
+        "order_id,created_s,sku,quantity,carrier,priority\n\
+         web-1,25200,SKU00001,2,UPS,standard\n\
+         web-1,25200,SKU00002,1,UPS,standard\n\
+         web-2,28800,SKU00003,1,DHL,express\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    run_ok(
+        paklog()
+            .arg("run")
+            .arg(dir.join("s.toml"))
+            .arg("--out")
+            .arg(&out)
+            .arg("-q"),
+    );
+    let s = summary(&out);
+    assert_eq!(s["orders_received"], 2);
+    assert_eq!(s["units_ordered"], 4);
+    assert_eq!(s["orders_shipped"], 2);
+
+    fs::write(
+        dir.join("orders.csv"),
+        "order_id,created_s,sku,quantity,carrier\nweb-1,10,SKU99999,1,UPS\n",
+    )
+    .unwrap();
+    let bad = paklog()
+        .arg("validate")
+        .arg(dir.join("s.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8(bad.stderr).unwrap();
+    assert!(stderr.contains("orders.csv:2:"), "{stderr}");
+    assert!(
+        stderr.contains("`sku`: unknown SKU \"SKU99999\""),
+        "{stderr}"
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_schema_describes_every_top_level_field() {
+    let out = run_ok(paklog().arg("schema"));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for key in [
+        "name",
+        "seed",
+        "horizon_h",
+        "layout",
+        "skus",
+        "inventory",
+        "demand",
+        "associates",
+        "strategy",
+        "packing",
+    ] {
+        assert!(props.contains_key(key), "{key}");
+    }
+    assert_eq!(schema["additionalProperties"], false);
+}
