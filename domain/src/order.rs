@@ -13,8 +13,6 @@ use crate::ids::{CarrierId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderStatus {
-    /// Failed validation; will not be fulfilled.
-    Rejected,
     /// Valid, waiting for stock.
     Backordered,
     /// Stock reserved, waiting for a wave.

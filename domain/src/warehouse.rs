@@ -1072,6 +1072,17 @@ impl Warehouse {
             },
         );
         let dock = self.docks[carrier.index() % self.docks.len()];
+        if let Some(tote) = self.orders.get(order).tote {
+            // The parcel travels on under its tote's license plate.
+            self.emit(
+                now,
+                DomainEvent::LicensePlateMoved {
+                    tote,
+                    order,
+                    to: dock,
+                },
+            );
+        }
         self.pack.at_dock[carrier.index()].push(order);
         self.emit(
             now,

@@ -589,6 +589,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
         types_since(&wh, from)[1..],
         [
             "com.paklog.wes.packing.completed.v1",
+            "com.paklog.wes.license-plate.moved.v1",
             "com.paklog.wes.shipment.ready.v1",
             "com.paklog.wms.wave.completed.v1",
             "com.paklog.wes.workflow.completed.v1"

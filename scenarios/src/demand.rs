@@ -140,15 +140,16 @@ pub struct TracedOrder {
     pub order: NewOrder,
 }
 
-/// Reads a trace of orders from CSV: a header with `order_id`,
-/// `created_s` (seconds since the scenario epoch), `sku`, `quantity`,
-/// `carrier`, and optionally `priority` (`express` or `standard`); one row
-/// per line, rows of one order sharing its id. Orders are returned by
-/// creation time (ties in file order).
+/// Reads a trace of orders from a CSV or Parquet file (by its extension):
+/// columns `order_id`, `created_s` (seconds since the scenario epoch),
+/// `sku`, `quantity`, `carrier`, and optionally `priority` (`express` or
+/// `standard`); one row per line, rows of one order sharing its id. Orders
+/// are returned by creation time (ties in file order).
 ///
 /// # Errors
-/// Every bad row, with its line number and column name: a missing column, a
-/// number that does not parse, an unknown SKU or carrier.
+/// Every bad row, with its line (CSV) or row (Parquet) number and column
+/// name: a missing column, a number that does not parse, an unknown SKU or
+/// carrier.
 pub fn read_trace(
     path: &Path,
     sku_count: u32,
@@ -161,14 +162,15 @@ pub fn read_trace(
         path: column.to_owned(),
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| vec![fail(0, "", format!("cannot read the trace: {e}"))])?;
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![fail(1, "", format!("bad header: {e}"))])?
-        .clone();
+    let parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let (headers, rows) = if parquet {
+        parquet_rows(path)
+    } else {
+        csv_rows(path)
+    }
+    .map_err(|m| vec![fail(0, "", m)])?;
     let col = |name: &str| headers.iter().position(|h| h == name);
     let mut errors = Vec::new();
     let mut need = |name: &str| {
@@ -193,8 +195,7 @@ pub fn read_trace(
     };
     let mut orders: Vec<TracedOrder> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (row, record) in reader.records().enumerate() {
-        let line = row + 2;
+    for (line, record) in rows {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -202,7 +203,7 @@ pub fn read_trace(
                 continue;
             }
         };
-        let field = |c: usize| record.get(c).unwrap_or("");
+        let field = |c: usize| record.get(c).map_or("", String::as_str);
         let id = field(id_c).to_owned();
         let created: Option<f64> = field(at_c)
             .parse()
@@ -254,8 +255,8 @@ pub fn read_trace(
         }
         let priority = match prio_c.map(|c| field(c).to_ascii_lowercase()) {
             Some(p) if p == "express" => Priority::Express,
-            Some(p) if p.is_empty() || p == "standard" => Priority::Standard,
             None => Priority::Standard,
+            Some(p) if p.is_empty() || p == "standard" => Priority::Standard,
             Some(p) => {
                 errors.push(fail(
                     line,
@@ -288,4 +289,77 @@ pub fn read_trace(
     }
     orders.sort_by_key(|o| o.at);
     Ok(orders)
+}
+
+/// A row of a trace: its line (CSV, counting the header) or row (Parquet)
+/// number, and its fields as text.
+type Row = (usize, Result<Vec<String>, String>);
+
+fn csv_rows(path: &Path) -> Result<(Vec<String>, Vec<Row>), String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| format!("cannot read the trace: {e}"))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("bad header: {e}"))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                i + 2,
+                r.map(|r| r.iter().map(str::to_owned).collect())
+                    .map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    Ok((headers, rows))
+}
+
+fn parquet_rows(path: &Path) -> Result<(Vec<String>, Vec<Row>), String> {
+    use arrow::array::{Array, AsArray, RecordBatchReader};
+    use arrow::datatypes::DataType;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the trace: {e}"))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(ParquetRecordBatchReaderBuilder::build)
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let headers: Vec<String> = reader
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| format!("not a readable Parquet file: {e}"))?;
+        let columns: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| {
+                arrow::compute::cast(c, &DataType::Utf8)
+                    .map_err(|e| format!("a column cannot be read as text: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        for i in 0..batch.num_rows() {
+            let fields = columns
+                .iter()
+                .map(|c| {
+                    let c = c.as_string::<i32>();
+                    if c.is_null(i) {
+                        String::new()
+                    } else {
+                        c.value(i).to_owned()
+                    }
+                })
+                .collect();
+            rows.push((rows.len() + 1, Ok(fields)));
+        }
+    }
+    Ok((headers, rows))
 }

@@ -302,6 +302,25 @@ fn a_trace_of_real_orders_is_replayed_and_a_bad_one_is_refused() {
     assert_eq!(s["units_ordered"], 4);
     assert_eq!(s["orders_shipped"], 2);
 
+    // The same orders as Parquet, with numeric columns typed as numbers.
+    write_parquet_trace(&dir.join("orders.parquet"));
+    fs::write(
+        dir.join("p.toml"),
+        text.replace("orders.csv", "orders.parquet"),
+    )
+    .unwrap();
+    let out_p = dir.join("out-p");
+    run_ok(
+        paklog()
+            .arg("run")
+            .arg(dir.join("p.toml"))
+            .arg("--out")
+            .arg(&out_p)
+            .arg("-q"),
+    );
+    // Same orders, same day (only the scenario hash in the metadata differs).
+    assert_eq!(summary(&out), summary(&out_p));
+
     fs::write(
         dir.join("orders.csv"),
         "order_id,created_s,sku,quantity,carrier\nweb-1,10,SKU99999,1,UPS\n",
@@ -320,6 +339,40 @@ fn a_trace_of_real_orders_is_replayed_and_a_bad_one_is_refused() {
         "{stderr}"
     );
     fs::remove_dir_all(dir).unwrap();
+}
+
+fn write_parquet_trace(path: &Path) {
+    use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
+    use std::sync::Arc;
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        (
+            "order_id",
+            Arc::new(StringArray::from(vec!["web-1", "web-1", "web-2"])),
+        ),
+        (
+            "created_s",
+            Arc::new(Float64Array::from(vec![25200.0, 25200.0, 28800.0])),
+        ),
+        (
+            "sku",
+            Arc::new(StringArray::from(vec!["SKU00001", "SKU00002", "SKU00003"])),
+        ),
+        ("quantity", Arc::new(Int64Array::from(vec![2, 1, 1]))),
+        (
+            "carrier",
+            Arc::new(StringArray::from(vec!["UPS", "UPS", "DHL"])),
+        ),
+        (
+            "priority",
+            Arc::new(StringArray::from(vec!["standard", "standard", "express"])),
+        ),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(fs::File::create(path).unwrap(), batch.schema(), None)
+            .unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
 }
 
 #[test]
