@@ -172,6 +172,15 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Largest layout supported, in bins (the location master lives in memory).
+pub const MAX_BINS: u64 = 5_000_000;
+/// Largest assortment supported.
+pub const MAX_SKUS: u32 = 2_000_000;
+/// Most associates over all shifts.
+pub const MAX_ASSOCIATES: u64 = 100_000;
+/// Most pack stations, and most dock doors.
+pub const MAX_STATIONS: u32 = 10_000;
+
 /// Checks the rules that the types cannot express.
 #[must_use]
 pub fn validate(s: &Scenario) -> Vec<Problem> {
@@ -188,6 +197,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.at_least("layout.bays_per_aisle", l.bays_per_aisle, 1);
     c.at_least("layout.levels", l.levels, 1);
     c.at_least("layout.dock_doors", l.dock_doors, 1);
+    c.check(l.dock_doors <= MAX_STATIONS, "layout.dock_doors", || {
+        format!("must be ≤ {MAX_STATIONS}, got {}", l.dock_doors)
+    });
     c.positive("layout.aisle_length_m", l.aisle_length_m);
     c.positive("layout.aisle_pitch_m", l.aisle_pitch_m);
     c.check(
@@ -277,13 +289,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     let inv = &s.inventory;
     c.at_least("inventory.pick_faces_per_sku", inv.pick_faces_per_sku, 1);
     c.at_least("inventory.pick_face_units", inv.pick_face_units, 1);
-    let sides = if l.two_sided { 2 } else { 1 };
-    let bins = u64::from(l.blocks)
-        * u64::from(l.aisles)
-        * u64::from(l.bays_per_aisle)
-        * u64::from(l.levels)
-        * sides;
-    let faces = u64::from(k.count) * u64::from(inv.pick_faces_per_sku);
+    let sides: u64 = if l.two_sided { 2 } else { 1 };
+    let bins = [l.blocks, l.aisles, l.bays_per_aisle, l.levels]
+        .into_iter()
+        .fold(sides, |n, d| n.saturating_mul(u64::from(d)));
+    c.check(bins <= MAX_BINS, "layout", || {
+        format!("the layout has {bins} bins (blocks × aisles × bays_per_aisle × levels × sides); at most {MAX_BINS} are supported")
+    });
+    c.check(k.count <= MAX_SKUS, "skus.count", || {
+        format!("must be ≤ {MAX_SKUS}, got {}", k.count)
+    });
+    let faces = u64::from(k.count).saturating_mul(u64::from(inv.pick_faces_per_sku));
     c.check(faces <= bins, "inventory.pick_faces_per_sku", || {
         format!("{faces} pick faces (skus.count × pick_faces_per_sku) do not fit in the layout's {bins} bins")
     });
@@ -358,6 +374,15 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.check(!s.associates.shifts.is_empty(), "associates.shifts", || {
         "must list at least one shift".into()
     });
+    let heads: u64 = s
+        .associates
+        .shifts
+        .iter()
+        .map(|sh| u64::from(sh.headcount))
+        .sum();
+    c.check(heads <= MAX_ASSOCIATES, "associates.shifts", || {
+        format!("{heads} associates in all shifts; at most {MAX_ASSOCIATES} are supported")
+    });
     for (i, sh) in s.associates.shifts.iter().enumerate() {
         let p = format!("associates.shifts[{i}]");
         c.at_least(&format!("{p}.headcount"), sh.headcount, 1);
@@ -411,6 +436,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     let pk = &s.packing;
     c.at_least("packing.stations", pk.stations, 1);
+    c.check(pk.stations <= MAX_STATIONS, "packing.stations", || {
+        format!("must be ≤ {MAX_STATIONS}, got {}", pk.stations)
+    });
     c.dist("packing.pack_time_s", &pk.pack_time_s, true);
     c.dist("packing.qc_time_s", &pk.qc_time_s, true);
     c.range(
