@@ -1,0 +1,314 @@
+//! Task execution and pick execution: sign-on, assignment, the task
+//! lifecycle, picks and the short-pick flow, tote delivery.
+
+use super::*;
+
+impl Warehouse {
+    pub(super) fn dispatch(&mut self, now: SimTime) {
+        let made = self
+            .tasks
+            .dispatch(&self.config.assignment, &self.master, now);
+        for (task, associate, score) in made {
+            self.emit(
+                now,
+                DomainEvent::TaskAssigned {
+                    task,
+                    associate,
+                    score,
+                },
+            );
+        }
+    }
+
+    pub(super) fn associate(&self, id: AssociateId) -> Result<&AssociateState, CommandError> {
+        let a = self
+            .tasks
+            .associates
+            .get(id.index())
+            .ok_or(CommandError::UnknownAssociate(id))?;
+        if a.signed_on {
+            Ok(a)
+        } else {
+            Err(CommandError::NotSignedOn(id))
+        }
+    }
+
+    pub(super) fn sign_on(
+        &mut self,
+        now: SimTime,
+        associate: AssociateId,
+    ) -> Result<Reply, CommandError> {
+        let a = self
+            .tasks
+            .associates
+            .get_mut(associate.index())
+            .ok_or(CommandError::UnknownAssociate(associate))?;
+        if !a.signed_on {
+            a.signed_on = true;
+            a.position = self.master.depot();
+            self.emit(now, DomainEvent::AssociateSignedOn { associate });
+        }
+        Ok(Reply::Done)
+    }
+
+    pub(super) fn sign_off(
+        &mut self,
+        now: SimTime,
+        associate: AssociateId,
+    ) -> Result<Reply, CommandError> {
+        let a = self.associate(associate)?;
+        if let Some(task) = a.current {
+            // A task in hand but not started goes back to the pool.
+            let t = self.tasks.get(task);
+            if t.status == TaskStatus::InProgress {
+                return Err(CommandError::WrongTaskState {
+                    task,
+                    status: t.status,
+                });
+            }
+            self.tasks.unassign(task);
+        }
+        let a = &mut self.tasks.associates[associate.index()];
+        a.signed_on = false;
+        a.idle = false;
+        a.current = None;
+        self.emit(now, DomainEvent::AssociateSignedOff { associate });
+        Ok(Reply::Done)
+    }
+
+    pub(super) fn next_task(
+        &mut self,
+        now: SimTime,
+        associate: AssociateId,
+    ) -> Result<Reply, CommandError> {
+        let a = self.associate(associate)?;
+        if let Some(task) = a.current {
+            return Ok(Reply::NextTask { task: Some(task) });
+        }
+        match self
+            .tasks
+            .best_task_for(associate, &self.config.assignment, &self.master, now)
+        {
+            Some((task, score)) => {
+                self.tasks.assign(task, associate, now);
+                self.emit(
+                    now,
+                    DomainEvent::TaskAssigned {
+                        task,
+                        associate,
+                        score,
+                    },
+                );
+                Ok(Reply::NextTask { task: Some(task) })
+            }
+            None => {
+                let a = &mut self.tasks.associates[associate.index()];
+                a.idle = true;
+                a.idle_since.get_or_insert(now);
+                Ok(Reply::NextTask { task: None })
+            }
+        }
+    }
+
+    /// The task, if it is `associate`'s and in state `status`.
+    pub(super) fn owned_task(
+        &self,
+        associate: AssociateId,
+        task: TaskId,
+        status: TaskStatus,
+    ) -> Result<&Task, CommandError> {
+        self.associate(associate)?;
+        let t = self
+            .tasks
+            .find(task)
+            .ok_or(CommandError::UnknownTask(task))?;
+        if t.associate != Some(associate) {
+            return Err(CommandError::NotYourTask { task, associate });
+        }
+        if t.status != status {
+            return Err(CommandError::WrongTaskState {
+                task,
+                status: t.status,
+            });
+        }
+        Ok(t)
+    }
+
+    pub(super) fn start_task(
+        &mut self,
+        now: SimTime,
+        associate: AssociateId,
+        task: TaskId,
+    ) -> Result<Reply, CommandError> {
+        let t = self.owned_task(associate, task, TaskStatus::Assigned)?;
+        let order = t.order;
+        let t = self.tasks.get_mut(task);
+        t.status = TaskStatus::InProgress;
+        t.started_at = Some(now);
+        self.orders.get_mut(order).status = OrderStatus::Picking;
+        self.emit(now, DomainEvent::TaskStarted { task, associate });
+        Ok(Reply::Done)
+    }
+
+    pub(super) fn confirm_pick(
+        &mut self,
+        now: SimTime,
+        associate: AssociateId,
+        task: TaskId,
+        line: u32,
+        quantity: u32,
+        barcode: Option<&str>,
+    ) -> Result<Reply, CommandError> {
+        let t = self.owned_task(associate, task, TaskStatus::InProgress)?;
+        let stop = t
+            .lines
+            .get(line as usize)
+            .ok_or(CommandError::UnknownLine { task, line })?;
+        if stop.picked.is_some() {
+            return Err(CommandError::LineConfirmed { task, line });
+        }
+        if quantity > stop.quantity {
+            return Err(CommandError::TooMany {
+                max: stop.quantity,
+                got: quantity,
+            });
+        }
+        let code = &self.config.skus[stop.sku.index()].code;
+        if let Some(scanned) = barcode
+            && scanned != code
+        {
+            return Err(CommandError::WrongBarcode {
+                expected: code.clone(),
+                scanned: scanned.to_owned(),
+            });
+        }
+        let stop = stop.clone();
+        let order = t.order;
+        // Accepted: record the pick.
+        self.tasks.get_mut(task).lines[line as usize].picked = Some(quantity);
+        let left = self.inventory.pick(stop.location, stop.quantity, quantity);
+        self.orders.get_mut(order).lines[stop.order_line as usize].picked += quantity;
+        self.counters.lines_picked += 1;
+        self.floor_lines = self.floor_lines.saturating_sub(1);
+        self.emit(
+            now,
+            DomainEvent::PickCompleted {
+                task,
+                order,
+                sku: stop.sku,
+                location: stop.location,
+                requested: stop.quantity,
+                picked: quantity,
+            },
+        );
+        if left == 0 {
+            self.emit(
+                now,
+                DomainEvent::LocationStateChanged {
+                    location: stop.location,
+                    on_hand: 0,
+                    occupied: false,
+                },
+            );
+        }
+        if quantity < stop.quantity {
+            self.short_pick(now, task, order, &stop, stop.quantity - quantity);
+        }
+        let next_line = self.tasks.get(task).next_line().map(|i| i as u32);
+        Ok(Reply::PickRecorded { next_line })
+    }
+
+    /// The short-pick flow: retry the missing units from other faces holding
+    /// the SKU (appended to the task), and record what cannot be found as a
+    /// shortage.
+    pub(super) fn short_pick(
+        &mut self,
+        now: SimTime,
+        task: TaskId,
+        order: OrderId,
+        stop: &PickLine,
+        missing: u32,
+    ) {
+        let split = self.inventory.allocate(stop.sku, missing);
+        let covered: u32 = split.iter().map(|s| s.1).sum();
+        self.emit(
+            now,
+            DomainEvent::PickShort {
+                task,
+                order,
+                sku: stop.sku,
+                location: stop.location,
+                missing,
+                retry_from: split.first().map(|s| s.0),
+            },
+        );
+        let t = self.tasks.get_mut(task);
+        for &(location, quantity) in &split {
+            t.lines.push(PickLine {
+                order_line: stop.order_line,
+                sku: stop.sku,
+                location,
+                quantity,
+                picked: None,
+            });
+        }
+        self.floor_lines += split.len() as u32;
+        if covered < missing {
+            self.record_shortage(now, order, stop.order_line, missing - covered);
+        }
+    }
+
+    pub(super) fn deliver_tote(
+        &mut self,
+        now: SimTime,
+        associate: AssociateId,
+        task: TaskId,
+    ) -> Result<Reply, CommandError> {
+        let t = self.owned_task(associate, task, TaskStatus::InProgress)?;
+        let open = t.lines.iter().filter(|l| l.picked.is_none()).count();
+        if open > 0 {
+            return Err(CommandError::StopsOpen { task, open });
+        }
+        let (order, tote, distance_m, lines, started) = (
+            t.order,
+            t.tote,
+            t.distance_m,
+            t.lines.len() as u32,
+            t.started_at,
+        );
+        let t = self.tasks.get_mut(task);
+        t.status = TaskStatus::Completed;
+        t.completed_at = Some(now);
+        let depot = self.master.depot();
+        let a = &mut self.tasks.associates[associate.index()];
+        a.current = None;
+        a.tasks_done += 1;
+        a.lines_done += lines;
+        a.busy_ms += now.saturating_since(started.unwrap_or(now)).as_millis();
+        a.position = depot;
+        self.emit(
+            now,
+            DomainEvent::TaskCompleted {
+                task,
+                associate,
+                distance_m,
+            },
+        );
+        let o = self.orders.get_mut(order);
+        o.picked_at = Some(now);
+        o.status = OrderStatus::Picked;
+        let nothing_picked = o.picked_units() == 0;
+        self.emit(now, DomainEvent::PickingCompleted { order });
+        let station = self.pack.least_loaded();
+        if nothing_picked {
+            // Every unit was short: there is nothing to pack or ship.
+            self.close_order(now, order);
+        } else {
+            self.pack.stations[station.index()].queue.push_back(order);
+            self.orders.get_mut(order).station = Some(station);
+            let to = self.stage[station.index()];
+            self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
+        }
+        Ok(Reply::ToteDelivered { station })
+    }
+}

@@ -1,0 +1,285 @@
+//! Wave planning: forming waves by strategy under the labour plan, and
+//! releasing them (allocation, workflow start, task creation).
+
+use super::*;
+
+impl Warehouse {
+    /// Lines the floor can still take this planning interval, by the labour
+    /// plan, after what is already released and not yet picked.
+    pub(super) fn capacity_lines(&self, now: SimTime) -> u32 {
+        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let heads = f64::from(self.config.heads_at(minute));
+        let hours = self.config.wave.interval.as_secs_f64() / 3600.0;
+        let capacity = heads * hours * self.config.wave.lines_per_head_hour;
+        (capacity as u32).saturating_sub(self.floor_lines)
+    }
+
+    pub(super) fn plan_waves(&mut self, now: SimTime) {
+        if self.waves.waiting.is_empty() {
+            return;
+        }
+        let mut capacity = self.capacity_lines(now);
+        let max = self.config.wave.max_orders as usize;
+        // Most urgent first: express, then by cut-off, then first come.
+        let mut waiting: Vec<OrderId> = self.waves.waiting.drain(..).collect();
+        waiting.sort_by_key(|&o| {
+            let o = self.orders.get(o);
+            (u8::from(o.priority != Priority::Express), o.due, o.id)
+        });
+        let groups: Vec<(Option<u16>, Vec<OrderId>, bool)> = match self.config.wave.strategy {
+            WaveStrategy::Time | WaveStrategy::Manual => vec![(None, waiting.clone(), false)],
+            WaveStrategy::Carrier => {
+                let mut by_carrier: Vec<Vec<OrderId>> =
+                    vec![Vec::new(); self.config.carriers.len()];
+                for &o in &waiting {
+                    by_carrier[self.orders.get(o).carrier.index()].push(o);
+                }
+                let lead = self.config.wave.cutoff_lead;
+                by_carrier
+                    .into_iter()
+                    .filter(|g| !g.is_empty())
+                    .map(|g| {
+                        let urgent = g
+                            .iter()
+                            .any(|&o| now.saturating_add(lead) >= self.orders.get(o).due);
+                        (None, g, urgent)
+                    })
+                    .collect()
+            }
+            WaveStrategy::Zone => {
+                let mut by_zone: Vec<Vec<OrderId>> = vec![Vec::new(); self.master.zones.len()];
+                for &o in &waiting {
+                    by_zone[self.dominant_zone(o) as usize].push(o);
+                }
+                by_zone
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, g)| !g.is_empty())
+                    .map(|(z, g)| (Some(z as u16), g, false))
+                    .collect()
+            }
+        };
+        // Urgent groups first; a carrier group waits until it is full or
+        // urgent.
+        let mut groups = groups;
+        groups.sort_by_key(|g| u8::from(!g.2));
+        let mut planned: Vec<OrderId> = Vec::new();
+        for (zone, group, urgent) in groups {
+            if self.config.wave.strategy == WaveStrategy::Carrier && !urgent && group.len() < max {
+                continue;
+            }
+            let mut wave_orders = Vec::new();
+            let mut lines = 0u32;
+            for o in group {
+                if wave_orders.len() >= max {
+                    break;
+                }
+                let n = self.orders.get(o).lines.len() as u32;
+                if n > capacity && !urgent {
+                    break;
+                }
+                capacity = capacity.saturating_sub(n);
+                lines += n;
+                wave_orders.push(o);
+            }
+            if wave_orders.is_empty() {
+                continue;
+            }
+            planned.extend(&wave_orders);
+            let wave = self.plan_wave(now, self.config.wave.strategy, wave_orders, lines, zone);
+            self.release_wave(now, wave)
+                .expect("a wave just planned can be released");
+        }
+        // Whatever was not planned waits for the next run, in its old order.
+        planned.sort_unstable();
+        self.waves.waiting = waiting
+            .into_iter()
+            .filter(|o| planned.binary_search(o).is_err())
+            .collect();
+        self.waves
+            .waiting
+            .make_contiguous()
+            .sort_unstable_by_key(|&o| self.orders.get(o).reserved_at);
+    }
+
+    /// The zone holding most of an order's pick faces.
+    pub(super) fn dominant_zone(&self, order: OrderId) -> u16 {
+        let mut counts = vec![0u32; self.master.zones.len()];
+        for l in &self.orders.get(order).lines {
+            if let Some(&face) = self.inventory.sku(l.sku).faces.first() {
+                counts[self.master.get(face).zone as usize] += 1;
+            }
+        }
+        counts
+            .iter()
+            .enumerate()
+            .max_by_key(|&(z, c)| (*c, std::cmp::Reverse(z)))
+            .map_or(0, |(z, _)| z as u16)
+    }
+
+    pub(super) fn plan_wave(
+        &mut self,
+        now: SimTime,
+        strategy: WaveStrategy,
+        orders: Vec<OrderId>,
+        lines: u32,
+        zone: Option<u16>,
+    ) -> WaveId {
+        let units = orders.iter().map(|&o| self.orders.get(o).units()).sum();
+        let count = orders.len() as u32;
+        for &o in &orders {
+            let order = self.orders.get_mut(o);
+            order.status = OrderStatus::Waved;
+            order.waved_at = Some(now);
+        }
+        let wave = self.waves.plan(strategy, orders, lines, units, now, zone);
+        for &o in &self.waves.find(wave).expect("just planned").orders.clone() {
+            self.orders.get_mut(o).wave = Some(wave);
+        }
+        self.emit(
+            now,
+            DomainEvent::WavePlanned {
+                wave,
+                strategy,
+                orders: count,
+                lines,
+            },
+        );
+        wave
+    }
+
+    pub(super) fn create_wave(
+        &mut self,
+        now: SimTime,
+        orders: &[OrderId],
+    ) -> Result<Reply, CommandError> {
+        if orders.is_empty() {
+            return Err(CommandError::EmptyWave);
+        }
+        for (index, &order) in orders.iter().enumerate() {
+            let o = self
+                .orders
+                .find(order)
+                .ok_or(CommandError::UnknownOrder { index, order })?;
+            if o.status != OrderStatus::Reserved || orders[..index].contains(&order) {
+                return Err(CommandError::OrderNotWaveable {
+                    index,
+                    order,
+                    status: o.status,
+                });
+            }
+        }
+        self.waves.waiting.retain(|o| !orders.contains(o));
+        let lines = orders
+            .iter()
+            .map(|&o| self.orders.get(o).lines.len() as u32)
+            .sum();
+        let wave = self.plan_wave(now, WaveStrategy::Manual, orders.to_vec(), lines, None);
+        Ok(Reply::WavePlanned { wave })
+    }
+
+    /// Releases a planned wave: allocates its stock to pick faces, starts its
+    /// workflow and creates its tasks (one tote per order).
+    pub(super) fn release_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
+        let w = self
+            .waves
+            .find(wave)
+            .ok_or(CommandError::UnknownWave(wave))?;
+        if w.status != WaveStatus::Planned {
+            return Err(CommandError::WaveNotPlanned {
+                wave,
+                status: w.status,
+            });
+        }
+        let orders = w.orders.clone();
+        let w = self.waves.get_mut(wave);
+        w.status = WaveStatus::Released;
+        w.released_at = Some(now);
+        self.emit(
+            now,
+            DomainEvent::WaveReleased {
+                wave,
+                orders: orders.len() as u32,
+            },
+        );
+        self.emit(now, DomainEvent::WorkflowStarted { wave });
+        let first = self.tasks.next_id();
+        for &o in &orders {
+            self.create_pick_task(now, wave, o);
+        }
+        let count = self.tasks.next_id().0 - first.0;
+        self.emit(now, DomainEvent::TasksCreated { wave, first, count });
+        self.dispatch(now);
+        Ok(())
+    }
+
+    pub(super) fn create_pick_task(&mut self, now: SimTime, wave: WaveId, order: OrderId) {
+        let mut lines = Vec::new();
+        let order_lines: Vec<(u32, SkuId, u32)> = self
+            .orders
+            .get(order)
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as u32, l.sku, l.quantity))
+            .collect();
+        for (i, sku, quantity) in order_lines {
+            let split = self.inventory.allocate(sku, quantity);
+            let covered: u32 = split.iter().map(|s| s.1).sum();
+            for (location, q) in split {
+                lines.push(PickLine {
+                    order_line: i,
+                    sku,
+                    location,
+                    quantity: q,
+                    picked: None,
+                });
+            }
+            if covered < quantity {
+                self.record_shortage(now, order, i, quantity - covered);
+            }
+        }
+        let stops: Vec<LocationId> = lines.iter().map(|l| l.location).collect();
+        let (sequence, distance_m) = self.master.s_shape(&stops);
+        // Put the lines in walking order (stable for repeated locations).
+        let mut ordered = Vec::with_capacity(lines.len());
+        for loc in sequence {
+            if let Some(i) = lines.iter().position(|l| l.location == loc) {
+                ordered.push(lines.swap_remove(i));
+            }
+        }
+        let id = self.tasks.next_id();
+        let tote = ToteId(id.0);
+        self.floor_lines += ordered.len() as u32;
+        let o = self.orders.get_mut(order);
+        o.task = Some(id);
+        o.tote = Some(tote);
+        let (priority, due) = (o.priority, o.due);
+        self.tasks.add(Task {
+            id,
+            kind: TaskKind::Pick,
+            status: TaskStatus::Pending,
+            wave,
+            order,
+            tote,
+            priority,
+            due,
+            lines: ordered,
+            distance_m,
+            policy: "s_shape",
+            associate: None,
+            created: now,
+            assigned_at: None,
+            started_at: None,
+            completed_at: None,
+        });
+    }
+
+    pub(super) fn record_shortage(&mut self, now: SimTime, order: OrderId, line: u32, units: u32) {
+        let l = &mut self.orders.get_mut(order).lines[line as usize];
+        l.short += units;
+        let sku = l.sku;
+        self.inventory.release_reservation(sku, units);
+        self.emit(now, DomainEvent::ShortageRecorded { order, sku, units });
+    }
+}
