@@ -109,13 +109,25 @@ pub fn write_run(
 ) -> Result<Summary, ReportError> {
     std::fs::create_dir_all(dir).map_err(|e| ReportError::Io(dir.to_owned(), e))?;
     let kv = meta.key_values();
-    events(wh).write(&dir.join("events.parquet"), &kv)?;
-    orders(wh).write(&dir.join("orders.parquet"), &kv)?;
-    tasks(wh).write(&dir.join("tasks.parquet"), &kv)?;
-    picks(wh).write(&dir.join("picks.parquet"), &kv)?;
-    waves(wh).write(&dir.join("waves.parquet"), &kv)?;
-    associates_table(wh, associates).write(&dir.join("associates.parquet"), &kv)?;
-    kpi_intervals(wh, meta.end).write(&dir.join("kpi_intervals.parquet"), &kv)?;
+    // The event log is the biggest file: write it on its own thread while
+    // this one writes the rest.
+    std::thread::scope(|scope| {
+        let events = scope.spawn(|| events(wh).write(&dir.join("events.parquet"), &kv));
+        let rest = [
+            ("orders.parquet", orders(wh)),
+            ("tasks.parquet", tasks(wh)),
+            ("picks.parquet", picks(wh)),
+            ("waves.parquet", waves(wh)),
+            ("associates.parquet", associates_table(wh, associates)),
+            ("kpi_intervals.parquet", kpi_intervals(wh, meta.end)),
+        ]
+        .into_iter()
+        .try_for_each(|(name, table)| table.write(&dir.join(name), &kv));
+        events
+            .join()
+            .expect("the events writer does not panic")
+            .and(rest)
+    })?;
     let summary = summarize(wh, associates, meta);
     let json = serde_json::to_string_pretty(&summary).expect("plain data");
     let path = dir.join("summary.json");
