@@ -2,6 +2,7 @@
 //!
 //! Run `paklog --help` for the list of commands.
 
+mod route;
 mod run;
 
 use std::path::PathBuf;
@@ -31,12 +32,15 @@ enum Commands {
     },
     /// Print the JSON Schema of scenario files (for editors).
     Schema,
+    /// Route pick lists from a CSV with a routing policy.
+    Route(route::RouteArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Commands::Run(args) => run::run(&args),
+        Commands::Route(args) => route::run(&args),
         Commands::Validate { files } => {
             let mut failed = false;
             for file in files {

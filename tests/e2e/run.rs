@@ -396,3 +396,63 @@ fn the_schema_describes_every_top_level_field() {
     }
     assert_eq!(schema["additionalProperties"], false);
 }
+
+#[test]
+fn route_prints_the_distance_of_each_list_by_policy_and_names_bad_rows() {
+    let dir = scratch("route");
+    fs::create_dir_all(&dir).unwrap();
+    let picks = dir.join("picks.csv");
+    // small-dc: 10 aisles, 3 m apart, 30 m long, depot at the front of aisle 1.
+    fs::write(&picks, "list_id,aisle,position_m\nA,1,5\nA,3,20\n").unwrap();
+    let out = run_ok(
+        paklog()
+            .arg("route")
+            .arg(scenario("small-dc.toml"))
+            .args(["--policy", "all", "--picks"])
+            .arg(&picks),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Return: 2 × 6 m across + 2 × 5 + 2 × 20; S-shape: 2 × 6 + 2 × 30.
+    for row in ["A,return,62.000", "A,s_shape,72.000", "A,optimal,62.000"] {
+        assert!(text.lines().any(|l| l == row), "{row} missing in\n{text}");
+    }
+    assert_eq!(text.lines().next(), Some("list_id,policy,distance_m"));
+    assert_eq!(text.lines().count(), 1 + 6);
+
+    // The same stops named by location code route the same way.
+    fs::write(
+        &picks,
+        "list_id,location_id\nA,A01-B1-02-1L\nA,A03-B1-07-3R\n",
+    )
+    .unwrap();
+    let out = run_ok(
+        paklog()
+            .arg("route")
+            .arg(scenario("small-dc.toml"))
+            .args(["--policy", "return", "--picks"])
+            .arg(&picks),
+    );
+    // Bay 2 of 20 is centred at 2.25 m, bay 7 at 9.75 m.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "list_id,policy,distance_m\nA,return,36.000\n"
+    );
+
+    fs::write(&picks, "list_id,aisle,position_m\nA,11,5\nA,2,-1\n").unwrap();
+    let bad = paklog()
+        .arg("route")
+        .arg(scenario("small-dc.toml"))
+        .args(["--policy", "optimal", "--picks"])
+        .arg(&picks)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8(bad.stderr).unwrap();
+    assert!(
+        stderr.contains("picks.csv:2: `aisle`: must be an aisle from 1 to 10, got \"11\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("picks.csv:3: `position_m`"), "{stderr}");
+    assert!(bad.stdout.is_empty());
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,578 @@
+//! Picker routing: the length of a pick trip from the depot through every
+//! stop and back, by policy.
+//!
+//! Single-block layouts (one block of parallel aisles between a front and a
+//! back cross aisle) have the classic heuristics of the literature, in
+//! their usual definitions (Roodbergen's thesis; Petersen 1997):
+//!
+//! - **S-shape** (traversal): every aisle holding a pick is traversed
+//!   entirely, alternating up and down; with an odd number of such aisles
+//!   the last one is entered and left from the front.
+//! - **Return**: every pick aisle is entered and left from the front, as
+//!   deep as its farthest pick.
+//! - **Midpoint**: the leftmost and rightmost pick aisles are traversed;
+//!   every other aisle is entered from the front for the picks in its front
+//!   half and from the back for the rest.
+//! - **Largest gap**: like midpoint, but each inner aisle is split at its
+//!   largest gap between adjacent stops (or an end), which is never walked.
+//!
+//! For any layout, [`Policy::NearestNeighbour`] (nearest stop next,
+//! improved by 2-opt) and [`Policy::Optimal`], which is exact (dynamic
+//! programming over subsets of stops, Held–Karp, on shortest walking
+//! distances) up to [`EXACT_LIMIT`] stops and falls back to nearest
+//! neighbour + 2-opt beyond, saying so in [`Route::exact`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::layout::{LocationMaster, Point};
+
+/// Most stops the exact dynamic programme handles (2ⁿ·n² work).
+pub const EXACT_LIMIT: usize = 13;
+
+/// A routing policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// S-shape (traversal).
+    SShape,
+    /// Return.
+    Return,
+    /// Midpoint.
+    Midpoint,
+    /// Largest gap.
+    LargestGap,
+    /// Nearest neighbour, then 2-opt.
+    NearestNeighbour,
+    /// Exact for small pick lists.
+    Optimal,
+}
+
+impl Policy {
+    /// Every policy, in the order reports list them.
+    pub const ALL: [Policy; 6] = [
+        Policy::SShape,
+        Policy::Return,
+        Policy::Midpoint,
+        Policy::LargestGap,
+        Policy::NearestNeighbour,
+        Policy::Optimal,
+    ];
+
+    /// The name used in files and on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::SShape => "s_shape",
+            Policy::Return => "return",
+            Policy::Midpoint => "midpoint",
+            Policy::LargestGap => "largest_gap",
+            Policy::NearestNeighbour => "nearest_neighbour",
+            Policy::Optimal => "optimal",
+        }
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Policy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Policy::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Policy::ALL.iter().map(|p| p.name()).collect();
+                format!(
+                    "unknown policy \"{s}\": expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// A routed pick trip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Route {
+    /// Walking distance from the depot through every stop and back (m).
+    pub distance_m: f64,
+    /// Whether the distance is the shortest possible.
+    pub exact: bool,
+}
+
+/// A policy that does not apply to the layout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use nearest_neighbour or optimal)"
+)]
+pub struct NotApplicable {
+    /// The policy asked for.
+    pub policy: Policy,
+    /// Blocks of the layout.
+    pub blocks: u32,
+}
+
+/// Routes a trip through `stops` (points on aisle centre lines) with
+/// `policy`.
+///
+/// # Errors
+/// [`NotApplicable`] for a single-block heuristic on a multi-block layout.
+pub fn route(
+    master: &LocationMaster,
+    policy: Policy,
+    stops: &[Point],
+) -> Result<Route, NotApplicable> {
+    let heuristic = |f: fn(&SingleBlock, &[Point]) -> f64| {
+        if master.spec.blocks == 1 {
+            Ok(Route {
+                distance_m: f(&SingleBlock::of(master), stops),
+                exact: false,
+            })
+        } else {
+            Err(NotApplicable {
+                policy,
+                blocks: master.spec.blocks,
+            })
+        }
+    };
+    match policy {
+        Policy::SShape => heuristic(SingleBlock::s_shape),
+        Policy::Return => heuristic(SingleBlock::return_policy),
+        Policy::Midpoint => heuristic(SingleBlock::midpoint),
+        Policy::LargestGap => heuristic(SingleBlock::largest_gap),
+        Policy::NearestNeighbour => Ok(Route {
+            distance_m: nearest_neighbour_2opt(master, stops),
+            exact: false,
+        }),
+        Policy::Optimal => Ok(if stops.len() <= EXACT_LIMIT {
+            Route {
+                distance_m: held_karp(master, stops),
+                exact: true,
+            }
+        } else {
+            Route {
+                distance_m: nearest_neighbour_2opt(master, stops),
+                exact: false,
+            }
+        }),
+    }
+}
+
+/// The geometry the single-block heuristics need.
+struct SingleBlock {
+    length: f64,
+    pitch: f64,
+    depot: u32,
+}
+
+/// Stops grouped by aisle, left to right, each aisle's positions sorted.
+fn by_aisle(stops: &[Point]) -> Vec<(u32, Vec<f64>)> {
+    let mut sorted: Vec<Point> = stops.to_vec();
+    sorted.sort_by(|a, b| a.aisle.cmp(&b.aisle).then(a.y.total_cmp(&b.y)));
+    let mut groups: Vec<(u32, Vec<f64>)> = Vec::new();
+    for p in sorted {
+        match groups.last_mut() {
+            Some((a, ys)) if *a == p.aisle => ys.push(p.y),
+            _ => groups.push((p.aisle, vec![p.y])),
+        }
+    }
+    groups
+}
+
+impl SingleBlock {
+    fn of(master: &LocationMaster) -> Self {
+        SingleBlock {
+            length: master.spec.aisle_length_m,
+            pitch: master.spec.aisle_pitch_m,
+            depot: master.spec.depot_aisle,
+        }
+    }
+
+    /// Walking along the cross aisles: from the depot out to the leftmost
+    /// and rightmost pick aisles and back.
+    fn across(&self, aisles: &[(u32, Vec<f64>)]) -> f64 {
+        let (Some(first), Some(last)) = (aisles.first(), aisles.last()) else {
+            return 0.0;
+        };
+        let left = first.0.min(self.depot);
+        let right = last.0.max(self.depot);
+        2.0 * f64::from(right - left) * self.pitch
+    }
+
+    fn return_policy(&self, stops: &[Point]) -> f64 {
+        let aisles = by_aisle(stops);
+        self.across(&aisles)
+            + aisles
+                .iter()
+                .map(|(_, ys)| 2.0 * ys.last().copied().unwrap_or(0.0))
+                .sum::<f64>()
+    }
+
+    fn s_shape(&self, stops: &[Point]) -> f64 {
+        let aisles = by_aisle(stops);
+        let k = aisles.len();
+        if k == 0 {
+            return 0.0;
+        }
+        let within = if k.is_multiple_of(2) {
+            k as f64 * self.length
+        } else {
+            // The farthest pick aisle (from the depot's side the walk starts
+            // on) is entered and left from the front.
+            // The walk goes out to the leftmost pick aisle and sweeps right,
+            // unless every pick aisle lies at or left of the depot.
+            let last = if aisles[aisles.len() - 1].0 <= self.depot {
+                aisles.first()
+            } else {
+                aisles.last()
+            };
+            let deepest = last.and_then(|(_, ys)| ys.last().copied()).unwrap_or(0.0);
+            (k - 1) as f64 * self.length + 2.0 * deepest
+        };
+        self.across(&aisles) + within
+    }
+
+    /// Midpoint (`gap` false) or largest gap (`gap` true).
+    fn split(&self, stops: &[Point], gap: bool) -> f64 {
+        let aisles = by_aisle(stops);
+        if aisles.len() <= 1 {
+            return self.return_policy(stops);
+        }
+        let inner: f64 = aisles[1..aisles.len() - 1]
+            .iter()
+            .map(|(_, ys)| {
+                if gap {
+                    // Walk everything but the largest of the gaps: front
+                    // end → first stop, between stops, last stop → back.
+                    let mut edges = Vec::with_capacity(ys.len() + 1);
+                    edges.push(ys[0]);
+                    edges.extend(ys.windows(2).map(|w| w[1] - w[0]));
+                    edges.push(self.length - ys[ys.len() - 1]);
+                    let largest = edges.iter().copied().fold(0.0, f64::max);
+                    2.0 * (self.length - largest)
+                } else {
+                    let half = self.length / 2.0;
+                    let front = ys
+                        .iter()
+                        .copied()
+                        .filter(|&y| y <= half)
+                        .fold(0.0, f64::max);
+                    let back = ys
+                        .iter()
+                        .copied()
+                        .filter(|&y| y > half)
+                        .fold(self.length, f64::min);
+                    2.0 * front + 2.0 * (self.length - back)
+                }
+            })
+            .sum();
+        self.across(&aisles) + 2.0 * self.length + inner
+    }
+
+    fn midpoint(&self, stops: &[Point]) -> f64 {
+        self.split(stops, false)
+    }
+
+    fn largest_gap(&self, stops: &[Point]) -> f64 {
+        self.split(stops, true)
+    }
+}
+
+/// Distances between the depot (index 0) and every stop (1..=n).
+fn distance_matrix(master: &LocationMaster, stops: &[Point]) -> Vec<Vec<f64>> {
+    let points: Vec<Point> = std::iter::once(master.depot())
+        .chain(stops.iter().copied())
+        .collect();
+    points
+        .iter()
+        .map(|&a| points.iter().map(|&b| master.distance(a, b)).collect())
+        .collect()
+}
+
+/// Exact shortest tour (Held–Karp) on shortest walking distances.
+fn held_karp(master: &LocationMaster, stops: &[Point]) -> f64 {
+    let n = stops.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let d = distance_matrix(master, stops);
+    let full = (1usize << n) - 1;
+    // best[set][j]: shortest path from the depot through `set`, ending at j ∈ set.
+    let mut best = vec![f64::INFINITY; (full + 1) * n];
+    for j in 0..n {
+        best[(1 << j) * n + j] = d[0][j + 1];
+    }
+    for set in 1..=full {
+        for j in 0..n {
+            let here = best[set * n + j];
+            if set & (1 << j) == 0 || here == f64::INFINITY {
+                continue;
+            }
+            for k in 0..n {
+                if set & (1 << k) == 0 {
+                    let next = (set | (1 << k)) * n + k;
+                    let via = here + d[j + 1][k + 1];
+                    if via < best[next] {
+                        best[next] = via;
+                    }
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|j| best[full * n + j] + d[j + 1][0])
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Nearest neighbour from the depot, then 2-opt until no exchange shortens
+/// the tour.
+fn nearest_neighbour_2opt(master: &LocationMaster, stops: &[Point]) -> f64 {
+    let n = stops.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let d = distance_matrix(master, stops);
+    let mut tour = vec![0usize];
+    let mut left: Vec<usize> = (1..=n).collect();
+    while !left.is_empty() {
+        let at = *tour.last().expect("starts at the depot");
+        let (i, _) = left
+            .iter()
+            .enumerate()
+            .min_by(|a, b| d[at][*a.1].total_cmp(&d[at][*b.1]))
+            .expect("stops left");
+        tour.push(left.swap_remove(i));
+    }
+    tour.push(0);
+    let mut improved = true;
+    while improved {
+        improved = false;
+        for i in 1..tour.len() - 2 {
+            for j in i + 1..tour.len() - 1 {
+                let before = d[tour[i - 1]][tour[i]] + d[tour[j]][tour[j + 1]];
+                let after = d[tour[i - 1]][tour[j]] + d[tour[i]][tour[j + 1]];
+                if after < before - 1e-9 {
+                    tour[i..=j].reverse();
+                    improved = true;
+                }
+            }
+        }
+    }
+    tour.windows(2).map(|w| d[w[0]][w[1]]).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::LayoutSpec;
+    use paklog_sim::RngStreams;
+    use rand::RngExt;
+
+    fn master(blocks: u32, aisles: u32) -> LocationMaster {
+        LocationMaster::new(
+            LayoutSpec {
+                blocks,
+                aisles,
+                bays_per_aisle: 10,
+                levels: 1,
+                aisle_length_m: 10.0,
+                aisle_pitch_m: 3.0,
+                two_sided: true,
+                depot_aisle: 0,
+                zones: vec![],
+                dock_doors: 1,
+            },
+            1,
+            0,
+        )
+    }
+
+    fn random_stops(rng: &mut paklog_sim::StreamRng, m: &LocationMaster, n: usize) -> Vec<Point> {
+        let depth = m.spec.aisle_length_m * f64::from(m.spec.blocks);
+        (0..n)
+            .map(|_| Point {
+                aisle: rng.random_range(0..m.spec.aisles),
+                y: rng.random::<f64>() * depth,
+            })
+            .collect()
+    }
+
+    fn brute_force(m: &LocationMaster, stops: &[Point]) -> f64 {
+        fn permute(rest: &mut Vec<Point>, at: Point, m: &LocationMaster, acc: f64, best: &mut f64) {
+            if rest.is_empty() {
+                *best = best.min(acc + m.distance(at, m.depot()));
+                return;
+            }
+            for i in 0..rest.len() {
+                let p = rest.remove(i);
+                permute(rest, p, m, acc + m.distance(at, p), best);
+                rest.insert(i, p);
+            }
+        }
+        let mut best = f64::INFINITY;
+        permute(&mut stops.to_vec(), m.depot(), m, 0.0, &mut best);
+        best
+    }
+
+    #[test]
+    fn textbook_instance() {
+        let m = master(1, 4);
+        let p = |aisle, y| Point { aisle, y };
+        // Aisle 0: y 2 and 8; aisle 2: y 3; aisle 3: y 9.
+        let stops = [p(0, 2.0), p(0, 8.0), p(2, 3.0), p(3, 9.0)];
+        let r = |policy| route(&m, policy, &stops).unwrap().distance_m;
+        // Across: depot at aisle 0, rightmost pick aisle 3 → 2 × 9 m.
+        assert_eq!(r(Policy::Return), 18.0 + 16.0 + 6.0 + 18.0);
+        // Three pick aisles: two traversals, the last (aisle 3) from the front.
+        assert_eq!(r(Policy::SShape), 18.0 + 20.0 + 18.0);
+        // Outer aisles traversed; aisle 2's pick is in the front half.
+        assert_eq!(r(Policy::Midpoint), 18.0 + 20.0 + 6.0);
+        // Aisle 2's largest gap is 3 → 10 (7 m): walk 2 × 3.
+        assert_eq!(r(Policy::LargestGap), 18.0 + 20.0 + 6.0);
+        assert_eq!(r(Policy::Optimal), brute_force(&m, &stops));
+    }
+
+    #[test]
+    fn held_karp_equals_an_exhaustive_search() {
+        let mut rng = RngStreams::new(1).stream("routing-test");
+        for (blocks, aisles) in [(1, 5), (2, 4), (3, 6)] {
+            let m = master(blocks, aisles);
+            for n in 0..=7 {
+                let stops = random_stops(&mut rng, &m, n);
+                let exact = route(&m, Policy::Optimal, &stops).unwrap();
+                assert!(exact.exact);
+                assert!(
+                    (exact.distance_m - brute_force(&m, &stops)).abs() < 1e-9,
+                    "{stops:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn optimal_is_never_longer_than_any_heuristic() {
+        let mut rng = RngStreams::new(2).stream("routing-test");
+        let m = master(1, 8);
+        for _ in 0..300 {
+            let n = rng.random_range(1..=EXACT_LIMIT.min(10));
+            let stops = random_stops(&mut rng, &m, n);
+            let best = route(&m, Policy::Optimal, &stops).unwrap().distance_m;
+            for policy in Policy::ALL {
+                let d = route(&m, policy, &stops).unwrap().distance_m;
+                assert!(
+                    best <= d + 1e-9,
+                    "{policy}: {d} < optimal {best} on {stops:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn single_block_heuristics_refuse_multi_block_layouts() {
+        let m = master(2, 4);
+        let err = route(&m, Policy::SShape, &[m.depot()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "policy s_shape is defined for single-block layouts; this layout has 2 blocks (use nearest_neighbour or optimal)"
+        );
+        assert_eq!(
+            "zigzag".parse::<Policy>().unwrap_err().split(':').next(),
+            Some("unknown policy \"zigzag\"")
+        );
+    }
+
+    /// Expected return and S-shape route lengths for `n` picks, each in an
+    /// aisle drawn uniformly from `m` and at a position uniform on [0, L],
+    /// with the depot at the front of the leftmost aisle.
+    fn expected(m: u32, n: u32, length: f64, pitch: f64) -> (f64, f64) {
+        let (mf, nf) = (f64::from(m), f64::from(n));
+        let binom =
+            |n: u32, k: u32| (0..k).fold(1.0, |acc, i| acc * f64::from(n - i) / f64::from(i + 1));
+        // Across: twice the pitch times the rightmost pick aisle's index.
+        let across = 2.0
+            * pitch
+            * (1..m)
+                .map(|j| 1.0 - (f64::from(j) / mf).powf(nf))
+                .sum::<f64>();
+        // Picks in one aisle: K ~ Bin(n, 1/m); the deepest of K uniforms has
+        // mean L·K/(K+1).
+        let p = 1.0 / mf;
+        let e_k_over = (1..=n)
+            .map(|k| {
+                binom(n, k) * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32) * f64::from(k)
+                    / f64::from(k + 1)
+            })
+            .sum::<f64>();
+        let ret = across + mf * 2.0 * length * e_k_over;
+        // S-shape: L per pick aisle, except that with an odd number of pick
+        // aisles the rightmost one costs 2·(its deepest pick) instead of L.
+        let pick_aisles = mf * (1.0 - (1.0 - p).powf(nf));
+        // P(d distinct aisles among r picks over j aisles) = C(j,d)·S(r,d)·d!/j^r.
+        let stirling = {
+            let mut s = vec![vec![0.0f64; n as usize + 1]; n as usize + 1];
+            s[0][0] = 1.0;
+            for r in 1..=n as usize {
+                for d in 1..=r {
+                    s[r][d] = f64::from(d as u32) * s[r - 1][d] + s[r - 1][d - 1];
+                }
+            }
+            s
+        };
+        let mut odd = 0.0;
+        for j in 0..m {
+            // The rightmost pick aisle is j, holding c picks; the other n − c
+            // picks lie in aisles 0..j and must occupy an even number of them.
+            for c in 1..=n {
+                let r = (n - c) as usize;
+                let ways_even: f64 = if j == 0 {
+                    if r == 0 { 1.0 } else { 0.0 }
+                } else {
+                    (0..=r.min(j as usize))
+                        .filter(|d| d % 2 == 0)
+                        .map(|d| {
+                            binom(j, d as u32)
+                                * stirling[r][d]
+                                * (1..=d as u32).map(f64::from).product::<f64>()
+                        })
+                        .sum()
+                };
+                let prob = binom(n, c) * ways_even / mf.powf(nf);
+                odd += prob * (2.0 * length * f64::from(c) / f64::from(c + 1) - length);
+            }
+        }
+        let s_shape = across + length * pick_aisles + odd;
+        (ret, s_shape)
+    }
+
+    #[test]
+    fn mean_return_and_s_shape_lengths_match_their_closed_forms() {
+        let m = master(1, 10);
+        let mut rng = RngStreams::new(3).stream("routing-test");
+        for n in [1u32, 2, 5, 10, 20] {
+            let trials = 20_000;
+            let (mut ret, mut s) = (0.0, 0.0);
+            for _ in 0..trials {
+                let stops = random_stops(&mut rng, &m, n as usize);
+                ret += route(&m, Policy::Return, &stops).unwrap().distance_m;
+                s += route(&m, Policy::SShape, &stops).unwrap().distance_m;
+            }
+            let (ret, s) = (ret / f64::from(trials), s / f64::from(trials));
+            let (e_ret, e_s) = expected(10, n, 10.0, 3.0);
+            assert!(
+                (ret / e_ret - 1.0).abs() < 0.01,
+                "return, n={n}: simulated {ret}, formula {e_ret}"
+            );
+            assert!(
+                (s / e_s - 1.0).abs() < 0.01,
+                "s-shape, n={n}: simulated {s}, formula {e_s}"
+            );
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! `paklog route`: route analysts' own pick lists with any policy.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use paklog_domain::layout::{LocationMaster, Point};
+use paklog_domain::routing::{Policy, route};
+
+/// Arguments of `paklog route`.
+#[derive(Debug, clap::Args)]
+pub struct RouteArgs {
+    /// The scenario whose layout to route in.
+    scenario: PathBuf,
+    /// Routing policy, or `all` for every policy.
+    #[arg(long)]
+    policy: String,
+    /// CSV of pick lists: `list_id,aisle,position_m` (aisles numbered from 1,
+    /// block by block; position from the aisle's front end in its block) or
+    /// `list_id,location_id` (location codes such as `A03-B1-12-2L`).
+    #[arg(long)]
+    picks: PathBuf,
+}
+
+pub fn run(args: &RouteArgs) -> ExitCode {
+    let policies: Vec<Policy> = if args.policy == "all" {
+        Policy::ALL.to_vec()
+    } else {
+        match args.policy.parse() {
+            Ok(p) => vec![p],
+            Err(e) => {
+                eprintln!("error: --policy: {e} or all");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let loaded = match paklog_scenarios::load(&args.scenario) {
+        Ok(l) => l,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::from(2);
+        }
+    };
+    let s = &loaded.scenario;
+    let master = LocationMaster::new(
+        paklog_scenarios::build::layout_spec(s),
+        s.packing.stations,
+        0,
+    );
+    let lists = match read_lists(&args.picks, &master) {
+        Ok(lists) => lists,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{}:{e}", args.picks.display());
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let (policies, skipped): (Vec<Policy>, Vec<Policy>) = policies
+        .into_iter()
+        .partition(|&p| route(&master, p, &[]).is_ok());
+    if let [policy] = skipped.as_slice()
+        && policies.is_empty()
+    {
+        eprintln!(
+            "error: --policy: {}",
+            route(&master, *policy, &[]).unwrap_err()
+        );
+        return ExitCode::from(2);
+    }
+    if !skipped.is_empty() {
+        let names: Vec<_> = skipped.iter().map(|p| p.name()).collect();
+        eprintln!(
+            "note: {} left out: single-block policies, and this layout has {} blocks",
+            names.join(", "),
+            s.layout.blocks
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "list_id,policy,distance_m");
+    for (id, stops) in &lists {
+        for &policy in &policies {
+            let r = route(&master, policy, stops).expect("applicability checked above");
+            let _ = writeln!(out, "{id},{policy},{:.3}", r.distance_m);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Pick lists by id (in id order), or every bad row as `line: message`.
+fn read_lists(
+    path: &PathBuf,
+    master: &LocationMaster,
+) -> Result<BTreeMap<String, Vec<Point>>, Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| vec![format!(" cannot read: {e}")])?;
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![format!("1: bad header: {e}")])?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(id_c), aisle_c, pos_c, loc_c) = (
+        col("list_id"),
+        col("aisle"),
+        col("position_m"),
+        col("location_id"),
+    ) else {
+        return Err(vec!["1: the header has no `list_id` column".into()]);
+    };
+    let by_aisle = aisle_c.zip(pos_c);
+    if by_aisle.is_none() && loc_c.is_none() {
+        return Err(vec![
+            "1: the header needs `aisle` and `position_m`, or `location_id`".into(),
+        ]);
+    }
+    let codes: HashMap<&str, Point> = master
+        .locations
+        .iter()
+        .map(|l| (l.code.as_str(), l.point))
+        .collect();
+    let spec = &master.spec;
+    let aisles = spec.aisles * spec.blocks;
+    let mut lists: BTreeMap<String, Vec<Point>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("{line}: unreadable row: {e}"));
+                continue;
+            }
+        };
+        let field = |c: usize| record.get(c).unwrap_or("");
+        let point = if let Some((a_c, p_c)) = by_aisle {
+            let aisle = field(a_c)
+                .parse::<u32>()
+                .ok()
+                .filter(|a| (1..=aisles).contains(a));
+            let position = field(p_c)
+                .parse::<f64>()
+                .ok()
+                .filter(|p| p.is_finite() && (0.0..=spec.aisle_length_m).contains(p));
+            match (aisle, position) {
+                (Some(a), Some(p)) => Point {
+                    aisle: (a - 1) % spec.aisles,
+                    y: f64::from((a - 1) / spec.aisles) * spec.aisle_length_m + p,
+                },
+                (None, _) => {
+                    errors.push(format!(
+                        "{line}: `aisle`: must be an aisle from 1 to {aisles}, got \"{}\"",
+                        field(a_c)
+                    ));
+                    continue;
+                }
+                (_, None) => {
+                    errors.push(format!(
+                        "{line}: `position_m`: must be metres from 0 to {} (the aisle length), got \"{}\"",
+                        spec.aisle_length_m,
+                        field(p_c)
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            let code = field(loc_c.expect("checked above"));
+            match codes.get(code) {
+                Some(&p) => p,
+                None => {
+                    errors.push(format!(
+                        "{line}: `location_id`: unknown location \"{code}\""
+                    ));
+                    continue;
+                }
+            }
+        };
+        lists.entry(field(id_c).to_owned()).or_default().push(point);
+    }
+    if errors.is_empty() {
+        Ok(lists)
+    } else {
+        Err(errors)
+    }
+}
