@@ -17,10 +17,12 @@
 //!   largest gap between adjacent stops (or an end), which is never walked.
 //!
 //! For any layout, [`Policy::NearestNeighbour`] (nearest stop next,
-//! improved by 2-opt) and [`Policy::Optimal`], which is exact (dynamic
-//! programming over subsets of stops, Held–Karp, on shortest walking
-//! distances) up to [`EXACT_LIMIT`] stops and falls back to nearest
-//! neighbour + 2-opt beyond, saying so in [`Route::exact`].
+//! improved by 2-opt) and [`Policy::Optimal`]: in a single-block layout the
+//! dynamic programme of Ratliff and Rosenthal (1983), exact for any number
+//! of stops and linear in the number of aisles; in other layouts exact
+//! dynamic programming over subsets of stops (Held–Karp, on shortest walking
+//! distances) up to [`EXACT_LIMIT`] stops, and nearest neighbour + 2-opt
+//! beyond, which [`Route::exact`] then says.
 
 use std::fmt;
 use std::str::FromStr;
@@ -29,7 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::layout::{LocationMaster, Point};
 
-/// Most stops the exact dynamic programme handles (2ⁿ·n² work).
+/// Most stops the exact subset dynamic programme handles (2ⁿ·n² work) in
+/// layouts of more than one block.
 pub const EXACT_LIMIT: usize = 13;
 
 /// A routing policy.
@@ -150,6 +153,10 @@ pub fn route(
         Policy::NearestNeighbour => Ok(Route {
             distance_m: nearest_neighbour_2opt(master, stops),
             exact: false,
+        }),
+        Policy::Optimal if master.spec.blocks == 1 => Ok(Route {
+            distance_m: SingleBlock::of(master).optimal(stops),
+            exact: true,
         }),
         Policy::Optimal => Ok(if stops.len() <= EXACT_LIMIT {
             Route {
@@ -282,6 +289,195 @@ impl SingleBlock {
 
     fn largest_gap(&self, stops: &[Point]) -> f64 {
         self.split(stops, true)
+    }
+}
+
+/// Degree of a cross-aisle node in a partial tour, as the dynamic programme
+/// of Ratliff and Rosenthal needs it: zero, odd, or even and not zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deg {
+    Zero,
+    Odd,
+    Even,
+}
+
+impl Deg {
+    fn add(self, k: u8) -> Deg {
+        match (self, k % 2, k) {
+            (d, _, 0) => d,
+            (Deg::Zero | Deg::Even, 1, _) => Deg::Odd,
+            (Deg::Odd, 1, _) => Deg::Even,
+            (Deg::Zero, _, _) => Deg::Even,
+            (d, _, _) => d,
+        }
+    }
+
+    fn even(self) -> bool {
+        self != Deg::Odd
+    }
+}
+
+/// The frontier of a partial tour after some aisles: the degrees of the
+/// back (`a`) and front (`b`) nodes of the current aisle, and whether they
+/// are in the same component (when both are in the tour). Every component
+/// of a partial tour touches the frontier, or the tour is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Frontier {
+    a: Deg,
+    b: Deg,
+    same: bool,
+}
+
+impl Frontier {
+    const EMPTY: Frontier = Frontier {
+        a: Deg::Zero,
+        b: Deg::Zero,
+        same: false,
+    };
+
+    fn index(self) -> usize {
+        let d = |d: Deg| d as usize;
+        (d(self.a) * 3 + d(self.b)) * 2 + usize::from(self.same)
+    }
+
+    fn components(self) -> usize {
+        match (self.a, self.b) {
+            (Deg::Zero, Deg::Zero) => 0,
+            (Deg::Zero, _) | (_, Deg::Zero) => 1,
+            _ if self.same => 1,
+            _ => 2,
+        }
+    }
+}
+
+const STATES: usize = 18;
+
+/// Ways to cover one aisle: degrees added at the back and front nodes,
+/// whether the aisle's edges join them, and the length walked in the aisle.
+fn aisle_options(ys: &[f64], length: f64) -> Vec<(u8, u8, bool, f64)> {
+    let mut options = vec![(1, 1, true, length), (2, 2, true, 2.0 * length)];
+    match (ys.first(), ys.last()) {
+        (Some(&lo), Some(&hi)) => {
+            options.push((2, 0, false, 2.0 * (length - lo)));
+            options.push((0, 2, false, 2.0 * hi));
+            if let Some(gap) = ys.windows(2).map(|w| w[1] - w[0]).max_by(f64::total_cmp) {
+                options.push((2, 2, false, 2.0 * (length - gap)));
+            }
+        }
+        _ => options.push((0, 0, false, 0.0)),
+    }
+    options
+}
+
+impl SingleBlock {
+    /// The shortest tour in a single-block layout, by the dynamic programme
+    /// of Ratliff and Rosenthal (1983): aisle by aisle, over the equivalence
+    /// classes of partial tours, linear in the number of aisles.
+    fn optimal(&self, stops: &[Point]) -> f64 {
+        let aisles = by_aisle(stops);
+        let (Some(first), Some(last)) = (aisles.first(), aisles.last()) else {
+            return 0.0;
+        };
+        let (lo, hi) = (first.0.min(self.depot), last.0.max(self.depot));
+        let mut picks = aisles.iter().peekable();
+        let mut best = vec![f64::INFINITY; STATES];
+        let mut states = vec![Frontier::EMPTY; STATES];
+        best[Frontier::EMPTY.index()] = 0.0;
+        states[Frontier::EMPTY.index()] = Frontier::EMPTY;
+        let mut answer = f64::INFINITY;
+        for aisle in lo..=hi {
+            let ys: &[f64] = match picks.peek() {
+                Some((a, ys)) if *a == aisle => {
+                    picks.next();
+                    ys
+                }
+                _ => &[],
+            };
+            let more_picks_right = picks.peek().is_some();
+            // Edges within this aisle.
+            let mut after = vec![f64::INFINITY; STATES];
+            let mut after_states = vec![Frontier::EMPTY; STATES];
+            for i in 0..STATES {
+                if best[i] == f64::INFINITY {
+                    continue;
+                }
+                let f = states[i];
+                for &(da, db, joins, cost) in &aisle_options(ys, self.length) {
+                    let g = Frontier {
+                        a: f.a.add(da),
+                        b: f.b.add(db),
+                        same: if joins {
+                            true
+                        } else if f.a == Deg::Zero || f.b == Deg::Zero {
+                            // A new piece at one node stays apart from the other.
+                            f.a != Deg::Zero && f.b != Deg::Zero && f.same
+                        } else {
+                            f.same
+                        },
+                    };
+                    let c = best[i] + cost;
+                    if c < after[g.index()] {
+                        after[g.index()] = c;
+                        after_states[g.index()] = g;
+                    }
+                }
+            }
+            // Edges along the cross aisles to the next aisle: 0, 1 or 2 at the
+            // back (t) and at the front (u). They fix this aisle's node degrees.
+            let mut next = vec![f64::INFINITY; STATES];
+            let mut next_states = vec![Frontier::EMPTY; STATES];
+            for i in 0..STATES {
+                if after[i] == f64::INFINITY {
+                    continue;
+                }
+                let g = after_states[i];
+                for t in 0..=2u8 {
+                    for u in 0..=2u8 {
+                        let (fa, fb) = (g.a.add(t), g.b.add(u));
+                        if !fa.even() || !fb.even() {
+                            continue;
+                        }
+                        if aisle == self.depot && fb == Deg::Zero {
+                            continue;
+                        }
+                        let cost = after[i] + f64::from(t + u) * self.pitch;
+                        let continues_a = g.a != Deg::Zero && (t > 0 || (g.same && u > 0));
+                        let continues_b = g.b != Deg::Zero && (u > 0 || (g.same && t > 0));
+                        let closed = (g.a != Deg::Zero && !continues_a)
+                            || (g.b != Deg::Zero && !continues_b);
+                        if closed {
+                            // A component ends here: that is the whole tour only
+                            // if it is the only one, nothing continues, the depot
+                            // is behind us and no picks lie ahead.
+                            if g.components() == 1
+                                && t == 0
+                                && u == 0
+                                && aisle >= self.depot
+                                && !more_picks_right
+                            {
+                                answer = answer.min(cost);
+                            }
+                            continue;
+                        }
+                        if aisle == hi {
+                            continue;
+                        }
+                        let n = Frontier {
+                            a: Deg::Zero.add(t),
+                            b: Deg::Zero.add(u),
+                            same: t > 0 && u > 0 && g.same,
+                        };
+                        if cost < next[n.index()] {
+                            next[n.index()] = cost;
+                            next_states[n.index()] = n;
+                        }
+                    }
+                }
+            }
+            best = next;
+            states = next_states;
+        }
+        answer
     }
 }
 
@@ -437,6 +633,33 @@ mod tests {
         // Aisle 2's largest gap is 3 → 10 (7 m): walk 2 × 3.
         assert_eq!(r(Policy::LargestGap), 18.0 + 20.0 + 6.0);
         assert_eq!(r(Policy::Optimal), brute_force(&m, &stops));
+    }
+
+    #[test]
+    fn ratliff_rosenthal_equals_held_karp_wherever_the_depot_is() {
+        let mut rng = RngStreams::new(4).stream("routing-test");
+        for depot in [0, 3, 6] {
+            let mut m = master(1, 7);
+            m.spec.depot_aisle = depot;
+            for _ in 0..150 {
+                let n = rng.random_range(0..=11);
+                let mut stops = random_stops(&mut rng, &m, n);
+                // Some stops on the cross aisles' centre lines, where ties are.
+                for s in stops.iter_mut().take(n / 4) {
+                    s.y = if rng.random::<bool>() {
+                        0.0
+                    } else {
+                        m.spec.aisle_length_m
+                    };
+                }
+                let rr = SingleBlock::of(&m).optimal(&stops);
+                let hk = held_karp(&m, &stops);
+                assert!(
+                    (rr - hk).abs() < 1e-6,
+                    "depot {depot}: DP {rr} vs Held-Karp {hk} on {stops:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,59 @@
+//! Routing one pick list of 10, 30, 50 and 100 stops in a single-block
+//! layout of 20 aisles, by policy.
+//!
+//! ```text
+//! cargo bench --bench routing
+//! ```
+//! Criterion prints the time per route and throughput in routes per second.
+//! Goal: optimal single-block routing of 50 picks under 50 µs.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use paklog_domain::layout::{LayoutSpec, LocationMaster, Point};
+use paklog_domain::routing::{Policy, route};
+use paklog_sim::RngStreams;
+use rand::RngExt;
+
+fn layout() -> LocationMaster {
+    LocationMaster::new(
+        LayoutSpec {
+            blocks: 1,
+            aisles: 20,
+            bays_per_aisle: 30,
+            levels: 4,
+            aisle_length_m: 30.0,
+            aisle_pitch_m: 3.0,
+            two_sided: true,
+            depot_aisle: 0,
+            zones: vec![],
+            dock_doors: 1,
+        },
+        1,
+        0,
+    )
+}
+
+fn routing(c: &mut Criterion) {
+    let master = layout();
+    let mut rng = RngStreams::new(1).stream("routing-bench");
+    let mut group = c.benchmark_group("route");
+    group.throughput(Throughput::Elements(1));
+    for n in [10usize, 30, 50, 100] {
+        let stops: Vec<Point> = (0..n)
+            .map(|_| Point {
+                aisle: rng.random_range(0..20),
+                y: rng.random::<f64>() * 30.0,
+            })
+            .collect();
+        for policy in Policy::ALL {
+            group.bench_with_input(BenchmarkId::new(policy.name(), n), &stops, |b, stops| {
+                b.iter(|| route(&master, policy, black_box(stops)).expect("single block"));
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, routing);
+criterion_main!(benches);
