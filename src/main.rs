@@ -34,6 +34,8 @@ enum Commands {
     Schema,
     /// Route pick lists from a CSV with a routing policy.
     Route(route::RouteArgs),
+    /// Print the heuristic-vs-optimal route length gap by pick-list size.
+    RouteGap(route::GapArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     match cli.command {
         Commands::Run(args) => run::run(&args),
         Commands::Route(args) => route::run(&args),
+        Commands::RouteGap(args) => route::gap(&args),
         Commands::Validate { files } => {
             let mut failed = false;
             for file in files {

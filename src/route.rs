@@ -185,3 +185,97 @@ fn read_lists(
         Err(errors)
     }
 }
+
+/// Arguments of `paklog route-gap`.
+#[derive(Debug, clap::Args)]
+pub struct GapArgs {
+    /// The scenario whose layout to route in.
+    scenario: PathBuf,
+    /// Random pick lists per size.
+    #[arg(long, default_value_t = 1000)]
+    lists: usize,
+    /// Pick-list sizes (stops per list), comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = [5usize, 10, 20, 30, 50, 100])]
+    sizes: Vec<usize>,
+    /// Seed of the random pick lists.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// Prints, per pick-list size, the mean route length of the optimal policy
+/// and how much longer each heuristic is on average, over random pick lists
+/// with stops drawn uniformly from the layout's pick bins.
+pub fn gap(args: &GapArgs) -> ExitCode {
+    use paklog_domain::layout::LocationKind;
+    use rand::RngExt;
+
+    if args.lists == 0 || args.sizes.contains(&0) {
+        eprintln!("error: --lists and every --sizes value must be at least 1");
+        return ExitCode::from(2);
+    }
+    let loaded = match paklog_scenarios::load(&args.scenario) {
+        Ok(l) => l,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::from(2);
+        }
+    };
+    let s = &loaded.scenario;
+    let master = LocationMaster::new(
+        paklog_scenarios::build::layout_spec(s),
+        s.packing.stations,
+        0,
+    );
+    let bins: Vec<Point> = master
+        .locations
+        .iter()
+        .filter(|l| l.kind == LocationKind::Pick)
+        .map(|l| l.point)
+        .collect();
+    let policies: Vec<Policy> = Policy::ALL
+        .into_iter()
+        .filter(|&p| route(&master, p, &[]).is_ok())
+        .collect();
+    let mut rng = paklog_sim::RngStreams::new(args.seed).stream("route-gap");
+    println!(
+        "mean route length of {} random pick lists per size in {} ({} blocks × {} aisles); heuristics as % over optimal",
+        args.lists, s.name, s.layout.blocks, s.layout.aisles
+    );
+    print!("{:>6} {:>12} {:>6}", "picks", "optimal_m", "exact");
+    for p in policies.iter().filter(|&&p| p != Policy::Optimal) {
+        print!(" {:>18}", p.name());
+    }
+    println!();
+    for &n in &args.sizes {
+        let mut totals = vec![0.0; policies.len()];
+        let mut exact = true;
+        for _ in 0..args.lists {
+            let stops: Vec<Point> = (0..n)
+                .map(|_| bins[rng.random_range(0..bins.len())])
+                .collect();
+            for (total, &p) in totals.iter_mut().zip(&policies) {
+                let r = route(&master, p, &stops).expect("applicability checked above");
+                *total += r.distance_m;
+                if p == Policy::Optimal {
+                    exact &= r.exact;
+                }
+            }
+        }
+        let optimal = totals[policies
+            .iter()
+            .position(|&p| p == Policy::Optimal)
+            .expect("optimal always applies")];
+        print!(
+            "{n:>6} {:>12.1} {:>6}",
+            optimal / args.lists as f64,
+            if exact { "yes" } else { "no" }
+        );
+        for (total, p) in totals.iter().zip(&policies) {
+            if *p != Policy::Optimal {
+                print!(" {:>17.1}%", 100.0 * (total / optimal - 1.0));
+            }
+        }
+        println!();
+    }
+    ExitCode::SUCCESS
+}

@@ -380,8 +380,8 @@ impl SingleBlock {
         };
         let (lo, hi) = (first.0.min(self.depot), last.0.max(self.depot));
         let mut picks = aisles.iter().peekable();
-        let mut best = vec![f64::INFINITY; STATES];
-        let mut states = vec![Frontier::EMPTY; STATES];
+        let mut best = [f64::INFINITY; STATES];
+        let mut states = [Frontier::EMPTY; STATES];
         best[Frontier::EMPTY.index()] = 0.0;
         states[Frontier::EMPTY.index()] = Frontier::EMPTY;
         let mut answer = f64::INFINITY;
@@ -395,14 +395,15 @@ impl SingleBlock {
             };
             let more_picks_right = picks.peek().is_some();
             // Edges within this aisle.
-            let mut after = vec![f64::INFINITY; STATES];
-            let mut after_states = vec![Frontier::EMPTY; STATES];
+            let mut after = [f64::INFINITY; STATES];
+            let mut after_states = [Frontier::EMPTY; STATES];
+            let options = aisle_options(ys, self.length);
             for i in 0..STATES {
                 if best[i] == f64::INFINITY {
                     continue;
                 }
                 let f = states[i];
-                for &(da, db, joins, cost) in &aisle_options(ys, self.length) {
+                for &(da, db, joins, cost) in &options {
                     let g = Frontier {
                         a: f.a.add(da),
                         b: f.b.add(db),
@@ -424,8 +425,8 @@ impl SingleBlock {
             }
             // Edges along the cross aisles to the next aisle: 0, 1 or 2 at the
             // back (t) and at the front (u). They fix this aisle's node degrees.
-            let mut next = vec![f64::INFINITY; STATES];
-            let mut next_states = vec![Frontier::EMPTY; STATES];
+            let mut next = [f64::INFINITY; STATES];
+            let mut next_states = [Frontier::EMPTY; STATES];
             for i in 0..STATES {
                 if after[i] == f64::INFINITY {
                     continue;

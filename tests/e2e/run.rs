@@ -456,3 +456,26 @@ fn route_prints_the_distance_of_each_list_by_policy_and_names_bad_rows() {
     assert!(bad.stdout.is_empty());
     fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn route_gap_prints_every_heuristic_at_or_above_optimal() {
+    let out = run_ok(
+        paklog()
+            .arg("route-gap")
+            .arg(scenario("small-dc.toml"))
+            .args(["--lists", "40", "--sizes", "5,20"]),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    for row in rows {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells[2], "yes", "single-block optimal is exact: {row}");
+        let gaps: Vec<f64> = cells[3..]
+            .iter()
+            .map(|c| c.trim_end_matches('%').parse().unwrap())
+            .collect();
+        assert_eq!(gaps.len(), 5, "{row}");
+        assert!(gaps.iter().all(|&g| g >= 0.0), "{row}");
+    }
+}
