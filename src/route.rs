@@ -1,6 +1,6 @@
 //! `paklog route`: route analysts' own pick lists with any policy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,11 +88,12 @@ pub fn run(args: &RouteArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Pick lists by id (in id order), or every bad row as `line: message`.
+/// Pick lists by id, in the order their ids first appear, or every bad row
+/// as `line: message`.
 fn read_lists(
     path: &PathBuf,
     master: &LocationMaster,
-) -> Result<BTreeMap<String, Vec<Point>>, Vec<String>> {
+) -> Result<Vec<(String, Vec<Point>)>, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
@@ -123,7 +124,8 @@ fn read_lists(
         .collect();
     let spec = &master.spec;
     let aisles = spec.aisles * spec.blocks;
-    let mut lists: BTreeMap<String, Vec<Point>> = BTreeMap::new();
+    let mut lists: Vec<(String, Vec<Point>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     let mut errors = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
@@ -177,7 +179,12 @@ fn read_lists(
                 }
             }
         };
-        lists.entry(field(id_c).to_owned()).or_default().push(point);
+        let id = field(id_c);
+        let slot = *index.entry(id.to_owned()).or_insert_with(|| {
+            lists.push((id.to_owned(), Vec::new()));
+            lists.len() - 1
+        });
+        lists[slot].1.push(point);
     }
     if errors.is_empty() {
         Ok(lists)

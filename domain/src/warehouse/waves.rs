@@ -99,7 +99,7 @@ impl Warehouse {
         self.waves
             .waiting
             .make_contiguous()
-            .sort_unstable_by_key(|&o| self.orders.get(o).reserved_at);
+            .sort_unstable_by_key(|&o| (self.orders.get(o).reserved_at, o));
     }
 
     /// The zone holding most of an order's pick faces.
