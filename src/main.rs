@@ -38,6 +38,15 @@ enum Commands {
     RouteGap(route::GapArgs),
 }
 
+/// Loads a scenario, or prints every problem in it and gives the exit code
+/// for bad input.
+fn load_scenario(path: &std::path::Path) -> Result<paklog_scenarios::LoadedScenario, ExitCode> {
+    paklog_scenarios::load(path).map_err(|errors| {
+        eprintln!("{errors}");
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -35,19 +35,11 @@ pub fn run(args: &RouteArgs) -> ExitCode {
             }
         }
     };
-    let loaded = match paklog_scenarios::load(&args.scenario) {
-        Ok(l) => l,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return ExitCode::from(2);
-        }
+    let (loaded, master) = match layout(&args.scenario) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let s = &loaded.scenario;
-    let master = LocationMaster::new(
-        paklog_scenarios::build::layout_spec(s),
-        s.packing.stations,
-        0,
-    );
     let lists = match read_lists(&args.picks, &master) {
         Ok(lists) => lists,
         Err(errors) => {
@@ -86,6 +78,20 @@ pub fn run(args: &RouteArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The scenario and the location master of its layout.
+fn layout(
+    path: &std::path::Path,
+) -> Result<(paklog_scenarios::LoadedScenario, LocationMaster), ExitCode> {
+    let loaded = crate::load_scenario(path)?;
+    let s = &loaded.scenario;
+    let master = LocationMaster::new(
+        paklog_scenarios::build::layout_spec(s),
+        s.packing.stations,
+        0,
+    );
+    Ok((loaded, master))
 }
 
 /// Pick lists by id, in the order their ids first appear, or every bad row
@@ -220,19 +226,11 @@ pub fn gap(args: &GapArgs) -> ExitCode {
         eprintln!("error: --lists and every --sizes value must be at least 1");
         return ExitCode::from(2);
     }
-    let loaded = match paklog_scenarios::load(&args.scenario) {
-        Ok(l) => l,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return ExitCode::from(2);
-        }
+    let (loaded, master) = match layout(&args.scenario) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let s = &loaded.scenario;
-    let master = LocationMaster::new(
-        paklog_scenarios::build::layout_spec(s),
-        s.packing.stations,
-        0,
-    );
     let bins: Vec<Point> = master
         .locations
         .iter()

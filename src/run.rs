@@ -26,12 +26,9 @@ pub struct RunArgs {
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
-    let loaded = match paklog_scenarios::load(&args.scenario) {
+    let loaded = match crate::load_scenario(&args.scenario) {
         Ok(l) => l,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let seed = args.seed.unwrap_or(loaded.scenario.seed);
     let out = args.out.clone().unwrap_or_else(|| {
