@@ -15,6 +15,10 @@
 //!   half and from the back for the rest.
 //! - **Largest gap**: like midpoint, but each inner aisle is split at its
 //!   largest gap between adjacent stops (or an end), which is never walked.
+//! - **Combined** (Roodbergen and de Koster 2001): pick aisles left to
+//!   right, each either traversed or entered and left from the side the
+//!   picker is on, chosen by dynamic programming so that the picker ends at
+//!   the front; it is never longer than S-shape or return.
 //!
 //! For any layout, [`Policy::NearestNeighbour`] (nearest stop next,
 //! improved by 2-opt) and [`Policy::Optimal`]: in a single-block layout the
@@ -47,6 +51,8 @@ pub enum Policy {
     Midpoint,
     /// Largest gap.
     LargestGap,
+    /// Combined traverse-or-return, by dynamic programming.
+    Combined,
     /// Nearest neighbour, then 2-opt.
     NearestNeighbour,
     /// Exact for small pick lists.
@@ -55,11 +61,12 @@ pub enum Policy {
 
 impl Policy {
     /// Every policy, in the order reports list them.
-    pub const ALL: [Policy; 6] = [
+    pub const ALL: [Policy; 7] = [
         Policy::SShape,
         Policy::Return,
         Policy::Midpoint,
         Policy::LargestGap,
+        Policy::Combined,
         Policy::NearestNeighbour,
         Policy::Optimal,
     ];
@@ -72,6 +79,7 @@ impl Policy {
             Policy::Return => "return",
             Policy::Midpoint => "midpoint",
             Policy::LargestGap => "largest_gap",
+            Policy::Combined => "combined",
             Policy::NearestNeighbour => "nearest_neighbour",
             Policy::Optimal => "optimal",
         }
@@ -150,6 +158,7 @@ pub fn route(
         Policy::Return => heuristic(SingleBlock::return_policy),
         Policy::Midpoint => heuristic(SingleBlock::midpoint),
         Policy::LargestGap => heuristic(SingleBlock::largest_gap),
+        Policy::Combined => heuristic(SingleBlock::combined),
         Policy::NearestNeighbour => Ok(Route {
             distance_m: nearest_neighbour_2opt(master, stops),
             exact: false,
@@ -289,6 +298,23 @@ impl SingleBlock {
 
     fn largest_gap(&self, stops: &[Point]) -> f64 {
         self.split(stops, true)
+    }
+
+    fn combined(&self, stops: &[Point]) -> f64 {
+        let aisles = by_aisle(stops);
+        // Cheapest vertical walking so far, ending at the front / at the back.
+        let (mut front, mut back) = (0.0, f64::INFINITY);
+        for (_, ys) in &aisles {
+            let (lo, hi) = (ys[0], ys[ys.len() - 1]);
+            let traverse = self.length;
+            let from_front = 2.0 * hi;
+            let from_back = 2.0 * (self.length - lo);
+            (front, back) = (
+                (front + from_front).min(back + traverse),
+                (back + from_back).min(front + traverse),
+            );
+        }
+        self.across(&aisles) + front
     }
 }
 
@@ -695,6 +721,22 @@ mod tests {
                     "{policy}: {d} < optimal {best} on {stops:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn combined_is_never_longer_than_s_shape_or_return() {
+        let mut rng = RngStreams::new(5).stream("routing-test");
+        let m = master(1, 12);
+        for _ in 0..500 {
+            let n = rng.random_range(1..=40);
+            let stops = random_stops(&mut rng, &m, n);
+            let r = |p| route(&m, p, &stops).unwrap().distance_m;
+            let combined = r(Policy::Combined);
+            assert!(
+                combined <= r(Policy::SShape) + 1e-9 && combined <= r(Policy::Return) + 1e-9,
+                "{stops:?}"
+            );
         }
     }
 

@@ -413,11 +413,16 @@ fn route_prints_the_distance_of_each_list_by_policy_and_names_bad_rows() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     // Return: 2 × 6 m across + 2 × 5 + 2 × 20; S-shape: 2 × 6 + 2 × 30.
-    for row in ["A,return,62.000", "A,s_shape,72.000", "A,optimal,62.000"] {
+    for row in [
+        "A,return,62.000",
+        "A,s_shape,72.000",
+        "A,combined,62.000",
+        "A,optimal,62.000",
+    ] {
         assert!(text.lines().any(|l| l == row), "{row} missing in\n{text}");
     }
     assert_eq!(text.lines().next(), Some("list_id,policy,distance_m"));
-    assert_eq!(text.lines().count(), 1 + 6);
+    assert_eq!(text.lines().count(), 1 + 7);
 
     // The same stops named by location code route the same way.
     fs::write(
@@ -475,7 +480,7 @@ fn route_gap_prints_every_heuristic_at_or_above_optimal() {
             .iter()
             .map(|c| c.trim_end_matches('%').parse().unwrap())
             .collect();
-        assert_eq!(gaps.len(), 5, "{row}");
+        assert_eq!(gaps.len(), 6, "{row}");
         assert!(gaps.iter().all(|&g| g >= 0.0), "{row}");
     }
 }
