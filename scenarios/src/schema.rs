@@ -218,6 +218,20 @@ pub struct Shift {
     pub breaks: Vec<Break>,
 }
 
+impl Shift {
+    /// Length of the shift in minutes (it may run past midnight).
+    #[must_use]
+    pub fn length_min(&self) -> u32 {
+        (1440 + self.end.minutes() - self.start.minutes()) % 1440
+    }
+
+    /// Minutes from the start of the shift to the start of a break.
+    #[must_use]
+    pub fn offset_min(&self, at: ClockTime) -> u32 {
+        (1440 + at.minutes() - self.start.minutes()) % 1440
+    }
+}
+
 /// An associate skill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

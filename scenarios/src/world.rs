@@ -34,16 +34,16 @@ pub enum SimEvent {
     /// Order `i` of the trace arrives.
     TraceOrder(u32),
     /// A shift starts.
-    ShiftStart(u16),
+    ShiftStart(u32),
     /// A break of a shift starts.
     BreakStart {
         /// The shift.
-        shift: u16,
+        shift: u32,
         /// The break.
-        brk: u16,
+        brk: u32,
     },
     /// A shift ends.
-    ShiftEnd(u16),
+    ShiftEnd(u32),
     /// An associate finishes what they were doing.
     Associate(AssociateId),
     /// A pack station finishes its order.
@@ -231,20 +231,20 @@ impl ScenarioRun {
                 if start >= horizon {
                     continue;
                 }
-                let length = (1440 + sh.end.minutes() - sh.start.minutes()) % 1440;
-                sim.schedule_at(start, SimEvent::ShiftStart(i as u16));
+                let length = sh.length_min();
+                sim.schedule_at(start, SimEvent::ShiftStart(i as u32));
                 sim.schedule_at(
                     start + SimDuration::from_mins(u64::from(length)),
-                    SimEvent::ShiftEnd(i as u16),
+                    SimEvent::ShiftEnd(i as u32),
                 );
                 for (b, brk) in sh.breaks.iter().enumerate() {
-                    let offset = (1440 + brk.start.minutes() - sh.start.minutes()) % 1440;
+                    let offset = sh.offset_min(brk.start);
                     if offset < length {
                         sim.schedule_at(
                             start + SimDuration::from_mins(u64::from(offset)),
                             SimEvent::BreakStart {
-                                shift: i as u16,
-                                brk: b as u16,
+                                shift: i as u32,
+                                brk: b as u32,
                             },
                         );
                     }
@@ -306,11 +306,11 @@ pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: Sim
                         vw.send(wh, now, Command::ReceiveOrder(order));
                     }
                 }
-                SimEvent::ShiftStart(shift) => vw.shift_start(wh, sched, usize::from(shift)),
+                SimEvent::ShiftStart(shift) => vw.shift_start(wh, sched, shift as usize),
                 SimEvent::BreakStart { shift, brk } => {
-                    vw.break_start(wh, sched, usize::from(shift), usize::from(brk))
+                    vw.break_start(wh, sched, shift as usize, brk as usize)
                 }
-                SimEvent::ShiftEnd(shift) => vw.shift_end(wh, now, usize::from(shift)),
+                SimEvent::ShiftEnd(shift) => vw.shift_end(wh, now, shift as usize),
                 SimEvent::Associate(a) => vw.step(wh, sched, a),
                 SimEvent::PackDone(station) => vw.pack_done(wh, sched, station),
             }
@@ -370,14 +370,12 @@ impl VirtualWorld {
     ) {
         let now = sched.now();
         let sh = &self.scenario.associates.shifts[shift];
-        let length = SimDuration::from_mins(u64::from(
-            (1440 + sh.end.minutes() - sh.start.minutes()) % 1440,
-        ));
+        let length = SimDuration::from_mins(u64::from(sh.length_min()));
         let breaks: Vec<(SimTime, SimTime)> = sh
             .breaks
             .iter()
             .map(|b| {
-                let offset = (1440 + b.start.minutes() - sh.start.minutes()) % 1440;
+                let offset = sh.offset_min(b.start);
                 let start = now + SimDuration::from_mins(u64::from(offset));
                 (start, start + SimDuration::from_mins(u64::from(b.minutes)))
             })
