@@ -26,7 +26,8 @@ impl Warehouse {
             let o = self.orders.get(o);
             (u8::from(o.priority != Priority::Express), o.due, o.id)
         });
-        let groups: Vec<(Option<u16>, Vec<OrderId>, bool)> = match self.config.wave.strategy {
+        // (zone, orders, urgent) per group the strategy forms.
+        let mut groups: Vec<(Option<u16>, Vec<OrderId>, bool)> = match self.config.wave.strategy {
             WaveStrategy::Time | WaveStrategy::Manual => vec![(None, waiting.clone(), false)],
             WaveStrategy::Carrier => {
                 let mut by_carrier: Vec<Vec<OrderId>> =
@@ -61,7 +62,6 @@ impl Warehouse {
         };
         // Urgent groups first; a carrier group waits until it is full or
         // urgent.
-        let mut groups = groups;
         groups.sort_by_key(|g| u8::from(!g.2));
         let mut planned: Vec<OrderId> = Vec::new();
         for (zone, group, urgent) in groups {
@@ -90,7 +90,8 @@ impl Warehouse {
             self.release_wave(now, wave)
                 .expect("a wave just planned can be released");
         }
-        // Whatever was not planned waits for the next run, in its old order.
+        // Whatever was not planned waits for the next run, first reserved
+        // first.
         planned.sort_unstable();
         self.waves.waiting = waiting
             .into_iter()
