@@ -280,8 +280,18 @@ fn picks(wh: &Warehouse) -> Table {
                 .map(|p| wh.config.skus[p.sku as usize].code.as_str()),
         )
         .str("location", rows.iter().map(|p| loc(p).code.as_str()))
-        .u32("aisle", rows.iter().map(|p| loc(p).point.aisle + 1))
-        .f64("position_m", rows.iter().map(|p| loc(p).point.y))
+        // Numbered as `paklog route` reads them: aisles from 1, block by
+        // block, and the position from the front end of the aisle in its block.
+        .u32(
+            "aisle",
+            rows.iter()
+                .map(|p| loc(p).block * wh.master.spec.aisles + loc(p).point.aisle + 1),
+        )
+        .f64(
+            "position_m",
+            rows.iter()
+                .map(|p| loc(p).point.y - f64::from(loc(p).block) * wh.master.spec.aisle_length_m),
+        )
         .u32("level", rows.iter().map(|p| loc(p).level))
         .u32("requested", rows.iter().map(|p| p.requested))
         .u32("picked", rows.iter().map(|p| p.picked))

@@ -484,3 +484,69 @@ fn route_gap_prints_every_heuristic_at_or_above_optimal() {
         assert!(gaps.iter().all(|&g| g >= 0.0), "{row}");
     }
 }
+
+#[test]
+fn a_runs_pick_lists_route_no_longer_optimally_than_planned() {
+    use arrow::datatypes::{Float64Type, UInt32Type};
+    let dir = scratch("roundtrip");
+    run_small(&dir, None);
+    let picks = read(&dir.join("picks.parquet"));
+    let col32 = |n: &str| {
+        picks
+            .column_by_name(n)
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .clone()
+    };
+    let col64 = |n: &str| {
+        picks
+            .column_by_name(n)
+            .unwrap()
+            .as_primitive::<Float64Type>()
+            .clone()
+    };
+    let (task, aisle, position, trip) = (
+        col32("task_id"),
+        col32("aisle"),
+        col64("position_m"),
+        col64("trip_distance_m"),
+    );
+    let mut csv = String::from("list_id,aisle,position_m\n");
+    let mut planned: HashMap<String, f64> = HashMap::new();
+    for i in 0..picks.num_rows() {
+        if task.value(i) < 200 {
+            csv += &format!(
+                "{},{},{}\n",
+                task.value(i),
+                aisle.value(i),
+                position.value(i)
+            );
+            planned.insert(task.value(i).to_string(), trip.value(i));
+        }
+    }
+    fs::write(dir.join("lists.csv"), csv).unwrap();
+    let out = run_ok(
+        paklog()
+            .arg("route")
+            .arg(scenario("small-dc.toml"))
+            .args(["--policy", "optimal", "--picks"])
+            .arg(dir.join("lists.csv")),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut checked = 0;
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let optimal: f64 = cells[2].parse().unwrap();
+        let plan = planned[cells[0]];
+        // The planned route is a feasible tour of the same stops.
+        assert!(
+            optimal <= plan + 1e-3,
+            "task {}: optimal {optimal} > planned {plan}",
+            cells[0]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, planned.len());
+    assert!(checked > 100);
+    fs::remove_dir_all(dir).unwrap();
+}
