@@ -35,6 +35,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::layout::{LocationMaster, Point};
 
+mod plan;
+pub use plan::{Plan, plan};
+
 /// Most stops the exact subset dynamic programme handles (2ⁿ·n² work) in
 /// layouts of more than one block.
 pub const EXACT_LIMIT: usize = 13;
@@ -186,6 +189,26 @@ struct SingleBlock {
     length: f64,
     pitch: f64,
     depot: u32,
+}
+
+/// Stops grouped by aisle, left to right, each aisle's stops sorted by
+/// position, with their indices in `stops`.
+fn by_aisle_indexed(stops: &[Point]) -> Vec<(u32, Vec<(f64, usize)>)> {
+    let mut sorted: Vec<(usize, Point)> = stops.iter().copied().enumerate().collect();
+    sorted.sort_by(|a, b| {
+        a.1.aisle
+            .cmp(&b.1.aisle)
+            .then(a.1.y.total_cmp(&b.1.y))
+            .then(a.0.cmp(&b.0))
+    });
+    let mut groups: Vec<(u32, Vec<(f64, usize)>)> = Vec::new();
+    for (i, p) in sorted {
+        match groups.last_mut() {
+            Some((a, ys)) if *a == p.aisle => ys.push((p.y, i)),
+            _ => groups.push((p.aisle, vec![(p.y, i)])),
+        }
+    }
+    groups
 }
 
 /// Stops grouped by aisle, left to right, each aisle's positions sorted.
@@ -519,16 +542,25 @@ fn distance_matrix(master: &LocationMaster, stops: &[Point]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// A tour as the stops' indices in visiting order, and its length.
+type Tour = (f64, Vec<usize>);
+
 /// Exact shortest tour (Held–Karp) on shortest walking distances.
 fn held_karp(master: &LocationMaster, stops: &[Point]) -> f64 {
+    held_karp_tour(master, stops).0
+}
+
+fn held_karp_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
     let n = stops.len();
     if n == 0 {
-        return 0.0;
+        return (0.0, Vec::new());
     }
     let d = distance_matrix(master, stops);
     let full = (1usize << n) - 1;
-    // best[set][j]: shortest path from the depot through `set`, ending at j ∈ set.
+    // best[set][j]: shortest path from the depot through `set`, ending at
+    // j ∈ set; from[set][j]: the stop before j on it.
     let mut best = vec![f64::INFINITY; (full + 1) * n];
+    let mut from = vec![usize::MAX; (full + 1) * n];
     for j in 0..n {
         best[(1 << j) * n + j] = d[0][j + 1];
     }
@@ -544,22 +576,41 @@ fn held_karp(master: &LocationMaster, stops: &[Point]) -> f64 {
                     let via = here + d[j + 1][k + 1];
                     if via < best[next] {
                         best[next] = via;
+                        from[next] = j;
                     }
                 }
             }
         }
     }
-    (0..n)
-        .map(|j| best[full * n + j] + d[j + 1][0])
-        .fold(f64::INFINITY, f64::min)
+    let (mut last, length) = (0..n)
+        .map(|j| (j, best[full * n + j] + d[j + 1][0]))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("at least one stop");
+    let mut order = Vec::with_capacity(n);
+    let mut set = full;
+    loop {
+        order.push(last);
+        let before = from[set * n + last];
+        set &= !(1 << last);
+        if set == 0 {
+            break;
+        }
+        last = before;
+    }
+    order.reverse();
+    (length, order)
 }
 
 /// Nearest neighbour from the depot, then 2-opt until no exchange shortens
 /// the tour.
 fn nearest_neighbour_2opt(master: &LocationMaster, stops: &[Point]) -> f64 {
+    nearest_neighbour_2opt_tour(master, stops).0
+}
+
+fn nearest_neighbour_2opt_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
     let n = stops.len();
     if n == 0 {
-        return 0.0;
+        return (0.0, Vec::new());
     }
     let d = distance_matrix(master, stops);
     let mut tour = vec![0usize];
@@ -588,7 +639,11 @@ fn nearest_neighbour_2opt(master: &LocationMaster, stops: &[Point]) -> f64 {
             }
         }
     }
-    tour.windows(2).map(|w| d[w[0]][w[1]]).sum()
+    let length = tour.windows(2).map(|w| d[w[0]][w[1]]).sum();
+    (
+        length,
+        tour[1..tour.len() - 1].iter().map(|&i| i - 1).collect(),
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,321 @@
+//! Walkable routes: not only how long a policy's trip is, but in which
+//! order it visits the stops and how far it walks to each, so a picker (or
+//! a virtual one) can follow exactly the policy's path.
+
+use super::{
+    EXACT_LIMIT, NotApplicable, Policy, SingleBlock, by_aisle_indexed, held_karp_tour,
+    nearest_neighbour_2opt_tour,
+};
+use crate::layout::{LocationMaster, Point};
+
+/// A route to walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Stops (indices into the input) in visiting order.
+    pub order: Vec<usize>,
+    /// Walking distance to each stop of `order` from the one before it (or
+    /// from the depot), along the policy's path (m).
+    pub legs: Vec<f64>,
+    /// Walking distance from the last stop back to the depot (m).
+    pub home_m: f64,
+    /// Whether the route is the shortest possible.
+    pub exact: bool,
+}
+
+impl Plan {
+    /// The whole trip, depot to depot (m).
+    #[must_use]
+    pub fn distance_m(&self) -> f64 {
+        self.legs.iter().sum::<f64>() + self.home_m
+    }
+}
+
+/// Plans a trip through `stops` with `policy`. The single-block heuristics
+/// follow their textbook paths; nearest neighbour and optimal walk the
+/// shortest path between consecutive stops, optimal being exact up to
+/// [`EXACT_LIMIT`] stops (nearest neighbour + 2-opt beyond).
+///
+/// # Errors
+/// [`NotApplicable`] for a single-block heuristic on a multi-block layout.
+pub fn plan(
+    master: &LocationMaster,
+    policy: Policy,
+    stops: &[Point],
+) -> Result<Plan, NotApplicable> {
+    let by_tour = |(_, order): (f64, Vec<usize>), exact: bool| {
+        let mut at = master.depot();
+        let legs = order
+            .iter()
+            .map(|&i| {
+                let leg = master.distance(at, stops[i]);
+                at = stops[i];
+                leg
+            })
+            .collect();
+        Plan {
+            order,
+            legs,
+            home_m: master.distance(at, master.depot()),
+            exact,
+        }
+    };
+    match policy {
+        Policy::NearestNeighbour => {
+            return Ok(by_tour(nearest_neighbour_2opt_tour(master, stops), false));
+        }
+        Policy::Optimal if stops.len() <= EXACT_LIMIT => {
+            return Ok(by_tour(held_karp_tour(master, stops), true));
+        }
+        Policy::Optimal => return Ok(by_tour(nearest_neighbour_2opt_tour(master, stops), false)),
+        _ => {}
+    }
+    if master.spec.blocks != 1 {
+        return Err(NotApplicable {
+            policy,
+            blocks: master.spec.blocks,
+        });
+    }
+    let g = SingleBlock::of(master);
+    let mut walk = Walk::new(g.depot, g.pitch);
+    let aisles = by_aisle_indexed(stops);
+    let front = 0.0;
+    let back = g.length;
+    // Visits `ids` of an aisle (sorted by position) upward or downward.
+    let up = |walk: &mut Walk, aisle: u32, ids: &[(f64, usize)]| {
+        ids.iter().for_each(|&(y, i)| walk.stop(aisle, y, i))
+    };
+    let down = |walk: &mut Walk, aisle: u32, ids: &[(f64, usize)]| {
+        ids.iter().rev().for_each(|&(y, i)| walk.stop(aisle, y, i))
+    };
+    match policy {
+        Policy::Return => {
+            for (a, ids) in &aisles {
+                walk.to(*a, front);
+                up(&mut walk, *a, ids);
+                walk.to(*a, front);
+            }
+        }
+        Policy::SShape => {
+            let k = aisles.len();
+            let leftward = aisles.last().is_some_and(|(a, _)| *a <= g.depot);
+            let sweep: Vec<&(u32, Vec<(f64, usize)>)> = if leftward {
+                aisles.iter().rev().collect()
+            } else {
+                aisles.iter().collect()
+            };
+            for (i, (a, ids)) in sweep.into_iter().enumerate() {
+                if i % 2 == 1 {
+                    walk.to(*a, back);
+                    down(&mut walk, *a, ids);
+                    walk.to(*a, front);
+                } else {
+                    walk.to(*a, front);
+                    up(&mut walk, *a, ids);
+                    walk.to(*a, if i + 1 == k { front } else { back });
+                }
+            }
+        }
+        Policy::Midpoint | Policy::LargestGap if aisles.len() >= 2 => {
+            let (first, rest) = aisles.split_first().expect("two aisles");
+            let (last, inner) = rest.split_last().expect("two aisles");
+            // Each inner aisle's stops split into those reached from the
+            // back and those reached from the front.
+            let split = |ids: &[(f64, usize)]| -> usize {
+                if policy == Policy::Midpoint {
+                    ids.iter().take_while(|(y, _)| *y <= g.length / 2.0).count()
+                } else {
+                    let mut edges: Vec<f64> = Vec::with_capacity(ids.len() + 1);
+                    edges.push(ids[0].0);
+                    edges.extend(ids.windows(2).map(|w| w[1].0 - w[0].0));
+                    edges.push(g.length - ids[ids.len() - 1].0);
+                    // The first largest edge: stops before it from the front.
+                    let largest = edges.iter().copied().fold(0.0, f64::max);
+                    edges
+                        .iter()
+                        .position(|&e| e == largest)
+                        .expect("an edge is largest")
+                }
+            };
+            // On the way out to the leftmost aisle, the front parts of the
+            // inner aisles left of the depot; the others on the way home.
+            let front_part = |walk: &mut Walk, (a, ids): &(u32, Vec<(f64, usize)>)| {
+                let cut = split(ids);
+                if cut > 0 {
+                    walk.to(*a, front);
+                    up(walk, *a, &ids[..cut]);
+                    walk.to(*a, front);
+                }
+            };
+            for aisle in inner.iter().rev().filter(|(a, _)| *a < g.depot) {
+                front_part(&mut walk, aisle);
+            }
+            walk.to(first.0, front);
+            up(&mut walk, first.0, &first.1);
+            walk.to(first.0, back);
+            for (a, ids) in inner {
+                let cut = split(ids);
+                if cut < ids.len() {
+                    walk.to(*a, back);
+                    down(&mut walk, *a, &ids[cut..]);
+                    walk.to(*a, back);
+                }
+            }
+            walk.to(last.0, back);
+            down(&mut walk, last.0, &last.1);
+            walk.to(last.0, front);
+            for aisle in inner.iter().rev().filter(|(a, _)| *a >= g.depot) {
+                front_part(&mut walk, aisle);
+            }
+        }
+        Policy::Midpoint | Policy::LargestGap => return plan(master, Policy::Return, stops),
+        Policy::Combined => {
+            // Cheapest vertical walking ending at the front / back after each
+            // aisle, and whether that aisle was traversed to get there.
+            let mut cost = [0.0, f64::INFINITY];
+            let mut traversed: Vec<[bool; 2]> = Vec::with_capacity(aisles.len());
+            for (_, ids) in &aisles {
+                let (lo, hi) = (ids[0].0, ids[ids.len() - 1].0);
+                let stay_front = cost[0] + 2.0 * hi;
+                let stay_back = cost[1] + 2.0 * (g.length - lo);
+                let cross_to_front = cost[1] + g.length;
+                let cross_to_back = cost[0] + g.length;
+                traversed.push([cross_to_front < stay_front, cross_to_back < stay_back]);
+                cost = [stay_front.min(cross_to_front), stay_back.min(cross_to_back)];
+            }
+            // Walk back from the end (at the front) to find each aisle's side.
+            let mut sides = vec![0usize; aisles.len()];
+            let mut side = 0;
+            for i in (0..aisles.len()).rev() {
+                sides[i] = side;
+                if traversed[i][side] {
+                    side = 1 - side;
+                }
+            }
+            for (i, (a, ids)) in aisles.iter().enumerate() {
+                let end = sides[i];
+                let start = if traversed[i][end] { 1 - end } else { end };
+                if start == 0 {
+                    walk.to(*a, front);
+                    up(&mut walk, *a, ids);
+                } else {
+                    walk.to(*a, back);
+                    down(&mut walk, *a, ids);
+                }
+                walk.to(*a, if end == 0 { front } else { back });
+            }
+        }
+        Policy::NearestNeighbour | Policy::Optimal => unreachable!("handled above"),
+    }
+    Ok(walk.home())
+}
+
+/// A walk along aisle and cross-aisle centre lines, recording the distance
+/// to each stop.
+struct Walk {
+    depot: u32,
+    pitch: f64,
+    aisle: u32,
+    y: f64,
+    since_stop: f64,
+    order: Vec<usize>,
+    legs: Vec<f64>,
+}
+
+impl Walk {
+    fn new(depot: u32, pitch: f64) -> Self {
+        Walk {
+            depot,
+            pitch,
+            aisle: depot,
+            y: 0.0,
+            since_stop: 0.0,
+            order: Vec::new(),
+            legs: Vec::new(),
+        }
+    }
+
+    /// Moves to a point: along the current aisle, or (from a cross aisle)
+    /// along the cross aisle to another aisle at the same end.
+    fn to(&mut self, aisle: u32, y: f64) {
+        if aisle != self.aisle {
+            debug_assert_eq!(self.y, y, "aisle changes happen on a cross aisle");
+            self.since_stop += f64::from(self.aisle.abs_diff(aisle)) * self.pitch;
+            self.aisle = aisle;
+        }
+        self.since_stop += (self.y - y).abs();
+        self.y = y;
+    }
+
+    fn stop(&mut self, aisle: u32, y: f64, index: usize) {
+        self.to(aisle, y);
+        self.legs.push(self.since_stop);
+        self.order.push(index);
+        self.since_stop = 0.0;
+    }
+
+    fn home(mut self) -> Plan {
+        let depot = self.depot;
+        self.to(self.aisle, 0.0);
+        self.to(depot, 0.0);
+        Plan {
+            order: self.order,
+            legs: self.legs,
+            home_m: self.since_stop,
+            exact: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::LayoutSpec;
+    use crate::routing::route;
+    use paklog_sim::RngStreams;
+    use rand::RngExt;
+
+    #[test]
+    fn every_plan_visits_each_stop_once_and_walks_the_policys_length() {
+        let mut rng = RngStreams::new(6).stream("plan-test");
+        for depot in [0, 4, 9] {
+            let m = LocationMaster::new(
+                LayoutSpec {
+                    blocks: 1,
+                    aisles: 10,
+                    bays_per_aisle: 10,
+                    levels: 1,
+                    aisle_length_m: 20.0,
+                    aisle_pitch_m: 3.0,
+                    two_sided: true,
+                    depot_aisle: depot,
+                    zones: vec![],
+                    dock_doors: 1,
+                },
+                1,
+                0,
+            );
+            for _ in 0..200 {
+                let n = rng.random_range(0..=12);
+                let stops: Vec<Point> = (0..n)
+                    .map(|_| Point {
+                        aisle: rng.random_range(0..10),
+                        y: rng.random::<f64>() * 20.0,
+                    })
+                    .collect();
+                for policy in Policy::ALL {
+                    let p = plan(&m, policy, &stops).unwrap();
+                    let mut seen = p.order.clone();
+                    seen.sort_unstable();
+                    assert_eq!(seen, (0..n).collect::<Vec<_>>(), "{policy}");
+                    assert_eq!(p.legs.len(), n);
+                    let expected = route(&m, policy, &stops).unwrap().distance_m;
+                    assert!(
+                        (p.distance_m() - expected).abs() < 1e-6,
+                        "{policy}, depot {depot}: plan walks {} but the policy is {expected} on {stops:?}",
+                        p.distance_m()
+                    );
+                }
+            }
+        }
+    }
+}
