@@ -129,6 +129,8 @@ pub struct SiteConfig {
     pub labour: Vec<LabourWindow>,
     /// Assignment score weights.
     pub assignment: AssignmentWeights,
+    /// How pick tasks are routed.
+    pub routing: crate::routing::Policy,
     /// The roster, indexed by `AssociateId`.
     pub associates: Vec<AssociateSpec>,
     /// Pack and ship.

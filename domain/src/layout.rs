@@ -278,69 +278,6 @@ impl LocationMaster {
             .fold(f64::INFINITY, f64::min)
             + dx
     }
-
-    /// Orders pick stops in S-shape (serpentine) sequence: block by block from
-    /// the front, aisles left to right in one block and right to left in the
-    /// next, up one aisle and down the next. Returns the stops in walking
-    /// order and the length of the trip from the depot through every stop
-    /// and back, walking the shortest path between consecutive stops.
-    #[must_use]
-    pub fn s_shape(&self, stops: &[LocationId]) -> (Vec<LocationId>, f64) {
-        let mut keyed: Vec<(u32, u32, i64, LocationId)> = Vec::with_capacity(stops.len());
-        let mut aisles_so_far: Vec<(u32, u32)> = stops
-            .iter()
-            .map(|&s| {
-                let l = self.get(s);
-                (l.block, l.point.aisle)
-            })
-            .collect();
-        aisles_so_far.sort_unstable();
-        aisles_so_far.dedup();
-        for &s in stops {
-            let l = self.get(s);
-            let block = l.block;
-            // Aisle order within the block: serpentine across blocks.
-            let aisle_key = if block.is_multiple_of(2) {
-                l.point.aisle
-            } else {
-                u32::MAX - l.point.aisle
-            };
-            // Direction within the aisle: alternate per aisle visited in this block.
-            let rank = aisles_so_far
-                .iter()
-                .filter(|(b, a)| {
-                    *b == block
-                        && if block.is_multiple_of(2) {
-                            *a < l.point.aisle
-                        } else {
-                            *a > l.point.aisle
-                        }
-                })
-                .count();
-            let y = (l.point.y * 1000.0) as i64;
-            let y_key = if rank.is_multiple_of(2) { y } else { -y };
-            keyed.push((block, aisle_key, y_key, s));
-        }
-        keyed.sort_unstable_by_key(|k| (k.0, k.1, k.2, k.3));
-        let order: Vec<LocationId> = keyed.into_iter().map(|k| k.3).collect();
-        let length = self.trip_length(&order);
-        (order, length)
-    }
-
-    /// Length of a trip from the depot through `stops` in the given order
-    /// and back, walking the shortest path between consecutive stops.
-    #[must_use]
-    pub fn trip_length(&self, stops: &[LocationId]) -> f64 {
-        let depot = self.depot();
-        let mut at = depot;
-        let mut total = 0.0;
-        for &s in stops {
-            let p = self.get(s).point;
-            total += self.distance(at, p);
-            at = p;
-        }
-        total + self.distance(at, depot)
-    }
 }
 
 #[cfg(test)]
@@ -391,22 +328,5 @@ mod tests {
         assert_eq!(m.distance(p(0, 18.0), p(3, 23.0)), 2.0 + 9.0 + 3.0);
         // Near the back (y = 40).
         assert_eq!(m.distance(p(0, 39.0), p(2, 38.0)), 1.0 + 6.0 + 2.0);
-    }
-
-    #[test]
-    fn s_shape_visits_aisles_in_a_serpentine() {
-        let m = LocationMaster::new(spec(1, 3), 1, 0);
-        let at = |aisle: u32, bay: u32| {
-            m.by_code(&format!("A{:02}-B1-{:02}-1L", aisle + 1, bay + 1))
-                .unwrap()
-                .id
-        };
-        let stops = [at(2, 1), at(0, 8), at(0, 2), at(2, 7)];
-        let (order, length) = m.s_shape(&stops);
-        // Up aisle 1 (bays 3 then 9), down aisle 3 (bay 8 then 2).
-        assert_eq!(order, vec![at(0, 2), at(0, 8), at(2, 7), at(2, 1)]);
-        // Depot (aisle 0, y 0) → y 5 → y 17 → back cross aisle → aisle 2 y 15 → y 3 → front → depot.
-        let expected = 17.0 + (3.0 + 6.0 + 5.0) + 12.0 + (3.0 + 6.0);
-        assert!((length - expected).abs() < 1e-9, "{length} vs {expected}");
     }
 }

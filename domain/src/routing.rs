@@ -7,7 +7,9 @@
 //!
 //! - **S-shape** (traversal): every aisle holding a pick is traversed
 //!   entirely, alternating up and down; with an odd number of such aisles
-//!   the last one is entered and left from the front.
+//!   the last one is entered and left from the front. In layouts of several
+//!   blocks it goes block by block, serpentine, walking the shortest path
+//!   between consecutive stops.
 //! - **Return**: every pick aisle is entered and left from the front, as
 //!   deep as its farthest pick.
 //! - **Midpoint**: the leftmost and rightmost pick aisles are traversed;
@@ -124,7 +126,7 @@ pub struct Route {
 /// A policy that does not apply to the layout.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use nearest_neighbour or optimal)"
+    "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use s_shape, nearest_neighbour or optimal)"
 )]
 pub struct NotApplicable {
     /// The policy asked for.
@@ -157,6 +159,10 @@ pub fn route(
         }
     };
     match policy {
+        Policy::SShape if master.spec.blocks != 1 => Ok(Route {
+            distance_m: plan(master, policy, stops)?.distance_m(),
+            exact: false,
+        }),
         Policy::SShape => heuristic(SingleBlock::s_shape),
         Policy::Return => heuristic(SingleBlock::return_policy),
         Policy::Midpoint => heuristic(SingleBlock::midpoint),
@@ -798,10 +804,10 @@ mod tests {
     #[test]
     fn single_block_heuristics_refuse_multi_block_layouts() {
         let m = master(2, 4);
-        let err = route(&m, Policy::SShape, &[m.depot()]).unwrap_err();
+        let err = route(&m, Policy::Midpoint, &[m.depot()]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "policy s_shape is defined for single-block layouts; this layout has 2 blocks (use nearest_neighbour or optimal)"
+            "policy midpoint is defined for single-block layouts; this layout has 2 blocks (use s_shape, nearest_neighbour or optimal)"
         );
         assert_eq!(
             "zigzag".parse::<Policy>().unwrap_err().split(':').next(),

@@ -63,6 +63,9 @@ pub struct PickLine {
     pub quantity: u32,
     /// Units confirmed, once confirmed.
     pub picked: Option<u32>,
+    /// Walking distance to this stop from the one before (or the depot),
+    /// along the task's route (m).
+    pub leg_m: f64,
 }
 
 /// A task.
@@ -88,6 +91,8 @@ pub struct Task {
     pub lines: Vec<PickLine>,
     /// Planned route length (m), depot to depot.
     pub distance_m: f64,
+    /// Walking distance from the last stop back to the depot (m).
+    pub home_m: f64,
     /// Routing policy that sequenced it.
     pub policy: &'static str,
     /// Who has it.

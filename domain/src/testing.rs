@@ -69,6 +69,7 @@ pub fn tiny_site() -> SiteConfig {
             performance: 0.2,
             priority: 0.2,
         },
+        routing: crate::routing::Policy::SShape,
         associates: vec![
             AssociateSpec {
                 name: "ann".into(),

@@ -25,7 +25,7 @@ use crate::ids::{
     AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
 };
 use crate::inventory::Inventory;
-use crate::layout::{LocationKind, LocationMaster};
+use crate::layout::{LocationKind, LocationMaster, Point};
 use crate::order::{Order, OrderBook, OrderLine, OrderStatus, due_time};
 use crate::pack::{PackArea, Station, choose_carton, weight_ok};
 use crate::task::{AssociateState, PickLine, Task, TaskBoard, TaskKind, TaskStatus};

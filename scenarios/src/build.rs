@@ -7,12 +7,13 @@ use paklog_domain::config::{
     SiteConfig, SkuSpec, WavePolicy,
 };
 use paklog_domain::layout::{AbcClass, LayoutSpec, LocationMaster};
+use paklog_domain::routing::Policy;
 use paklog_domain::{LocationId, SkuId};
 use paklog_sim::{RngStreams, SimDuration};
 use rand::RngExt;
 
 use crate::dist::{CountSampler, Sampler};
-use crate::schema::{Scenario, Skill, Slotting};
+use crate::schema::{Routing, Scenario, Skill, Slotting};
 
 /// Velocity class of each SKU and the share of order lines it draws.
 #[derive(Debug, Clone)]
@@ -248,6 +249,15 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
             workload: w.workload,
             performance: w.performance,
             priority: w.priority,
+        },
+        routing: match s.strategy.routing {
+            Routing::SShape => Policy::SShape,
+            Routing::Return => Policy::Return,
+            Routing::Midpoint => Policy::Midpoint,
+            Routing::LargestGap => Policy::LargestGap,
+            Routing::Combined => Policy::Combined,
+            Routing::NearestNeighbour => Policy::NearestNeighbour,
+            Routing::Optimal => Policy::Optimal,
         },
         associates: roster(s)
             .into_iter()

@@ -415,6 +415,13 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     let st = &s.strategy;
+    c.check(!st.routing.single_block_only() || l.blocks == 1, "strategy.routing", || {
+        format!(
+            "\"{}\" is defined for single-block layouts and this one has {} blocks: use s_shape, nearest_neighbour or optimal",
+            st.routing.name(),
+            l.blocks
+        )
+    });
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
     let w = &st.assignment;
@@ -724,6 +731,20 @@ mod tests {
             vec![format!(
                 "s.toml:{line}:13: `associates.shifts[0].headcount`: must be ≥ 1, got 0"
             )]
+        );
+    }
+
+    #[test]
+    fn a_single_block_routing_policy_is_refused_on_a_multi_block_layout() {
+        let text = SMALL.replace("blocks = 1", "blocks = 2").replace(
+            "cutoff_lead_min = 120",
+            "cutoff_lead_min = 120\nrouting = \"combined\"",
+        );
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].ends_with("`strategy.routing`: \"combined\" is defined for single-block layouts and this one has 2 blocks: use s_shape, nearest_neighbour or optimal"),
+            "{e:?}"
         );
     }
 

@@ -269,6 +269,55 @@ pub struct Strategy {
     /// Weights of the task assignment score.
     #[serde(default)]
     pub assignment: AssignmentWeights,
+    /// How pick tasks are routed.
+    #[serde(default)]
+    pub routing: Routing,
+}
+
+/// Picker routing policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Routing {
+    /// Traverse every pick aisle, alternating up and down (any layout).
+    #[default]
+    SShape,
+    /// In and out of each pick aisle from the front (single block).
+    Return,
+    /// Front half from the front, back half from the back (single block).
+    Midpoint,
+    /// Skip each aisle's largest gap (single block).
+    LargestGap,
+    /// Traverse or return per aisle, by dynamic programming (single block).
+    Combined,
+    /// Nearest stop next, improved by 2-opt (any layout).
+    NearestNeighbour,
+    /// Shortest tour (exact up to 13 stops; any layout).
+    Optimal,
+}
+
+impl Routing {
+    /// The name used in scenario files.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Routing::SShape => "s_shape",
+            Routing::Return => "return",
+            Routing::Midpoint => "midpoint",
+            Routing::LargestGap => "largest_gap",
+            Routing::Combined => "combined",
+            Routing::NearestNeighbour => "nearest_neighbour",
+            Routing::Optimal => "optimal",
+        }
+    }
+
+    /// Whether the policy is defined only for single-block layouts.
+    #[must_use]
+    pub fn single_block_only(self) -> bool {
+        matches!(
+            self,
+            Routing::Return | Routing::Midpoint | Routing::LargestGap | Routing::Combined
+        )
+    }
 }
 
 /// Wave strategies, as in the seed's `WavePlanningService`.

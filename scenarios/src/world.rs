@@ -497,8 +497,8 @@ impl VirtualWorld {
         }
     }
 
-    /// Walks to stop `line` and picks it; the pick is confirmed when the
-    /// associate's next event fires.
+    /// Walks to stop `line` along the task's route and picks it; the pick is
+    /// confirmed when the associate's next event fires.
     fn walk_to_stop(
         &mut self,
         wh: &Warehouse,
@@ -510,7 +510,8 @@ impl VirtualWorld {
         let stop = &wh.tasks.get(task).lines[line as usize];
         let to = wh.master.get(stop.location).point;
         let va = &mut self.associates[a.index()];
-        let distance = wh.master.distance(va.position, to);
+        // Along the task's route, as its policy planned it.
+        let distance = stop.leg_m;
         let at_shelf = va.line_time.draw(&mut va.rng)
             + f64::from(stop.quantity) * va.unit_time.draw(&mut va.rng);
         va.walked_m += distance;
@@ -541,7 +542,7 @@ impl VirtualWorld {
                     _ => {
                         let depot = wh.master.depot();
                         let va = &mut self.associates[a.index()];
-                        let distance = wh.master.distance(va.position, depot);
+                        let distance = wh.tasks.get(task).home_m;
                         va.walked_m += distance;
                         va.position = depot;
                         va.activity = Activity::Returning { task };

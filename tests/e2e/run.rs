@@ -550,3 +550,39 @@ fn a_runs_pick_lists_route_no_longer_optimally_than_planned() {
     assert!(checked > 100);
     fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_routing_policy_of_a_scenario_changes_how_far_pickers_walk() {
+    let travel = |policy: &str| {
+        let dir = scratch(&format!("routing-{policy}"));
+        fs::create_dir_all(&dir).unwrap();
+        let text = fs::read_to_string(scenario("small-dc.toml"))
+            .unwrap()
+            .replace(
+                "cutoff_lead_min = 120",
+                &format!("cutoff_lead_min = 120\nrouting = \"{policy}\""),
+            );
+        fs::write(dir.join("s.toml"), text).unwrap();
+        run_ok(
+            paklog()
+                .arg("run")
+                .arg(dir.join("s.toml"))
+                .arg("--out")
+                .arg(dir.join("out"))
+                .arg("-q"),
+        );
+        let s = summary(&dir.join("out"));
+        fs::remove_dir_all(&dir).unwrap();
+        (
+            s["travel_km"].as_f64().unwrap(),
+            s["orders_received"].as_u64().unwrap(),
+        )
+    };
+    let (s_shape, orders_a) = travel("s_shape");
+    let (optimal, orders_b) = travel("optimal");
+    assert_eq!(orders_a, orders_b, "the same demand under both policies");
+    assert!(
+        optimal < s_shape * 0.9,
+        "optimal {optimal} km vs s_shape {s_shape} km"
+    );
+}

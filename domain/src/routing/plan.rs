@@ -31,9 +31,10 @@ impl Plan {
 }
 
 /// Plans a trip through `stops` with `policy`. The single-block heuristics
-/// follow their textbook paths; nearest neighbour and optimal walk the
-/// shortest path between consecutive stops, optimal being exact up to
-/// [`EXACT_LIMIT`] stops (nearest neighbour + 2-opt beyond).
+/// follow their textbook paths; S-shape in a layout of several blocks,
+/// nearest neighbour and optimal walk the shortest path between consecutive
+/// stops, optimal being exact up to [`EXACT_LIMIT`] stops (nearest neighbour
+/// + 2-opt beyond).
 ///
 /// # Errors
 /// [`NotApplicable`] for a single-block heuristic on a multi-block layout.
@@ -68,6 +69,9 @@ pub fn plan(
         }
         Policy::Optimal => return Ok(by_tour(nearest_neighbour_2opt_tour(master, stops), false)),
         _ => {}
+    }
+    if policy == Policy::SShape && master.spec.blocks != 1 {
+        return Ok(by_tour((0.0, serpentine(master, stops)), false));
     }
     if master.spec.blocks != 1 {
         return Err(NotApplicable {
@@ -207,6 +211,53 @@ pub fn plan(
         Policy::NearestNeighbour | Policy::Optimal => unreachable!("handled above"),
     }
     Ok(walk.home())
+}
+
+/// S-shape order in a layout of several blocks: block by block from the
+/// front, aisles left to right in one block and right to left in the next,
+/// up one pick aisle and down the next; the picker walks the shortest path
+/// between consecutive stops.
+fn serpentine(master: &LocationMaster, stops: &[Point]) -> Vec<usize> {
+    let spec = &master.spec;
+    let block = |p: &Point| ((p.y / spec.aisle_length_m) as u32).min(spec.blocks - 1);
+    let forward = |b: u32| b.is_multiple_of(2);
+    let mut pick_aisles: Vec<(u32, u32)> = stops.iter().map(|p| (block(p), p.aisle)).collect();
+    pick_aisles.sort_unstable();
+    pick_aisles.dedup();
+    let mut keyed: Vec<(u32, u32, f64, usize)> = stops
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let b = block(p);
+            let aisle_key = if forward(b) {
+                p.aisle
+            } else {
+                u32::MAX - p.aisle
+            };
+            // Pick aisles of this block before this one, in walking order:
+            // even ranks go up, odd ones down.
+            let rank = pick_aisles
+                .iter()
+                .filter(|(pb, a)| {
+                    *pb == b
+                        && if forward(b) {
+                            *a < p.aisle
+                        } else {
+                            *a > p.aisle
+                        }
+                })
+                .count();
+            let y_key = if rank.is_multiple_of(2) { p.y } else { -p.y };
+            (b, aisle_key, y_key, i)
+        })
+        .collect();
+    keyed.sort_by(|x, y| {
+        x.0.cmp(&y.0)
+            .then(x.1.cmp(&y.1))
+            .then(x.2.total_cmp(&y.2))
+            .then(x.3.cmp(&y.3))
+    });
+    keyed.into_iter().map(|k| k.3).collect()
 }
 
 /// A walk along aisle and cross-aisle centre lines, recording the distance

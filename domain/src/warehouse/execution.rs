@@ -242,16 +242,31 @@ impl Warehouse {
                 retry_from: split.first().map(|s| s.0),
             },
         );
+        // The retries go at the end of the route: from its last stop to each
+        // of them, then home.
+        let master = &self.master;
         let t = self.tasks.get_mut(task);
+        let mut at = t
+            .lines
+            .last()
+            .map_or(master.depot(), |l| master.get(l.location).point);
+        t.distance_m -= t.home_m;
         for &(location, quantity) in &split {
+            let to = master.get(location).point;
+            let leg_m = master.distance(at, to);
+            t.distance_m += leg_m;
             t.lines.push(PickLine {
                 order_line: stop.order_line,
                 sku: stop.sku,
                 location,
                 quantity,
                 picked: None,
+                leg_m,
             });
+            at = to;
         }
+        t.home_m = master.distance(at, master.depot());
+        t.distance_m += t.home_m;
         self.floor_lines += split.len() as u32;
         if covered < missing {
             self.record_shortage(now, order, stop.order_line, missing - covered);

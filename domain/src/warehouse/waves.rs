@@ -234,21 +234,32 @@ impl Warehouse {
                     location,
                     quantity: q,
                     picked: None,
+                    leg_m: 0.0,
                 });
             }
             if covered < quantity {
                 self.record_shortage(now, order, i, quantity - covered);
             }
         }
-        let stops: Vec<LocationId> = lines.iter().map(|l| l.location).collect();
-        let (sequence, distance_m) = self.master.s_shape(&stops);
-        // Put the lines in walking order (stable for repeated locations).
-        let mut ordered = Vec::with_capacity(lines.len());
-        for loc in sequence {
-            if let Some(i) = lines.iter().position(|l| l.location == loc) {
-                ordered.push(lines.swap_remove(i));
-            }
-        }
+        let stops: Vec<Point> = lines
+            .iter()
+            .map(|l| self.master.get(l.location).point)
+            .collect();
+        let policy = self.config.routing;
+        let plan = crate::routing::plan(&self.master, policy, &stops)
+            .expect("the site's routing policy fits its layout (checked when the site is built)");
+        let distance_m = plan.distance_m();
+        // Put the lines in walking order, each with its leg.
+        let mut slots: Vec<Option<PickLine>> = lines.into_iter().map(Some).collect();
+        let ordered: Vec<PickLine> = plan
+            .order
+            .iter()
+            .zip(&plan.legs)
+            .map(|(&i, &leg_m)| PickLine {
+                leg_m,
+                ..slots[i].take().expect("a plan visits each stop once")
+            })
+            .collect();
         let id = self.tasks.next_id();
         let tote = ToteId(id.0);
         self.floor_lines += ordered.len() as u32;
@@ -267,7 +278,8 @@ impl Warehouse {
             due,
             lines: ordered,
             distance_m,
-            policy: "s_shape",
+            home_m: plan.home_m,
+            policy: policy.name(),
             associate: None,
             created: now,
             assigned_at: None,
