@@ -13,7 +13,7 @@ use paklog_sim::{RngStreams, SimDuration};
 use rand::RngExt;
 
 use crate::dist::{CountSampler, Sampler};
-use crate::schema::{Routing, Scenario, Skill, Slotting};
+use crate::schema::{Scenario, Skill, Slotting};
 
 /// Velocity class of each SKU and the share of order lines it draws.
 #[derive(Debug, Clone)]
@@ -250,15 +250,12 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
             performance: w.performance,
             priority: w.priority,
         },
-        routing: match s.strategy.routing {
-            Routing::SShape => Policy::SShape,
-            Routing::Return => Policy::Return,
-            Routing::Midpoint => Policy::Midpoint,
-            Routing::LargestGap => Policy::LargestGap,
-            Routing::Combined => Policy::Combined,
-            Routing::NearestNeighbour => Policy::NearestNeighbour,
-            Routing::Optimal => Policy::Optimal,
-        },
+        routing: s
+            .strategy
+            .routing
+            .name()
+            .parse::<Policy>()
+            .expect("scenario routing names are the domain's"),
         associates: roster(s)
             .into_iter()
             .map(|r| AssociateSpec {
@@ -284,5 +281,27 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
                 .collect(),
         },
         seed: s.seed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Routing;
+
+    #[test]
+    fn every_routing_name_of_a_scenario_is_a_domain_policy() {
+        for r in [
+            Routing::SShape,
+            Routing::Return,
+            Routing::Midpoint,
+            Routing::LargestGap,
+            Routing::Combined,
+            Routing::NearestNeighbour,
+            Routing::Optimal,
+        ] {
+            let p: Policy = r.name().parse().unwrap();
+            assert_eq!(p.name(), r.name());
+        }
     }
 }

@@ -3,16 +3,19 @@
 use super::*;
 
 impl Warehouse {
+    fn station(&self, station: StationId) -> Result<&Station, CommandError> {
+        self.pack
+            .stations
+            .get(station.index())
+            .ok_or(CommandError::UnknownStation(station))
+    }
+
     pub(super) fn start_packing(
         &mut self,
         now: SimTime,
         station: StationId,
     ) -> Result<Reply, CommandError> {
-        let s = self
-            .pack
-            .stations
-            .get(station.index())
-            .ok_or(CommandError::UnknownStation(station))?;
+        let s = self.station(station)?;
         if let Some(order) = s.packing {
             return Err(CommandError::StationBusy { station, order });
         }
@@ -61,11 +64,7 @@ impl Warehouse {
         order: OrderId,
         weight_kg: f64,
     ) -> Result<Reply, CommandError> {
-        let s = self
-            .pack
-            .stations
-            .get(station.index())
-            .ok_or(CommandError::UnknownStation(station))?;
+        let s = self.station(station)?;
         if s.packing != Some(order) {
             return Err(CommandError::NotOnBench { station, order });
         }
