@@ -145,49 +145,18 @@ pub fn route(
     policy: Policy,
     stops: &[Point],
 ) -> Result<Route, NotApplicable> {
-    let heuristic = |f: fn(&SingleBlock, &[Point]) -> f64| {
-        if master.spec.blocks == 1 {
-            Ok(Route {
-                distance_m: f(&SingleBlock::of(master), stops),
-                exact: false,
-            })
-        } else {
-            Err(NotApplicable {
-                policy,
-                blocks: master.spec.blocks,
-            })
-        }
-    };
-    match policy {
-        Policy::SShape if master.spec.blocks != 1 => Ok(Route {
-            distance_m: plan(master, policy, stops)?.distance_m(),
-            exact: false,
-        }),
-        Policy::SShape => heuristic(SingleBlock::s_shape),
-        Policy::Return => heuristic(SingleBlock::return_policy),
-        Policy::Midpoint => heuristic(SingleBlock::midpoint),
-        Policy::LargestGap => heuristic(SingleBlock::largest_gap),
-        Policy::Combined => heuristic(SingleBlock::combined),
-        Policy::NearestNeighbour => Ok(Route {
-            distance_m: nearest_neighbour_2opt(master, stops),
-            exact: false,
-        }),
-        Policy::Optimal if master.spec.blocks == 1 => Ok(Route {
+    // Ratliff–Rosenthal gives the exact length in one block without a tour;
+    // every other policy's length is that of the path it plans.
+    if policy == Policy::Optimal && master.spec.blocks == 1 {
+        return Ok(Route {
             distance_m: SingleBlock::of(master).optimal(stops),
             exact: true,
-        }),
-        Policy::Optimal => Ok(if stops.len() <= EXACT_LIMIT {
-            Route {
-                distance_m: held_karp(master, stops),
-                exact: true,
-            }
-        } else {
-            Route {
-                distance_m: nearest_neighbour_2opt(master, stops),
-                exact: false,
-            }
-        }),
+        });
     }
+    plan(master, policy, stops).map(|p| Route {
+        distance_m: p.distance_m(),
+        exact: p.exact,
+    })
 }
 
 /// The geometry the single-block heuristics need.
@@ -219,16 +188,10 @@ fn by_aisle_indexed(stops: &[Point]) -> Vec<(u32, Vec<(f64, usize)>)> {
 
 /// Stops grouped by aisle, left to right, each aisle's positions sorted.
 fn by_aisle(stops: &[Point]) -> Vec<(u32, Vec<f64>)> {
-    let mut sorted: Vec<Point> = stops.to_vec();
-    sorted.sort_by(|a, b| a.aisle.cmp(&b.aisle).then(a.y.total_cmp(&b.y)));
-    let mut groups: Vec<(u32, Vec<f64>)> = Vec::new();
-    for p in sorted {
-        match groups.last_mut() {
-            Some((a, ys)) if *a == p.aisle => ys.push(p.y),
-            _ => groups.push((p.aisle, vec![p.y])),
-        }
-    }
-    groups
+    by_aisle_indexed(stops)
+        .into_iter()
+        .map(|(a, ys)| (a, ys.into_iter().map(|(y, _)| y).collect()))
+        .collect()
 }
 
 impl SingleBlock {
@@ -238,112 +201,6 @@ impl SingleBlock {
             pitch: master.spec.aisle_pitch_m,
             depot: master.spec.depot_aisle,
         }
-    }
-
-    /// Walking along the cross aisles: from the depot out to the leftmost
-    /// and rightmost pick aisles and back.
-    fn across(&self, aisles: &[(u32, Vec<f64>)]) -> f64 {
-        let (Some(first), Some(last)) = (aisles.first(), aisles.last()) else {
-            return 0.0;
-        };
-        let left = first.0.min(self.depot);
-        let right = last.0.max(self.depot);
-        2.0 * f64::from(right - left) * self.pitch
-    }
-
-    fn return_policy(&self, stops: &[Point]) -> f64 {
-        let aisles = by_aisle(stops);
-        self.across(&aisles)
-            + aisles
-                .iter()
-                .map(|(_, ys)| 2.0 * ys.last().copied().unwrap_or(0.0))
-                .sum::<f64>()
-    }
-
-    fn s_shape(&self, stops: &[Point]) -> f64 {
-        let aisles = by_aisle(stops);
-        let k = aisles.len();
-        if k == 0 {
-            return 0.0;
-        }
-        let within = if k.is_multiple_of(2) {
-            k as f64 * self.length
-        } else {
-            // The farthest pick aisle (from the depot's side the walk starts
-            // on) is entered and left from the front.
-            // The walk goes out to the leftmost pick aisle and sweeps right,
-            // unless every pick aisle lies at or left of the depot.
-            let last = if aisles[aisles.len() - 1].0 <= self.depot {
-                aisles.first()
-            } else {
-                aisles.last()
-            };
-            let deepest = last.and_then(|(_, ys)| ys.last().copied()).unwrap_or(0.0);
-            (k - 1) as f64 * self.length + 2.0 * deepest
-        };
-        self.across(&aisles) + within
-    }
-
-    /// Midpoint (`gap` false) or largest gap (`gap` true).
-    fn split(&self, stops: &[Point], gap: bool) -> f64 {
-        let aisles = by_aisle(stops);
-        if aisles.len() <= 1 {
-            return self.return_policy(stops);
-        }
-        let inner: f64 = aisles[1..aisles.len() - 1]
-            .iter()
-            .map(|(_, ys)| {
-                if gap {
-                    // Walk everything but the largest of the gaps: front
-                    // end → first stop, between stops, last stop → back.
-                    let mut edges = Vec::with_capacity(ys.len() + 1);
-                    edges.push(ys[0]);
-                    edges.extend(ys.windows(2).map(|w| w[1] - w[0]));
-                    edges.push(self.length - ys[ys.len() - 1]);
-                    let largest = edges.iter().copied().fold(0.0, f64::max);
-                    2.0 * (self.length - largest)
-                } else {
-                    let half = self.length / 2.0;
-                    let front = ys
-                        .iter()
-                        .copied()
-                        .filter(|&y| y <= half)
-                        .fold(0.0, f64::max);
-                    let back = ys
-                        .iter()
-                        .copied()
-                        .filter(|&y| y > half)
-                        .fold(self.length, f64::min);
-                    2.0 * front + 2.0 * (self.length - back)
-                }
-            })
-            .sum();
-        self.across(&aisles) + 2.0 * self.length + inner
-    }
-
-    fn midpoint(&self, stops: &[Point]) -> f64 {
-        self.split(stops, false)
-    }
-
-    fn largest_gap(&self, stops: &[Point]) -> f64 {
-        self.split(stops, true)
-    }
-
-    fn combined(&self, stops: &[Point]) -> f64 {
-        let aisles = by_aisle(stops);
-        // Cheapest vertical walking so far, ending at the front / at the back.
-        let (mut front, mut back) = (0.0, f64::INFINITY);
-        for (_, ys) in &aisles {
-            let (lo, hi) = (ys[0], ys[ys.len() - 1]);
-            let traverse = self.length;
-            let from_front = 2.0 * hi;
-            let from_back = 2.0 * (self.length - lo);
-            (front, back) = (
-                (front + from_front).min(back + traverse),
-                (back + from_back).min(front + traverse),
-            );
-        }
-        self.across(&aisles) + front
     }
 }
 
@@ -551,11 +408,13 @@ fn distance_matrix(master: &LocationMaster, stops: &[Point]) -> Vec<Vec<f64>> {
 /// A tour as the stops' indices in visiting order, and its length.
 type Tour = (f64, Vec<usize>);
 
-/// Exact shortest tour (Held–Karp) on shortest walking distances.
+/// Exact shortest tour length (Held–Karp) on shortest walking distances.
+#[cfg(test)]
 fn held_karp(master: &LocationMaster, stops: &[Point]) -> f64 {
     held_karp_tour(master, stops).0
 }
 
+/// Exact shortest tour (Held–Karp) on shortest walking distances.
 fn held_karp_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
     let n = stops.len();
     if n == 0 {
@@ -609,10 +468,6 @@ fn held_karp_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
 
 /// Nearest neighbour from the depot, then 2-opt until no exchange shortens
 /// the tour.
-fn nearest_neighbour_2opt(master: &LocationMaster, stops: &[Point]) -> f64 {
-    nearest_neighbour_2opt_tour(master, stops).0
-}
-
 fn nearest_neighbour_2opt_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
     let n = stops.len();
     if n == 0 {
