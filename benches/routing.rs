@@ -18,16 +18,10 @@ use rand::RngExt;
 fn layout() -> LocationMaster {
     LocationMaster::new(
         LayoutSpec {
-            blocks: 1,
-            aisles: 20,
             bays_per_aisle: 30,
             levels: 4,
             aisle_length_m: 30.0,
-            aisle_pitch_m: 3.0,
-            two_sided: true,
-            depot_aisle: 0,
-            zones: vec![],
-            dock_doors: 1,
+            ..paklog_domain::testing::layout(1, 20)
         },
         1,
         0,

@@ -284,18 +284,11 @@ impl LocationMaster {
 mod tests {
     use super::*;
 
-    pub(crate) fn spec(blocks: u32, aisles: u32) -> LayoutSpec {
+    fn spec(blocks: u32, aisles: u32) -> LayoutSpec {
         LayoutSpec {
-            blocks,
-            aisles,
-            bays_per_aisle: 10,
             levels: 2,
             aisle_length_m: 20.0,
-            aisle_pitch_m: 3.0,
-            two_sided: true,
-            depot_aisle: 0,
-            zones: vec![],
-            dock_doors: 1,
+            ..crate::testing::layout(blocks, aisles)
         }
     }
 

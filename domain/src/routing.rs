@@ -510,27 +510,11 @@ fn nearest_neighbour_2opt_tour(master: &LocationMaster, stops: &[Point]) -> Tour
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::LayoutSpec;
     use paklog_sim::RngStreams;
     use rand::RngExt;
 
     fn master(blocks: u32, aisles: u32) -> LocationMaster {
-        LocationMaster::new(
-            LayoutSpec {
-                blocks,
-                aisles,
-                bays_per_aisle: 10,
-                levels: 1,
-                aisle_length_m: 10.0,
-                aisle_pitch_m: 3.0,
-                two_sided: true,
-                depot_aisle: 0,
-                zones: vec![],
-                dock_doors: 1,
-            },
-            1,
-            0,
-        )
+        LocationMaster::new(crate::testing::layout(blocks, aisles), 1, 0)
     }
 
     fn random_stops(rng: &mut paklog_sim::StreamRng, m: &LocationMaster, n: usize) -> Vec<Point> {

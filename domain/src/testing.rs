@@ -12,22 +12,34 @@ use crate::events::WaveStrategy;
 use crate::ids::{LocationId, SkuId};
 use crate::layout::{AbcClass, LayoutSpec};
 
+/// A plain layout for tests and benches: `blocks` blocks of `aisles`
+/// aisles, 10 bays a side, one level, 10 m aisles 3 m apart, the depot at
+/// the front of the first aisle, one dock door. Change fields with struct
+/// update syntax.
+#[must_use]
+pub fn layout(blocks: u32, aisles: u32) -> LayoutSpec {
+    LayoutSpec {
+        blocks,
+        aisles,
+        bays_per_aisle: 10,
+        levels: 1,
+        aisle_length_m: 10.0,
+        aisle_pitch_m: 3.0,
+        two_sided: true,
+        depot_aisle: 0,
+        zones: vec![],
+        dock_doors: 1,
+    }
+}
+
 /// The tiny site.
 #[must_use]
 pub fn tiny_site() -> SiteConfig {
     SiteConfig {
         warehouse_id: "tiny".into(),
         layout: LayoutSpec {
-            blocks: 1,
-            aisles: 2,
             bays_per_aisle: 5,
-            levels: 1,
-            aisle_length_m: 10.0,
-            aisle_pitch_m: 3.0,
-            two_sided: true,
-            depot_aisle: 0,
-            zones: vec![],
-            dock_doors: 1,
+            ..layout(1, 2)
         },
         skus: (1..=3)
             .map(|i| SkuSpec {

@@ -331,16 +331,9 @@ mod tests {
         for depot in [0, 4, 9] {
             let m = LocationMaster::new(
                 LayoutSpec {
-                    blocks: 1,
-                    aisles: 10,
-                    bays_per_aisle: 10,
-                    levels: 1,
                     aisle_length_m: 20.0,
-                    aisle_pitch_m: 3.0,
-                    two_sided: true,
                     depot_aisle: depot,
-                    zones: vec![],
-                    dock_doors: 1,
+                    ..crate::testing::layout(1, 10)
                 },
                 1,
                 0,
