@@ -452,27 +452,20 @@ pub fn summarize(wh: &Warehouse, associates: &[AssociateFacts], meta: &RunMeta) 
         OrderStatus::Shipped | OrderStatus::Closed => 0,
         _ => o.units() - o.short_units(),
     });
-    let lines_picked = wh
-        .bus
-        .log()
-        .iter()
-        .filter(|r| matches!(r.event, DomainEvent::PickCompleted { .. }))
-        .count() as u64;
-    let units_picked: u64 = wh
-        .bus
-        .log()
-        .iter()
-        .map(|r| match r.event {
-            DomainEvent::PickCompleted { picked, .. } => u64::from(picked),
-            _ => 0,
-        })
-        .sum();
-    let short_picks = wh
-        .bus
-        .log()
-        .iter()
-        .filter(|r| matches!(r.event, DomainEvent::PickShort { .. }))
-        .count() as u64;
+    // Picks confirmed, units picked, short picks: one pass over the log.
+    let (lines_picked, units_picked, short_picks) =
+        wh.bus
+            .log()
+            .iter()
+            .fold((0u64, 0u64, 0u64), |(lines, units, short), r| {
+                match r.event {
+                    DomainEvent::PickCompleted { picked, .. } => {
+                        (lines + 1, units + u64::from(picked), short)
+                    }
+                    DomainEvent::PickShort { .. } => (lines, units, short + 1),
+                    _ => (lines, units, short),
+                }
+            });
     let labour_h = associates.iter().map(|a| a.on_shift_ms).sum::<u64>() as f64 / 3_600_000.0;
     let busy_h = wh.tasks.associates.iter().map(|a| a.busy_ms).sum::<u64>() as f64 / 3_600_000.0;
     let per_hour = |x: u64| {
