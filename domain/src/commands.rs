@@ -85,12 +85,28 @@ pub enum Command {
         /// The barcode scanned, if the device scans (must be the SKU's code).
         barcode: Option<String>,
     },
-    /// The associate drops the full tote at the pack area.
+    /// The associate drops the full tote(s) at the end of the trip: at the
+    /// pack area, at a put wall (bulk), or on the conveyor to the next zone
+    /// (pick-and-pass).
     DeliverTote {
         /// Who.
         associate: AssociateId,
         /// The task whose tote it is.
         task: TaskId,
+    },
+    /// A put-wall operator takes the next bulk tote to sort.
+    StartSort {
+        /// The put wall.
+        wall: u16,
+    },
+    /// A put-wall operator puts one stop's units into its order's slot.
+    PutItem {
+        /// The put wall.
+        wall: u16,
+        /// The bulk tote's task being sorted.
+        task: TaskId,
+        /// The stop of that task whose units are put.
+        line: u32,
     },
     /// A packer takes the next tote at a station.
     StartPacking {
@@ -151,10 +167,24 @@ pub enum Reply {
         /// The next stop to visit, if any is left.
         next_line: Option<u32>,
     },
-    /// The tote is at the pack area.
+    /// The trip's totes are delivered.
     ToteDelivered {
-        /// The station it queues at.
-        station: StationId,
+        /// Stations at which orders of the trip now queue for packing.
+        stations: Vec<StationId>,
+        /// The put wall where the bulk tote waits to be sorted, if any.
+        put_wall: Option<u16>,
+    },
+    /// The next bulk tote a put-wall operator sorts, if any is waiting.
+    Sorting {
+        /// Its task.
+        task: Option<TaskId>,
+    },
+    /// Units are in their slot.
+    Put {
+        /// If the slot completed: the station its order now queues at.
+        station: Option<StationId>,
+        /// Stops of the bulk tote still to put.
+        left: u32,
     },
     /// The packer's next order, if any tote is waiting.
     Packing {
@@ -289,6 +319,25 @@ pub enum CommandError {
     /// No orders were given.
     #[error("orders: a wave needs at least one order")]
     EmptyWave,
+    /// No such put wall.
+    #[error("wall: unknown put wall {0}")]
+    UnknownPutWall(u16),
+    /// The put wall is still sorting another bulk tote.
+    #[error("wall: put wall {wall} is still sorting task {task}")]
+    PutWallBusy {
+        /// The wall.
+        wall: u16,
+        /// The task being sorted.
+        task: TaskId,
+    },
+    /// That task is not the one being sorted at that wall.
+    #[error("task: {task} is not being sorted at put wall {wall}")]
+    NotAtPutWall {
+        /// The wall.
+        wall: u16,
+        /// The task given.
+        task: TaskId,
+    },
     /// No such station.
     #[error("station: unknown station {0}")]
     UnknownStation(StationId),

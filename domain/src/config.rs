@@ -104,6 +104,9 @@ pub struct AssociateSpec {
     pub name: String,
     /// May pick express orders with priority.
     pub express: bool,
+    /// Zone they pick in under zone picking (index into the layout's
+    /// zones); `None` picks anywhere.
+    pub zone: Option<u16>,
 }
 
 /// Everything static about a site.
@@ -131,6 +134,8 @@ pub struct SiteConfig {
     pub assignment: AssignmentWeights,
     /// How pick tasks are routed.
     pub routing: crate::routing::Policy,
+    /// How released orders become pick trips.
+    pub picking: crate::picking::Picking,
     /// The roster, indexed by `AssociateId`.
     pub associates: Vec<AssociateSpec>,
     /// Pack and ship.

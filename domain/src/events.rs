@@ -185,6 +185,27 @@ pub enum DomainEvent {
         /// The order.
         order: OrderId,
     },
+    /// Pick-and-pass: a zone handed its tote on to the next zone's task.
+    TotePassed {
+        /// The task that finished its zone.
+        task: TaskId,
+        /// The next zone's task, now open.
+        next: TaskId,
+        /// The tote.
+        tote: ToteId,
+        /// The order it carries.
+        order: OrderId,
+    },
+    /// Every expected item of an order is in its put-wall slot (the seed's
+    /// `PutWallOrderCompleteEvent`); the order goes on to packing.
+    PutWallOrderCompleted {
+        /// The order.
+        order: OrderId,
+        /// The put wall.
+        wall: u16,
+        /// The slot.
+        slot: u16,
+    },
     /// A tote (license plate) moved.
     LicensePlateMoved {
         /// The tote.
@@ -289,6 +310,8 @@ impl DomainEvent {
             E::ShortageRecorded { .. } => "com.paklog.wms.inventory.shortage-recorded.v1",
             E::LocationStateChanged { .. } => "com.paklog.wes.location.state-changed.v1",
             E::TaskCompleted { .. } => "com.paklog.wes.task.completed.v1",
+            E::TotePassed { .. } => "com.paklog.wes.tote.passed.v1",
+            E::PutWallOrderCompleted { .. } => "com.paklog.wes.putwall.order-completed.v1",
             E::PickingCompleted { .. } => "com.paklog.wes.picking.completed.v1",
             E::LicensePlateMoved { .. } => "com.paklog.wes.license-plate.moved.v1",
             E::PackingStarted { .. } => "com.paklog.wes.packing.started.v1",
@@ -314,6 +337,7 @@ impl DomainEvent {
             | E::OrderValidated { order }
             | E::InventoryReserved { order, .. }
             | E::PickingCompleted { order }
+            | E::PutWallOrderCompleted { order, .. }
             | E::QualityInspected { order, .. }
             | E::ShipmentReady { order, .. }
             | E::OrderShipped { order, .. } => s.order = Some(order),
@@ -355,6 +379,10 @@ impl DomainEvent {
                 s.order = Some(order);
                 s.sku = Some(sku);
                 s.location = Some(location);
+            }
+            E::TotePassed { task, order, .. } => {
+                s.task = Some(task);
+                s.order = Some(order);
             }
             E::LocationStateChanged { location, .. } => s.location = Some(location),
             E::LicensePlateMoved { order, to, .. } => {

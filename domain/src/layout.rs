@@ -242,6 +242,21 @@ impl LocationMaster {
         }
     }
 
+    /// The hand-over point of a zone: the aisle at whose front end its
+    /// pickers start and end their trips — the depot's aisle if it lies in
+    /// the zone, else the zone's middle aisle.
+    #[must_use]
+    pub fn zone_depot(&self, zone: u16) -> u32 {
+        let aisles: Vec<u32> = (0..self.spec.aisles)
+            .filter(|&a| self.zone_of_aisle(a) == zone)
+            .collect();
+        if aisles.is_empty() || aisles.contains(&self.spec.depot_aisle) {
+            self.spec.depot_aisle
+        } else {
+            aisles[aisles.len() / 2]
+        }
+    }
+
     /// The zone of an aisle.
     #[must_use]
     pub fn zone_of_aisle(&self, aisle: u32) -> u16 {

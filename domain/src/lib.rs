@@ -45,6 +45,7 @@ pub mod inventory;
 pub mod layout;
 pub mod order;
 pub mod pack;
+pub mod picking;
 pub mod routing;
 pub mod task;
 pub mod testing;

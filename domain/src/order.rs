@@ -65,9 +65,12 @@ pub struct Order {
     pub due: SimTime,
     /// Wave, once waved.
     pub wave: Option<WaveId>,
-    /// Pick task, once released.
+    /// Its first pick task, once released.
     pub task: Option<TaskId>,
-    /// Tote carrying it.
+    /// Pick tasks of it not yet delivered (several under zone picking).
+    pub open_tasks: u32,
+    /// Tote carrying it (the first, under parallel zone picking; the bulk
+    /// tote under put-wall picking).
     pub tote: Option<ToteId>,
     /// Pack station.
     pub station: Option<StationId>,

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use crate::config::CartonSpec;
-use crate::ids::{OrderId, StationId};
+use crate::ids::{OrderId, StationId, TaskId};
 
 /// A pack station's queue and the order on its bench.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -19,11 +19,52 @@ pub struct Station {
     pub packed: u32,
 }
 
+/// A put-wall slot, as the seed's `PutWallSlot`: it holds one order's items
+/// and is complete when the expected count is in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutWallSlot {
+    /// The order it is assigned to.
+    pub order: OrderId,
+    /// Units expected (what was picked for the order).
+    pub expected: u32,
+    /// Units put so far.
+    pub current: u32,
+    /// Whether every expected unit is in.
+    pub complete: bool,
+}
+
+/// A put wall: batches picked in bulk wait in its queue; the batch being
+/// sorted occupies one slot per order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutWall {
+    /// Bulk totes (their pick tasks) waiting to be sorted, in arrival order.
+    pub queue: VecDeque<TaskId>,
+    /// The batch being sorted, and the lines of its task already put.
+    pub sorting: Option<(TaskId, Vec<bool>)>,
+    /// Slots of the batch being sorted, in the task's order of orders.
+    pub slots: Vec<PutWallSlot>,
+    /// Orders sorted.
+    pub sorted: u32,
+}
+
+impl PutWall {
+    /// Adds `units` of a slot's order; returns whether this completed it.
+    pub fn add_item(&mut self, slot: usize, units: u32) -> bool {
+        let s = &mut self.slots[slot];
+        s.current += units;
+        let completes = !s.complete && s.current >= s.expected;
+        s.complete |= completes;
+        completes
+    }
+}
+
 /// All pack stations.
 #[derive(Debug, Clone, Default)]
 pub struct PackArea {
     /// Stations, indexed by [`StationId`].
     pub stations: Vec<Station>,
+    /// Put walls (put-wall picking), by index.
+    pub put_walls: Vec<PutWall>,
     /// Orders packed and waiting for their carrier, per carrier.
     pub at_dock: Vec<Vec<OrderId>>,
 }
@@ -39,6 +80,16 @@ impl PackArea {
             .min_by_key(|(i, s)| (s.queue.len() + usize::from(s.packing.is_some()), *i))
             .expect("at least one station");
         StationId(i as u32)
+    }
+
+    /// The put wall with the least work queued (ties: lowest index).
+    #[must_use]
+    pub fn least_loaded_wall(&self) -> Option<u16> {
+        self.put_walls
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, w)| (w.queue.len() + usize::from(w.sorting.is_some()), *i))
+            .map(|(i, _)| i as u16)
     }
 }
 

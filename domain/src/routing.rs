@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use crate::layout::{LocationMaster, Point};
 
 mod plan;
-pub use plan::{Plan, plan};
+pub use plan::{Plan, plan, plan_from};
 
 /// Most stops the exact subset dynamic programme handles (2ⁿ·n² work) in
 /// layouts of more than one block.
@@ -145,15 +145,29 @@ pub fn route(
     policy: Policy,
     stops: &[Point],
 ) -> Result<Route, NotApplicable> {
+    route_from(master, policy, master.spec.depot_aisle, stops)
+}
+
+/// Routes a trip that starts and ends at the front end of aisle `depot`
+/// (e.g. a zone's hand-over point) instead of the site's depot.
+///
+/// # Errors
+/// [`NotApplicable`] for a single-block heuristic on a multi-block layout.
+pub fn route_from(
+    master: &LocationMaster,
+    policy: Policy,
+    depot: u32,
+    stops: &[Point],
+) -> Result<Route, NotApplicable> {
     // Ratliff–Rosenthal gives the exact length in one block without a tour;
     // every other policy's length is that of the path it plans.
     if policy == Policy::Optimal && master.spec.blocks == 1 {
         return Ok(Route {
-            distance_m: SingleBlock::of(master).optimal(stops),
+            distance_m: SingleBlock::of(master, depot).optimal(stops),
             exact: true,
         });
     }
-    plan(master, policy, stops).map(|p| Route {
+    plan_from(master, policy, depot, stops).map(|p| Route {
         distance_m: p.distance_m(),
         exact: p.exact,
     })
@@ -195,11 +209,11 @@ fn by_aisle(stops: &[Point]) -> Vec<(u32, Vec<f64>)> {
 }
 
 impl SingleBlock {
-    fn of(master: &LocationMaster) -> Self {
+    fn of(master: &LocationMaster, depot: u32) -> Self {
         SingleBlock {
             length: master.spec.aisle_length_m,
             pitch: master.spec.aisle_pitch_m,
-            depot: master.spec.depot_aisle,
+            depot,
         }
     }
 }
@@ -395,8 +409,8 @@ impl SingleBlock {
 }
 
 /// Distances between the depot (index 0) and every stop (1..=n).
-fn distance_matrix(master: &LocationMaster, stops: &[Point]) -> Vec<Vec<f64>> {
-    let points: Vec<Point> = std::iter::once(master.depot())
+fn distance_matrix(master: &LocationMaster, depot: Point, stops: &[Point]) -> Vec<Vec<f64>> {
+    let points: Vec<Point> = std::iter::once(depot)
         .chain(stops.iter().copied())
         .collect();
     points
@@ -411,16 +425,16 @@ type Tour = (f64, Vec<usize>);
 /// Exact shortest tour length (Held–Karp) on shortest walking distances.
 #[cfg(test)]
 fn held_karp(master: &LocationMaster, stops: &[Point]) -> f64 {
-    held_karp_tour(master, stops).0
+    held_karp_tour(master, master.depot(), stops).0
 }
 
 /// Exact shortest tour (Held–Karp) on shortest walking distances.
-fn held_karp_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
+fn held_karp_tour(master: &LocationMaster, depot: Point, stops: &[Point]) -> Tour {
     let n = stops.len();
     if n == 0 {
         return (0.0, Vec::new());
     }
-    let d = distance_matrix(master, stops);
+    let d = distance_matrix(master, depot, stops);
     let full = (1usize << n) - 1;
     // best[set][j]: shortest path from the depot through `set`, ending at
     // j ∈ set; from[set][j]: the stop before j on it.
@@ -468,12 +482,12 @@ fn held_karp_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
 
 /// Nearest neighbour from the depot, then 2-opt until no exchange shortens
 /// the tour.
-fn nearest_neighbour_2opt_tour(master: &LocationMaster, stops: &[Point]) -> Tour {
+fn nearest_neighbour_2opt_tour(master: &LocationMaster, depot: Point, stops: &[Point]) -> Tour {
     let n = stops.len();
     if n == 0 {
         return (0.0, Vec::new());
     }
-    let d = distance_matrix(master, stops);
+    let d = distance_matrix(master, depot, stops);
     let mut tour = vec![0usize];
     let mut left: Vec<usize> = (1..=n).collect();
     while !left.is_empty() {
@@ -579,7 +593,7 @@ mod tests {
                         m.spec.aisle_length_m
                     };
                 }
-                let rr = SingleBlock::of(&m).optimal(&stops);
+                let rr = SingleBlock::of(&m, m.spec.depot_aisle).optimal(&stops);
                 let hk = held_karp(&m, &stops);
                 assert!(
                     (rr - hk).abs() < 1e-6,

@@ -53,6 +53,9 @@ impl TaskStatus {
 /// One stop of a pick task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PickLine {
+    /// Which of the task's orders (and totes) it serves: an index into
+    /// [`Task::orders`].
+    pub slot: u16,
     /// The order line it serves.
     pub order_line: u32,
     /// The SKU.
@@ -79,13 +82,27 @@ pub struct Task {
     pub status: TaskStatus,
     /// Wave it belongs to.
     pub wave: WaveId,
-    /// Order it picks.
-    pub order: OrderId,
-    /// Tote it fills.
-    pub tote: ToteId,
-    /// Priority of its order.
+    /// Orders it picks (one, or a batch), most urgent first.
+    pub orders: Vec<OrderId>,
+    /// Totes it fills: one per order, or a single bulk tote sorted at a put
+    /// wall afterwards.
+    pub totes: Vec<ToteId>,
+    /// Picking strategy that formed it.
+    pub picking: &'static str,
+    /// Zone it picks in (zone picking), if any; only associates of that
+    /// zone (or of none) get it.
+    pub zone: Option<u16>,
+    /// Aisle at whose front end the trip starts and ends: the site's depot,
+    /// or a zone's hand-over point.
+    pub depot: u32,
+    /// Pick-and-pass: the next zone's task for the same tote, opened when
+    /// this one hands the tote over.
+    pub next: Option<TaskId>,
+    /// Picked in bulk for a put wall.
+    pub put_wall: bool,
+    /// Highest priority of its orders.
     pub priority: Priority,
-    /// Cut-off of its order.
+    /// Earliest cut-off of its orders.
     pub due: SimTime,
     /// Stops in walking order.
     pub lines: Vec<PickLine>,
@@ -113,6 +130,25 @@ impl Task {
     pub fn next_line(&self) -> Option<usize> {
         self.lines.iter().position(|l| l.picked.is_none())
     }
+
+    /// Where the trip starts and ends.
+    #[must_use]
+    pub fn depot_point(&self) -> Point {
+        Point {
+            aisle: self.depot,
+            y: 0.0,
+        }
+    }
+
+    /// Whether `associate` may do it: zone tasks go to associates of their
+    /// zone or of none.
+    #[must_use]
+    pub fn fits(&self, associate: &AssociateState) -> bool {
+        match (self.zone, associate.zone) {
+            (Some(t), Some(a)) => t == a,
+            _ => true,
+        }
+    }
 }
 
 /// What the floor knows about an associate.
@@ -128,6 +164,8 @@ pub struct AssociateState {
     pub position: Point,
     /// May pick express orders with priority.
     pub express: bool,
+    /// Zone they pick in (zone picking), if any.
+    pub zone: Option<u16>,
     /// Task in hand (assigned or in progress).
     pub current: Option<TaskId>,
     /// Tasks completed.
@@ -219,6 +257,19 @@ impl TaskBoard {
         debug_assert_eq!(task.id, self.next_id());
         self.pending.insert(Self::pending_key(&task));
         self.tasks.push(task);
+    }
+
+    /// Adds a task that waits for another (pick-and-pass) before anyone can
+    /// get it; [`TaskBoard::open`] puts it in the pool.
+    pub fn add_held(&mut self, task: Task) {
+        debug_assert_eq!(task.id, self.next_id());
+        self.tasks.push(task);
+    }
+
+    /// Puts a held task into the pool.
+    pub fn open(&mut self, task: TaskId) {
+        self.pending
+            .insert(Self::pending_key(&self.tasks[task.index()]));
     }
 
     /// Number of pending tasks.
@@ -336,6 +387,7 @@ impl TaskBoard {
         let floor = self.floor(master);
         self.pending
             .iter()
+            .filter(|&&(_, _, id)| self.tasks[id.index()].fits(a))
             .take(WINDOW)
             .map(|&(_, _, id)| {
                 (
@@ -358,13 +410,20 @@ impl TaskBoard {
         now: SimTime,
     ) -> Vec<(TaskId, AssociateId, f64)> {
         let mut made = Vec::new();
+        let idle = |a: &AssociateState| a.signed_on && a.idle && a.current.is_none();
+        if !self.associates.iter().any(idle) {
+            return made;
+        }
         let mut floor = self.floor(master);
-        while let Some(&(_, _, task)) = self.pending.first() {
+        // Most urgent first; a task no idle associate may do (another zone's)
+        // waits without holding up the others.
+        let queue: Vec<TaskId> = self.pending.iter().map(|&(_, _, id)| id).collect();
+        for task in queue {
             let t = &self.tasks[task.index()];
             let best = self
                 .associates
                 .iter()
-                .filter(|a| a.signed_on && a.idle && a.current.is_none())
+                .filter(|a| idle(a) && t.fits(a))
                 .map(|a| (a.id, Self::score(t, a, &floor, weights, master, now)))
                 .fold(
                     None,
@@ -374,10 +433,13 @@ impl TaskBoard {
                     },
                 );
             let Some((associate, score)) = best else {
-                break;
+                continue;
             };
             self.assign(task, associate, now);
             made.push((task, associate, score));
+            if !self.associates.iter().any(idle) {
+                break;
+            }
             floor = self.floor(master);
         }
         made

@@ -82,14 +82,17 @@ pub fn tiny_site() -> SiteConfig {
             priority: 0.2,
         },
         routing: crate::routing::Policy::SShape,
+        picking: crate::picking::Picking::Discrete,
         associates: vec![
             AssociateSpec {
                 name: "ann".into(),
                 express: true,
+                zone: None,
             },
             AssociateSpec {
                 name: "bob".into(),
                 express: false,
+                zone: None,
             },
         ],
         packing: PackPolicy {

@@ -27,7 +27,8 @@ use crate::ids::{
 use crate::inventory::Inventory;
 use crate::layout::{LocationKind, LocationMaster, Point};
 use crate::order::{Order, OrderBook, OrderLine, OrderStatus, due_time};
-use crate::pack::{PackArea, Station, choose_carton, weight_ok};
+use crate::pack::{PackArea, PutWall, PutWallSlot, Station, choose_carton, weight_ok};
+use crate::picking::{Picking, ZoneMode};
 use crate::task::{AssociateState, PickLine, Task, TaskBoard, TaskKind, TaskStatus};
 use crate::wave::{WaveBook, WaveStatus};
 
@@ -98,6 +99,7 @@ pub struct Warehouse {
     /// Lines released to the floor and not yet picked.
     floor_lines: u32,
     open_orders: u32,
+    next_tote: u32,
 }
 
 impl Warehouse {
@@ -166,6 +168,7 @@ impl Warehouse {
                     idle: false,
                     position: depot,
                     express: a.express,
+                    zone: a.zone,
                     current: None,
                     tasks_done: 0,
                     lines_done: 0,
@@ -174,8 +177,13 @@ impl Warehouse {
                 })
                 .collect(),
         );
+        let walls = match config.picking {
+            Picking::PutWall { walls, .. } => walls.max(1) as usize,
+            _ => 0,
+        };
         let pack = PackArea {
             stations: vec![Station::default(); config.packing.stations as usize],
+            put_walls: vec![PutWall::default(); walls],
             at_dock: vec![Vec::new(); config.carriers.len()],
         };
         Ok(Warehouse {
@@ -201,6 +209,7 @@ impl Warehouse {
             counters: Counters::default(),
             floor_lines: 0,
             open_orders: 0,
+            next_tote: 0,
         })
     }
 
@@ -267,6 +276,8 @@ impl Warehouse {
                 barcode,
             } => self.confirm_pick(now, associate, task, line, quantity, barcode.as_deref()),
             Command::DeliverTote { associate, task } => self.deliver_tote(now, associate, task),
+            Command::StartSort { wall } => self.start_sort(now, wall),
+            Command::PutItem { wall, task, line } => self.put_item(now, wall, task, line),
             Command::StartPacking { station } => self.start_packing(now, station),
             Command::CompletePacking {
                 station,

@@ -348,7 +348,7 @@ fn idle_associates_get_new_tasks_by_score_and_express_goes_to_the_skilled() {
         .filter_map(|r| match r.event {
             DomainEvent::TaskAssigned {
                 task, associate, ..
-            } => Some((wh.tasks.get(task).order, associate)),
+            } => Some((wh.tasks.get(task).orders[0], associate)),
             _ => None,
         })
         .collect();
@@ -543,7 +543,8 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
     assert_eq!(
         reply,
         Reply::ToteDelivered {
-            station: StationId(0)
+            stations: vec![StationId(0)],
+            put_wall: None
         }
     );
     assert_eq!(wh.tasks.get(task).status, TaskStatus::Completed);

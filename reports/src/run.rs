@@ -218,7 +218,15 @@ fn tasks(wh: &Warehouse) -> Table {
         .str("kind", all.iter().map(|x| status_name(&x.kind)))
         .str("status", all.iter().map(|x| status_name(&x.status)))
         .u32("wave_id", all.iter().map(|x| x.wave.0))
-        .u32("order_id", all.iter().map(|x| x.order.0))
+        .str("picking", all.iter().map(|x| x.picking))
+        .u32("orders", all.iter().map(|x| x.orders.len() as u32))
+        .u32("first_order_id", all.iter().map(|x| x.orders[0].0))
+        .u32("totes", all.iter().map(|x| x.totes.len() as u32))
+        .opt_str(
+            "zone",
+            all.iter()
+                .map(|x| x.zone.map(|z| wh.master.zones[z as usize].as_str())),
+        )
         .opt_u32("associate_id", all.iter().map(|x| x.associate.map(|a| a.0)))
         .u64("created_ms", all.iter().map(|x| ms(x.created)))
         .opt_u64("assigned_ms", all.iter().map(|x| x.assigned_at.map(ms)))

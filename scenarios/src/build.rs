@@ -7,13 +7,14 @@ use paklog_domain::config::{
     SiteConfig, SkuSpec, WavePolicy,
 };
 use paklog_domain::layout::{AbcClass, LayoutSpec, LocationMaster};
+use paklog_domain::picking::{BatchRule, Picking, ZoneMode};
 use paklog_domain::routing::Policy;
 use paklog_domain::{LocationId, SkuId};
 use paklog_sim::{RngStreams, SimDuration};
 use rand::RngExt;
 
 use crate::dist::{CountSampler, Sampler};
-use crate::schema::{Scenario, Skill, Slotting};
+use crate::schema::{PickingKind, Scenario, Skill, Slotting};
 
 /// Velocity class of each SKU and the share of order lines it draws.
 #[derive(Debug, Clone)]
@@ -153,6 +154,76 @@ pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
         .collect()
 }
 
+/// Under zone picking, the zone of each associate of the roster: every zone
+/// gets one associate of each shift, and each further one goes to the zone
+/// with the most expected lines per associate (D'Hondt on the zones'
+/// shares of the order lines, by slotting and SKU popularity). `None` for
+/// everyone under other strategies.
+#[must_use]
+pub fn zone_assignment(
+    s: &Scenario,
+    master: &LocationMaster,
+    slots: &[(SkuId, LocationId)],
+    assortment: &Assortment,
+) -> Vec<Option<u16>> {
+    let roster = roster(s);
+    if s.strategy.picking.kind != PickingKind::Zone {
+        return vec![None; roster.len()];
+    }
+    let mut share = vec![0.0; master.zones.len()];
+    for &(sku, loc) in slots {
+        share[master.get(loc).zone as usize] += assortment.line_share[sku.index()];
+    }
+    let mut zones = Vec::with_capacity(roster.len());
+    for sh in &s.associates.shifts {
+        let mut heads = vec![0u32; share.len()];
+        for k in 0..sh.headcount as usize {
+            let z = if k < share.len() {
+                k
+            } else {
+                (0..share.len())
+                    .max_by(|&a, &b| {
+                        (share[a] / f64::from(heads[a]))
+                            .total_cmp(&(share[b] / f64::from(heads[b])))
+                            .then(b.cmp(&a))
+                    })
+                    .expect("zones")
+            };
+            heads[z] += 1;
+            zones.push(Some(z as u16));
+        }
+    }
+    zones
+}
+
+/// The domain's picking strategy for a scenario's.
+#[must_use]
+pub fn picking(p: &crate::schema::Picking) -> Picking {
+    use crate::schema::{BatchRule as R, ZoneMode as Z};
+    match p.kind {
+        PickingKind::Discrete => Picking::Discrete,
+        PickingKind::Batch => Picking::Batch {
+            rule: match p.rule.unwrap_or(R::Fcfs) {
+                R::Fcfs => BatchRule::Fcfs,
+                R::Seed => BatchRule::Seed,
+                R::Savings => BatchRule::Savings,
+            },
+            totes: p.totes(),
+        },
+        PickingKind::Cluster => Picking::Cluster { totes: p.totes() },
+        PickingKind::Zone => Picking::Zone {
+            mode: match p.mode.unwrap_or(Z::PickAndPass) {
+                Z::PickAndPass => ZoneMode::PickAndPass,
+                Z::Parallel => ZoneMode::Parallel,
+            },
+        },
+        PickingKind::PutWall => Picking::PutWall {
+            slots: p.slots.unwrap_or(24),
+            walls: p.walls.unwrap_or(1),
+        },
+    }
+}
+
 /// Lines one associate can pick per hour, estimated from the scenario's
 /// means: time at the shelf per line plus the walk to the next line, with
 /// the distance from the depot to a line's pick face weighted by how often
@@ -205,6 +276,7 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
     let master = LocationMaster::new(layout.clone(), s.packing.stations, s.skus.count);
     let slotting = slotting(s, &master, &assortment, streams);
     let lines_per_head_hour = lines_per_head_hour(s, &master, &slotting, &assortment);
+    let zones = zone_assignment(s, &master, &slotting, &assortment);
     let w = &s.strategy.assignment;
     SiteConfig {
         warehouse_id: s.name.clone(),
@@ -252,16 +324,20 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
         },
         routing: s
             .strategy
-            .routing
+            .picking
+            .routing(s.strategy.routing)
             .name()
             .parse::<Policy>()
             .expect("scenario routing names are the domain's"),
+        picking: picking(&s.strategy.picking),
         associates: roster(s)
             .into_iter()
-            .map(|r| AssociateSpec {
+            .zip(zones)
+            .map(|(r, zone)| AssociateSpec {
                 express: s.associates.shifts[r.shift]
                     .skills
                     .contains(&Skill::Express),
+                zone,
                 name: r.name,
             })
             .collect(),

@@ -180,6 +180,12 @@ pub const MAX_SKUS: u32 = 2_000_000;
 pub const MAX_ASSOCIATES: u64 = 100_000;
 /// Most pack stations, and most dock doors.
 pub const MAX_STATIONS: u32 = 10_000;
+/// Most totes on a batch or cluster trip.
+pub const MAX_TOTES: u32 = 64;
+/// Most slots of a put wall.
+pub const MAX_SLOTS: u32 = 1_000;
+/// Most put walls.
+pub const MAX_WALLS: u32 = MAX_STATIONS;
 
 /// Checks the rules that the types cannot express.
 #[must_use]
@@ -415,13 +421,18 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     let st = &s.strategy;
-    c.check(!st.routing.single_block_only() || l.blocks == 1, "strategy.routing", || {
+    let (routing, routing_path) = match st.picking.routing {
+        Some(r) => (r, "strategy.picking.routing"),
+        None => (st.routing, "strategy.routing"),
+    };
+    c.check(!routing.single_block_only() || l.blocks == 1, routing_path, || {
         format!(
             "\"{}\" is defined for single-block layouts and this one has {} blocks: use s_shape, nearest_neighbour or optimal",
-            st.routing.name(),
+            routing.name(),
             l.blocks
         )
     });
+    check_picking(&mut c, s);
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
     let w = &st.assignment;
@@ -486,6 +497,15 @@ impl Checker {
             path: path.to_owned(),
             message,
         });
+    }
+
+    /// A field that only some picking kinds take.
+    fn only_for<T>(&mut self, field: &str, value: Option<T>, kinds: &str, ok: bool) {
+        self.check(
+            value.is_none() || ok,
+            &format!("strategy.picking.{field}"),
+            || format!("applies to kind = {kinds} only"),
+        );
     }
 
     fn check(&mut self, ok: bool, path: &str, message: impl FnOnce() -> String) {
@@ -627,6 +647,67 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// The TOML parser's message.
 pub fn parse_unchecked(text: &str) -> Result<Scenario, toml::de::Error> {
     Scenario::deserialize(toml::Deserializer::parse(text)?)
+}
+
+/// The picking strategy: each field only where its kind takes it, sizes in
+/// range, and enough associates for zone picking.
+fn check_picking(c: &mut Checker, s: &Scenario) {
+    use crate::schema::PickingKind as K;
+    let p = &s.strategy.picking;
+    c.only_for("rule", p.rule, "\"batch\"", p.kind == K::Batch);
+    c.only_for(
+        "totes",
+        p.totes,
+        "\"batch\" or \"cluster\"",
+        matches!(p.kind, K::Batch | K::Cluster),
+    );
+    c.only_for("mode", p.mode, "\"zone\"", p.kind == K::Zone);
+    for (field, value) in [
+        ("slots", p.slots.is_some()),
+        ("walls", p.walls.is_some()),
+        ("put_time_per_unit_s", p.put_time_per_unit_s.is_some()),
+    ] {
+        c.only_for(
+            field,
+            value.then_some(()),
+            "\"put_wall\"",
+            p.kind == K::PutWall,
+        );
+    }
+    for (field, value, max) in [
+        ("totes", p.totes, MAX_TOTES),
+        ("slots", p.slots, MAX_SLOTS),
+        ("walls", p.walls, MAX_WALLS),
+    ] {
+        if let Some(v) = value {
+            c.check(
+                (1..=max).contains(&v),
+                &format!("strategy.picking.{field}"),
+                || format!("must be between 1 and {max}, got {v}"),
+            );
+        }
+    }
+    if let Some(d) = &p.put_time_per_unit_s {
+        c.dist("strategy.picking.put_time_per_unit_s", d, true);
+    }
+    if p.kind == K::Zone {
+        let zones = s.layout.zones.len();
+        c.check(zones >= 2, "strategy.picking.kind", || {
+            format!("zone picking needs at least two zones in layout.zones, got {zones}")
+        });
+        for (i, sh) in s.associates.shifts.iter().enumerate() {
+            c.check(
+                sh.headcount as usize >= zones,
+                &format!("associates.shifts[{i}].headcount"),
+                || {
+                    format!(
+                        "zone picking spreads each shift over the {zones} zones: needs at least {zones} associates, got {}",
+                        sh.headcount
+                    )
+                },
+            );
+        }
+    }
 }
 
 #[cfg(test)]

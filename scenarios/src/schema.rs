@@ -272,6 +272,95 @@ pub struct Strategy {
     /// How pick tasks are routed.
     #[serde(default)]
     pub routing: Routing,
+    /// How released orders become pick trips.
+    #[serde(default)]
+    pub picking: Picking,
+}
+
+/// Picking strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PickingKind {
+    /// One order per trip.
+    #[default]
+    Discrete,
+    /// Several orders per trip, one tote each, grouped by `rule`.
+    Batch,
+    /// A cart of `totes` totes with the next orders by urgency.
+    Cluster,
+    /// Each zone picks its part of an order (`mode`).
+    Zone,
+    /// Batches picked in bulk and sorted at put walls.
+    PutWall,
+}
+
+/// Order-batching rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchRule {
+    /// First come, first served (by urgency).
+    Fcfs,
+    /// Seed order plus the orders that open the fewest new aisles.
+    Seed,
+    /// Clarke–Wright savings.
+    Savings,
+}
+
+/// How zones share an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneMode {
+    /// One tote passes from zone to zone.
+    PickAndPass,
+    /// Zones pick at once into their own totes, consolidated at packing.
+    Parallel,
+}
+
+/// The picking strategy, e.g. `{ kind = "batch", rule = "savings", totes = 8 }`.
+/// Fields that do not belong to the kind are refused.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Picking {
+    /// The strategy.
+    #[serde(default)]
+    pub kind: PickingKind,
+    /// Batch: the batching rule (default `fcfs`).
+    pub rule: Option<BatchRule>,
+    /// Batch and cluster: totes a picker carries (default 6).
+    pub totes: Option<u32>,
+    /// Zone: `pick_and_pass` (default) or `parallel`. Associates are spread
+    /// over the layout's zones in turn, shift by shift.
+    pub mode: Option<ZoneMode>,
+    /// Put wall: slots of a wall, the orders of one batch (default 24).
+    pub slots: Option<u32>,
+    /// Put wall: number of walls (default 1).
+    pub walls: Option<u32>,
+    /// Put wall: time to put one unit into its slot (s; default constant 3).
+    pub put_time_per_unit_s: Option<Dist>,
+    /// Routing policy for this strategy's trips; default `strategy.routing`.
+    pub routing: Option<Routing>,
+}
+
+impl Picking {
+    /// The routing policy its trips use.
+    #[must_use]
+    pub fn routing(&self, default: Routing) -> Routing {
+        self.routing.unwrap_or(default)
+    }
+
+    /// Totes per trip of a batch or cluster strategy.
+    #[must_use]
+    pub fn totes(&self) -> u32 {
+        self.totes.unwrap_or(6)
+    }
+
+    /// Put-wall time per unit.
+    #[must_use]
+    pub fn put_time(&self) -> Dist {
+        self.put_time_per_unit_s
+            .clone()
+            .unwrap_or(Dist::Constant { value: 3.0 })
+    }
 }
 
 /// Picker routing policies.

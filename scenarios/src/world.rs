@@ -48,6 +48,8 @@ pub enum SimEvent {
     Associate(AssociateId),
     /// A pack station finishes its order.
     PackDone(StationId),
+    /// A put-wall operator has put the current stop's units.
+    PutDone(u16),
 }
 
 /// What a virtual associate is doing.
@@ -105,6 +107,14 @@ struct VirtualStation {
     job: Option<PackJob>,
 }
 
+/// A put-wall operator: sorts one bulk tote at a time, stop by stop.
+#[derive(Debug, Clone)]
+struct VirtualWall {
+    rng: StreamRng,
+    /// The bulk tote's task and the stop being put.
+    job: Option<(TaskId, u32)>,
+}
+
 #[derive(Debug, Clone)]
 enum Demand {
     Generator {
@@ -122,8 +132,10 @@ pub struct VirtualWorld {
     /// Every associate of the roster.
     pub associates: Vec<VirtualAssociate>,
     stations: Vec<VirtualStation>,
+    walls: Vec<VirtualWall>,
     demand: Demand,
     pack_time: Sampler,
+    put_time: Sampler,
     qc_time: Sampler,
     scale: Normal<f64>,
     horizon: SimTime,
@@ -159,6 +171,7 @@ impl ScenarioRun {
             Warehouse::new(site).expect("a validated scenario builds a consistent site");
         warehouse.start(SimTime::ZERO);
         let depot = warehouse.master.depot();
+        let warehouse_walls = warehouse.pack.put_walls.len();
         let horizon = SimTime::ZERO + SimDuration::from_secs_f64(s.horizon_h * 3600.0);
         let associates = roster(s)
             .into_iter()
@@ -206,8 +219,15 @@ impl ScenarioRun {
                     job: None,
                 })
                 .collect(),
+            walls: (0..warehouse_walls)
+                .map(|i| VirtualWall {
+                    rng: streams.indexed("put-wall", i as u64),
+                    job: None,
+                })
+                .collect(),
             demand,
             pack_time: Sampler::new(&s.packing.pack_time_s),
+            put_time: Sampler::new(&s.strategy.picking.put_time()),
             qc_time: Sampler::new(&s.packing.qc_time_s),
             scale: Normal::new(1.0, 0.01).expect("valid"),
             horizon,
@@ -313,6 +333,7 @@ pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: Sim
                 SimEvent::ShiftEnd(shift) => vw.shift_end(wh, now, shift as usize),
                 SimEvent::Associate(a) => vw.step(wh, sched, a),
                 SimEvent::PackDone(station) => vw.pack_done(wh, sched, station),
+                SimEvent::PutDone(wall) => vw.put_done(wh, sched, wall),
             }
             for (t, timer) in wh.take_timers() {
                 sched.schedule_at(t, SimEvent::Domain(timer));
@@ -540,11 +561,11 @@ impl VirtualWorld {
                         next_line: Some(next),
                     }) => self.walk_to_stop(wh, sched, a, task, next),
                     _ => {
-                        let depot = wh.master.depot();
+                        let t = wh.tasks.get(task);
+                        let (distance, home) = (t.home_m, t.depot_point());
                         let va = &mut self.associates[a.index()];
-                        let distance = wh.tasks.get(task).home_m;
                         va.walked_m += distance;
-                        va.position = depot;
+                        va.position = home;
                         va.activity = Activity::Returning { task };
                         sched.schedule_in(
                             SimDuration::from_secs_f64(distance / va.speed_mps),
@@ -554,10 +575,15 @@ impl VirtualWorld {
                 }
             }
             Activity::Returning { task } => {
-                if let Some(Reply::ToteDelivered { station }) =
+                if let Some(Reply::ToteDelivered { stations, put_wall }) =
                     self.send(wh, now, Command::DeliverTote { associate: a, task })
                 {
-                    self.kick_station(wh, sched, station);
+                    for station in stations {
+                        self.kick_station(wh, sched, station);
+                    }
+                    if let Some(wall) = put_wall {
+                        self.kick_wall(wh, sched, wall);
+                    }
                 }
                 self.request_work(wh, sched, a);
             }
@@ -611,6 +637,52 @@ impl VirtualWorld {
             );
         }
         self.kick_station(wh, sched, station);
+    }
+
+    /// An idle put-wall operator takes the next bulk tote.
+    fn kick_wall(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, wall: u16) {
+        if self.walls[wall as usize].job.is_some() {
+            return;
+        }
+        if let Some(Reply::Sorting { task: Some(task) }) =
+            self.send(wh, sched.now(), Command::StartSort { wall })
+        {
+            self.put_next(wh, sched, wall, task, 0);
+        }
+    }
+
+    /// Puts stop `line` of the bulk tote: each unit takes a draw of the put
+    /// time.
+    fn put_next(
+        &mut self,
+        wh: &Warehouse,
+        sched: &mut Scheduler<'_, SimEvent>,
+        wall: u16,
+        task: TaskId,
+        line: u32,
+    ) {
+        let units = wh.tasks.get(task).lines[line as usize].picked.unwrap_or(0);
+        let w = &mut self.walls[wall as usize];
+        let secs: f64 = (0..units).map(|_| self.put_time.draw(&mut w.rng)).sum();
+        w.job = Some((task, line));
+        sched.schedule_in(SimDuration::from_secs_f64(secs), SimEvent::PutDone(wall));
+    }
+
+    fn put_done(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, wall: u16) {
+        let Some((task, line)) = self.walls[wall as usize].job.take() else {
+            return;
+        };
+        let reply = self.send(wh, sched.now(), Command::PutItem { wall, task, line });
+        if let Some(Reply::Put { station, left }) = reply {
+            if let Some(station) = station {
+                self.kick_station(wh, sched, station);
+            }
+            if left > 0 {
+                self.put_next(wh, sched, wall, task, line + 1);
+                return;
+            }
+        }
+        self.kick_wall(wh, sched, wall);
     }
 
     /// Time each associate was on shift, counting a shift still running at

@@ -43,8 +43,26 @@ pub fn plan(
     policy: Policy,
     stops: &[Point],
 ) -> Result<Plan, NotApplicable> {
+    plan_from(master, policy, master.spec.depot_aisle, stops)
+}
+
+/// Plans a trip that starts and ends at the front end of aisle `depot`
+/// (e.g. a zone's hand-over point) instead of the site's depot.
+///
+/// # Errors
+/// [`NotApplicable`] for a single-block heuristic on a multi-block layout.
+pub fn plan_from(
+    master: &LocationMaster,
+    policy: Policy,
+    depot: u32,
+    stops: &[Point],
+) -> Result<Plan, NotApplicable> {
+    let home = Point {
+        aisle: depot,
+        y: 0.0,
+    };
     let by_tour = |(_, order): (f64, Vec<usize>), exact: bool| {
-        let mut at = master.depot();
+        let mut at = home;
         let legs = order
             .iter()
             .map(|&i| {
@@ -56,18 +74,26 @@ pub fn plan(
         Plan {
             order,
             legs,
-            home_m: master.distance(at, master.depot()),
+            home_m: master.distance(at, home),
             exact,
         }
     };
     match policy {
         Policy::NearestNeighbour => {
-            return Ok(by_tour(nearest_neighbour_2opt_tour(master, stops), false));
+            return Ok(by_tour(
+                nearest_neighbour_2opt_tour(master, home, stops),
+                false,
+            ));
         }
         Policy::Optimal if stops.len() <= EXACT_LIMIT => {
-            return Ok(by_tour(held_karp_tour(master, stops), true));
+            return Ok(by_tour(held_karp_tour(master, home, stops), true));
         }
-        Policy::Optimal => return Ok(by_tour(nearest_neighbour_2opt_tour(master, stops), false)),
+        Policy::Optimal => {
+            return Ok(by_tour(
+                nearest_neighbour_2opt_tour(master, home, stops),
+                false,
+            ));
+        }
         _ => {}
     }
     if policy == Policy::SShape && master.spec.blocks != 1 {
@@ -79,7 +105,7 @@ pub fn plan(
             blocks: master.spec.blocks,
         });
     }
-    let g = SingleBlock::of(master);
+    let g = SingleBlock::of(master, depot);
     let mut walk = Walk::new(g.depot, g.pitch);
     let aisles = by_aisle_indexed(stops);
     let front = 0.0;

@@ -141,11 +141,13 @@ impl Warehouse {
         task: TaskId,
     ) -> Result<Reply, CommandError> {
         let t = self.owned_task(associate, task, TaskStatus::Assigned)?;
-        let order = t.order;
+        let orders = t.orders.clone();
         let t = self.tasks.get_mut(task);
         t.status = TaskStatus::InProgress;
         t.started_at = Some(now);
-        self.orders.get_mut(order).status = OrderStatus::Picking;
+        for order in orders {
+            self.orders.get_mut(order).status = OrderStatus::Picking;
+        }
         self.emit(now, DomainEvent::TaskStarted { task, associate });
         Ok(Reply::Done)
     }
@@ -183,7 +185,7 @@ impl Warehouse {
             });
         }
         let stop = stop.clone();
-        let order = t.order;
+        let order = t.orders[stop.slot as usize];
         // Accepted: record the pick.
         self.tasks.get_mut(task).lines[line as usize].picked = Some(quantity);
         let left = self.inventory.pick(stop.location, stop.quantity, quantity);
@@ -246,16 +248,18 @@ impl Warehouse {
         // of them, then home.
         let master = &self.master;
         let t = self.tasks.get_mut(task);
+        let home = t.depot_point();
         let mut at = t
             .lines
             .last()
-            .map_or(master.depot(), |l| master.get(l.location).point);
+            .map_or(home, |l| master.get(l.location).point);
         t.distance_m -= t.home_m;
         for &(location, quantity) in &split {
             let to = master.get(location).point;
             let leg_m = master.distance(at, to);
             t.distance_m += leg_m;
             t.lines.push(PickLine {
+                slot: stop.slot,
                 order_line: stop.order_line,
                 sku: stop.sku,
                 location,
@@ -265,7 +269,7 @@ impl Warehouse {
             });
             at = to;
         }
-        t.home_m = master.distance(at, master.depot());
+        t.home_m = master.distance(at, home);
         t.distance_m += t.home_m;
         self.floor_lines += split.len() as u32;
         if covered < missing {
@@ -284,23 +288,22 @@ impl Warehouse {
         if open > 0 {
             return Err(CommandError::StopsOpen { task, open });
         }
-        let (order, tote, distance_m, lines, started) = (
-            t.order,
-            t.tote,
+        let (distance_m, lines, started, home) = (
             t.distance_m,
             t.lines.len() as u32,
             t.started_at,
+            t.depot_point(),
         );
         let t = self.tasks.get_mut(task);
         t.status = TaskStatus::Completed;
         t.completed_at = Some(now);
-        let depot = self.master.depot();
+        let t = self.tasks.get(task).clone();
         let a = &mut self.tasks.associates[associate.index()];
         a.current = None;
         a.tasks_done += 1;
         a.lines_done += lines;
         a.busy_ms += now.saturating_since(started.unwrap_or(now)).as_millis();
-        a.position = depot;
+        a.position = home;
         self.emit(
             now,
             DomainEvent::TaskCompleted {
@@ -309,21 +312,73 @@ impl Warehouse {
                 distance_m,
             },
         );
-        let o = self.orders.get_mut(order);
-        o.picked_at = Some(now);
-        o.status = OrderStatus::Picked;
-        let nothing_picked = o.picked_units() == 0;
-        self.emit(now, DomainEvent::PickingCompleted { order });
-        let station = self.pack.least_loaded();
-        if nothing_picked {
-            // Every unit was short: there is nothing to pack or ship.
-            self.close_order(now, order);
-        } else {
-            self.pack.stations[station.index()].queue.push_back(order);
-            self.orders.get_mut(order).station = Some(station);
-            let to = self.stage[station.index()];
-            self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
+        let mut stations = Vec::new();
+        let mut to_sort = Vec::new();
+        for (slot, &order) in t.orders.iter().enumerate() {
+            let tote = t.totes[slot.min(t.totes.len() - 1)];
+            let o = self.orders.get_mut(order);
+            o.open_tasks -= 1;
+            if let Some(next) = t.next {
+                // Pick-and-pass: the tote goes on to the next zone.
+                self.tasks.open(next);
+                self.emit(
+                    now,
+                    DomainEvent::TotePassed {
+                        task,
+                        next,
+                        tote,
+                        order,
+                    },
+                );
+                continue;
+            }
+            if o.open_tasks > 0 {
+                // Parallel zones: the others' totes are still on their way.
+                continue;
+            }
+            o.picked_at = Some(now);
+            o.status = OrderStatus::Picked;
+            let nothing_picked = o.picked_units() == 0;
+            self.emit(now, DomainEvent::PickingCompleted { order });
+            if nothing_picked {
+                // Every unit was short: there is nothing to pack or ship.
+                self.close_order(now, order);
+            } else if t.put_wall {
+                to_sort.push(order);
+            } else {
+                stations.push(self.queue_for_packing(now, order, tote));
+            }
         }
-        Ok(Reply::ToteDelivered { station })
+        let put_wall = if t.put_wall && !to_sort.is_empty() {
+            let wall = self
+                .pack
+                .least_loaded_wall()
+                .expect("put-wall picking has walls");
+            self.pack.put_walls[wall as usize].queue.push_back(task);
+            Some(wall)
+        } else {
+            None
+        };
+        if t.next.is_some() {
+            self.dispatch(now);
+        }
+        stations.sort_unstable();
+        stations.dedup();
+        Ok(Reply::ToteDelivered { stations, put_wall })
+    }
+
+    /// Sends a picked order in its tote to the least loaded pack station.
+    pub(super) fn queue_for_packing(
+        &mut self,
+        now: SimTime,
+        order: OrderId,
+        tote: ToteId,
+    ) -> StationId {
+        let station = self.pack.least_loaded();
+        self.pack.stations[station.index()].queue.push_back(order);
+        self.orders.get_mut(order).station = Some(station);
+        let to = self.stage[station.index()];
+        self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
+        station
     }
 }

@@ -53,6 +53,7 @@ impl Warehouse {
             due,
             wave: None,
             task: None,
+            open_tasks: 0,
             tote: None,
             station: None,
             carton: None,

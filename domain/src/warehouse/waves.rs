@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// Tasks done on the floor before wave planning trusts the measured pick
+/// rate over the configured estimate.
+const LEARN_AFTER_TASKS: u32 = 50;
+
 impl Warehouse {
     /// Lines the floor can still take this planning interval, by the labour
     /// plan, after what is already released and not yet picked.
@@ -10,8 +14,25 @@ impl Warehouse {
         let minute = ((now.as_millis() / 60_000) % 1440) as u32;
         let heads = f64::from(self.config.heads_at(minute));
         let hours = self.config.wave.interval.as_secs_f64() / 3600.0;
-        let capacity = heads * hours * self.config.wave.lines_per_head_hour;
+        let capacity = heads * hours * self.lines_per_head_hour();
         (capacity as u32).saturating_sub(self.floor_lines)
+    }
+
+    /// Lines an associate picks per hour at work: measured on the floor once
+    /// enough tasks are done (so it follows the picking strategy and the
+    /// routing), the configured estimate until then.
+    pub(super) fn lines_per_head_hour(&self) -> f64 {
+        let (mut lines, mut busy_ms, mut tasks) = (0u64, 0u64, 0u32);
+        for a in &self.tasks.associates {
+            lines += u64::from(a.lines_done);
+            busy_ms += a.busy_ms;
+            tasks += a.tasks_done;
+        }
+        if tasks < LEARN_AFTER_TASKS || busy_ms == 0 {
+            self.config.wave.lines_per_head_hour
+        } else {
+            lines as f64 * 3_600_000.0 / busy_ms as f64
+        }
     }
 
     pub(super) fn plan_waves(&mut self, now: SimTime) {
@@ -205,16 +226,16 @@ impl Warehouse {
         );
         self.emit(now, DomainEvent::WorkflowStarted { wave });
         let first = self.tasks.next_id();
-        for &o in &orders {
-            self.create_pick_task(now, wave, o);
-        }
+        self.create_pick_tasks(now, wave, &orders);
         let count = self.tasks.next_id().0 - first.0;
         self.emit(now, DomainEvent::TasksCreated { wave, first, count });
         self.dispatch(now);
         Ok(())
     }
 
-    pub(super) fn create_pick_task(&mut self, now: SimTime, wave: WaveId, order: OrderId) {
+    /// Allocates an order's lines to pick faces, recording as short what no
+    /// face holds. The lines are not yet placed in a trip.
+    fn allocate_order(&mut self, now: SimTime, order: OrderId) -> Vec<PickLine> {
         let mut lines = Vec::new();
         let order_lines: Vec<(u32, SkuId, u32)> = self
             .orders
@@ -229,6 +250,7 @@ impl Warehouse {
             let covered: u32 = split.iter().map(|s| s.1).sum();
             for (location, q) in split {
                 lines.push(PickLine {
+                    slot: 0,
                     order_line: i,
                     sku,
                     location,
@@ -241,12 +263,127 @@ impl Warehouse {
                 self.record_shortage(now, order, i, quantity - covered);
             }
         }
+        lines
+    }
+
+    /// Turns the orders of a released wave (most urgent first) into pick
+    /// trips by the site's picking strategy.
+    fn create_pick_tasks(&mut self, now: SimTime, wave: WaveId, orders: &[OrderId]) {
+        let mut allocated = Vec::with_capacity(orders.len());
+        for &o in orders {
+            let lines = self.allocate_order(now, o);
+            if lines.is_empty() {
+                // Nothing of it can be picked: it will not ship.
+                self.emit(now, DomainEvent::PickingCompleted { order: o });
+                self.close_order(now, o);
+            } else {
+                allocated.push((o, lines));
+            }
+        }
+        let picking = self.config.picking;
+        match picking {
+            Picking::Discrete => {
+                for order in allocated {
+                    let tote = self.new_tote();
+                    self.add_trip(now, wave, Trip::totes(vec![order], vec![tote]));
+                }
+            }
+            Picking::Zone { mode } => {
+                for (order, lines) in allocated {
+                    let mut by_zone: Vec<(u16, Vec<PickLine>)> = Vec::new();
+                    for l in lines {
+                        let zone = self.master.get(l.location).zone;
+                        match by_zone.iter_mut().find(|(z, _)| *z == zone) {
+                            Some((_, ls)) => ls.push(l),
+                            None => by_zone.push((zone, vec![l])),
+                        }
+                    }
+                    by_zone.sort_by_key(|(z, _)| *z);
+                    let zones = by_zone.len();
+                    let shared = self.new_tote();
+                    for (k, (zone, lines)) in by_zone.into_iter().enumerate() {
+                        let tote = match (mode, k) {
+                            (ZoneMode::Parallel, 1..) => self.new_tote(),
+                            _ => shared,
+                        };
+                        let mut trip = Trip::totes(vec![(order, lines)], vec![tote]);
+                        trip.zone = Some(zone);
+                        if mode == ZoneMode::PickAndPass {
+                            trip.held = k > 0;
+                            trip.next = (k + 1 < zones).then(|| TaskId(self.tasks.next_id().0 + 1));
+                        }
+                        self.add_trip(now, wave, trip);
+                    }
+                }
+            }
+            Picking::Batch { .. } | Picking::Cluster { .. } | Picking::PutWall { .. } => {
+                let (rule, capacity) = picking.batching().expect("a batching strategy");
+                let stops: Vec<Vec<Point>> = allocated
+                    .iter()
+                    .map(|(_, lines)| {
+                        lines
+                            .iter()
+                            .map(|l| self.master.get(l.location).point)
+                            .collect()
+                    })
+                    .collect();
+                let batches = crate::picking::batch(&self.master, rule, capacity, &stops);
+                let mut left: Vec<Option<(OrderId, Vec<PickLine>)>> =
+                    allocated.into_iter().map(Some).collect();
+                let put_wall = matches!(picking, Picking::PutWall { .. });
+                for b in batches {
+                    let orders: Vec<(OrderId, Vec<PickLine>)> = b
+                        .iter()
+                        .map(|&i| left[i].take().expect("batched once"))
+                        .collect();
+                    let totes = if put_wall { 1 } else { orders.len() };
+                    let totes = (0..totes).map(|_| self.new_tote()).collect();
+                    let mut trip = Trip::totes(orders, totes);
+                    trip.put_wall = put_wall;
+                    self.add_trip(now, wave, trip);
+                }
+            }
+        }
+    }
+
+    fn new_tote(&mut self) -> ToteId {
+        self.next_tote += 1;
+        ToteId(self.next_tote - 1)
+    }
+
+    /// Adds one pick trip: its orders' lines in the walking order of the
+    /// site's routing policy, from the site's depot or its zone's hand-over
+    /// point.
+    fn add_trip(&mut self, now: SimTime, wave: WaveId, trip: Trip) -> TaskId {
+        let id = self.tasks.next_id();
+        let mut lines = Vec::new();
+        let mut order_ids = Vec::with_capacity(trip.orders.len());
+        let (mut priority, mut due) = (Priority::Standard, SimTime::MAX);
+        for (slot, (order, order_lines)) in trip.orders.into_iter().enumerate() {
+            lines.extend(order_lines.into_iter().map(|l| PickLine {
+                slot: slot as u16,
+                ..l
+            }));
+            let tote = trip.totes[slot.min(trip.totes.len() - 1)];
+            let o = self.orders.get_mut(order);
+            o.task.get_or_insert(id);
+            o.tote.get_or_insert(tote);
+            o.open_tasks += 1;
+            if o.priority == Priority::Express {
+                priority = Priority::Express;
+            }
+            due = due.min(o.due);
+            order_ids.push(order);
+        }
+        let depot = trip
+            .zone
+            .map_or(self.master.spec.depot_aisle, |z| self.master.zone_depot(z));
         let stops: Vec<Point> = lines
             .iter()
             .map(|l| self.master.get(l.location).point)
             .collect();
         let policy = self.config.routing;
-        let plan = crate::routing::plan(&self.master, policy, &stops)
+        let plan = crate::routing::plan_from(&self.master, policy, depot, &stops)
             .expect("the site's routing policy fits its layout (checked when the site is built)");
         let distance_m = plan.distance_m();
         // Put the lines in walking order, each with its leg.
@@ -260,20 +397,19 @@ impl Warehouse {
                 ..slots[i].take().expect("a plan visits each stop once")
             })
             .collect();
-        let id = self.tasks.next_id();
-        let tote = ToteId(id.0);
         self.floor_lines += ordered.len() as u32;
-        let o = self.orders.get_mut(order);
-        o.task = Some(id);
-        o.tote = Some(tote);
-        let (priority, due) = (o.priority, o.due);
-        self.tasks.add(Task {
+        let task = Task {
             id,
             kind: TaskKind::Pick,
             status: TaskStatus::Pending,
             wave,
-            order,
-            tote,
+            orders: order_ids,
+            totes: trip.totes,
+            picking: self.config.picking.name(),
+            zone: trip.zone,
+            depot,
+            next: trip.next,
+            put_wall: trip.put_wall,
             priority,
             due,
             lines: ordered,
@@ -285,7 +421,13 @@ impl Warehouse {
             assigned_at: None,
             started_at: None,
             completed_at: None,
-        });
+        };
+        if trip.held {
+            self.tasks.add_held(task);
+        } else {
+            self.tasks.add(task);
+        }
+        id
     }
 
     pub(super) fn record_shortage(&mut self, now: SimTime, order: OrderId, line: u32, units: u32) {
@@ -294,5 +436,31 @@ impl Warehouse {
         let sku = l.sku;
         self.inventory.release_reservation(sku, units);
         self.emit(now, DomainEvent::ShortageRecorded { order, sku, units });
+    }
+}
+
+/// A pick trip about to become a task.
+struct Trip {
+    /// Its orders with their allocated lines, most urgent first.
+    orders: Vec<(OrderId, Vec<PickLine>)>,
+    /// One tote per order, or one bulk tote.
+    totes: Vec<ToteId>,
+    zone: Option<u16>,
+    put_wall: bool,
+    /// Waits for the previous zone's task (pick-and-pass).
+    held: bool,
+    next: Option<TaskId>,
+}
+
+impl Trip {
+    fn totes(orders: Vec<(OrderId, Vec<PickLine>)>, totes: Vec<ToteId>) -> Self {
+        Trip {
+            orders,
+            totes,
+            zone: None,
+            put_wall: false,
+            held: false,
+            next: None,
+        }
     }
 }
