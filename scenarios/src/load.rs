@@ -829,6 +829,71 @@ mod tests {
         );
     }
 
+    /// The small scenario with a `[strategy.picking]` table instead of its
+    /// inline `picking`.
+    fn with_picking(table: &str) -> String {
+        let text = SMALL.replace("picking = { kind = \"discrete\" }\n", "");
+        assert_ne!(text, SMALL);
+        format!("{text}\n[strategy.picking]\n{table}\n")
+    }
+
+    #[test]
+    fn every_picking_strategy_of_the_docs_is_accepted() {
+        for table in [
+            "kind = \"discrete\"",
+            "kind = \"batch\"\nrule = \"savings\"\ntotes = 8\nrouting = \"optimal\"",
+            "kind = \"cluster\"\ntotes = 4",
+            "kind = \"zone\"\nmode = \"parallel\"",
+            "kind = \"put_wall\"\nslots = 24\nwalls = 2\nput_time_per_unit_s = { dist = \"constant\", value = 2.5 }",
+        ] {
+            let parsed = parse(&with_picking(table), Path::new("s.toml"));
+            assert!(parsed.is_ok(), "{table}: {:?}", parsed.err());
+        }
+    }
+
+    #[test]
+    fn a_picking_field_of_another_kind_is_refused_by_name() {
+        let text = with_picking("kind = \"cluster\"\nrule = \"seed\"");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].ends_with("`strategy.picking.rule`: applies to kind = \"batch\" only"),
+            "{e:?}"
+        );
+        let e = errors(&with_picking("kind = \"batch\"\ntotes = 0"));
+        assert!(
+            e[0].ends_with("`strategy.picking.totes`: must be between 1 and 64, got 0"),
+            "{e:?}"
+        );
+        let e = errors(&with_picking("kind = \"batch\"\nrule = \"greedy\""));
+        assert!(e[0].contains("greedy"), "{e:?}");
+    }
+
+    #[test]
+    fn zone_picking_needs_zones_and_a_picker_for_each() {
+        let text = with_picking("kind = \"zone\"").replace("headcount = 3", "headcount = 1");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].ends_with("`associates.shifts[0].headcount`: zone picking spreads each shift over the 2 zones: needs at least 2 associates, got 1"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_picking_routing_policy_must_fit_the_layout() {
+        let text = with_picking("kind = \"batch\"\nrouting = \"return\"")
+            .replace("blocks = 1", "blocks = 2");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains(
+                "`strategy.picking.routing`: \"return\" is defined for single-block layouts"
+            ),
+            "{e:?}"
+        );
+    }
+
     #[test]
     fn several_problems_are_all_reported() {
         let text = SMALL
