@@ -204,12 +204,17 @@ fn read_lists(
 pub struct GapArgs {
     /// The scenario whose layout to route in.
     scenario: PathBuf,
+    /// Route the trips of a run instead of random lists: its
+    /// `picks.parquet`, or the run's report folder.
+    #[arg(long)]
+    picks: Option<PathBuf>,
     /// Random pick lists per size.
     #[arg(long, default_value_t = 1000)]
     lists: usize,
-    /// Pick-list sizes (stops per list), comma-separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [5usize, 10, 20, 30, 50, 100])]
-    sizes: Vec<usize>,
+    /// Pick-list sizes (stops per list), comma-separated; with `--picks`,
+    /// the upper ends of the size classes [default: 1,2,3,5,10,20,50].
+    #[arg(long, value_delimiter = ',')]
+    sizes: Option<Vec<usize>>,
     /// Seed of the random pick lists.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -222,7 +227,7 @@ pub fn gap(args: &GapArgs) -> ExitCode {
     use paklog_domain::layout::LocationKind;
     use rand::RngExt;
 
-    if args.lists == 0 || args.sizes.contains(&0) {
+    if args.lists == 0 || args.sizes.as_ref().is_some_and(|s| s.contains(&0)) {
         eprintln!("error: --lists and every --sizes value must be at least 1");
         return ExitCode::from(2);
     }
@@ -230,6 +235,13 @@ pub fn gap(args: &GapArgs) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Some(picks) = &args.picks {
+        return run_gap(args, picks, &loaded, &master);
+    }
+    let sizes = args
+        .sizes
+        .clone()
+        .unwrap_or_else(|| vec![5, 10, 20, 30, 50, 100]);
     let s = &loaded.scenario;
     let bins: Vec<Point> = master
         .locations
@@ -251,7 +263,7 @@ pub fn gap(args: &GapArgs) -> ExitCode {
         print!(" {:>18}", p.name());
     }
     println!();
-    for &n in &args.sizes {
+    for &n in &sizes {
         let mut totals = vec![0.0; policies.len()];
         let mut exact = true;
         for _ in 0..args.lists {
@@ -282,5 +294,146 @@ pub fn gap(args: &GapArgs) -> ExitCode {
         }
         println!();
     }
+    ExitCode::SUCCESS
+}
+
+/// A trip of a run: its stops, and the length its task planned.
+struct RunTrip {
+    stops: Vec<Point>,
+    policy: String,
+    planned_m: f64,
+}
+
+/// The trips of a run's `picks.parquet` as points of the scenario's layout.
+fn read_run_trips(path: &std::path::Path, master: &LocationMaster) -> Result<Vec<RunTrip>, String> {
+    let spec = &master.spec;
+    let last = spec.aisles * spec.blocks;
+    paklog_reports::read::trips(path)?
+        .into_iter()
+        .map(|t| {
+            let stops = t
+                .stops
+                .iter()
+                .map(|&(aisle, position_m)| {
+                    if aisle == 0 || aisle > last {
+                        return Err(format!(
+                            "task {}: aisle {aisle} is not in the scenario's layout (1 to {last}): is it the scenario of this run?",
+                            t.task_id
+                        ));
+                    }
+                    let block = (aisle - 1) / spec.aisles;
+                    Ok(Point {
+                        aisle: (aisle - 1) % spec.aisles,
+                        y: f64::from(block) * spec.aisle_length_m + position_m,
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(RunTrip {
+                stops,
+                policy: t.policy,
+                planned_m: t.distance_m,
+            })
+        })
+        .collect()
+}
+
+/// The gap table over the trips of a run, by size class.
+fn run_gap(
+    args: &GapArgs,
+    picks: &std::path::Path,
+    loaded: &paklog_scenarios::LoadedScenario,
+    master: &LocationMaster,
+) -> ExitCode {
+    let file = if picks.is_dir() {
+        picks.join("picks.parquet")
+    } else {
+        picks.to_path_buf()
+    };
+    let trips = match read_run_trips(&file, master) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut edges = args
+        .sizes
+        .clone()
+        .unwrap_or_else(|| vec![1, 2, 3, 5, 10, 20, 50]);
+    edges.sort_unstable();
+    edges.dedup();
+    let policies: Vec<Policy> = Policy::ALL
+        .into_iter()
+        .filter(|&p| route(master, p, &[]).is_ok())
+        .collect();
+    let s = &loaded.scenario;
+    println!(
+        "{} trips of {} routed from the depot in {} ({} blocks × {} aisles); mean optimal length, the run's own plans and each heuristic as % over optimal",
+        trips.len(),
+        file.display(),
+        s.name,
+        s.layout.blocks,
+        s.layout.aisles
+    );
+    print!(
+        "{:>9} {:>7} {:>11} {:>6} {:>10}",
+        "picks", "trips", "optimal_m", "exact", "planned"
+    );
+    for p in policies.iter().filter(|&&p| p != Policy::Optimal) {
+        print!(" {:>18}", p.name());
+    }
+    println!();
+    let mut low = 1;
+    for hi in edges.iter().copied().map(Some).chain([None]) {
+        let class: Vec<&RunTrip> = trips
+            .iter()
+            .filter(|t| t.stops.len() >= low && hi.is_none_or(|h| t.stops.len() <= h))
+            .collect();
+        let label = match hi {
+            Some(h) if h == low => format!("{h}"),
+            Some(h) => format!("{low}-{h}"),
+            None => format!(">{}", low - 1),
+        };
+        low = hi.map_or(low, |h| h + 1);
+        if class.is_empty() {
+            continue;
+        }
+        let mut totals = vec![0.0; policies.len()];
+        let (mut exact, mut planned) = (0usize, 0.0);
+        for t in &class {
+            planned += t.planned_m;
+            for (total, &p) in totals.iter_mut().zip(&policies) {
+                let r = route(master, p, &t.stops).expect("applicability checked above");
+                *total += r.distance_m;
+                if p == Policy::Optimal && r.exact {
+                    exact += 1;
+                }
+            }
+        }
+        let optimal = totals[policies
+            .iter()
+            .position(|&p| p == Policy::Optimal)
+            .expect("optimal always applies")];
+        let pct = |x: f64| 100.0 * (x / optimal - 1.0);
+        print!(
+            "{label:>9} {:>7} {:>11.1} {:>5.0}% {:>9.1}%",
+            class.len(),
+            optimal / class.len() as f64,
+            100.0 * exact as f64 / class.len() as f64,
+            pct(planned)
+        );
+        for (total, p) in totals.iter().zip(&policies) {
+            if *p != Policy::Optimal {
+                print!(" {:>17.1}%", pct(*total));
+            }
+        }
+        println!();
+    }
+    let policies_used: std::collections::BTreeSet<&str> =
+        trips.iter().map(|t| t.policy.as_str()).collect();
+    println!(
+        "planned = the run's own routes ({}), as its tasks planned them",
+        policies_used.into_iter().collect::<Vec<_>>().join(", ")
+    );
     ExitCode::SUCCESS
 }

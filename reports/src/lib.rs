@@ -29,6 +29,7 @@
 
 use std::path::PathBuf;
 
+pub mod read;
 pub mod run;
 pub mod table;
 

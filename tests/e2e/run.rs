@@ -53,6 +53,25 @@ fn run_small(out: &Path, seed: Option<u64>) -> String {
     String::from_utf8(run_ok(&mut cmd).stdout).unwrap()
 }
 
+/// Runs the small scenario with `from` replaced by `to` in a scratch folder
+/// `name`; the reports are in its `out`.
+fn run_small_edited(name: &str, from: &str, to: &str) -> PathBuf {
+    let dir = scratch(name);
+    fs::create_dir_all(&dir).unwrap();
+    let text = fs::read_to_string(scenario("small-dc.toml")).unwrap();
+    assert!(text.contains(from), "{from}");
+    fs::write(dir.join("s.toml"), text.replace(from, to)).unwrap();
+    run_ok(
+        paklog()
+            .arg("run")
+            .arg(dir.join("s.toml"))
+            .arg("--out")
+            .arg(dir.join("out"))
+            .arg("-q"),
+    );
+    dir
+}
+
 fn read(path: &Path) -> RecordBatch {
     let file = fs::File::open(path).unwrap();
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
@@ -554,22 +573,10 @@ fn a_runs_pick_lists_route_no_longer_optimally_than_planned() {
 #[test]
 fn the_routing_policy_of_a_scenario_changes_how_far_pickers_walk() {
     let travel = |policy: &str| {
-        let dir = scratch(&format!("routing-{policy}"));
-        fs::create_dir_all(&dir).unwrap();
-        let text = fs::read_to_string(scenario("small-dc.toml"))
-            .unwrap()
-            .replace(
-                "cutoff_lead_min = 120",
-                &format!("cutoff_lead_min = 120\nrouting = \"{policy}\""),
-            );
-        fs::write(dir.join("s.toml"), text).unwrap();
-        run_ok(
-            paklog()
-                .arg("run")
-                .arg(dir.join("s.toml"))
-                .arg("--out")
-                .arg(dir.join("out"))
-                .arg("-q"),
+        let dir = run_small_edited(
+            &format!("routing-{policy}"),
+            "cutoff_lead_min = 120",
+            &format!("cutoff_lead_min = 120\nrouting = \"{policy}\""),
         );
         let s = summary(&dir.join("out"));
         fs::remove_dir_all(&dir).unwrap();
@@ -585,4 +592,92 @@ fn the_routing_policy_of_a_scenario_changes_how_far_pickers_walk() {
         optimal < s_shape * 0.9,
         "optimal {optimal} km vs s_shape {s_shape} km"
     );
+}
+
+#[test]
+fn a_picking_strategy_in_the_scenario_file_batches_trips_and_shortens_the_walk() {
+    use arrow::datatypes::UInt32Type;
+    let plain = scratch("picking-discrete");
+    run_small(&plain, None);
+    let discrete = summary(&plain);
+    fs::remove_dir_all(plain).unwrap();
+    let dir = run_small_edited(
+        "picking-batch",
+        "picking = { kind = \"discrete\" }",
+        "picking = { kind = \"batch\", rule = \"savings\", totes = 6 }",
+    );
+    let tasks = read(&dir.join("out/tasks.parquet"));
+    assert!(strings(&tasks, "picking").iter().all(|p| p == "batch"));
+    let orders = tasks
+        .column_by_name("orders")
+        .unwrap()
+        .as_primitive::<UInt32Type>();
+    assert!(orders.values().iter().all(|&n| (1..=6).contains(&n)));
+    assert!(orders.values().iter().any(|&n| n > 1));
+    let batch = summary(&dir.join("out"));
+    assert_eq!(batch["orders_received"], discrete["orders_received"]);
+    let (b, d) = (
+        batch["travel_km"].as_f64().unwrap(),
+        discrete["travel_km"].as_f64().unwrap(),
+    );
+    assert!(b < d * 0.7, "batch {b} km vs discrete {d} km");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn route_gap_over_a_runs_trips_agrees_with_the_plans_of_the_run() {
+    let dir = scratch("gap-run");
+    run_small(&dir, None);
+    let out = run_ok(
+        paklog()
+            .arg("route-gap")
+            .arg(scenario("small-dc.toml"))
+            .arg("--picks")
+            .arg(&dir),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(2)
+        .filter(|l| !l.starts_with("planned"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(rows.len() >= 4, "{text}");
+    let trips: usize = rows.iter().map(|r| r[1].parse::<usize>().unwrap()).sum();
+    let tasks = read(&dir.join("tasks.parquet"));
+    let done = strings(&tasks, "status")
+        .iter()
+        .filter(|s| *s == "COMPLETED" || *s == "IN_PROGRESS")
+        .count();
+    assert!(
+        trips >= done,
+        "every completed trip is in the table: {trips} vs {done}"
+    );
+    for r in &rows {
+        assert_eq!(r[3], "100%", "single-block optimal is exact: {r:?}");
+        let pct: Vec<f64> = r[4..]
+            .iter()
+            .map(|c| c.trim_end_matches('%').parse().unwrap())
+            .collect();
+        // The run routes S-shape: its plans are the S-shape routes.
+        assert!((pct[0] - pct[1]).abs() < 0.05, "planned vs s_shape: {r:?}");
+        assert!(pct.iter().all(|&g| g >= 0.0), "{r:?}");
+        if r[0] == "1" {
+            assert!(pct.iter().all(|&g| g == 0.0), "one stop, one route: {r:?}");
+        }
+    }
+    let err = paklog()
+        .arg("route-gap")
+        .arg(scenario("small-dc.toml"))
+        .arg("--picks")
+        .arg(dir.join("orders.parquet"))
+        .output()
+        .unwrap();
+    assert_eq!(err.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&err.stderr).contains("no `aisle` column"),
+        "{}",
+        String::from_utf8_lossy(&err.stderr)
+    );
+    fs::remove_dir_all(dir).unwrap();
 }
