@@ -23,12 +23,16 @@
 //!   the front; it is never longer than S-shape or return.
 //!
 //! For any layout, [`Policy::NearestNeighbour`] (nearest stop next,
-//! improved by 2-opt) and [`Policy::Optimal`]: in a single-block layout the
-//! dynamic programme of Ratliff and Rosenthal (1983), exact for any number
-//! of stops and linear in the number of aisles; in other layouts exact
-//! dynamic programming over subsets of stops (Held–Karp, on shortest walking
-//! distances) up to [`EXACT_LIMIT`] stops, and nearest neighbour + 2-opt
-//! beyond, which [`Route::exact`] then says.
+//! improved by 2-opt) and [`Policy::Optimal`], the shortest tour: in a
+//! single-block layout its length comes from the dynamic programme of
+//! Ratliff and Rosenthal (1983), linear in the number of aisles; in layouts
+//! of up to [`exact::MAX_BLOCKS`] blocks the same idea extended block by block
+//! (Roodbergen and de Koster 2001 did two blocks; see [`exact`]) gives the
+//! tour itself, exact for any number of stops; short lists (up to 8 stops)
+//! use exact dynamic programming over subsets of stops (Held–Karp, on
+//! shortest walking distances), which is faster there. Beyond
+//! [`exact::MAX_BLOCKS`] blocks, Held–Karp up to [`EXACT_LIMIT`] stops and
+//! nearest neighbour + 2-opt beyond, which [`Route::exact`] then says.
 
 use std::fmt;
 use std::str::FromStr;
@@ -37,12 +41,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::layout::{LocationMaster, Point};
 
+pub mod exact;
 mod plan;
 pub use plan::{Plan, plan, plan_from};
 
 /// Most stops the exact subset dynamic programme handles (2ⁿ·n² work) in
-/// layouts of more than one block.
+/// layouts of more than [`exact::MAX_BLOCKS`] blocks.
 pub const EXACT_LIMIT: usize = 13;
+
+/// Up to this many stops the subset programme is faster than the aisle by
+/// aisle one in a multi-block layout; both are exact.
+const SMALL_LIST: usize = 8;
 
 /// A routing policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -164,6 +173,15 @@ pub fn route_from(
     if policy == Policy::Optimal && master.spec.blocks == 1 {
         return Ok(Route {
             distance_m: SingleBlock::of(master, depot).optimal(stops),
+            exact: true,
+        });
+    }
+    if policy == Policy::Optimal
+        && stops.len() > SMALL_LIST
+        && let Some(distance_m) = exact::length(master, depot, stops)
+    {
+        return Ok(Route {
+            distance_m,
             exact: true,
         });
     }
@@ -621,19 +639,76 @@ mod tests {
     }
 
     #[test]
+    fn the_multi_block_programme_equals_held_karp_in_every_layout_and_depot() {
+        let mut rng = RngStreams::new(6).stream("routing-test");
+        for (blocks, aisles) in [(1, 6), (2, 5), (3, 4), (4, 3)] {
+            for depot in [0, aisles / 2, aisles - 1] {
+                let mut m = master(blocks, aisles);
+                m.spec.depot_aisle = depot;
+                for _ in 0..60 {
+                    let n = rng.random_range(0..=10);
+                    let mut stops = random_stops(&mut rng, &m, n);
+                    // Some stops on cross-aisle centre lines, where ties are.
+                    for s in stops.iter_mut().take(n / 4) {
+                        s.y = f64::from(rng.random_range(0..=blocks)) * m.spec.aisle_length_m;
+                    }
+                    let dp = exact::length(&m, depot, &stops).unwrap();
+                    let hk = held_karp_tour(&m, m.depot(), &stops).0;
+                    assert!(
+                        (dp - hk).abs() < 1e-6,
+                        "{blocks}×{aisles}, depot {depot}: DP {dp} vs Held-Karp {hk} on {stops:?}"
+                    );
+                    // The walkable tour is that long and visits every stop once.
+                    let plan = exact::plan(&m, depot, &stops).unwrap();
+                    assert!((plan.distance_m() - dp).abs() < 1e-6, "{stops:?}");
+                    let mut seen = plan.order.clone();
+                    seen.sort_unstable();
+                    assert_eq!(seen, (0..n).collect::<Vec<_>>());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_multi_block_programme_equals_ratliff_rosenthal_in_one_block() {
+        let mut rng = RngStreams::new(7).stream("routing-test");
+        let m = master(1, 15);
+        for _ in 0..200 {
+            let n = rng.random_range(1..=60);
+            let stops = random_stops(&mut rng, &m, n);
+            let rr = SingleBlock::of(&m, 0).optimal(&stops);
+            let plan = exact::plan(&m, 0, &stops).unwrap();
+            assert!((plan.distance_m() - rr).abs() < 1e-6, "{stops:?}");
+            // Each leg is at least the shortest walk between its stops.
+            let mut at = m.depot();
+            for (&i, &leg) in plan.order.iter().zip(&plan.legs) {
+                assert!(leg + 1e-9 >= m.distance(at, stops[i]));
+                at = stops[i];
+            }
+        }
+    }
+
+    #[test]
     fn optimal_is_never_longer_than_any_heuristic() {
         let mut rng = RngStreams::new(2).stream("routing-test");
-        let m = master(1, 8);
-        for _ in 0..300 {
-            let n = rng.random_range(1..=EXACT_LIMIT.min(10));
-            let stops = random_stops(&mut rng, &m, n);
-            let best = route(&m, Policy::Optimal, &stops).unwrap().distance_m;
-            for policy in Policy::ALL {
-                let d = route(&m, policy, &stops).unwrap().distance_m;
-                assert!(
-                    best <= d + 1e-9,
-                    "{policy}: {d} < optimal {best} on {stops:?}"
-                );
+        for (blocks, aisles) in [(1, 8), (2, 8), (3, 10)] {
+            let m = master(blocks, aisles);
+            for _ in 0..300 {
+                let n = rng.random_range(1..=40);
+                let stops = random_stops(&mut rng, &m, n);
+                let best = route(&m, Policy::Optimal, &stops).unwrap();
+                assert!(best.exact);
+                for policy in Policy::ALL {
+                    let Ok(r) = route(&m, policy, &stops) else {
+                        continue; // a single-block heuristic
+                    };
+                    assert!(
+                        best.distance_m <= r.distance_m + 1e-9,
+                        "{policy}: {} < optimal {} on {stops:?}",
+                        r.distance_m,
+                        best.distance_m
+                    );
+                }
             }
         }
     }

@@ -380,7 +380,8 @@ pub enum Routing {
     Combined,
     /// Nearest stop next, improved by 2-opt (any layout).
     NearestNeighbour,
-    /// Shortest tour (exact up to 13 stops; any layout).
+    /// Shortest tour (any layout; exact for any number of stops up to 7
+    /// blocks, up to 13 stops beyond).
     Optimal,
 }
 

@@ -85,14 +85,17 @@ pub fn plan_from(
                 false,
             ));
         }
-        Policy::Optimal if stops.len() <= EXACT_LIMIT => {
-            return Ok(by_tour(held_karp_tour(master, home, stops), true));
-        }
         Policy::Optimal => {
-            return Ok(by_tour(
-                nearest_neighbour_2opt_tour(master, home, stops),
-                false,
-            ));
+            if stops.len() > super::SMALL_LIST
+                && let Some(plan) = super::exact::plan(master, depot, stops)
+            {
+                return Ok(plan);
+            }
+            return Ok(if stops.len() <= EXACT_LIMIT {
+                by_tour(held_karp_tour(master, home, stops), true)
+            } else {
+                by_tour(nearest_neighbour_2opt_tour(master, home, stops), false)
+            });
         }
         _ => {}
     }
