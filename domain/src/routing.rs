@@ -21,6 +21,12 @@
 //!   right, each either traversed or entered and left from the side the
 //!   picker is on, chosen by dynamic programming so that the picker ends at
 //!   the front; it is never longer than S-shape or return.
+//! - **Combined+**: combined, with the sweep direction chosen (see below);
+//!   never longer than combined.
+//!
+//! In layouts of several blocks, largest gap, combined and combined+ work
+//! block by block, farthest block first, as Roodbergen and de Koster (2001)
+//! describe (module `blocks`); return and midpoint are single-block only.
 //!
 //! For any layout, [`Policy::NearestNeighbour`] (nearest stop next,
 //! improved by 2-opt) and [`Policy::Optimal`], the shortest tour: in a
@@ -41,6 +47,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::layout::{LocationMaster, Point};
 
+mod blocks;
 pub mod exact;
 mod plan;
 pub use plan::{Plan, plan, plan_from};
@@ -67,6 +74,8 @@ pub enum Policy {
     LargestGap,
     /// Combined traverse-or-return, by dynamic programming.
     Combined,
+    /// Combined with the entry aisle and each block's sweep chosen.
+    CombinedPlus,
     /// Nearest neighbour, then 2-opt.
     NearestNeighbour,
     /// Exact for small pick lists.
@@ -75,12 +84,13 @@ pub enum Policy {
 
 impl Policy {
     /// Every policy, in the order reports list them.
-    pub const ALL: [Policy; 7] = [
+    pub const ALL: [Policy; 8] = [
         Policy::SShape,
         Policy::Return,
         Policy::Midpoint,
         Policy::LargestGap,
         Policy::Combined,
+        Policy::CombinedPlus,
         Policy::NearestNeighbour,
         Policy::Optimal,
     ];
@@ -94,6 +104,7 @@ impl Policy {
             Policy::Midpoint => "midpoint",
             Policy::LargestGap => "largest_gap",
             Policy::Combined => "combined",
+            Policy::CombinedPlus => "combined_plus",
             Policy::NearestNeighbour => "nearest_neighbour",
             Policy::Optimal => "optimal",
         }
@@ -135,7 +146,7 @@ pub struct Route {
 /// A policy that does not apply to the layout.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use s_shape, nearest_neighbour or optimal)"
+    "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal)"
 )]
 pub struct NotApplicable {
     /// The policy asked for.
@@ -735,7 +746,7 @@ mod tests {
         let err = route(&m, Policy::Midpoint, &[m.depot()]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "policy midpoint is defined for single-block layouts; this layout has 2 blocks (use s_shape, nearest_neighbour or optimal)"
+            "policy midpoint is defined for single-block layouts; this layout has 2 blocks (use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal)"
         );
         assert_eq!(
             "zigzag".parse::<Policy>().unwrap_err().split(':').next(),

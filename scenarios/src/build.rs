@@ -373,6 +373,7 @@ mod tests {
             Routing::Midpoint,
             Routing::LargestGap,
             Routing::Combined,
+            Routing::CombinedPlus,
             Routing::NearestNeighbour,
             Routing::Optimal,
         ] {

@@ -427,7 +427,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     };
     c.check(!routing.single_block_only() || l.blocks == 1, routing_path, || {
         format!(
-            "\"{}\" is defined for single-block layouts and this one has {} blocks: use s_shape, nearest_neighbour or optimal",
+            "\"{}\" is defined for single-block layouts and this one has {} blocks: use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal",
             routing.name(),
             l.blocks
         )
@@ -819,12 +819,12 @@ mod tests {
     fn a_single_block_routing_policy_is_refused_on_a_multi_block_layout() {
         let text = SMALL.replace("blocks = 1", "blocks = 2").replace(
             "cutoff_lead_min = 120",
-            "cutoff_lead_min = 120\nrouting = \"combined\"",
+            "cutoff_lead_min = 120\nrouting = \"midpoint\"",
         );
         let e = errors(&text);
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(
-            e[0].ends_with("`strategy.routing`: \"combined\" is defined for single-block layouts and this one has 2 blocks: use s_shape, nearest_neighbour or optimal"),
+            e[0].ends_with("`strategy.routing`: \"midpoint\" is defined for single-block layouts and this one has 2 blocks: use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal"),
             "{e:?}"
         );
     }

@@ -374,10 +374,14 @@ pub enum Routing {
     Return,
     /// Front half from the front, back half from the back (single block).
     Midpoint,
-    /// Skip each aisle's largest gap (single block).
+    /// Skip each aisle's largest gap (block by block in layouts of several
+    /// blocks).
     LargestGap,
-    /// Traverse or return per aisle, by dynamic programming (single block).
+    /// Traverse or return per aisle, by dynamic programming (block by block
+    /// in layouts of several blocks).
     Combined,
+    /// Combined, with the entry aisle and each block's sweep chosen.
+    CombinedPlus,
     /// Nearest stop next, improved by 2-opt (any layout).
     NearestNeighbour,
     /// Shortest tour (any layout; exact for any number of stops up to 7
@@ -395,6 +399,7 @@ impl Routing {
             Routing::Midpoint => "midpoint",
             Routing::LargestGap => "largest_gap",
             Routing::Combined => "combined",
+            Routing::CombinedPlus => "combined_plus",
             Routing::NearestNeighbour => "nearest_neighbour",
             Routing::Optimal => "optimal",
         }
@@ -403,10 +408,7 @@ impl Routing {
     /// Whether the policy is defined only for single-block layouts.
     #[must_use]
     pub fn single_block_only(self) -> bool {
-        matches!(
-            self,
-            Routing::Return | Routing::Midpoint | Routing::LargestGap | Routing::Combined
-        )
+        matches!(self, Routing::Return | Routing::Midpoint)
     }
 }
 

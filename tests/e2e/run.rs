@@ -436,12 +436,13 @@ fn route_prints_the_distance_of_each_list_by_policy_and_names_bad_rows() {
         "A,return,62.000",
         "A,s_shape,72.000",
         "A,combined,62.000",
+        "A,combined_plus,62.000",
         "A,optimal,62.000",
     ] {
         assert!(text.lines().any(|l| l == row), "{row} missing in\n{text}");
     }
     assert_eq!(text.lines().next(), Some("list_id,policy,distance_m"));
-    assert_eq!(text.lines().count(), 1 + 7);
+    assert_eq!(text.lines().count(), 1 + 8);
 
     // The same stops named by location code route the same way.
     fs::write(
@@ -499,7 +500,7 @@ fn route_gap_prints_every_heuristic_at_or_above_optimal() {
             .iter()
             .map(|c| c.trim_end_matches('%').parse().unwrap())
             .collect();
-        assert_eq!(gaps.len(), 6, "{row}");
+        assert_eq!(gaps.len(), 7, "{row}");
         assert!(gaps.iter().all(|&g| g >= 0.0), "{row}");
     }
 }

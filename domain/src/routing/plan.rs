@@ -102,6 +102,11 @@ pub fn plan_from(
     if policy == Policy::SShape && master.spec.blocks != 1 {
         return Ok(by_tour((0.0, serpentine(master, stops)), false));
     }
+    if policy == Policy::CombinedPlus
+        || (master.spec.blocks != 1 && matches!(policy, Policy::LargestGap | Policy::Combined))
+    {
+        return Ok(super::blocks::plan(master, policy, depot, stops));
+    }
     if master.spec.blocks != 1 {
         return Err(NotApplicable {
             policy,
@@ -237,7 +242,9 @@ pub fn plan_from(
                 walk.to(*a, if end == 0 { front } else { back });
             }
         }
-        Policy::NearestNeighbour | Policy::Optimal => unreachable!("handled above"),
+        Policy::NearestNeighbour | Policy::Optimal | Policy::CombinedPlus => {
+            unreachable!("handled above")
+        }
     }
     Ok(walk.home())
 }
@@ -291,7 +298,7 @@ fn serpentine(master: &LocationMaster, stops: &[Point]) -> Vec<usize> {
 
 /// A walk along aisle and cross-aisle centre lines, recording the distance
 /// to each stop.
-struct Walk {
+pub(super) struct Walk {
     depot: u32,
     pitch: f64,
     aisle: u32,
@@ -302,7 +309,7 @@ struct Walk {
 }
 
 impl Walk {
-    fn new(depot: u32, pitch: f64) -> Self {
+    pub(super) fn new(depot: u32, pitch: f64) -> Self {
         Walk {
             depot,
             pitch,
@@ -316,7 +323,7 @@ impl Walk {
 
     /// Moves to a point: along the current aisle, or (from a cross aisle)
     /// along the cross aisle to another aisle at the same end.
-    fn to(&mut self, aisle: u32, y: f64) {
+    pub(super) fn to(&mut self, aisle: u32, y: f64) {
         if aisle != self.aisle {
             debug_assert_eq!(self.y, y, "aisle changes happen on a cross aisle");
             self.since_stop += f64::from(self.aisle.abs_diff(aisle)) * self.pitch;
@@ -326,14 +333,19 @@ impl Walk {
         self.y = y;
     }
 
-    fn stop(&mut self, aisle: u32, y: f64, index: usize) {
+    /// The aisle the walk is in.
+    pub(super) fn aisle(&self) -> u32 {
+        self.aisle
+    }
+
+    pub(super) fn stop(&mut self, aisle: u32, y: f64, index: usize) {
         self.to(aisle, y);
         self.legs.push(self.since_stop);
         self.order.push(index);
         self.since_stop = 0.0;
     }
 
-    fn home(mut self) -> Plan {
+    pub(super) fn home(mut self) -> Plan {
         let depot = self.depot;
         self.to(self.aisle, 0.0);
         self.to(depot, 0.0);
