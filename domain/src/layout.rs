@@ -31,8 +31,12 @@ pub struct LayoutSpec {
     pub aisle_pitch_m: f64,
     /// Racks on both sides of each aisle.
     pub two_sided: bool,
-    /// 0-based aisle at whose front end the depot stands.
+    /// 0-based aisle at whose front end the depot stands (pack area).
     pub depot_aisle: u32,
+    /// Further depots: 0-based aisles at whose front ends pick trips may
+    /// also start and end.
+    #[serde(default)]
+    pub extra_depots: Vec<u32>,
     /// Zones as `(name, first aisle, last aisle)`, 0-based and inclusive;
     /// empty means one zone "Z1" over everything.
     pub zones: Vec<(String, u32, u32)>,

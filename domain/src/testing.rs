@@ -27,6 +27,7 @@ pub fn layout(blocks: u32, aisles: u32) -> LayoutSpec {
         aisle_pitch_m: 3.0,
         two_sided: true,
         depot_aisle: 0,
+        extra_depots: vec![],
         zones: vec![],
         dock_doors: 1,
     }

@@ -79,6 +79,7 @@ pub fn layout_spec(s: &Scenario) -> LayoutSpec {
         aisle_pitch_m: l.aisle_pitch_m,
         two_sided: l.two_sided,
         depot_aisle: l.depot_aisle - 1,
+        extra_depots: l.more_depots.iter().map(|a| a - 1).collect(),
         zones: l
             .zones
             .iter()

@@ -218,6 +218,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             )
         },
     );
+    for (i, &d) in l.more_depots.iter().enumerate() {
+        let path = format!("layout.more_depots[{i}]");
+        c.check((1..=l.aisles.max(1)).contains(&d), &path, || {
+            format!("must be an aisle from 1 to {}, got {d}", l.aisles)
+        });
+        c.check(
+            d != l.depot_aisle && !l.more_depots[..i].contains(&d),
+            &path,
+            || format!("aisle {d} already has a depot"),
+        );
+    }
     let mut covered = vec![None::<usize>; l.aisles as usize + 1];
     for (i, z) in l.zones.iter().enumerate() {
         let p = format!("layout.zones[{i}]");
@@ -890,6 +901,24 @@ mod tests {
             e[0].contains(
                 "`strategy.picking.routing`: \"return\" is defined for single-block layouts"
             ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn further_depots_must_be_distinct_aisles_of_the_layout() {
+        let text = SMALL.replace(
+            "depot_aisle = 1",
+            "depot_aisle = 1\nmore_depots = [6, 11, 1]",
+        );
+        let e = errors(&text);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].ends_with("`layout.more_depots[1]`: must be an aisle from 1 to 10, got 11"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].ends_with("`layout.more_depots[2]`: aisle 1 already has a depot"),
             "{e:?}"
         );
     }

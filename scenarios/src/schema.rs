@@ -65,6 +65,11 @@ pub struct Layout {
     /// Aisle (numbered from 1) at whose front end the depot stands.
     #[serde(default = "one")]
     pub depot_aisle: u32,
+    /// Further depots: aisles (numbered from 1) at whose front ends pick
+    /// trips may also start and end; each trip (but a zone's) uses the
+    /// depot that makes its route shortest.
+    #[serde(default)]
+    pub more_depots: Vec<u32>,
     /// Named zones as ranges of aisles; default one zone over all aisles.
     #[serde(default)]
     pub zones: Vec<Zone>,

@@ -346,6 +346,28 @@ impl Warehouse {
         }
     }
 
+    /// The depot from which `policy` routes `stops` shortest (the main one
+    /// on ties, or if the site has no other).
+    fn nearest_depot(&self, policy: crate::routing::Policy, stops: &[Point]) -> u32 {
+        let spec = &self.master.spec;
+        let length = |depot| {
+            crate::routing::route_from(&self.master, policy, depot, stops)
+                .map_or(f64::INFINITY, |r| r.distance_m)
+        };
+        let mut best = (spec.depot_aisle, f64::INFINITY);
+        if spec.extra_depots.is_empty() {
+            return best.0;
+        }
+        best.1 = length(spec.depot_aisle);
+        for &d in &spec.extra_depots {
+            let l = length(d);
+            if l < best.1 - 1e-9 {
+                best = (d, l);
+            }
+        }
+        best.0
+    }
+
     fn new_tote(&mut self) -> ToteId {
         self.next_tote += 1;
         ToteId(self.next_tote - 1)
@@ -375,14 +397,15 @@ impl Warehouse {
             due = due.min(o.due);
             order_ids.push(order);
         }
-        let depot = trip
-            .zone
-            .map_or(self.master.spec.depot_aisle, |z| self.master.zone_depot(z));
         let stops: Vec<Point> = lines
             .iter()
             .map(|l| self.master.get(l.location).point)
             .collect();
         let policy = self.config.routing;
+        let depot = match trip.zone {
+            Some(z) => self.master.zone_depot(z),
+            None => self.nearest_depot(policy, &stops),
+        };
         let plan = crate::routing::plan_from(&self.master, policy, depot, &stops)
             .expect("the site's routing policy fits its layout (checked when the site is built)");
         let distance_m = plan.distance_m();
