@@ -11,12 +11,8 @@ fn small() -> paklog_scenarios::LoadedScenario {
     load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/small-dc.toml")).unwrap()
 }
 
-#[test]
-fn every_unit_ordered_is_shipped_short_or_still_open() {
-    let mut run = ScenarioRun::new(&small(), None);
-    let summary = run.run(|_| {});
-    let wh = run.warehouse();
-    assert_eq!(run.virtual_world().refused, 0);
+/// Units ordered, shipped, short and still open over every order.
+fn units(wh: &paklog_domain::Warehouse) -> (u64, u64, u64, u64) {
     let (mut ordered, mut shipped, mut short, mut open) = (0u64, 0u64, 0u64, 0u64);
     for o in wh.orders.all() {
         let units = u64::from(o.units());
@@ -28,6 +24,16 @@ fn every_unit_ordered_is_shipped_short_or_still_open() {
             _ => open += units - u64::from(o.short_units()),
         }
     }
+    (ordered, shipped, short, open)
+}
+
+#[test]
+fn every_unit_ordered_is_shipped_short_or_still_open() {
+    let mut run = ScenarioRun::new(&small(), None);
+    let summary = run.run(|_| {});
+    let wh = run.warehouse();
+    assert_eq!(run.virtual_world().refused, 0);
+    let (ordered, shipped, short, open) = units(wh);
     eprintln!(
         "orders {} ordered {ordered} shipped {shipped} short {short} open {open} events {}",
         wh.orders.all().len(),
@@ -90,17 +96,7 @@ fn every_picking_strategy_conserves_units_and_keeps_its_rules() {
         run.run(|_| {});
         let wh = run.warehouse();
         assert_eq!(run.virtual_world().refused, 0, "{name}");
-        let (mut ordered, mut shipped, mut short, mut open) = (0u64, 0u64, 0u64, 0u64);
-        for o in wh.orders.all() {
-            let units = u64::from(o.units());
-            ordered += units;
-            short += u64::from(o.short_units());
-            match o.status {
-                OrderStatus::Shipped => shipped += u64::from(o.picked_units()),
-                OrderStatus::Closed => {}
-                _ => open += units - u64::from(o.short_units()),
-            }
-        }
+        let (ordered, shipped, short, open) = units(wh);
         assert_eq!(ordered, shipped + short + open, "{name}");
         assert!(shipped > ordered / 2, "{name}: most units ship");
         let tasks = wh.tasks.all();

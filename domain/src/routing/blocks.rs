@@ -53,7 +53,7 @@ fn down(walk: &mut Walk, aisle: u32, ids: &[(f64, usize)]) {
 /// Index of the first stop reached from the back: the stops before it are
 /// reached from the front, split at the largest of the gaps between the
 /// front end, the stops and the back end (`lo`, `hi` being those ends).
-fn largest_gap_split(ids: &[(f64, usize)], lo: f64, hi: f64) -> usize {
+pub(super) fn largest_gap_split(ids: &[(f64, usize)], lo: f64, hi: f64) -> usize {
     let mut edges: Vec<f64> = Vec::with_capacity(ids.len() + 1);
     edges.push(ids[0].0 - lo);
     edges.extend(ids.windows(2).map(|w| w[1].0 - w[0].0));
@@ -113,47 +113,7 @@ impl Blocks<'_> {
                     }
                 }
             }
-            _ => self.combined(walk, &seq, front, back, 1),
-        }
-    }
-
-    /// The combined programme over `seq` between the cross aisles at `front`
-    /// and `back`, starting on `side` (0 front, 1 back) and ending at the
-    /// front: each sub-aisle traversed or entered and left from the side
-    /// the picker is on.
-    fn combined(&self, walk: &mut Walk, seq: &[&(u32, Ids)], front: f64, back: f64, side: usize) {
-        let length = back - front;
-        let mut cost = [f64::INFINITY; 2];
-        cost[side] = 0.0;
-        let mut traversed: Vec<[bool; 2]> = Vec::with_capacity(seq.len());
-        for (_, ids) in seq {
-            let (lo, hi) = (ids[0].0 - front, ids[ids.len() - 1].0 - front);
-            let stay_front = cost[0] + 2.0 * hi;
-            let stay_back = cost[1] + 2.0 * (length - lo);
-            let cross_to_front = cost[1] + length;
-            let cross_to_back = cost[0] + length;
-            traversed.push([cross_to_front < stay_front, cross_to_back < stay_back]);
-            cost = [stay_front.min(cross_to_front), stay_back.min(cross_to_back)];
-        }
-        let mut sides = vec![0usize; seq.len()];
-        let mut at = 0;
-        for i in (0..seq.len()).rev() {
-            sides[i] = at;
-            if traversed[i][at] {
-                at = 1 - at;
-            }
-        }
-        for (i, (a, ids)) in seq.iter().enumerate() {
-            let end = sides[i];
-            let start = if traversed[i][end] { 1 - end } else { end };
-            if start == 0 {
-                walk.to(*a, front);
-                up(walk, *a, ids);
-            } else {
-                walk.to(*a, back);
-                down(walk, *a, ids);
-            }
-            walk.to(*a, if end == 0 { front } else { back });
+            _ => combined(walk, &seq, front, back, 1),
         }
     }
 
@@ -197,8 +157,48 @@ impl Blocks<'_> {
         if !rightward {
             seq.reverse();
         }
-        self.combined(&mut walk, &seq, 0.0, self.length, 0);
+        combined(&mut walk, &seq, 0.0, self.length, 0);
         walk.home()
+    }
+}
+
+/// The combined programme over `seq` between the cross aisles at `front`
+/// and `back`, starting on `side` (0 front, 1 back) and ending at the
+/// front: each sub-aisle traversed or entered and left from the side
+/// the picker is on.
+pub(super) fn combined(walk: &mut Walk, seq: &[&(u32, Ids)], front: f64, back: f64, side: usize) {
+    let length = back - front;
+    let mut cost = [f64::INFINITY; 2];
+    cost[side] = 0.0;
+    let mut traversed: Vec<[bool; 2]> = Vec::with_capacity(seq.len());
+    for (_, ids) in seq {
+        let (lo, hi) = (ids[0].0 - front, ids[ids.len() - 1].0 - front);
+        let stay_front = cost[0] + 2.0 * hi;
+        let stay_back = cost[1] + 2.0 * (length - lo);
+        let cross_to_front = cost[1] + length;
+        let cross_to_back = cost[0] + length;
+        traversed.push([cross_to_front < stay_front, cross_to_back < stay_back]);
+        cost = [stay_front.min(cross_to_front), stay_back.min(cross_to_back)];
+    }
+    let mut sides = vec![0usize; seq.len()];
+    let mut at = 0;
+    for i in (0..seq.len()).rev() {
+        sides[i] = at;
+        if traversed[i][at] {
+            at = 1 - at;
+        }
+    }
+    for (i, (a, ids)) in seq.iter().enumerate() {
+        let end = sides[i];
+        let start = if traversed[i][end] { 1 - end } else { end };
+        if start == 0 {
+            walk.to(*a, front);
+            up(walk, *a, ids);
+        } else {
+            walk.to(*a, back);
+            down(walk, *a, ids);
+        }
+        walk.to(*a, if end == 0 { front } else { back });
     }
 }
 

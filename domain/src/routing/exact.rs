@@ -287,6 +287,20 @@ impl Layout {
         }
     }
 
+    /// The stops by sub-aisle `(aisle, block)`, sorted by position within
+    /// the block.
+    fn sub_aisles(&self, stops: &[Point]) -> HashMap<(u32, u32), SubAisle> {
+        let mut sub: HashMap<(u32, u32), SubAisle> = HashMap::new();
+        for (i, &p) in stops.iter().enumerate() {
+            let (b, y) = self.locate(p);
+            sub.entry((p.aisle, b)).or_default().push((y, i));
+        }
+        for ys in sub.values_mut() {
+            ys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+        sub
+    }
+
     /// Block and position within it of a point.
     fn locate(&self, p: Point) -> (u32, f64) {
         let block = ((p.y / self.length).max(0.0) as u32).min(self.blocks - 1);
@@ -294,10 +308,12 @@ impl Layout {
     }
 }
 
-/// The programme's result: the tour's length and the choices along it.
+/// The programme's result: the tour's length, the choices along it, and
+/// the stops by sub-aisle.
 struct Solved {
     length: f64,
     choices: Vec<Choice>,
+    sub: HashMap<(u32, u32), SubAisle>,
 }
 
 /// The shortest tour from the front end of aisle `depot` through `stops`.
@@ -311,17 +327,11 @@ fn solve(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Solved>
         return Some(Solved {
             length: 0.0,
             choices: Vec::new(),
+            sub: HashMap::new(),
         });
     }
     let nodes = g.blocks as usize + 1;
-    let mut sub: HashMap<(u32, u32), SubAisle> = HashMap::new();
-    for (i, &p) in stops.iter().enumerate() {
-        let (b, y) = g.locate(p);
-        sub.entry((p.aisle, b)).or_default().push((y, i));
-    }
-    for ys in sub.values_mut() {
-        ys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    }
+    let sub = g.sub_aisles(stops);
     let lo = stops
         .iter()
         .map(|p| p.aisle)
@@ -467,7 +477,11 @@ fn solve(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Solved>
         stage -= 1;
     }
     choices.reverse();
-    Some(Solved { length, choices })
+    Some(Solved {
+        length,
+        choices,
+        sub,
+    })
 }
 
 /// The length of the shortest tour, or `None` beyond [`MAX_BLOCKS`] blocks.
@@ -485,14 +499,6 @@ pub(super) fn plan(master: &LocationMaster, depot: u32, stops: &[Point]) -> Opti
     let cross = |aisle: u32, c: u32| (aisle * nodes + c) as usize;
     let stop_vertex = |i: usize| (master.spec.aisles * nodes) as usize + i;
     let mut graph = Multigraph::new(stop_vertex(stops.len()));
-    let mut sub: HashMap<(u32, u32), SubAisle> = HashMap::new();
-    for (i, &p) in stops.iter().enumerate() {
-        let (b, y) = g.locate(p);
-        sub.entry((p.aisle, b)).or_default().push((y, i));
-    }
-    for ys in sub.values_mut() {
-        ys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    }
     for choice in &solved.choices {
         match *choice {
             Choice::Start => {}
@@ -501,7 +507,7 @@ pub(super) fn plan(master: &LocationMaster, depot: u32, stops: &[Point]) -> Opti
                 block,
                 cover,
             } => {
-                let ys = sub.get(&(aisle, block)).cloned().unwrap_or_default();
+                let ys = solved.sub.get(&(aisle, block)).cloned().unwrap_or_default();
                 let bottom = (cross(aisle, block), 0.0);
                 let top = (cross(aisle, block + 1), g.length);
                 let inner: Vec<(usize, f64)> =

@@ -162,16 +162,7 @@ pub fn plan_from(
                 if policy == Policy::Midpoint {
                     ids.iter().take_while(|(y, _)| *y <= g.length / 2.0).count()
                 } else {
-                    let mut edges: Vec<f64> = Vec::with_capacity(ids.len() + 1);
-                    edges.push(ids[0].0);
-                    edges.extend(ids.windows(2).map(|w| w[1].0 - w[0].0));
-                    edges.push(g.length - ids[ids.len() - 1].0);
-                    // The first largest edge: stops before it from the front.
-                    let largest = edges.iter().copied().fold(0.0, f64::max);
-                    edges
-                        .iter()
-                        .position(|&e| e == largest)
-                        .expect("an edge is largest")
+                    super::blocks::largest_gap_split(ids, front, back)
                 }
             };
             // On the way out to the leftmost aisle, the front parts of the
@@ -207,40 +198,8 @@ pub fn plan_from(
         }
         Policy::Midpoint | Policy::LargestGap => return plan(master, Policy::Return, stops),
         Policy::Combined => {
-            // Cheapest vertical walking ending at the front / back after each
-            // aisle, and whether that aisle was traversed to get there.
-            let mut cost = [0.0, f64::INFINITY];
-            let mut traversed: Vec<[bool; 2]> = Vec::with_capacity(aisles.len());
-            for (_, ids) in &aisles {
-                let (lo, hi) = (ids[0].0, ids[ids.len() - 1].0);
-                let stay_front = cost[0] + 2.0 * hi;
-                let stay_back = cost[1] + 2.0 * (g.length - lo);
-                let cross_to_front = cost[1] + g.length;
-                let cross_to_back = cost[0] + g.length;
-                traversed.push([cross_to_front < stay_front, cross_to_back < stay_back]);
-                cost = [stay_front.min(cross_to_front), stay_back.min(cross_to_back)];
-            }
-            // Walk back from the end (at the front) to find each aisle's side.
-            let mut sides = vec![0usize; aisles.len()];
-            let mut side = 0;
-            for i in (0..aisles.len()).rev() {
-                sides[i] = side;
-                if traversed[i][side] {
-                    side = 1 - side;
-                }
-            }
-            for (i, (a, ids)) in aisles.iter().enumerate() {
-                let end = sides[i];
-                let start = if traversed[i][end] { 1 - end } else { end };
-                if start == 0 {
-                    walk.to(*a, front);
-                    up(&mut walk, *a, ids);
-                } else {
-                    walk.to(*a, back);
-                    down(&mut walk, *a, ids);
-                }
-                walk.to(*a, if end == 0 { front } else { back });
-            }
+            let seq: Vec<&(u32, Vec<(f64, usize)>)> = aisles.iter().collect();
+            super::blocks::combined(&mut walk, &seq, front, back, 0);
         }
         Policy::NearestNeighbour | Policy::Optimal | Policy::CombinedPlus => {
             unreachable!("handled above")
