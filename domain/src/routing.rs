@@ -743,6 +743,12 @@ mod tests {
     #[test]
     fn single_block_heuristics_refuse_multi_block_layouts() {
         let m = master(2, 4);
+        for policy in Policy::ALL {
+            let applies = !matches!(policy, Policy::Return | Policy::Midpoint);
+            assert_eq!(route(&m, policy, &[]).is_ok(), applies, "{policy}");
+            let deep = [Point { aisle: 1, y: 15.0 }];
+            assert_eq!(route(&m, policy, &deep).is_ok(), applies, "{policy}");
+        }
         let err = route(&m, Policy::Midpoint, &[m.depot()]).unwrap_err();
         assert_eq!(
             err.to_string(),

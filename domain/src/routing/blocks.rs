@@ -15,6 +15,10 @@
 //!   the side the picker is on, chosen by dynamic programming so that the
 //!   block is left at the front.
 //!
+//! When every stop is in one aisle, the picker walks in from the front and
+//! out again; when every stop is in the front block, largest gap and
+//! combined follow their single-block paths.
+//!
 //! **Combined+** improves combined where the layout allows a choice: the
 //! entry aisle is the leftmost or the rightmost pick aisle, each block's
 //! sweep goes left or right (every combination is tried, up to eight blocks
@@ -231,11 +235,27 @@ pub(super) fn plan(master: &LocationMaster, policy: Policy, depot: u32, stops: &
         return Walk::new(depot, g.pitch).home();
     };
     let left = stops.iter().map(|p| p.aisle).min().expect("stops");
-    if policy != Policy::CombinedPlus {
-        return g.walk(policy, left, far, None);
-    }
     let right = stops.iter().map(|p| p.aisle).max().expect("stops");
+    // Every stop in one aisle: in from the front and out again.
+    let one_aisle = || {
+        let mut walk = Walk::new(depot, g.pitch);
+        let mut ids: Ids = stops.iter().enumerate().map(|(i, p)| (p.y, i)).collect();
+        ids.sort_by(|a, b| a.0.total_cmp(&b.0));
+        walk.to(left, 0.0);
+        up(&mut walk, left, &ids);
+        walk.home()
+    };
+    if policy != Policy::CombinedPlus {
+        return if left == right {
+            one_aisle()
+        } else {
+            g.walk(policy, left, far, None)
+        };
+    }
     let mut candidates: Vec<Plan> = Vec::new();
+    if left == right {
+        candidates.push(one_aisle());
+    }
     for entry in [left, right] {
         if far < SWEEP_SEARCH_BLOCKS {
             for mask in 0..(1u32 << (far + 1)) {

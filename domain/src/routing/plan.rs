@@ -102,12 +102,16 @@ pub fn plan_from(
     if policy == Policy::SShape && master.spec.blocks != 1 {
         return Ok(by_tour((0.0, serpentine(master, stops)), false));
     }
+    // Largest gap and combined go block by block, unless every stop is in
+    // the front block: then the layout is a single block to them.
+    let block_by_block = matches!(policy, Policy::LargestGap | Policy::Combined);
+    let front_block_only = stops.iter().all(|p| p.y <= master.spec.aisle_length_m);
     if policy == Policy::CombinedPlus
-        || (master.spec.blocks != 1 && matches!(policy, Policy::LargestGap | Policy::Combined))
+        || (master.spec.blocks != 1 && block_by_block && !front_block_only)
     {
         return Ok(super::blocks::plan(master, policy, depot, stops));
     }
-    if master.spec.blocks != 1 {
+    if master.spec.blocks != 1 && !(block_by_block && front_block_only) {
         return Err(NotApplicable {
             policy,
             blocks: master.spec.blocks,
@@ -126,13 +130,6 @@ pub fn plan_from(
         ids.iter().rev().for_each(|&(y, i)| walk.stop(aisle, y, i))
     };
     match policy {
-        Policy::Return => {
-            for (a, ids) in &aisles {
-                walk.to(*a, front);
-                up(&mut walk, *a, ids);
-                walk.to(*a, front);
-            }
-        }
         Policy::SShape => {
             let k = aisles.len();
             let leftward = aisles.last().is_some_and(|(a, _)| *a <= g.depot);
@@ -196,7 +193,14 @@ pub fn plan_from(
                 front_part(&mut walk, aisle);
             }
         }
-        Policy::Midpoint | Policy::LargestGap => return plan(master, Policy::Return, stops),
+        // Return; and midpoint or largest gap with fewer than two pick aisles.
+        Policy::Return | Policy::Midpoint | Policy::LargestGap => {
+            for (a, ids) in &aisles {
+                walk.to(*a, front);
+                up(&mut walk, *a, ids);
+                walk.to(*a, front);
+            }
+        }
         Policy::Combined => {
             let seq: Vec<&(u32, Vec<(f64, usize)>)> = aisles.iter().collect();
             super::blocks::combined(&mut walk, &seq, front, back, 0);
