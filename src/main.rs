@@ -2,6 +2,7 @@
 //!
 //! Run `paklog --help` for the list of commands.
 
+mod compare;
 mod route;
 mod run;
 
@@ -24,6 +25,9 @@ struct Cli {
 enum Commands {
     /// Simulate a scenario and write its Parquet reports.
     Run(run::RunArgs),
+    /// Compare variants of a scenario over replications (common random
+    /// numbers), with confidence intervals and an HTML report.
+    Compare(compare::CompareArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Commands::Run(args) => run::run(&args),
+        Commands::Compare(args) => compare::run(&args),
         Commands::Route(args) => route::run(&args),
         Commands::RouteGap(args) => route::gap(&args),
         Commands::Validate { files } => {

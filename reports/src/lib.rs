@@ -29,6 +29,8 @@
 
 use std::path::PathBuf;
 
+pub mod compare;
+pub mod html;
 pub mod read;
 pub mod run;
 pub mod table;

@@ -26,6 +26,7 @@ pub mod demand;
 pub mod dist;
 pub mod load;
 pub mod schema;
+pub mod study;
 pub mod world;
 
 pub use load::{LoadedScenario, ScenarioError, ScenarioErrors, load};

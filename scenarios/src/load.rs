@@ -90,7 +90,16 @@ pub fn load(file: &Path) -> Result<LoadedScenario, ScenarioErrors> {
             message: format!("cannot read the file: {e}"),
         }])
     })?;
-    let scenario = parse(&text, file)?;
+    load_text(file, &text)
+}
+
+/// Parses and validates scenario `text` as if read from `file` (whose folder
+/// holds the trace, if any), and reads its trace.
+///
+/// # Errors
+/// Every problem found, each with its place in the text.
+pub fn load_text(file: &Path, text: &str) -> Result<LoadedScenario, ScenarioErrors> {
+    let scenario = parse(text, file)?;
     let trace = match &scenario.demand.trace {
         Some(name) => {
             let path = file.parent().unwrap_or(Path::new(".")).join(name);
