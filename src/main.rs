@@ -5,6 +5,7 @@
 mod compare;
 mod route;
 mod run;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Commands {
     /// Compare variants of a scenario over replications (common random
     /// numbers), with confidence intervals and an HTML report.
     Compare(compare::CompareArgs),
+    /// Run the site live on the wall clock behind the HTTP API.
+    Serve(serve::ServeArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
     match cli.command {
         Commands::Run(args) => run::run(&args),
         Commands::Compare(args) => compare::run(&args),
+        Commands::Serve(args) => serve::run(&args),
         Commands::Route(args) => route::run(&args),
         Commands::RouteGap(args) => route::gap(&args),
         Commands::Validate { files } => {

@@ -4,6 +4,7 @@
 mod compare;
 mod kernel;
 mod run;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
