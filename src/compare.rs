@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paklog_reports::compare::{
-    KPIS, StudyRun, compare, comparison_frame, num, read_summaries, sentences, shipped_over_time,
-    summary_frame, write_parquet,
+    KPIS, StudyRun, compare, comparison_frame, num, read_summaries, reorder, sentences,
+    shipped_over_time, summary_frame, write_parquet,
 };
 use paklog_reports::html::{StudyInfo, report};
 use paklog_reports::{AssociateFacts, RunMeta, write_run};
@@ -171,20 +171,23 @@ fn run_study(
         .filter(|(i, _)| shard.is_none_or(|(s, n)| i % n == s))
         .map(|(_, r)| *r)
         .collect();
+    // A whole run replaces every earlier summary; a shard of N replaces the
+    // whole run's and other splits' (it keeps its siblings').
+    let keep = |name: &str| match shard {
+        Some((_, n)) => name.ends_with(&format!("-of-{n}.parquet")),
+        None => false,
+    };
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("summary") && name.ends_with(".parquet") && !keep(&name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let summary_file = match shard {
         Some((i, n)) => out.join(format!("summary-shard-{i}-of-{n}.parquet")),
-        None => {
-            // A whole run replaces any earlier shards' summaries.
-            if let Ok(entries) = std::fs::read_dir(out) {
-                for e in entries.filter_map(Result::ok) {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with("summary") && name.ends_with(".parquet") {
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                }
-            }
-            out.join("summary.parquet")
-        }
+        None => out.join("summary.parquet"),
     };
     let jobs = args
         .jobs
@@ -224,15 +227,27 @@ fn run_study(
         }
     });
     overall.finish_and_clear();
-    let mut runs = Vec::new();
+    let (mut runs, mut failed) = (Vec::new(), Vec::new());
     for r in results.into_inner().expect("no worker panics") {
         match r {
             Ok(run) => runs.push(run),
-            Err(e) => return Err(fail(e)),
+            Err(e) => failed.push(e),
         }
     }
+    // What finished is kept even when some runs failed.
     let mut frame = summary_frame(&runs).map_err(fail)?;
     write_parquet(&summary_file, &mut frame).map_err(fail)?;
+    if !failed.is_empty() {
+        for e in &failed {
+            eprintln!("error: {e}");
+        }
+        return Err(fail(format!(
+            "{} of {} runs failed; the others are in {}",
+            failed.len(),
+            mine.len(),
+            summary_file.display()
+        )));
+    }
     Ok(())
 }
 
@@ -291,7 +306,11 @@ fn one_run(
 /// Reads the folder's summaries, writes comparison.parquet and report.html,
 /// and prints the comparison.
 fn compare_and_report(study: &Study, loaded: &[LoadedScenario], out: &Path) -> ExitCode {
-    let summary = match read_summaries(out) {
+    let names: Vec<String> = study.variants.iter().map(|v| v.name.clone()).collect();
+    let summary = match read_summaries(out)
+        .map_err(|e| e.to_string())
+        .and_then(|s| reorder(&s, &names))
+    {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -306,8 +325,7 @@ fn compare_and_report(study: &Study, loaded: &[LoadedScenario], out: &Path) -> E
     if let Err(e) = write_parquet(&out.join("comparison.parquet"), &mut frame) {
         return fail(e);
     }
-    let names: Vec<String> = study.variants.iter().map(|v| v.name.clone()).collect();
-    let shipped = match shipped_over_time(out, &names) {
+    let shipped = match shipped_over_time(out, &names, study.replications) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -356,7 +374,11 @@ fn print_table(names: &[String], rows: &[paklog_reports::compare::Compared]) {
     println!();
     for (k, kpi) in KPIS.iter().enumerate() {
         print!("{:<28}", kpi.name);
-        for r in rows.iter().filter(|r| r.kpi == k) {
+        for name in names {
+            let Some(r) = rows.iter().find(|r| r.kpi == k && &r.variant == name) else {
+                print!(" {:>width$}", "–");
+                continue;
+            };
             let cell = if r.variant_index == 0 {
                 format!("{} ± {}", num(r.mean), num(r.half_width))
             } else {

@@ -1,12 +1,14 @@
 //! The live driver: the domain on its own thread, paced by the wall clock,
 //! taking commands from adapters over a channel.
 //!
-//! On start the store's commands are replayed on the virtual clock at the
-//! times they ran (domain timers fire in between as they did), which
-//! rebuilds the site exactly; then the wall clock takes over from the last
-//! stored time. An accepted command is appended to the store before its
+//! On start the store's commands are replayed, each at the place in the
+//! kernel's event sequence where it first ran (domain timers fire in
+//! between as they did), which rebuilds the site exactly; then the wall
+//! clock takes over from the last stored time. A stored command the domain
+//! refuses on replay stops the start: the store is not this site's. An accepted command is appended to the store before its
 //! client gets the reply; a refused one changes nothing and is not stored.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
@@ -14,11 +16,11 @@ use bevy_ecs::prelude::*;
 use paklog_domain::config::SiteConfig;
 use paklog_domain::task::TaskStatus;
 use paklog_domain::{Command, CommandError, DomainTimer, OrderId, Reply, Warehouse, WaveId};
-use paklog_sim::{CommandSender, Scheduler, SimTime, Simulation, VirtualClock, WallClock};
+use paklog_sim::{Clock, CommandSender, Scheduler, SimTime, Simulation, Wake, WallClock};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use crate::store::{SqliteStore, StoreError};
+use crate::store::{SqliteStore, StoreError, Stored};
 
 /// A question about the site's state (answered as JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +72,40 @@ pub enum Input {
 #[derive(Resource)]
 struct Store(Option<Mutex<SqliteStore>>);
 
+/// Kernel events run so far (timers, replayed and live commands).
+#[derive(Resource, Default)]
+struct Processed(u64);
+
+/// The first stored command the domain refused on replay, if any.
+#[derive(Resource, Default)]
+struct ReplayFailure(Option<String>);
+
+/// Replays stored commands each at the place in the kernel's event sequence
+/// where it first ran, timers running in between as they did; stops after
+/// the last.
+struct ReplayClock {
+    queue: VecDeque<Stored>,
+    processed: u64,
+}
+
+impl Clock<Input> for ReplayClock {
+    fn synchronize(&mut self, now: SimTime, deadline: Option<SimTime>) -> Wake<Input> {
+        let Some(next) = self.queue.front() else {
+            return Wake::Stop;
+        };
+        if next.ordinal <= self.processed || deadline.is_none() {
+            let s = self.queue.pop_front().expect("peeked");
+            self.processed += 1;
+            return Wake::Command {
+                at: s.at.max(now),
+                command: Input::Replay(s.command),
+            };
+        }
+        self.processed += 1;
+        Wake::Due
+    }
+}
+
 /// The service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
@@ -82,6 +118,10 @@ pub enum LiveError {
     /// The speed is not a positive number.
     #[error("--speed: {0}")]
     Speed(String),
+    /// A stored command was refused on replay: the store does not belong to
+    /// this site (or this version).
+    #[error("replay: {0}")]
+    Replay(String),
 }
 
 /// A running live kernel.
@@ -111,23 +151,31 @@ impl Live {
         };
         let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
         warehouse.start(SimTime::ZERO);
-        let origin = history.last().map_or(SimTime::ZERO, |(t, _)| *t);
-        let (mut clock, sender) =
-            WallClock::new(origin, speed).map_err(|e| LiveError::Speed(e.to_string()))?;
         let replayed = history.len();
         let mut world = World::new();
         let timers: Vec<_> = warehouse.take_timers().collect();
         world.insert_resource(warehouse);
         world.insert_resource(Store(store.map(Mutex::new)));
+        world.insert_resource(Processed::default());
+        world.insert_resource(ReplayFailure::default());
         let mut sim = Simulation::new(world);
         for (t, timer) in timers {
             sim.schedule_at(t, Input::Timer(timer));
         }
-        // Replay: stored commands at their times, timers in between.
-        for (t, command) in history {
-            sim.schedule_at(t, Input::Replay(command));
+        sim.run(
+            &mut ReplayClock {
+                queue: history.into(),
+                processed: 0,
+            },
+            None,
+            handle,
+        );
+        if let Some(why) = sim.world_mut().resource_mut::<ReplayFailure>().0.take() {
+            return Err(LiveError::Replay(why));
         }
-        sim.run(&mut VirtualClock, Some(origin), handle);
+        // The wall clock goes on from where the store ended.
+        let (mut clock, sender) =
+            WallClock::new(sim.now(), speed).map_err(|e| LiveError::Speed(e.to_string()))?;
         let thread = std::thread::Builder::new()
             .name("paklog-kernel".into())
             .spawn(move || {
@@ -161,18 +209,32 @@ impl Drop for Live {
 
 fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
     let now = sched.now();
+    // Timers and accepted commands count; queries and refusals change
+    // nothing and are not replayed.
+    let ordinal = world.resource::<Processed>().0;
     world.resource_scope(|world, mut wh: Mut<Warehouse>| {
-        match event {
-            Input::Timer(timer) => wh.on_timer(now, timer),
+        let counts = match event {
+            Input::Timer(timer) => {
+                wh.on_timer(now, timer);
+                true
+            }
             Input::Replay(command) => {
-                // It was accepted when it first ran; the domain is
-                // deterministic, so it is accepted again.
-                let _ = wh.execute(now, command);
+                // It was accepted when it first ran, at this place in the
+                // event sequence; the domain is deterministic, so it is
+                // accepted again, unless the store is another site's.
+                if let Err(e) = wh.execute(now, command.clone()) {
+                    let failure = &mut world.resource_mut::<ReplayFailure>().0;
+                    if failure.is_none() {
+                        *failure = Some(format!("event {ordinal}: {command:?} refused: {e}"));
+                    }
+                    sched.stop();
+                }
+                true
             }
             Input::Request(Ask::Execute(command), reply) => {
                 let result = wh.execute(now, command.clone());
                 let answer = match result {
-                    Ok(r) => match append(world, now, &command) {
+                    Ok(r) => match append(world, now, ordinal, &command) {
                         Ok(()) => Answer::Executed(Ok(r)),
                         Err(e) => {
                             // Not durable: not acknowledged, and nothing more
@@ -183,11 +245,17 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                     },
                     Err(e) => Answer::Executed(Err(e)),
                 };
+                let accepted = matches!(answer, Answer::Executed(Ok(_)));
                 let _ = reply.send(answer);
+                accepted
             }
             Input::Request(Ask::Query(q), reply) => {
                 let _ = reply.send(Answer::Found(query(&wh, &q)));
+                false
             }
+        };
+        if counts {
+            world.resource_mut::<Processed>().0 += 1;
         }
         for (t, timer) in wh.take_timers() {
             sched.schedule_at(t, Input::Timer(timer));
@@ -195,12 +263,17 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
     });
 }
 
-fn append(world: &mut World, now: SimTime, command: &Command) -> Result<(), StoreError> {
+fn append(
+    world: &mut World,
+    now: SimTime,
+    ordinal: u64,
+    command: &Command,
+) -> Result<(), StoreError> {
     match &world.resource::<Store>().0 {
         Some(store) => store
             .lock()
             .expect("only the kernel thread writes")
-            .append(now, command),
+            .append(now, ordinal, command),
         None => Ok(()),
     }
 }

@@ -21,6 +21,18 @@ pub struct StoreError {
     pub message: String,
 }
 
+/// A stored command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    /// How many kernel events ran before it (timers included): replay puts
+    /// it back at exactly that place.
+    pub ordinal: u64,
+    /// When it ran.
+    pub at: SimTime,
+    /// The command.
+    pub command: Command,
+}
+
 /// A SQLite event store.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -34,21 +46,39 @@ impl SqliteStore {
     /// # Errors
     /// If the file cannot be opened as a SQLite database.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let err = |e: rusqlite::Error| StoreError {
-            path: path.to_owned(),
-            message: e.to_string(),
+        let err = |e: rusqlite::Error| {
+            let busy = matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            );
+            StoreError {
+                path: path.to_owned(),
+                message: if busy {
+                    format!("{e} (is another service using this store?)")
+                } else {
+                    e.to_string()
+                },
+            }
         };
         let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_millis(200))
+            .map_err(err)?;
+        // One service per store: the first to open it holds it.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(err)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(err)?;
         conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS commands (
+            "BEGIN EXCLUSIVE;
+             CREATE TABLE IF NOT EXISTS commands (
                  seq     INTEGER PRIMARY KEY,
                  at_ms   INTEGER NOT NULL,
+                 ordinal INTEGER NOT NULL,
                  command TEXT    NOT NULL
-             );",
+             );
+             COMMIT;",
         )
         .map_err(err)?;
         Ok(SqliteStore {
@@ -64,45 +94,56 @@ impl SqliteStore {
         }
     }
 
-    /// Appends an accepted command; it is durable when this returns.
+    /// Appends an accepted command that ran at `at` as the kernel's
+    /// `ordinal`-th event; it is durable when this returns.
     ///
     /// # Errors
     /// If it cannot be written (the command must then not be acknowledged).
-    pub fn append(&mut self, at: SimTime, command: &Command) -> Result<(), StoreError> {
+    pub fn append(
+        &mut self,
+        at: SimTime,
+        ordinal: u64,
+        command: &Command,
+    ) -> Result<(), StoreError> {
         let json = serde_json::to_string(command).map_err(|e| self.error(e))?;
         self.conn
             .execute(
-                "INSERT INTO commands (at_ms, command) VALUES (?1, ?2)",
-                params![at.as_millis() as i64, json],
+                "INSERT INTO commands (at_ms, ordinal, command) VALUES (?1, ?2, ?3)",
+                params![at.as_millis() as i64, ordinal as i64, json],
             )
             .map_err(|e| self.error(e))?;
         Ok(())
     }
 
-    /// Every stored command in order, with its time.
+    /// Every stored command in order: its kernel ordinal, time and itself.
     ///
     /// # Errors
     /// If the store cannot be read or holds something that is not a command.
-    pub fn history(&self) -> Result<Vec<(SimTime, Command)>, StoreError> {
+    pub fn history(&self) -> Result<Vec<Stored>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT seq, at_ms, command FROM commands ORDER BY seq")
+            .prepare("SELECT seq, at_ms, ordinal, command FROM commands ORDER BY seq")
             .map_err(|e| self.error(e))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
                 ))
             })
             .map_err(|e| self.error(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (seq, at, json) = row.map_err(|e| self.error(e))?;
+            let (seq, at, ordinal, json) = row.map_err(|e| self.error(e))?;
             let command: Command = serde_json::from_str(&json)
                 .map_err(|e| self.error(format!("command {seq}: {e}")))?;
-            out.push((SimTime::from_millis(at.max(0) as u64), command));
+            out.push(Stored {
+                ordinal: ordinal.max(0) as u64,
+                at: SimTime::from_millis(at.max(0) as u64),
+                command,
+            });
         }
         Ok(out)
     }

@@ -192,3 +192,92 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     assert_eq!(before.0["status"], "PICKED");
     live.stop();
 }
+
+/// Commands that act on what timers created (a wave planned by the clock)
+/// replay at their place among the timers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_on_timer_made_tasks_replay_among_the_timers() {
+    let path = store_path("timers");
+    // Fast: wave planning every 30 simulated minutes is every 18 ms.
+    let live = Live::start(
+        tiny_site(),
+        Some(SqliteStore::open(&path).unwrap()),
+        100_000.0,
+    )
+    .unwrap();
+    let s = AppState {
+        kernel: live.sender.clone(),
+    };
+    let (st, _, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o1", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let mut waited = 0;
+    while call(&s, "GET", "/api/v1/tasks", None)
+        .await
+        .1
+        .as_array()
+        .is_none_or(Vec::is_empty)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        waited += 1;
+        assert!(waited < 400, "the clock planned no wave");
+    }
+    let (st, task, _) = call(
+        &s,
+        "GET",
+        "/api/v1/mobile/picking/next-task?associate=0",
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{task}");
+    let confirm = json!({"associate": 0, "taskId": task["id"], "instruction": 0, "quantity": 1});
+    assert_eq!(
+        call(&s, "POST", "/api/v1/mobile/picking/confirm", Some(confirm))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let deliver = json!({"associate": 0, "taskId": task["id"]});
+    assert_eq!(
+        call(&s, "POST", "/api/v1/mobile/picking/deliver", Some(deliver))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    live.stop();
+    // Restarted (and held still), every stored command is accepted again.
+    let live = Live::start(tiny_site(), Some(SqliteStore::open(&path).unwrap()), 1e-9).unwrap();
+    let s = AppState {
+        kernel: live.sender.clone(),
+    };
+    assert_eq!(
+        call(&s, "GET", "/api/v1/orders/0", None).await.1["status"],
+        "PICKED"
+    );
+    live.stop();
+}
+
+#[test]
+fn a_store_in_use_is_refused_and_a_foreign_one_does_not_replay() {
+    let path = store_path("locked");
+    let first = SqliteStore::open(&path).unwrap();
+    let second = SqliteStore::open(&path).unwrap_err();
+    assert!(second.to_string().contains("another service"), "{second}");
+    drop(first);
+    // A store whose commands this site refuses: the start says which.
+    let mut store = SqliteStore::open(&path).unwrap();
+    let ghost = paklog_domain::Command::ReleaseWave {
+        wave: paklog_domain::WaveId(9),
+    };
+    store.append(paklog_sim::SimTime::ZERO, 0, &ghost).unwrap();
+    drop(store);
+    let err = Live::start(tiny_site(), Some(SqliteStore::open(&path).unwrap()), 1.0)
+        .err()
+        .expect("refused");
+    assert!(err.to_string().starts_with("replay: event 0"), "{err}");
+}

@@ -910,3 +910,21 @@ fn a_trip_starts_and_ends_at_the_depot_that_makes_it_shortest() {
     work_through(&mut wh, at(9, 0), 0, far);
     assert_eq!(wh.tasks.associates[0].position.aisle, 1);
 }
+
+#[test]
+fn an_order_bigger_than_the_floor_can_take_goes_alone_once_the_floor_is_empty() {
+    let mut config = tiny_site();
+    // Two heads × half an hour × 1 line an hour: one line per planning run.
+    config.wave.lines_per_head_hour = 1.0;
+    let mut wh = given(config);
+    ok(&mut wh, at(8, 0), order("big", &[("SKU0001", 1), ("SKU0003", 1)]));
+    ok(&mut wh, at(8, 1), order("small", &[("SKU0002", 1)]));
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    // The two-line order does not block the queue: it goes alone.
+    let waves = wh.waves.all();
+    assert_eq!(waves.len(), 1);
+    assert_eq!(waves[0].orders, vec![OrderId(0)]);
+    // The next run waits for the floor: two lines are still on it.
+    wh.on_timer(at(9, 0), DomainTimer::PlanWaves);
+    assert_eq!(wh.waves.all().len(), 1);
+}

@@ -231,11 +231,65 @@ pub fn read_summaries(dir: &Path) -> Result<DataFrame, ReportError> {
     for f in frames {
         all.vstack_mut(&f?).map_err(polars_error(dir))?;
     }
-    all.sort(
+    let all = all
+        .sort(
+            ["variant_index", "replication"],
+            SortMultipleOptions::default(),
+        )
+        .map_err(polars_error(dir))?;
+    // A run twice means stale files of an earlier study in the folder.
+    let names = all.column("variant").map_err(polars_error(dir))?;
+    let reps = all.column("replication").map_err(polars_error(dir))?;
+    let (names, reps) = (
+        names.str().map_err(polars_error(dir))?,
+        reps.u32().map_err(polars_error(dir))?,
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for (n, r) in names.iter().zip(reps.iter()) {
+        if !seen.insert((n, r)) {
+            return Err(ReportError::Arrow(
+                dir.to_owned(),
+                format!(
+                    "the summary*.parquet files hold run variant={} replication={} more than once: remove the files of an earlier study",
+                    n.unwrap_or_default(),
+                    r.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    Ok(all)
+}
+
+/// The summary with each variant's position taken from `order` (the
+/// study's variants, baseline first), so a baseline chosen at compare time
+/// counts.
+///
+/// # Errors
+/// A variant of the summary that the study does not have.
+pub fn reorder(summary: &DataFrame, order: &[String]) -> Result<DataFrame, String> {
+    let names = summary
+        .column("variant")
+        .and_then(|c| c.str().cloned())
+        .map_err(|e| e.to_string())?;
+    let mut index = Vec::with_capacity(names.len());
+    for n in names.iter() {
+        let n = n.unwrap_or_default();
+        let at = order.iter().position(|o| o == n).ok_or_else(|| {
+            format!(
+                "the summaries hold variant \"{n}\", which this study does not have ({})",
+                order.join(", ")
+            )
+        })?;
+        index.push(at as u32);
+    }
+    let mut out = summary.clone();
+    out.with_column(Column::new("variant_index".into(), index))
+        .map_err(|e| e.to_string())?;
+    out.sort(
         ["variant_index", "replication"],
         SortMultipleOptions::default(),
     )
-    .map_err(polars_error(dir))
+    .map_err(|e| e.to_string())
 }
 
 /// The comparison of one variant on one KPI.
@@ -544,19 +598,20 @@ pub type Line = (String, Vec<(f64, f64)>);
 ///
 /// # Errors
 /// If a run's file cannot be read.
-pub fn shipped_over_time(dir: &Path, variants: &[String]) -> Result<Vec<Line>, ReportError> {
+pub fn shipped_over_time(
+    dir: &Path,
+    variants: &[String],
+    replications: u32,
+) -> Result<Vec<Line>, ReportError> {
     let mut out = Vec::new();
     for name in variants {
         let vdir = dir.join(format!("variant={name}"));
-        let Ok(entries) = std::fs::read_dir(&vdir) else {
-            continue; // another shard's
-        };
-        let mut files: Vec<_> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path().join("kpi_intervals.parquet"))
+        // This study's replications only (a folder may hold more from an
+        // earlier, longer study); another shard's may be missing.
+        let files: Vec<_> = (0..replications)
+            .map(|k| vdir.join(format!("replication={k}/kpi_intervals.parquet")))
             .filter(|p| p.exists())
             .collect();
-        files.sort();
         let mut frames = Vec::new();
         for f in &files {
             frames.push(read_parquet(f)?.lazy().select([

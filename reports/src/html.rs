@@ -294,7 +294,11 @@ pub fn report(info: &StudyInfo, rows: &[Compared], shipped: &[Line]) -> Result<S
     h.push_str("</tr>\n");
     for (k, kpi) in KPIS.iter().enumerate() {
         let _ = write!(h, "<tr><td>{} ({})</td>", esc(kpi.label), esc(kpi.name));
-        for r in rows.iter().filter(|r| r.kpi == k) {
+        for name in &info.variants {
+            let Some(r) = rows.iter().find(|r| r.kpi == k && &r.variant == name) else {
+                h.push_str("<td>–</td>");
+                continue;
+            };
             let diff = if r.variant_index == 0 {
                 "baseline".to_owned()
             } else {

@@ -389,7 +389,7 @@ pub enum Routing {
     CombinedPlus,
     /// Nearest stop next, improved by 2-opt (any layout).
     NearestNeighbour,
-    /// Shortest tour (any layout; exact for any number of stops up to 7
+    /// Shortest tour (any layout; exact for any number of stops up to 5
     /// blocks, up to 13 stops beyond).
     Optimal,
 }

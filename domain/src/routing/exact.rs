@@ -23,8 +23,9 @@ use std::collections::HashMap;
 use super::Plan;
 use crate::layout::{LocationMaster, Point};
 
-/// Most blocks the exact programme takes (8 intersections per aisle).
-pub const MAX_BLOCKS: u32 = 7;
+/// Most blocks the exact programme takes (6 intersections per aisle; the
+/// number of states grows fast with more).
+pub const MAX_BLOCKS: u32 = 5;
 
 const ZERO: u8 = 0;
 const ODD: u8 = 1;
@@ -318,7 +319,7 @@ struct Solved {
 
 /// The shortest tour from the front end of aisle `depot` through `stops`.
 /// `None` for a layout of more than [`MAX_BLOCKS`] blocks.
-fn solve(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Solved> {
+fn solve(master: &LocationMaster, depot: u32, stops: &[Point], keep: bool) -> Option<Solved> {
     let g = Layout::of(master);
     if g.blocks > MAX_BLOCKS {
         return None;
@@ -390,6 +391,7 @@ fn solve(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Solved>
                 }
             }
             stages.push(next);
+            forget(&mut stages, keep);
         }
         let here = stages.len() - 1;
         // A finished tour: one component, even degrees, the depot on it and
@@ -467,8 +469,16 @@ fn solve(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Solved>
             }
         }
         stages.push(next);
+        forget(&mut stages, keep);
     }
     let (length, mut stage, mut at) = best.expect("a tour through every stop exists");
+    if !keep {
+        return Some(Solved {
+            length,
+            choices: Vec::new(),
+            sub,
+        });
+    }
     let mut choices = Vec::new();
     while stage > 0 {
         let e = stages[stage].entries[at as usize];
@@ -484,15 +494,24 @@ fn solve(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Solved>
     })
 }
 
+/// Frees the entries of the stage before the last unless the choices are
+/// kept for the tour (the length needs only the last stage).
+fn forget(stages: &mut [Stage], keep: bool) {
+    if !keep && stages.len() >= 2 {
+        let old = stages.len() - 2;
+        stages[old] = Stage::default();
+    }
+}
+
 /// The length of the shortest tour, or `None` beyond [`MAX_BLOCKS`] blocks.
 pub(super) fn length(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<f64> {
-    solve(master, depot, stops).map(|s| s.length)
+    solve(master, depot, stops, false).map(|s| s.length)
 }
 
 /// The shortest tour, walkable: stops in visiting order with the walk to
 /// each, or `None` beyond [`MAX_BLOCKS`] blocks.
 pub(super) fn plan(master: &LocationMaster, depot: u32, stops: &[Point]) -> Option<Plan> {
-    let solved = solve(master, depot, stops)?;
+    let solved = solve(master, depot, stops, true)?;
     let g = Layout::of(master);
     let nodes = g.blocks + 1;
     // Vertices: intersections first (aisle-major), then one per stop.

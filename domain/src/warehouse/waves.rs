@@ -96,7 +96,10 @@ impl Warehouse {
                     break;
                 }
                 let n = self.orders.get(o).lines.len() as u32;
-                if n > capacity && !urgent {
+                // An order bigger than what the floor can take goes alone
+                // once the floor is empty, so it cannot block the queue.
+                let alone = wave_orders.is_empty() && self.floor_lines == 0;
+                if n > capacity && !urgent && !alone {
                     break;
                 }
                 capacity = capacity.saturating_sub(n);
