@@ -917,7 +917,11 @@ fn an_order_bigger_than_the_floor_can_take_goes_alone_once_the_floor_is_empty() 
     // Two heads × half an hour × 1 line an hour: one line per planning run.
     config.wave.lines_per_head_hour = 1.0;
     let mut wh = given(config);
-    ok(&mut wh, at(8, 0), order("big", &[("SKU0001", 1), ("SKU0003", 1)]));
+    ok(
+        &mut wh,
+        at(8, 0),
+        order("big", &[("SKU0001", 1), ("SKU0003", 1)]),
+    );
     ok(&mut wh, at(8, 1), order("small", &[("SKU0002", 1)]));
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     // The two-line order does not block the queue: it goes alone.
