@@ -12,10 +12,9 @@ use paklog_reports::compare::{
     shipped_over_time, summary_frame, write_parquet,
 };
 use paklog_reports::html::{StudyInfo, report};
-use paklog_reports::{AssociateFacts, RunMeta, write_run};
+use paklog_reports::write_run;
 use paklog_scenarios::study::{Study, from_varies, is_study, load_variant, read_study};
 use paklog_scenarios::{LoadedScenario, ScenarioRun};
-use paklog_sim::{SimDuration, SimTime};
 
 /// Arguments of `paklog compare`.
 #[derive(Debug, clap::Args)]
@@ -271,24 +270,7 @@ fn one_run(
         bar.set_position(p.now.as_millis().min(horizon));
         bar.set_message(p.now.to_string());
     });
-    let world = sim.virtual_world();
-    let facts: Vec<AssociateFacts> = world
-        .on_shift_ms(summary.now)
-        .into_iter()
-        .zip(&world.associates)
-        .map(|(on_shift_ms, a)| AssociateFacts {
-            walked_m: a.walked_m,
-            on_shift_ms,
-        })
-        .collect();
-    let meta = RunMeta {
-        scenario: loaded.scenario.name.clone(),
-        scenario_hash: loaded.hash.clone(),
-        seed,
-        end: summary.now,
-        warm_up_end: SimTime::ZERO + SimDuration::from_secs_f64(loaded.scenario.warm_up_min * 60.0),
-        events_run: summary.events_run,
-    };
+    let (facts, meta) = crate::run::report_inputs(loaded, &sim, &summary, seed);
     let dir = out
         .join(format!("variant={name}"))
         .join(format!("replication={k}"));

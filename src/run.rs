@@ -59,24 +59,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     });
     bar.finish_and_clear();
     let simulated_in = started.elapsed();
-    let world = sim.virtual_world();
-    let facts: Vec<AssociateFacts> = world
-        .on_shift_ms(summary.now)
-        .into_iter()
-        .zip(&world.associates)
-        .map(|(on_shift_ms, a)| AssociateFacts {
-            walked_m: a.walked_m,
-            on_shift_ms,
-        })
-        .collect();
-    let meta = RunMeta {
-        scenario: loaded.scenario.name.clone(),
-        scenario_hash: loaded.hash.clone(),
-        seed,
-        end: summary.now,
-        warm_up_end: SimTime::ZERO + SimDuration::from_secs_f64(loaded.scenario.warm_up_min * 60.0),
-        events_run: summary.events_run,
-    };
+    let (facts, meta) = report_inputs(&loaded, &sim, &summary, seed);
     let writing = Instant::now();
     match write_run(&out, sim.warehouse(), &facts, &meta) {
         Ok(kpis) => {
@@ -139,4 +122,33 @@ fn print_kpis(k: &Summary, simulation: Duration, reports: Duration) {
     for (key, value) in rows {
         println!("{key:<width$}  {value}");
     }
+}
+
+/// What the reports of a finished run need besides the domain: each
+/// associate's walk and time on shift, and the run's identity.
+pub fn report_inputs(
+    loaded: &paklog_scenarios::LoadedScenario,
+    sim: &ScenarioRun,
+    summary: &paklog_sim::RunSummary,
+    seed: u64,
+) -> (Vec<AssociateFacts>, RunMeta) {
+    let world = sim.virtual_world();
+    let facts = world
+        .on_shift_ms(summary.now)
+        .into_iter()
+        .zip(&world.associates)
+        .map(|(on_shift_ms, a)| AssociateFacts {
+            walked_m: a.walked_m,
+            on_shift_ms,
+        })
+        .collect();
+    let meta = RunMeta {
+        scenario: loaded.scenario.name.clone(),
+        scenario_hash: loaded.hash.clone(),
+        seed,
+        end: summary.now,
+        warm_up_end: SimTime::ZERO + SimDuration::from_secs_f64(loaded.scenario.warm_up_min * 60.0),
+        events_run: summary.events_run,
+    };
+    (facts, meta)
 }

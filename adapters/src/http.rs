@@ -2,6 +2,7 @@
 //! command or a query to the live kernel; refusals are RFC 9457
 //! `application/problem+json` naming the field at fault, and change nothing.
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -156,6 +157,17 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The request's JSON body, or a 422 that says what is wrong with it.
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<Json<T>, Problem> {
+    body.map_err(|e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid request",
+            e.body_text(),
+        )
+    })
+}
+
 fn id_of(text: &str, field: &str) -> Result<u32, Problem> {
     text.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
         .parse()
@@ -172,15 +184,9 @@ fn id_of(text: &str, field: &str) -> Result<u32, Problem> {
 
 async fn create_order(
     State(state): State<AppState>,
-    body: Result<Json<NewOrder>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<NewOrder>, JsonRejection>,
 ) -> Result<Response, Problem> {
-    let Json(order) = body.map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid request",
-            e.body_text(),
-        )
-    })?;
+    let Json(order) = json_body(body)?;
     match execute(&state, Command::ReceiveOrder(order)).await? {
         Reply::OrderAccepted { order, status } => Ok((
             StatusCode::CREATED,
@@ -207,15 +213,9 @@ struct NewWave {
 
 async fn create_wave(
     State(state): State<AppState>,
-    body: Result<Json<NewWave>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<NewWave>, JsonRejection>,
 ) -> Result<Response, Problem> {
-    let Json(wave) = body.map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid request",
-            e.body_text(),
-        )
-    })?;
+    let Json(wave) = json_body(body)?;
     let orders = wave.order_ids.into_iter().map(OrderId).collect();
     match execute(&state, Command::CreateWave { orders }).await? {
         Reply::WavePlanned { wave } => {
@@ -318,15 +318,9 @@ struct Confirmation {
 
 async fn confirm(
     State(state): State<AppState>,
-    body: Result<Json<Confirmation>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<Confirmation>, JsonRejection>,
 ) -> Result<Json<Reply>, Problem> {
-    let Json(c) = body.map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid request",
-            e.body_text(),
-        )
-    })?;
+    let Json(c) = json_body(body)?;
     let command = Command::ConfirmPick {
         associate: AssociateId(c.associate),
         task: TaskId(c.task_id),
@@ -346,15 +340,9 @@ struct Delivery {
 
 async fn deliver(
     State(state): State<AppState>,
-    body: Result<Json<Delivery>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<Delivery>, JsonRejection>,
 ) -> Result<Json<Reply>, Problem> {
-    let Json(d) = body.map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid request",
-            e.body_text(),
-        )
-    })?;
+    let Json(d) = json_body(body)?;
     let command = Command::DeliverTote {
         associate: AssociateId(d.associate),
         task: TaskId(d.task_id),

@@ -4,11 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::array::{Array, AsArray};
 use arrow::datatypes::{Float64Type, UInt32Type};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::run_ok;
+use crate::{read, run_ok};
 
 fn paklog() -> Command {
     Command::new(env!("CARGO_BIN_EXE_paklog"))
@@ -33,16 +32,6 @@ fn compare(out: &Path, extra: &[&str]) -> String {
         .arg(out)
         .args(extra);
     String::from_utf8(run_ok(&mut cmd).stdout).unwrap()
-}
-
-fn read(path: &Path) -> RecordBatch {
-    let file = fs::File::open(path).unwrap();
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap();
-    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
-    arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
 }
 
 /// `(variant, kpi) → (mean, diff, diff half-width)` of a comparison.parquet.

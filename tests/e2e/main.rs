@@ -33,6 +33,17 @@ pub fn example(name: &str) -> Command {
     Command::new(path)
 }
 
+/// Every row of a Parquet file as one batch.
+pub fn read(path: &std::path::Path) -> arrow::array::RecordBatch {
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
+}
+
 /// Runs `cmd`, failing the test with its stderr if it does not succeed.
 pub fn run_ok(cmd: &mut Command) -> Output {
     let out = cmd.output().expect("spawn");

@@ -8,10 +8,9 @@ use std::process::Command;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::UInt32Type;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
-use crate::run_ok;
+use crate::{read, run_ok};
 
 const FILES: [&str; 8] = [
     "events.parquet",
@@ -70,16 +69,6 @@ fn run_small_edited(name: &str, from: &str, to: &str) -> PathBuf {
             .arg("-q"),
     );
     dir
-}
-
-fn read(path: &Path) -> RecordBatch {
-    let file = fs::File::open(path).unwrap();
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap();
-    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
-    arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
 }
 
 fn strings(batch: &RecordBatch, column: &str) -> Vec<String> {
