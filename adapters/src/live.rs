@@ -189,12 +189,10 @@ impl Live {
         })
     }
 
-    /// Stops the kernel after the requests already sent, and waits for it.
-    pub fn stop(mut self) {
-        self.sender.stop();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    /// Stops the kernel after the requests already sent, and waits for it
+    /// (as dropping it does).
+    pub fn stop(self) {
+        drop(self);
     }
 }
 

@@ -36,13 +36,12 @@ const SWEEP_SEARCH_BLOCKS: u32 = 8;
 /// Stops of one sub-aisle: global positions, sorted, with their indices.
 type Ids = Vec<(f64, usize)>;
 
-struct Blocks<'a> {
+struct Blocks {
     length: f64,
     pitch: f64,
     depot: u32,
     /// Per block, its pick sub-aisles left to right.
     by_block: Vec<Vec<(u32, Ids)>>,
-    stops: &'a [Point],
 }
 
 /// Visits `ids` (sorted by position) upward or downward.
@@ -69,7 +68,7 @@ pub(super) fn largest_gap_split(ids: &[(f64, usize)], lo: f64, hi: f64) -> usize
         .expect("an edge is largest")
 }
 
-impl Blocks<'_> {
+impl Blocks {
     fn front(&self, block: u32) -> f64 {
         f64::from(block) * self.length
     }
@@ -226,7 +225,6 @@ pub(super) fn plan(master: &LocationMaster, policy: Policy, depot: u32, stops: &
         pitch: spec.aisle_pitch_m,
         depot,
         by_block,
-        stops,
     };
     let Some(far) = (0..spec.blocks)
         .rev()
@@ -269,7 +267,6 @@ pub(super) fn plan(master: &LocationMaster, policy: Policy, depot: u32, stops: &
         candidates.push(g.front_block(true));
         candidates.push(g.front_block(false));
     }
-    debug_assert!(candidates.iter().all(|p| p.order.len() == g.stops.len()));
     candidates
         .into_iter()
         .min_by(|a, b| a.distance_m().total_cmp(&b.distance_m()))
