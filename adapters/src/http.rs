@@ -153,6 +153,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/mobile/picking/next-task", get(next_task))
         .route("/api/v1/mobile/picking/confirm", post(confirm))
         .route("/api/v1/mobile/picking/deliver", post(deliver))
+        .route("/api/v1/locations/{location_id}", get(get_location))
         .route("/api/v1/metrics", get(metrics))
         .with_state(state)
 }
@@ -348,6 +349,15 @@ async fn deliver(
         task: TaskId(d.task_id),
     };
     Ok(Json(execute(&state, command).await?))
+}
+
+/// A location by id or code (`A03-B1-12-2L`): master data and stock.
+async fn get_location(
+    State(state): State<AppState>,
+    Path(location_id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let what = format!("no location {location_id}");
+    find(&state, Query::Location(location_id), &what).await
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<Json<Value>, Problem> {

@@ -33,6 +33,8 @@ pub enum Query {
     Tasks(Option<TaskStatus>),
     /// One task.
     Task(paklog_domain::TaskId),
+    /// A location by id or code: master data and stock.
+    Location(String),
     /// The KPIs of the running interval.
     Metrics,
 }
@@ -293,6 +295,17 @@ fn query(wh: &Warehouse, q: &Query) -> Option<Value> {
                 .map(to)
                 .collect(),
         )),
+        Query::Location(key) => key
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| wh.master.locations.get(i))
+            .or_else(|| wh.master.by_code(key))
+            .map(|l| {
+                json!({
+                    "location": to(l),
+                    "stock": to(wh.inventory.location(l.id)),
+                })
+            }),
         Query::Metrics => Some(json!({
             "open_orders": wh.backlog(),
             "pending_tasks": wh.tasks.pending_len(),

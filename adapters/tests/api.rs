@@ -168,6 +168,21 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     )
     .await;
     assert_eq!(st, StatusCode::OK, "{v}");
+    // Locations by id or code: master data and live stock (SKU0003 is in
+    // bin 12 with 10 units, 2 picked).
+    let (st, v, _) = call(&s, "GET", "/api/v1/locations/12", None).await;
+    assert_eq!(
+        (st, v["stock"]["on_hand"].clone()),
+        (StatusCode::OK, json!(8)),
+        "{v}"
+    );
+    let code = v["location"]["code"].as_str().unwrap().to_owned();
+    let (st, w, _) = call(&s, "GET", &format!("/api/v1/locations/{code}"), None).await;
+    assert_eq!((st, w), (StatusCode::OK, v));
+    assert_eq!(
+        call(&s, "GET", "/api/v1/locations/Z99", None).await.0,
+        StatusCode::NOT_FOUND
+    );
     let (st, metrics, _) = call(&s, "GET", "/api/v1/metrics", None).await;
     assert_eq!((st, metrics["orders"].clone()), (StatusCode::OK, json!(1)));
 
