@@ -285,7 +285,18 @@ async fn next_task(
     QueryParams(device): QueryParams<Device>,
 ) -> Result<Response, Problem> {
     let associate = AssociateId(device.associate);
-    execute(&state, Command::SignOn { associate }).await?;
+    // Polling changes nothing and stores nothing: sign on only when signed
+    // off, and ask for work only when there may be some.
+    let who = format!("no associate {}", associate.0);
+    let Json(me) = find(&state, Query::Associate(associate), &who).await?;
+    if me["signed_on"] != true {
+        execute(&state, Command::SignOn { associate }).await?;
+    } else if me["idle"] == true && me["current"].is_null() {
+        let Json(metrics) = find(&state, Query::Metrics, "metrics").await?;
+        if metrics["pending_tasks"] == 0 {
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+    }
     let Reply::NextTask { task } = execute(&state, Command::RequestNextTask { associate }).await?
     else {
         return Err(Problem::new(

@@ -35,6 +35,8 @@ pub enum Query {
     Task(paklog_domain::TaskId),
     /// A location by id or code: master data and stock.
     Location(String),
+    /// What the floor knows about an associate.
+    Associate(paklog_domain::AssociateId),
     /// The KPIs of the running interval.
     Metrics,
 }
@@ -295,6 +297,7 @@ fn query(wh: &Warehouse, q: &Query) -> Option<Value> {
                 .map(to)
                 .collect(),
         )),
+        Query::Associate(id) => wh.tasks.associates.get(id.index()).map(to),
         Query::Location(key) => key
             .parse::<usize>()
             .ok()

@@ -186,6 +186,30 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     let (st, metrics, _) = call(&s, "GET", "/api/v1/metrics", None).await;
     assert_eq!((st, metrics["orders"].clone()), (StatusCode::OK, json!(1)));
 
+    // Polling with nothing to do stores nothing after the first answer; an
+    // unknown device's associate is not found.
+    for _ in 0..3 {
+        let (st, _, _) = call(
+            &s,
+            "GET",
+            "/api/v1/mobile/picking/next-task?associate=0",
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::NO_CONTENT);
+    }
+    assert_eq!(
+        call(
+            &s,
+            "GET",
+            "/api/v1/mobile/picking/next-task?associate=9",
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+
     // Restart: the store is replayed and the state is the same.
     let before = (
         call(&s, "GET", "/api/v1/orders/0", None).await.1,
@@ -195,7 +219,7 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     live.stop();
     let (live, s) = start(&path);
     assert_eq!(
-        live.replayed, 8,
+        live.replayed, 9,
         "order, wave, release, sign-on, next, start, pick, deliver"
     );
     let after = (
