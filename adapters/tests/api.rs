@@ -55,6 +55,12 @@ async fn call(
     (status, value, ctype)
 }
 
+/// The handheld of associate `a` asks for its next task.
+async fn next_task(state: &AppState, a: u32) -> (StatusCode, Value, String) {
+    let uri = format!("/api/v1/mobile/picking/next-task?associate={a}");
+    call(state, "GET", &uri, None).await
+}
+
 fn order(id: &str, sku: &str, quantity: u32) -> Value {
     json!({
         "external_id": id,
@@ -128,13 +134,7 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
 
     // The handheld: next task (started), a wrong barcode refused, the pick
     // confirmed, the tote delivered.
-    let (st, task, _) = call(
-        &s,
-        "GET",
-        "/api/v1/mobile/picking/next-task?associate=0",
-        None,
-    )
-    .await;
+    let (st, task, _) = next_task(&s, 0).await;
     assert_eq!(st, StatusCode::OK, "{task}");
     assert_eq!(task["status"], "IN_PROGRESS");
     let confirm = |barcode: &str| json!({"associate": 0, "taskId": 0, "instruction": 0, "quantity": 2, "barcode": barcode});
@@ -189,26 +189,10 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     // Polling with nothing to do stores nothing after the first answer; an
     // unknown device's associate is not found.
     for _ in 0..3 {
-        let (st, _, _) = call(
-            &s,
-            "GET",
-            "/api/v1/mobile/picking/next-task?associate=0",
-            None,
-        )
-        .await;
+        let (st, _, _) = next_task(&s, 0).await;
         assert_eq!(st, StatusCode::NO_CONTENT);
     }
-    assert_eq!(
-        call(
-            &s,
-            "GET",
-            "/api/v1/mobile/picking/next-task?associate=9",
-            None
-        )
-        .await
-        .0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(next_task(&s, 9).await.0, StatusCode::NOT_FOUND);
 
     // Restart: the store is replayed and the state is the same.
     let before = (
@@ -266,13 +250,7 @@ async fn commands_on_timer_made_tasks_replay_among_the_timers() {
         waited += 1;
         assert!(waited < 400, "the clock planned no wave");
     }
-    let (st, task, _) = call(
-        &s,
-        "GET",
-        "/api/v1/mobile/picking/next-task?associate=0",
-        None,
-    )
-    .await;
+    let (st, task, _) = next_task(&s, 0).await;
     assert_eq!(st, StatusCode::OK, "{task}");
     let confirm = json!({"associate": 0, "taskId": task["id"], "instruction": 0, "quantity": 1});
     assert_eq!(

@@ -63,6 +63,35 @@ fn colour(i: usize) -> RGBColor {
     C[i % C.len()]
 }
 
+/// The label of a category axis at `v`: the name at a whole position.
+fn category(names: &[String], v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() < 1e-6 && i >= 0.0 {
+        names.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// A mean's 95 % interval at category position `at`, with caps `cap`
+/// wide either side; `point(along, at)` places a value along the interval
+/// axis and a position on the category axis in the chart.
+fn whisker(
+    r: &Compared,
+    at: f64,
+    cap: f64,
+    point: impl Fn(f64, f64) -> (f64, f64),
+    colour: RGBColor,
+) -> [PathElement<(f64, f64)>; 3] {
+    let (a, b) = (r.mean - r.half_width, r.mean + r.half_width);
+    let style = colour.stroke_width(2);
+    [
+        PathElement::new(vec![point(a, at), point(b, at)], style),
+        PathElement::new(vec![point(a, at - cap), point(a, at + cap)], style),
+        PathElement::new(vec![point(b, at - cap), point(b, at + cap)], style),
+    ]
+}
+
 /// Means with their intervals, one row per variant, as dots and whiskers.
 fn interval_chart(title: &str, rows: &[&Compared]) -> Chart {
     font();
@@ -94,14 +123,7 @@ fn interval_chart(title: &str, rows: &[&Compared]) -> Chart {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(rows.len())
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| category(&names, *y))
             .x_label_formatter(&|x| num(*x))
             .label_style(("sans-serif", 12))
             .draw()
@@ -110,13 +132,8 @@ fn interval_chart(title: &str, rows: &[&Compared]) -> Chart {
             let y = i as f64;
             let c = colour(i);
             if r.half_width.is_finite() {
-                let (a, b) = (r.mean - r.half_width, r.mean + r.half_width);
                 chart
-                    .draw_series([
-                        PathElement::new(vec![(a, y), (b, y)], c.stroke_width(2)),
-                        PathElement::new(vec![(a, y - 0.15), (a, y + 0.15)], c.stroke_width(2)),
-                        PathElement::new(vec![(b, y - 0.15), (b, y + 0.15)], c.stroke_width(2)),
-                    ])
+                    .draw_series(whisker(r, y, 0.15, |along, at| (along, at), c))
                     .map_err(|e| e.to_string())?;
             }
             chart
@@ -214,14 +231,7 @@ fn utilisation_chart(rows: &[&Compared]) -> Chart {
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(rows.len())
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| category(&names, *x))
             .label_style(("sans-serif", 12))
             .draw()
             .map_err(|e| e.to_string())?;
@@ -235,13 +245,8 @@ fn utilisation_chart(rows: &[&Compared]) -> Chart {
                 )])
                 .map_err(|e| e.to_string())?;
             if r.half_width.is_finite() {
-                let (a, b) = (r.mean - r.half_width, r.mean + r.half_width);
                 chart
-                    .draw_series([
-                        PathElement::new(vec![(x, a), (x, b)], BLACK.stroke_width(2)),
-                        PathElement::new(vec![(x - 0.1, a), (x + 0.1, a)], BLACK.stroke_width(2)),
-                        PathElement::new(vec![(x - 0.1, b), (x + 0.1, b)], BLACK.stroke_width(2)),
-                    ])
+                    .draw_series(whisker(r, x, 0.1, |along, at| (at, along), BLACK))
                     .map_err(|e| e.to_string())?;
             }
         }

@@ -288,21 +288,18 @@ impl Warehouse {
         if open > 0 {
             return Err(CommandError::StopsOpen { task, open });
         }
-        let (distance_m, lines, started, home) = (
-            t.distance_m,
-            t.lines.len() as u32,
-            t.started_at,
-            t.depot_point(),
-        );
-        let t = self.tasks.get_mut(task);
-        t.status = TaskStatus::Completed;
-        t.completed_at = Some(now);
-        let t = self.tasks.get(task).clone();
+        let done = self.tasks.get_mut(task);
+        done.status = TaskStatus::Completed;
+        done.completed_at = Some(now);
+        let t = done.clone();
+        let (distance_m, home) = (t.distance_m, t.depot_point());
         let a = &mut self.tasks.associates[associate.index()];
         a.current = None;
         a.tasks_done += 1;
-        a.lines_done += lines;
-        a.busy_ms += now.saturating_since(started.unwrap_or(now)).as_millis();
+        a.lines_done += t.lines.len() as u32;
+        a.busy_ms += now
+            .saturating_since(t.started_at.unwrap_or(now))
+            .as_millis();
         a.position = home;
         self.emit(
             now,
