@@ -9,6 +9,8 @@
 //! The run loop only ever talks to the [`Clock`] trait, so no handler can tell
 //! which clock drives it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -66,12 +68,14 @@ enum Message<E> {
 /// to use from any thread or async task, since sending never blocks.
 pub struct CommandSender<E> {
     tx: Sender<Message<E>>,
+    queued: Arc<AtomicUsize>,
 }
 
 impl<E> Clone for CommandSender<E> {
     fn clone(&self) -> Self {
         CommandSender {
             tx: self.tx.clone(),
+            queued: Arc::clone(&self.queued),
         }
     }
 }
@@ -93,12 +97,24 @@ impl<E> CommandSender<E> {
     /// # Errors
     /// [`RunEnded`] if the run loop has gone; the command was not accepted.
     pub fn send(&self, command: E) -> Result<(), RunEnded<E>> {
-        self.tx
-            .send(Message::Command(command))
-            .map_err(|e| match e.0 {
+        // Counted before it is in the channel, so the loop never sees a
+        // command it has not been told about.
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        self.tx.send(Message::Command(command)).map_err(|e| {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+            match e.0 {
                 Message::Command(c) => RunEnded(c),
                 Message::Stop => unreachable!("we sent a command"),
-            })
+            }
+        })
+    }
+
+    /// Commands sent and not yet taken by the run loop. A handler that
+    /// batches work (a group commit) flushes when this is 0: nobody is
+    /// waiting behind it.
+    #[must_use]
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::SeqCst)
     }
 
     /// Asks the run loop to stop after the commands sent before this call.
@@ -119,6 +135,7 @@ pub struct WallClock<E> {
     origin: SimTime,
     speed: f64,
     rx: Receiver<Message<E>>,
+    queued: Arc<AtomicUsize>,
     senders_gone: bool,
 }
 
@@ -138,14 +155,16 @@ impl<E> WallClock<E> {
             return Err(InvalidSpeed(speed));
         }
         let (tx, rx) = mpsc::channel();
+        let queued = Arc::new(AtomicUsize::new(0));
         let clock = WallClock {
             started: Instant::now(),
             origin,
             speed,
             rx,
+            queued: Arc::clone(&queued),
             senders_gone: false,
         };
-        Ok((clock, CommandSender { tx }))
+        Ok((clock, CommandSender { tx, queued }))
     }
 
     /// The simulated time that corresponds to the present wall-clock instant.
@@ -164,6 +183,7 @@ impl<E> WallClock<E> {
     }
 
     fn arrival(&self, command: E, now: SimTime, deadline: Option<SimTime>) -> Wake<E> {
+        self.queued.fetch_sub(1, Ordering::SeqCst);
         let mut at = self.sim_now().max(now);
         if let Some(d) = deadline {
             at = at.min(d);
@@ -241,6 +261,21 @@ mod tests {
             Wake::Command { command: 1, .. }
         ));
         assert_eq!(clock.synchronize(SimTime::ZERO, None), Wake::Idle);
+    }
+
+    #[test]
+    fn the_sender_counts_commands_not_yet_taken() {
+        let (mut clock, tx) = WallClock::<u8>::new(SimTime::ZERO, 1.0).unwrap();
+        tx.send(1).unwrap();
+        tx.send(2).unwrap();
+        assert_eq!(tx.queued(), 2);
+        let _ = clock.synchronize(SimTime::ZERO, None);
+        assert_eq!(tx.queued(), 1);
+        let _ = clock.synchronize(SimTime::ZERO, None);
+        assert_eq!(tx.queued(), 0);
+        drop(clock);
+        assert!(tx.send(3).is_err());
+        assert_eq!(tx.queued(), 0, "a refused send is not counted");
     }
 
     #[test]
