@@ -122,6 +122,23 @@ pub enum Command {
         /// What the scale shows (kg).
         weight_kg: f64,
     },
+    /// A real-time location system reports where tags (associates' badges,
+    /// totes) are; all or none of the pings are taken.
+    RtlsPings {
+        /// The pings, in the order they were measured.
+        pings: Vec<RtlsPing>,
+    },
+}
+
+/// One RTLS position report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RtlsPing {
+    /// The tag (`associate-3`, a licence plate …).
+    pub tag: String,
+    /// Across the aisles (mm): aisle `a`'s centre line is at `a × pitch`.
+    pub x_mm: i64,
+    /// Along the aisles (mm) from the front cross aisle.
+    pub y_mm: i64,
 }
 
 /// What the packer needs to know about the order on the bench.
@@ -363,4 +380,30 @@ pub enum CommandError {
     /// The location is not in the master.
     #[error("location: unknown location {0}")]
     UnknownLocation(LocationId),
+    /// An RTLS tag must be 1 to 64 characters.
+    #[error("pings[{index}].tag: must be 1 to 64 characters, got \"{tag}\"")]
+    BadTag {
+        /// Which ping of the batch.
+        index: usize,
+        /// The tag given (cut at 80 characters).
+        tag: String,
+    },
+    /// The RTLS position is not on the site.
+    #[error("pings[{index}].x_m: ({x_m} m, {y_m} m) is off the site")]
+    OffSite {
+        /// Which ping of the batch.
+        index: usize,
+        /// Across the aisles (m).
+        x_m: f64,
+        /// Along the aisles (m).
+        y_m: f64,
+    },
+    /// A batch of pings is empty or too large.
+    #[error("pings: send 1 to {max} pings at a time, got {got}")]
+    PingBatch {
+        /// Pings sent.
+        got: usize,
+        /// Most taken at once.
+        max: usize,
+    },
 }

@@ -49,10 +49,11 @@ pub mod picking;
 pub mod routing;
 pub mod task;
 pub mod testing;
+pub mod tracking;
 pub mod warehouse;
 pub mod wave;
 
-pub use commands::{Command, CommandError, NewOrder, NewOrderLine, PackJob, Reply};
+pub use commands::{Command, CommandError, NewOrder, NewOrderLine, PackJob, Reply, RtlsPing};
 pub use config::SiteConfig;
 pub use events::{DomainEvent, EventBus, Priority, Recorded, WaveStrategy};
 pub use ids::{

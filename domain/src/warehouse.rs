@@ -30,6 +30,7 @@ use crate::order::{Order, OrderBook, OrderLine, OrderStatus, due_time};
 use crate::pack::{PackArea, PutWall, PutWallSlot, Station, choose_carton, weight_ok};
 use crate::picking::{Picking, ZoneMode};
 use crate::task::{AssociateState, PickLine, Task, TaskBoard, TaskKind, TaskStatus};
+use crate::tracking::Tracking;
 use crate::wave::{WaveBook, WaveStatus};
 
 /// Timers the domain asks its driver to fire.
@@ -89,6 +90,8 @@ pub struct Warehouse {
     pub pack: PackArea,
     /// The event bus and the run's log.
     pub bus: EventBus,
+    /// Physical tracking: where the RTLS last saw each tag.
+    pub tracking: Tracking,
     sku_codes: HashMap<String, SkuId>,
     carrier_names: HashMap<String, CarrierId>,
     stage: Vec<LocationId>,
@@ -202,6 +205,7 @@ impl Warehouse {
             tasks,
             pack,
             bus: EventBus::default(),
+            tracking: Tracking::default(),
             sku_codes,
             stage,
             docks,
@@ -284,7 +288,21 @@ impl Warehouse {
                 order,
                 weight_kg,
             } => self.complete_packing(now, station, order, weight_kg),
+            Command::RtlsPings { pings } => {
+                Tracking::check(&self.master, &pings)?;
+                for p in &pings {
+                    self.tracking.record(now, &p.tag, p.x_mm, p.y_mm);
+                }
+                Ok(Reply::Done)
+            }
         }
+    }
+
+    /// Orders shipped and lines picked so far in the running metrics
+    /// interval (the next `MetricsUpdate` reports them).
+    #[must_use]
+    pub fn interval_counts(&self) -> (u32, u32) {
+        (self.counters.orders_shipped, self.counters.lines_picked)
     }
 
     /// Handles a timer the driver fired.
