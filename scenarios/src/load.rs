@@ -453,6 +453,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         )
     });
     check_picking(&mut c, s);
+    check_tokens(&mut c, s);
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
     let w = &st.assignment;
@@ -669,6 +670,34 @@ pub fn parse_unchecked(text: &str) -> Result<Scenario, toml::de::Error> {
     Scenario::deserialize(toml::Deserializer::parse(text)?)
 }
 
+/// Bearer tokens: long enough, each once, held by exactly one associate of
+/// the roster or one named integration.
+fn check_tokens(c: &mut Checker, s: &Scenario) {
+    let heads: u32 = s.associates.shifts.iter().map(|sh| sh.headcount).sum();
+    let mut seen = std::collections::HashSet::new();
+    for (i, t) in s.live.tokens.iter().enumerate() {
+        let at = |f: &str| format!("live.tokens[{i}].{f}");
+        c.check(t.token.chars().count() >= 16, &at("token"), || {
+            "must be at least 16 characters".into()
+        });
+        c.check(seen.insert(t.token.as_str()), &at("token"), || {
+            "is given twice: every device and integration needs its own".into()
+        });
+        match (t.associate, &t.integration) {
+            (Some(a), None) => c.check(a < heads, &at("associate"), || {
+                format!("the roster has associates 0 to {}", heads.saturating_sub(1))
+            }),
+            (None, Some(name)) => c.check(!name.trim().is_empty(), &at("integration"), || {
+                "must name the integration".into()
+            }),
+            _ => c.fail(
+                &format!("live.tokens[{i}]"),
+                "give either `associate` (a device) or `integration`, not both or neither".into(),
+            ),
+        }
+    }
+}
+
 /// The picking strategy: each field only where its kind takes it, sizes in
 /// range, and enough associates for zone picking.
 fn check_picking(c: &mut Checker, s: &Scenario) {
@@ -759,6 +788,35 @@ mod tests {
     }
 
     #[test]
+    fn bad_api_tokens_are_named() {
+        let text = SMALL
+            .replace(
+                "{ associate = 2, token = \"small-dc-device-2-example-token\" }",
+                "{ associate = 3, token = \"small-dc-device-2-example-token\" }",
+            )
+            .replace(
+                "{ associate = 1, token = \"small-dc-device-1-example-token\" }",
+                "{ associate = 1, integration = \"x\", token = \"short\" }",
+            )
+            .replace(
+                "{ associate = 0, token = \"small-dc-device-0-example-token\" }",
+                "{ associate = 0, token = \"small-dc-erp-example-token\" }",
+            );
+        let e = errors(&text);
+        let says = |path: &str, what: &str| {
+            assert!(
+                e.iter()
+                    .any(|m| m.contains(&format!("`{path}`")) && m.contains(what)),
+                "{path}: {what} not in {e:?}"
+            );
+        };
+        says("live.tokens[1].token", "given twice");
+        says("live.tokens[2].token", "at least 16");
+        says("live.tokens[2]", "not both");
+        says("live.tokens[3].associate", "0 to 2");
+    }
+
+    #[test]
     fn a_missing_field_is_named_with_its_table() {
         let text = SMALL.replace("bays_per_aisle = 20\n", "");
         let e = errors(&text);
@@ -822,9 +880,15 @@ mod tests {
         );
     }
 
+    /// The small scenario without its `[live]` tokens (which name
+    /// associates a smaller roster lacks).
+    fn without_tokens(text: &str) -> String {
+        text.split("\n[live]").next().expect("text").to_owned()
+    }
+
     #[test]
     fn a_zero_headcount_says_what_is_allowed() {
-        let text = SMALL.replace("headcount = 3", "headcount = 0");
+        let text = without_tokens(SMALL).replace("headcount = 3", "headcount = 0");
         let e = errors(&text);
         let line = line_of(&text, "headcount = 0");
         assert_eq!(
@@ -852,8 +916,8 @@ mod tests {
     /// The small scenario with a `[strategy.picking]` table instead of its
     /// inline `picking`.
     fn with_picking(table: &str) -> String {
-        let text = SMALL.replace("picking = { kind = \"discrete\" }\n", "");
-        assert_ne!(text, SMALL);
+        let text = without_tokens(SMALL).replace("picking = { kind = \"discrete\" }\n", "");
+        assert_ne!(text, without_tokens(SMALL));
         format!("{text}\n[strategy.picking]\n{table}\n")
     }
 

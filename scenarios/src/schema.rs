@@ -38,6 +38,37 @@ pub struct Scenario {
     pub strategy: Strategy,
     /// Pack stations and cartons.
     pub packing: Packing,
+    /// Live operation (`paklog serve`): who may use the API.
+    #[serde(default)]
+    pub live: Live,
+}
+
+/// Live operation (`paklog serve`); ignored by simulation runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Live {
+    /// Bearer tokens: one per associate device, one per integration. With
+    /// none, `paklog serve` refuses to start unless given `--open`.
+    #[serde(default)]
+    pub tokens: Vec<ApiToken>,
+}
+
+/// A bearer token and who holds it: an associate's handheld (which may
+/// only fetch and confirm its own tasks) or an integration (orders, waves,
+/// RTLS pings, the events stream and every read).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiToken {
+    /// The secret sent as `Authorization: Bearer …`; at least 16
+    /// characters.
+    pub token: String,
+    /// The associate whose device holds it (their number in the roster,
+    /// from 0, shift by shift).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associate: Option<u32>,
+    /// The integration's name (`erp`, `rtls` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
 }
 
 /// Blocks of parallel aisles between cross aisles, a depot, zones and docks.
