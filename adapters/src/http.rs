@@ -2,26 +2,52 @@
 //! command or a query to the live kernel; refusals are RFC 9457
 //! `application/problem+json` naming the field at fault, and change nothing.
 
+use std::sync::Arc;
+
 use axum::extract::rejection::JsonRejection;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paklog_domain::task::TaskStatus;
-use paklog_domain::{AssociateId, Command, CommandError, NewOrder, OrderId, Reply, TaskId, WaveId};
+use paklog_domain::{
+    Command, CommandError, NewOrder, NewOrderLine, OrderId, Priority, Reply, RtlsPing, TaskId,
+    WaveId,
+};
 use paklog_sim::CommandSender;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
+use tokio::sync::broadcast;
+use utoipa::ToSchema;
 
-use crate::live::{Answer, Ask, Input, Query};
+use crate::auth::{Caller, Tokens};
+use crate::cloudevents::Published;
+use crate::live::{Answer, Ask, Input, Live, Query};
 
-/// What every handler needs: the way to the kernel.
+/// What every handler needs: the way to the kernel, the tokens, and the
+/// events.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The live kernel's request channel.
     pub kernel: CommandSender<Input>,
+    /// Who may call.
+    pub tokens: Arc<Tokens>,
+    /// The domain events as they happen.
+    pub events: broadcast::Sender<Published>,
+}
+
+impl AppState {
+    /// The state for a running kernel.
+    #[must_use]
+    pub fn new(live: &Live, tokens: Tokens) -> Self {
+        AppState {
+            kernel: live.sender.clone(),
+            tokens: Arc::new(tokens),
+            events: live.events.clone(),
+        }
+    }
 }
 
 /// An RFC 9457 problem.
@@ -33,14 +59,44 @@ pub struct Problem {
     field: Option<String>,
 }
 
+/// An RFC 9457 problem as sent (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemBody {
+    /// Always `about:blank`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What is wrong, for a person.
+    pub detail: String,
+    /// The request field (or header) at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
 impl Problem {
-    fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+    /// A problem with no field.
+    pub(crate) fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
         Problem {
             status,
             title,
             detail: detail.into(),
             field: None,
         }
+    }
+
+    /// The same problem, naming the field at fault.
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 
     /// A refused command: 404 for an unknown id, 409 for a state that does
@@ -87,29 +143,32 @@ impl IntoResponse for Problem {
         if let Some(f) = self.field {
             body["field"] = Value::String(f);
         }
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body.to_string(),
         )
-            .into_response()
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"paklog\""),
+            );
+        }
+        response
     }
 }
 
 async fn ask(state: &AppState, ask: Ask) -> Result<Answer, Problem> {
-    let (tx, rx) = oneshot::channel();
-    let unavailable = || {
-        Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service unavailable",
-            "the kernel is not running",
-        )
-    };
-    state
-        .kernel
-        .send(Input::Request(ask, tx))
-        .map_err(|_| unavailable())?;
-    rx.await.map_err(|_| unavailable())
+    crate::live::request(&state.kernel, ask)
+        .await
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service unavailable",
+                "the kernel is not running",
+            )
+        })
 }
 
 async fn execute(state: &AppState, command: Command) -> Result<Reply, Problem> {
@@ -143,7 +202,8 @@ async fn find(state: &AppState, query: Query, what: &str) -> Result<Json<Value>,
 /// The API's routes.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi_json))
         .route("/api/v1/orders", post(create_order))
         .route("/api/v1/orders/{order_id}", get(get_order))
         .route("/api/v1/waves", post(create_wave))
@@ -153,19 +213,31 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/mobile/picking/next-task", get(next_task))
         .route("/api/v1/mobile/picking/confirm", post(confirm))
         .route("/api/v1/mobile/picking/deliver", post(deliver))
+        .route("/api/v1/mobile/packing/start", post(start_packing))
+        .route("/api/v1/mobile/packing/complete", post(complete_packing))
         .route("/api/v1/locations/{location_id}", get(get_location))
+        .route("/api/v1/rtls/pings", post(rtls_pings))
+        .route("/api/v1/rtls/tags/{tag}", get(get_tag))
         .route("/api/v1/metrics", get(metrics))
+        .route("/api/v1/events", get(events))
         .with_state(state)
 }
 
 /// The request's JSON body, or a 422 that says what is wrong with it.
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<Json<T>, Problem> {
     body.map_err(|e| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid request",
-            e.body_text(),
-        )
+        let text = e.body_text();
+        // serde_json names the field in "… `name` …" messages.
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|f| f.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            .map(str::to_owned);
+        let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid request", text);
+        match field {
+            Some(f) => p.with_field(f),
+            None => p,
+        }
     })
 }
 
@@ -173,99 +245,260 @@ fn id_of(text: &str, field: &str) -> Result<u32, Problem> {
     text.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
         .parse()
         .map_err(|_| {
-            let mut p = Problem::new(
+            Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid request",
                 format!("not an id: \"{text}\""),
-            );
-            p.field = Some(field.to_owned());
-            p
+            )
+            .with_field(field)
         })
 }
 
-async fn create_order(
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The service is up", body = String)))]
+pub(crate) async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub(crate) async fn openapi_json() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+/// Order priority.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderPriority {
+    /// Ships first.
+    Express,
+    /// Everything else.
+    #[default]
+    Standard,
+}
+
+/// A line of an order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLineRequest {
+    /// SKU code, as in the site file.
+    #[schema(example = "SKU0001")]
+    pub sku: String,
+    /// Units, at least 1.
+    #[schema(minimum = 1)]
+    pub quantity: u32,
+}
+
+/// An order to take in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRequest {
+    /// The source's id for it; must be new (a repeat is refused, so a
+    /// client may safely retry).
+    #[schema(example = "ERP-000123")]
+    pub external_id: String,
+    /// Carrier name, as in the site file.
+    #[schema(example = "UPS")]
+    pub carrier: String,
+    /// Priority (default STANDARD).
+    #[serde(default)]
+    pub priority: OrderPriority,
+    /// The lines.
+    pub lines: Vec<OrderLineRequest>,
+}
+
+impl From<OrderRequest> for NewOrder {
+    fn from(o: OrderRequest) -> Self {
+        NewOrder {
+            external_id: o.external_id,
+            carrier: o.carrier,
+            priority: match o.priority {
+                OrderPriority::Express => Priority::Express,
+                OrderPriority::Standard => Priority::Standard,
+            },
+            lines: o
+                .lines
+                .into_iter()
+                .map(|l| NewOrderLine {
+                    sku: l.sku,
+                    quantity: l.quantity,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An order was taken in.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreated {
+    /// Its id.
+    pub order_id: u32,
+    /// `RESERVED` or `BACKORDERED`.
+    pub status: Value,
+}
+
+/// Take in an order: validate it and reserve its stock.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Accepted and stored", body = OrderCreated),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Bad order (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Not stored: not accepted", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn create_order(
     State(state): State<AppState>,
-    body: Result<Json<NewOrder>, JsonRejection>,
+    Caller(caller): Caller,
+    body: Result<Json<OrderRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
+    caller.integration()?;
     let Json(order) = json_body(body)?;
-    match execute(&state, Command::ReceiveOrder(order)).await? {
+    match execute(&state, Command::ReceiveOrder(order.into())).await? {
         Reply::OrderAccepted { order, status } => Ok((
             StatusCode::CREATED,
-            Json(json!({ "orderId": order, "status": status })),
+            Json(OrderCreated {
+                order_id: order.0,
+                status: serde_json::to_value(status).unwrap_or(Value::Null),
+            }),
         )
             .into_response()),
         other => Ok(Json(other).into_response()),
     }
 }
 
-async fn get_order(
+/// An order: lines, status, times.
+#[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders",
+    params(("order_id" = String, Path, description = "Order id (`7` or `ORD-7`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The order", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_order(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     Path(order_id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
     let id = OrderId(id_of(&order_id, "orderId")?);
     find(&state, Query::Order(id), &format!("no order {order_id}")).await
 }
 
-#[derive(Debug, Deserialize)]
+/// A wave planned by hand.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct NewWave {
-    order_ids: Vec<u32>,
+pub struct NewWave {
+    /// Reserved orders to put in it.
+    pub order_ids: Vec<u32>,
 }
 
-async fn create_wave(
+/// A wave was planned.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WaveCreated {
+    /// Its id.
+    pub wave_id: u32,
+}
+
+/// Plan a wave from reserved orders (the site's strategy and priority
+/// rules apply when it is released).
+#[utoipa::path(post, path = "/api/v1/waves", tag = "waves", request_body = NewWave,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Planned and stored", body = WaveCreated),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Bad request (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn create_wave(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     body: Result<Json<NewWave>, JsonRejection>,
 ) -> Result<Response, Problem> {
+    caller.integration()?;
     let Json(wave) = json_body(body)?;
     let orders = wave.order_ids.into_iter().map(OrderId).collect();
     match execute(&state, Command::CreateWave { orders }).await? {
         Reply::WavePlanned { wave } => {
-            Ok((StatusCode::CREATED, Json(json!({ "waveId": wave }))).into_response())
+            Ok((StatusCode::CREATED, Json(WaveCreated { wave_id: wave.0 })).into_response())
         }
         other => Ok(Json(other).into_response()),
     }
 }
 
-async fn get_wave(
+/// A wave: its orders and status.
+#[utoipa::path(get, path = "/api/v1/waves/{wave_id}", tag = "waves",
+    params(("wave_id" = String, Path, description = "Wave id (`3` or `WAVE-3`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The wave", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_wave(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     Path(wave_id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
     let id = WaveId(id_of(&wave_id, "waveId")?);
     find(&state, Query::Wave(id), &format!("no wave {wave_id}")).await
 }
 
-async fn release_wave(
+/// Release a planned wave to the floor: its pick tasks are created.
+#[utoipa::path(post, path = "/api/v1/waves/{wave_id}/release", tag = "waves",
+    params(("wave_id" = String, Path, description = "Wave id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The released wave", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not planned (already released)", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn release_wave(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     Path(wave_id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
     let wave = WaveId(id_of(&wave_id, "waveId")?);
     execute(&state, Command::ReleaseWave { wave }).await?;
     find(&state, Query::Wave(wave), "the wave").await
 }
 
+/// Which tasks to list.
 #[derive(Debug, Deserialize)]
-struct TaskFilter {
-    status: Option<String>,
+pub struct TaskFilter {
+    /// PENDING, ASSIGNED, IN_PROGRESS, COMPLETED or CANCELLED.
+    pub status: Option<String>,
 }
 
-async fn list_tasks(
+/// Tasks, optionally in one state.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(("status" = Option<String>, Query, description = "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED or CANCELLED")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tasks", body = Vec<Object>),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown status", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn list_tasks(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     QueryParams(filter): QueryParams<TaskFilter>,
 ) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
     let status = match filter.status.as_deref() {
         None => None,
         Some(s) => Some(
             serde_json::from_value::<TaskStatus>(Value::String(s.to_ascii_uppercase())).map_err(
                 |_| {
-                    let mut p = Problem::new(
+                    Problem::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "invalid request",
                         format!(
                             "unknown status \"{s}\": expected PENDING, ASSIGNED, IN_PROGRESS, COMPLETED or CANCELLED"
                         ),
-                    );
-                    p.field = Some("status".into());
-                    p
+                    )
+                    .with_field("status")
                 },
             )?,
         ),
@@ -273,18 +506,29 @@ async fn list_tasks(
     find(&state, Query::Tasks(status), "tasks").await
 }
 
+/// Whose next task (a device token tells by itself).
 #[derive(Debug, Deserialize)]
-struct Device {
-    associate: u32,
+pub struct Device {
+    /// The associate; optional with a device token, and must be its own.
+    pub associate: Option<u32>,
 }
 
 /// The associate's next task: signs them on if need be, assigns the best
 /// pending task and starts it; 204 when there is none.
-async fn next_task(
+#[utoipa::path(get, path = "/api/v1/mobile/picking/next-task", tag = "mobile", params(("associate" = Option<u32>, Query, description = "The associate; optional with a device token, and must be its own")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The task in hand, started", body = Object),
+        (status = 204, description = "Nothing to do"),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Another associate's device, or an integration", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such associate", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn next_task(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     QueryParams(device): QueryParams<Device>,
 ) -> Result<Response, Problem> {
-    let associate = AssociateId(device.associate);
+    let associate = caller.acting_for(device.associate)?;
     // Polling changes nothing and stores nothing: sign on only when signed
     // off, and ask for work only when there may be some.
     let who = format!("no associate {}", associate.0);
@@ -317,24 +561,42 @@ async fn next_task(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+/// A pick confirmed at one stop of a task.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Confirmation {
-    associate: u32,
-    task_id: u32,
+pub struct Confirmation {
+    /// The associate; optional with a device token, and must be its own.
+    pub associate: Option<u32>,
+    /// The task.
+    pub task_id: u32,
     /// The stop's index in the task (the instruction id).
-    instruction: u32,
-    quantity: u32,
-    barcode: Option<String>,
+    pub instruction: u32,
+    /// Units picked; fewer than asked starts the short-pick flow.
+    pub quantity: u32,
+    /// The barcode scanned: must be the SKU's code.
+    pub barcode: Option<String>,
 }
 
-async fn confirm(
+/// Confirm a pick (a wrong barcode is refused; a short quantity records a
+/// shortage).
+#[utoipa::path(post, path = "/api/v1/mobile/picking/confirm", tag = "mobile", request_body = Confirmation,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded: the next stop, if any", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Another associate's task or device", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Stop already confirmed, task not in progress", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong barcode or quantity (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn confirm(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     body: Result<Json<Confirmation>, JsonRejection>,
 ) -> Result<Json<Reply>, Problem> {
     let Json(c) = json_body(body)?;
+    let associate = caller.acting_for(c.associate)?;
     let command = Command::ConfirmPick {
-        associate: AssociateId(c.associate),
+        associate,
         task: TaskId(c.task_id),
         line: c.instruction,
         quantity: c.quantity,
@@ -343,34 +605,268 @@ async fn confirm(
     Ok(Json(execute(&state, command).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// The tote(s) of a finished trip are dropped off.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Delivery {
-    associate: u32,
-    task_id: u32,
+pub struct Delivery {
+    /// The associate; optional with a device token, and must be its own.
+    pub associate: Option<u32>,
+    /// The task whose totes they are.
+    pub task_id: u32,
 }
 
-async fn deliver(
+/// Deliver the totes of a task whose stops are all confirmed.
+#[utoipa::path(post, path = "/api/v1/mobile/picking/deliver", tag = "mobile", request_body = Delivery,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Delivered: where the orders now queue", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Another associate's task or device", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Stops still open", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn deliver(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     body: Result<Json<Delivery>, JsonRejection>,
 ) -> Result<Json<Reply>, Problem> {
     let Json(d) = json_body(body)?;
+    let associate = caller.acting_for(d.associate)?;
     let command = Command::DeliverTote {
-        associate: AssociateId(d.associate),
+        associate,
         task: TaskId(d.task_id),
     };
     Ok(Json(execute(&state, command).await?))
 }
 
-/// A location by id or code (`A03-B1-12-2L`): master data and stock.
-async fn get_location(
+/// A pack station.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PackStation {
+    /// The station (from 0).
+    pub station: u32,
+}
+
+/// A packed carton on the scale.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PackedCarton {
+    /// The station (from 0).
+    pub station: u32,
+    /// The order on its bench.
+    pub order_id: u32,
+    /// What the scale shows (kg).
+    pub weight_kg: f64,
+}
+
+/// A packer takes the next tote waiting at a station (any token).
+#[utoipa::path(post, path = "/api/v1/mobile/packing/start", tag = "mobile", request_body = PackStation,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The order to pack, if a tote waits", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such station", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The station is still packing", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn start_packing(
     State(state): State<AppState>,
+    Caller(_caller): Caller,
+    body: Result<Json<PackStation>, JsonRejection>,
+) -> Result<Json<Reply>, Problem> {
+    let Json(p) = json_body(body)?;
+    let station = paklog_domain::StationId(p.station);
+    Ok(Json(
+        execute(&state, Command::StartPacking { station }).await?,
+    ))
+}
+
+/// A packer closes the carton on the scale (any token); a weight off the
+/// expected sends the order to QC.
+#[utoipa::path(post, path = "/api/v1/mobile/packing/complete", tag = "mobile", request_body = PackedCarton,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Packed", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such station", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Not that station's order, or a bad weight", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn complete_packing(
+    State(state): State<AppState>,
+    Caller(_caller): Caller,
+    body: Result<Json<PackedCarton>, JsonRejection>,
+) -> Result<Json<Reply>, Problem> {
+    let Json(p) = json_body(body)?;
+    let command = Command::CompletePacking {
+        station: paklog_domain::StationId(p.station),
+        order: OrderId(p.order_id),
+        weight_kg: p.weight_kg,
+    };
+    Ok(Json(execute(&state, command).await?))
+}
+
+/// A location by id or code (`A03-B1-12-2L`): master data and stock.
+#[utoipa::path(get, path = "/api/v1/locations/{location_id}", tag = "locations",
+    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Master data and stock", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_location(
+    State(state): State<AppState>,
+    Caller(_caller): Caller,
     Path(location_id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let what = format!("no location {location_id}");
     find(&state, Query::Location(location_id), &what).await
 }
 
-async fn metrics(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+/// One RTLS position report, in metres.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PingRequest {
+    /// The tag (`associate-3`, a licence plate …), 1 to 64 characters.
+    pub tag: String,
+    /// Across the aisles (m): aisle `a`'s centre line is at `a × pitch`.
+    pub x_m: f64,
+    /// Along the aisles (m) from the front cross aisle.
+    pub y_m: f64,
+}
+
+impl PingRequest {
+    /// The domain's ping (millimetres).
+    pub(crate) fn to_ping(&self) -> RtlsPing {
+        let mm = |v: f64| (v * 1000.0).round().clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+        RtlsPing {
+            tag: self.tag.clone(),
+            x_mm: mm(self.x_m),
+            y_mm: mm(self.y_m),
+        }
+    }
+}
+
+/// A batch of RTLS pings: all are taken or none.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PingBatch {
+    /// 1 to 1000 pings, in the order they were measured.
+    pub pings: Vec<PingRequest>,
+}
+
+/// Pings taken.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PingsAccepted {
+    /// How many.
+    pub accepted: usize,
+}
+
+/// RTLS position pings (physical tracking).
+#[utoipa::path(post, path = "/api/v1/rtls/pings", tag = "rtls", request_body = PingBatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Taken and stored", body = PingsAccepted),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "A bad ping (named `pings[i].field`); none taken", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn rtls_pings(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<PingBatch>, JsonRejection>,
+) -> Result<Response, Problem> {
+    caller.integration()?;
+    let Json(batch) = json_body(body)?;
+    for (i, p) in batch.pings.iter().enumerate() {
+        for (name, v) in [("x_m", p.x_m), ("y_m", p.y_m)] {
+            if !v.is_finite() {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid request",
+                    "must be a finite number",
+                )
+                .with_field(format!("pings[{i}].{name}")));
+            }
+        }
+    }
+    let pings: Vec<RtlsPing> = batch.pings.iter().map(PingRequest::to_ping).collect();
+    let accepted = pings.len();
+    execute(&state, Command::RtlsPings { pings }).await?;
+    Ok((StatusCode::ACCEPTED, Json(PingsAccepted { accepted })).into_response())
+}
+
+/// Where the RTLS last saw a tag.
+#[utoipa::path(get, path = "/api/v1/rtls/tags/{tag}", tag = "rtls",
+    params(("tag" = String, Path, description = "The tag")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Last position (mm), time, pings, distance travelled", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "Never seen", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_tag(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(tag): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    let what = format!("no tag {tag}");
+    find(&state, Query::Tag(tag), &what).await
+}
+
+/// The KPIs of the current metrics interval and the site's counters.
+#[utoipa::path(get, path = "/api/v1/metrics", tag = "operations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Interval KPIs and counters", body = Object),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn metrics(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
     find(&state, Query::Metrics, "metrics").await
+}
+
+/// The domain events as CloudEvents 1.0 JSON text messages, as they happen
+/// (WebSocket). Browsers may pass the token as `?access_token=`.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+    security(("bearer" = [])),
+    responses(
+        (status = 101, description = "Switching to the WebSocket; one CloudEvent per text message"),
+        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn events(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ws: WebSocketUpgrade,
+) -> Result<Response, Problem> {
+    caller.integration()?;
+    let rx = state.events.subscribe();
+    Ok(ws.on_upgrade(move |socket| stream_events(socket, rx)))
+}
+
+async fn stream_events(mut socket: WebSocket, mut rx: broadcast::Receiver<Published>) {
+    loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                Ok(e) => {
+                    if socket.send(Message::Text(e.json.as_ref().into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    let reason = format!("too slow: {n} events missed; reconnect");
+                    let _ = socket
+                        .send(Message::Close(Some(axum::extract::ws::CloseFrame {
+                            code: 1008,
+                            reason: reason.into(),
+                        })))
+                        .await;
+                    return;
+                }
+                Err(broadcast::error::RecvError::Closed) => {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
 }

@@ -1,18 +1,21 @@
 //! # paklog-adapters: the live side
 //!
 //! The same WMS/WES the simulation runs, on the wall clock: the domain on
-//! its own kernel thread ([`live`]), commands from the HTTP API ([`http`]),
-//! and every accepted command made durable in the event store ([`store`])
-//! before its client hears back, so a restart replays the store and goes on
-//! where it was.
-//!
-//! Still to come (the live-mode issue): bearer tokens, OpenAPI, the events
-//! WebSocket, PostgreSQL, Kafka and RTLS ingest.
+//! its own kernel thread ([`live`]), commands from the HTTP API ([`http`],
+//! with bearer tokens from [`auth`]) and from Kafka ([`kafka`]), every
+//! accepted command made durable in the event store ([`store`]: SQLite or
+//! PostgreSQL) before its client hears back, and the domain events sent out
+//! as CloudEvents ([`cloudevents`]) over a WebSocket and to Kafka.
 
+pub mod auth;
+pub mod cloudevents;
 pub mod http;
+pub mod kafka;
 pub mod live;
+pub mod openapi;
 pub mod store;
 
+pub use auth::{Principal, Tokens};
 pub use http::{AppState, app};
 pub use live::Live;
-pub use store::SqliteStore;
+pub use store::{EventStore, PgStore, SqliteStore};

@@ -15,12 +15,14 @@ use std::thread::JoinHandle;
 use bevy_ecs::prelude::*;
 use paklog_domain::config::SiteConfig;
 use paklog_domain::task::TaskStatus;
+use paklog_domain::warehouse::METRICS_INTERVAL;
 use paklog_domain::{Command, CommandError, DomainTimer, OrderId, Reply, Warehouse, WaveId};
 use paklog_sim::{Clock, CommandSender, Scheduler, SimTime, Simulation, Wake, WallClock};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
+use tokio::sync::{broadcast, oneshot};
 
-use crate::store::{SqliteStore, StoreError, Stored};
+use crate::cloudevents::Published;
+use crate::store::{EventStore, StoreError, Stored};
 
 /// A question about the site's state (answered as JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,8 @@ pub enum Query {
     Associate(paklog_domain::AssociateId),
     /// The KPIs of the running interval.
     Metrics,
+    /// Where the RTLS last saw a tag.
+    Tag(String),
 }
 
 /// What the kernel answers.
@@ -62,6 +66,14 @@ pub enum Ask {
     Query(Query),
 }
 
+/// Sends `ask` to the kernel and waits for its answer; `None` when the
+/// kernel has stopped.
+pub async fn request(kernel: &CommandSender<Input>, ask: Ask) -> Option<Answer> {
+    let (tx, rx) = oneshot::channel();
+    kernel.send(Input::Request(ask, tx)).ok()?;
+    rx.await.ok()
+}
+
 /// The live kernel's events.
 #[derive(Debug)]
 pub enum Input {
@@ -73,16 +85,28 @@ pub enum Input {
     Request(Ask, oneshot::Sender<Answer>),
 }
 
+/// Answers held back until the commands before them are durable, at most.
+const MAX_BATCH: usize = 512;
+
+/// The kernel's own state besides the warehouse.
 #[derive(Resource)]
-struct Store(Option<Mutex<SqliteStore>>);
-
-/// Kernel events run so far (timers, replayed and live commands).
-#[derive(Resource, Default)]
-struct Processed(u64);
-
-/// The first stored command the domain refused on replay, if any.
-#[derive(Resource, Default)]
-struct ReplayFailure(Option<String>);
+struct Kernel {
+    store: Option<Mutex<Box<dyn EventStore>>>,
+    /// The way in, to see whether anyone is waiting (group commit).
+    inbox: Option<CommandSender<Input>>,
+    /// Appends not yet committed.
+    dirty: bool,
+    /// Answers waiting for the commit.
+    held: Vec<(oneshot::Sender<Answer>, Answer)>,
+    /// Kernel events run so far (timers, replayed and live commands).
+    processed: u64,
+    /// The first stored command the domain refused on replay, if any.
+    replay_failure: Option<String>,
+    /// Where events go out (WebSocket, Kafka).
+    outbox: broadcast::Sender<Published>,
+    /// Events of the log already sent out.
+    published: usize,
+}
 
 /// Replays stored commands each at the place in the kernel's event sequence
 /// where it first ran, timers running in between as they did; stops after
@@ -132,62 +156,156 @@ pub enum LiveError {
 pub struct Live {
     /// Where adapters send their requests.
     pub sender: CommandSender<Input>,
+    /// The domain events, as CloudEvents, as they happen (after the
+    /// commands that caused them are durable).
+    pub events: broadcast::Sender<Published>,
+    /// The site's warehouse id (CloudEvents source, Kafka key).
+    pub warehouse: String,
     thread: Option<JoinHandle<()>>,
     /// Commands replayed from the store at start.
     pub replayed: usize,
 }
 
+/// A site rebuilt from a store.
+pub struct Rebuilt {
+    /// The warehouse as it was after the last stored command.
+    pub warehouse: Warehouse,
+    /// The time of the last stored command.
+    pub end: SimTime,
+    /// Kernel events run (timers and commands).
+    pub events_run: u64,
+    /// Commands replayed.
+    pub replayed: usize,
+}
+
+fn kernel(
+    config: SiteConfig,
+    history: Vec<Stored>,
+    store: Option<Box<dyn EventStore>>,
+) -> Result<Simulation<Input>, LiveError> {
+    let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
+    warehouse.start(SimTime::ZERO);
+    let mut world = World::new();
+    let timers: Vec<_> = warehouse.take_timers().collect();
+    world.insert_resource(warehouse);
+    world.insert_resource(Kernel {
+        store: store.map(Mutex::new),
+        inbox: None,
+        dirty: false,
+        held: Vec::new(),
+        processed: 0,
+        replay_failure: None,
+        outbox: broadcast::channel(EVENT_BUFFER).0,
+        published: 0,
+    });
+    let mut sim = Simulation::new(world);
+    for (t, timer) in timers {
+        sim.schedule_at(t, Input::Timer(timer));
+    }
+    sim.run(
+        &mut ReplayClock {
+            queue: history.into(),
+            processed: 0,
+        },
+        None,
+        handle,
+    );
+    if let Some(why) = sim
+        .world_mut()
+        .resource_mut::<Kernel>()
+        .replay_failure
+        .take()
+    {
+        return Err(LiveError::Replay(why));
+    }
+    Ok(sim)
+}
+
+/// Rebuilds a site from its stored commands, as a restart does, without
+/// going live: what `paklog replay` turns into reports.
+///
+/// # Errors
+/// If the site is inconsistent or a stored command is refused.
+pub fn rebuild(config: SiteConfig, history: Vec<Stored>) -> Result<Rebuilt, LiveError> {
+    let replayed = history.len();
+    let end = history.last().map_or(SimTime::ZERO, |s| s.at);
+    let mut sim = kernel(config, history, None)?;
+    let events_run = sim.events_run();
+    let warehouse = sim
+        .world_mut()
+        .remove_resource::<Warehouse>()
+        .ok_or_else(|| LiveError::Site("no warehouse".into()))?;
+    Ok(Rebuilt {
+        warehouse,
+        end,
+        events_run,
+        replayed,
+    })
+}
+
+/// How many events a slow WebSocket or Kafka subscriber may fall behind
+/// before it misses some.
+pub const EVENT_BUFFER: usize = 1 << 16;
+
 impl Live {
     /// Starts the site from `config`, replaying `store` if given, paced by
-    /// the wall clock at `speed`.
+    /// the wall clock at `speed`. `site_text` (the site file) is recorded
+    /// in a new store so that `paklog replay` needs nothing else.
+    ///
+    /// Call it outside an async runtime when the store is PostgreSQL.
     ///
     /// # Errors
     /// If the store cannot be read, the site is inconsistent or the speed
     /// is not positive.
     pub fn start(
         config: SiteConfig,
-        store: Option<SqliteStore>,
+        mut store: Option<Box<dyn EventStore>>,
         speed: f64,
+        site_text: Option<&str>,
     ) -> Result<Live, LiveError> {
-        let history = match &store {
-            Some(s) => s.history()?,
-            None => Vec::new(),
-        };
-        let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
-        warehouse.start(SimTime::ZERO);
+        let mut history = Vec::new();
+        if let Some(s) = store.as_mut() {
+            history = s.history()?;
+            if let Some(text) = site_text {
+                match s.site()? {
+                    None => s.set_site(text)?,
+                    Some(old) if old != text => tracing::warn!(
+                        "the site file differs from the one this store was created with; \
+                         replay uses the stored commands as they are"
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        let warehouse = config.warehouse_id.clone();
         let replayed = history.len();
-        let mut world = World::new();
-        let timers: Vec<_> = warehouse.take_timers().collect();
-        world.insert_resource(warehouse);
-        world.insert_resource(Store(store.map(Mutex::new)));
-        world.insert_resource(Processed::default());
-        world.insert_resource(ReplayFailure::default());
-        let mut sim = Simulation::new(world);
-        for (t, timer) in timers {
-            sim.schedule_at(t, Input::Timer(timer));
-        }
-        sim.run(
-            &mut ReplayClock {
-                queue: history.into(),
-                processed: 0,
-            },
-            None,
-            handle,
-        );
-        if let Some(why) = sim.world_mut().resource_mut::<ReplayFailure>().0.take() {
-            return Err(LiveError::Replay(why));
-        }
+        let mut sim = kernel(config, history, store)?;
         // The wall clock goes on from where the store ended.
         let (mut clock, sender) =
             WallClock::new(sim.now(), speed).map_err(|e| LiveError::Speed(e.to_string()))?;
+        let events = {
+            let wh_len = sim.world().resource::<Warehouse>().bus.len();
+            let mut k = sim.world_mut().resource_mut::<Kernel>();
+            k.inbox = Some(sender.clone());
+            // What the replay re-made was sent out before.
+            k.published = wh_len;
+            k.outbox.clone()
+        };
         let thread = std::thread::Builder::new()
             .name("paklog-kernel".into())
             .spawn(move || {
                 sim.run(&mut clock, None, handle);
+                // Answer whatever waits for a commit.
+                sim.world_mut().resource_scope(|world, wh: Mut<Warehouse>| {
+                    let mut k = world.resource_mut::<Kernel>();
+                    let _ = flush(&mut k, &wh);
+                });
             })
             .map_err(|e| LiveError::Site(e.to_string()))?;
         Ok(Live {
             sender,
+            events,
+            warehouse,
             thread: Some(thread),
             replayed,
         })
@@ -211,10 +329,11 @@ impl Drop for Live {
 
 fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
     let now = sched.now();
-    // Timers and accepted commands count; queries and refusals change
-    // nothing and are not replayed.
-    let ordinal = world.resource::<Processed>().0;
     world.resource_scope(|world, mut wh: Mut<Warehouse>| {
+        let mut k = world.resource_mut::<Kernel>();
+        // Timers and accepted commands count; queries and refusals change
+        // nothing and are not replayed.
+        let ordinal = k.processed;
         let counts = match event {
             Input::Timer(timer) => {
                 wh.on_timer(now, timer);
@@ -225,18 +344,17 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                 // event sequence; the domain is deterministic, so it is
                 // accepted again, unless the store is another site's.
                 if let Err(e) = wh.execute(now, command.clone()) {
-                    let failure = &mut world.resource_mut::<ReplayFailure>().0;
-                    if failure.is_none() {
-                        *failure = Some(format!("event {ordinal}: {command:?} refused: {e}"));
+                    if k.replay_failure.is_none() {
+                        k.replay_failure =
+                            Some(format!("event {ordinal}: {command:?} refused: {e}"));
                     }
                     sched.stop();
                 }
                 true
             }
             Input::Request(Ask::Execute(command), reply) => {
-                let result = wh.execute(now, command.clone());
-                let answer = match result {
-                    Ok(r) => match append(world, now, ordinal, &command) {
+                let answer = match wh.execute(now, command.clone()) {
+                    Ok(r) => match append(&mut k, now, ordinal, &command) {
                         Ok(()) => Answer::Executed(Ok(r)),
                         Err(e) => {
                             // Not durable: not acknowledged, and nothing more
@@ -248,47 +366,108 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                     Err(e) => Answer::Executed(Err(e)),
                 };
                 let accepted = matches!(answer, Answer::Executed(Ok(_)));
-                let _ = reply.send(answer);
+                answer_when_durable(&mut k, reply, answer);
                 accepted
             }
             Input::Request(Ask::Query(q), reply) => {
-                let _ = reply.send(Answer::Found(query(&wh, &q)));
+                let answer = Answer::Found(query(&wh, now, &q));
+                answer_when_durable(&mut k, reply, answer);
                 false
             }
         };
         if counts {
-            world.resource_mut::<Processed>().0 += 1;
+            k.processed += 1;
         }
         for (t, timer) in wh.take_timers() {
             sched.schedule_at(t, Input::Timer(timer));
         }
+        // Group commit: while others wait behind this request, their
+        // commands join the same transaction; the last one commits.
+        let waiting = k.inbox.as_ref().map_or(0, CommandSender::queued);
+        if !(k.dirty && waiting > 0 && k.held.len() < MAX_BATCH) && flush(&mut k, &wh).is_err() {
+            sched.stop();
+        }
     });
 }
 
-fn append(
-    world: &mut World,
-    now: SimTime,
-    ordinal: u64,
-    command: &Command,
-) -> Result<(), StoreError> {
-    match &world.resource::<Store>().0 {
-        Some(store) => store
-            .lock()
-            .expect("only the kernel thread writes")
-            .append(now, ordinal, command),
-        None => Ok(()),
+/// Sends `answer` now, or after the commit when uncommitted commands came
+/// before it (no one sees state that is not yet durable).
+fn answer_when_durable(k: &mut Kernel, reply: oneshot::Sender<Answer>, answer: Answer) {
+    if k.dirty {
+        k.held.push((reply, answer));
+    } else {
+        let _ = reply.send(answer);
     }
+}
+
+/// Commits what was appended, then answers everyone waiting and sends the
+/// new events out. If the commit fails, no waiting command is
+/// acknowledged.
+fn flush(k: &mut Kernel, wh: &Warehouse) -> Result<(), StoreError> {
+    let mut result = Ok(());
+    if k.dirty {
+        k.dirty = false;
+        if let Some(store) = &k.store {
+            result = store
+                .lock()
+                .expect("only the kernel thread writes")
+                .commit();
+        }
+    }
+    let held = std::mem::take(&mut k.held);
+    for (reply, answer) in held {
+        let answer = match (&result, answer) {
+            (Err(e), _) => Answer::NotStored(e.to_string()),
+            (Ok(()), a) => a,
+        };
+        let _ = reply.send(answer);
+    }
+    if result.is_ok() {
+        let new = wh.bus.since(k.published);
+        if k.outbox.receiver_count() > 0 {
+            for r in new {
+                let _ = k.outbox.send(Published::new(&wh.config.warehouse_id, r));
+            }
+        }
+        k.published += new.len();
+    }
+    result
+}
+
+fn append(k: &mut Kernel, now: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {
+    let Some(store) = &k.store else {
+        return Ok(());
+    };
+    store
+        .lock()
+        .expect("only the kernel thread writes")
+        .append(now, ordinal, command)?;
+    k.dirty = true;
+    Ok(())
 }
 
 fn to<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn query(wh: &Warehouse, q: &Query) -> Option<Value> {
+/// A task as a handheld shows it: each stop with its location and SKU
+/// codes (the SKU code is the barcode to scan).
+fn task_view(wh: &Warehouse, task: &paklog_domain::task::Task) -> Value {
+    let mut v = to(task);
+    if let Some(lines) = v.get_mut("lines").and_then(Value::as_array_mut) {
+        for (line, pick) in lines.iter_mut().zip(&task.lines) {
+            line["location_code"] = json!(wh.master.get(pick.location).code);
+            line["sku_code"] = json!(wh.config.skus.get(pick.sku.index()).map(|s| &s.code));
+        }
+    }
+    v
+}
+
+fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<Value> {
     match q {
         Query::Order(id) => wh.orders.find(*id).map(to),
         Query::Wave(id) => wh.waves.find(*id).map(to),
-        Query::Task(id) => wh.tasks.find(*id).map(to),
+        Query::Task(id) => wh.tasks.find(*id).map(|t| task_view(wh, t)),
         Query::Tasks(status) => Some(Value::Array(
             wh.tasks
                 .all()
@@ -309,14 +488,32 @@ fn query(wh: &Warehouse, q: &Query) -> Option<Value> {
                     "stock": to(wh.inventory.location(l.id)),
                 })
             }),
-        Query::Metrics => Some(json!({
-            "open_orders": wh.backlog(),
-            "pending_tasks": wh.tasks.pending_len(),
-            "orders": wh.orders.all().len(),
-            "waves": wh.waves.all().len(),
-            "tasks": wh.tasks.all().len(),
-            "associates_signed_on": wh.tasks.associates.iter().filter(|a| a.signed_on).count(),
-            "events": wh.bus.len(),
-        })),
+        Query::Metrics => {
+            let interval = METRICS_INTERVAL.as_millis();
+            let start = now.as_millis() - now.as_millis() % interval;
+            let (orders_shipped, lines_picked) = wh.interval_counts();
+            let hours = (now.as_millis() - start) as f64 / 3_600_000.0;
+            let signed_on = wh.tasks.associates.iter().filter(|a| a.signed_on).count();
+            Some(json!({
+                "now_ms": now.as_millis(),
+                "interval": {
+                    "start_ms": start,
+                    "end_ms": start + interval,
+                    "orders_shipped": orders_shipped,
+                    "lines_picked": lines_picked,
+                    "lines_per_hour": if hours > 0.0 { f64::from(lines_picked) / hours } else { 0.0 },
+                },
+                "open_orders": wh.backlog(),
+                "pending_tasks": wh.tasks.pending_len(),
+                "orders": wh.orders.all().len(),
+                "waves": wh.waves.all().len(),
+                "tasks": wh.tasks.all().len(),
+                "associates_signed_on": signed_on,
+                "rtls_tags": wh.tracking.tags(),
+                "rtls_pings": wh.tracking.pings(),
+                "events": wh.bus.len(),
+            }))
+        }
+        Query::Tag(tag) => wh.tracking.tag(tag).map(to),
     }
 }

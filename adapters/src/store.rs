@@ -1,22 +1,28 @@
 //! The durable event store: every accepted command, in order, with the
-//! simulated time it ran at. Replaying it rebuilds the site, because the
-//! domain is deterministic.
+//! simulated time it ran at and its place in the kernel's event sequence.
+//! Replaying it rebuilds the site, because the domain is deterministic.
 //!
-//! Embedded default: SQLite in WAL mode with `synchronous = FULL`, so a
-//! command is on disk before its client hears it was accepted.
+//! Two stores, one contract ([`EventStore`]):
+//! - SQLite (embedded default) in WAL mode with `synchronous = FULL`;
+//! - PostgreSQL (`postgres://…`), tables `paklog_commands` and `paklog_meta`.
+//!
+//! Appends go into an open transaction; [`EventStore::commit`] makes them
+//! durable. The kernel commits before it answers anyone (group commit: one
+//! fsync for every command that arrived meanwhile), so no client hears of
+//! a command that is not on disk. Each store is held by one service at a
+//! time: SQLite by an exclusive lock, PostgreSQL by an advisory lock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use paklog_domain::Command;
 use paklog_sim::SimTime;
-use rusqlite::{Connection, params};
 
 /// The store cannot be opened, read or written.
 #[derive(Debug, thiserror::Error)]
-#[error("event store {path}: {message}")]
+#[error("event store {store}: {message}")]
 pub struct StoreError {
-    /// The store's file.
-    pub path: PathBuf,
+    /// Which store (file or URL without password).
+    pub store: String,
     /// What went wrong.
     pub message: String,
 }
@@ -33,26 +39,94 @@ pub struct Stored {
     pub command: Command,
 }
 
+/// Where accepted commands are kept.
+pub trait EventStore: Send {
+    /// Every stored command in order.
+    ///
+    /// # Errors
+    /// If the store cannot be read or holds something that is not a command.
+    fn history(&mut self) -> Result<Vec<Stored>, StoreError>;
+
+    /// Adds an accepted command that ran at `at` as the kernel's
+    /// `ordinal`-th event to the open transaction (durable after
+    /// [`commit`](Self::commit)).
+    ///
+    /// # Errors
+    /// If it cannot be written (the command must then not be acknowledged).
+    fn append(&mut self, at: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError>;
+
+    /// Makes every append so far durable.
+    ///
+    /// # Errors
+    /// If the commit fails (nothing since the last commit may be
+    /// acknowledged).
+    fn commit(&mut self) -> Result<(), StoreError>;
+
+    /// The site file the store was created for, if it was recorded.
+    ///
+    /// # Errors
+    /// If the store cannot be read.
+    fn site(&mut self) -> Result<Option<String>, StoreError>;
+
+    /// Records the site file (once, when the store is new).
+    ///
+    /// # Errors
+    /// If it cannot be written.
+    fn set_site(&mut self, text: &str) -> Result<(), StoreError>;
+}
+
+/// Opens a store from its command-line form: `sqlite:FILE` or
+/// `postgres://…`.
+///
+/// # Errors
+/// If the form is neither, or the store cannot be opened.
+pub fn open(spec: &str) -> Result<Box<dyn EventStore>, StoreError> {
+    if let Some(file) = spec.strip_prefix("sqlite:") {
+        Ok(Box::new(SqliteStore::open(Path::new(file))?))
+    } else if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::open(spec)?))
+    } else {
+        Err(StoreError {
+            store: spec.to_owned(),
+            message: "expected sqlite:FILE or postgres://USER@HOST/DATABASE".into(),
+        })
+    }
+}
+
+fn decode(store: &str, seq: i64, at: i64, ordinal: i64, json: &str) -> Result<Stored, StoreError> {
+    let command: Command = serde_json::from_str(json).map_err(|e| StoreError {
+        store: store.to_owned(),
+        message: format!("command {seq}: {e}"),
+    })?;
+    Ok(Stored {
+        ordinal: ordinal.max(0) as u64,
+        at: SimTime::from_millis(at.max(0) as u64),
+        command,
+    })
+}
+
 /// A SQLite event store.
 #[derive(Debug)]
 pub struct SqliteStore {
-    path: PathBuf,
-    conn: Connection,
+    name: String,
+    conn: rusqlite::Connection,
 }
 
 impl SqliteStore {
     /// Opens (or creates) the store at `path`.
     ///
     /// # Errors
-    /// If the file cannot be opened as a SQLite database.
+    /// If the file cannot be opened as a SQLite database, or another
+    /// service holds it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let name = path.display().to_string();
         let err = |e: rusqlite::Error| {
             let busy = matches!(
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
             );
             StoreError {
-                path: path.to_owned(),
+                store: name.clone(),
                 message: if busy {
                     format!("{e} (is another service using this store?)")
                 } else {
@@ -60,7 +134,7 @@ impl SqliteStore {
                 },
             }
         };
-        let conn = Connection::open(path).map_err(err)?;
+        let conn = rusqlite::Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_millis(200))
             .map_err(err)?;
         // One service per store: the first to open it holds it.
@@ -78,48 +152,26 @@ impl SqliteStore {
                  ordinal INTEGER NOT NULL,
                  command TEXT    NOT NULL
              );
+             CREATE TABLE IF NOT EXISTS meta (
+                 key   TEXT PRIMARY KEY,
+                 value TEXT NOT NULL
+             );
              COMMIT;",
         )
         .map_err(err)?;
-        Ok(SqliteStore {
-            path: path.to_owned(),
-            conn,
-        })
+        Ok(SqliteStore { name, conn })
     }
 
     fn error(&self, message: impl ToString) -> StoreError {
         StoreError {
-            path: self.path.clone(),
+            store: self.name.clone(),
             message: message.to_string(),
         }
     }
+}
 
-    /// Appends an accepted command that ran at `at` as the kernel's
-    /// `ordinal`-th event; it is durable when this returns.
-    ///
-    /// # Errors
-    /// If it cannot be written (the command must then not be acknowledged).
-    pub fn append(
-        &mut self,
-        at: SimTime,
-        ordinal: u64,
-        command: &Command,
-    ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(command).map_err(|e| self.error(e))?;
-        self.conn
-            .execute(
-                "INSERT INTO commands (at_ms, ordinal, command) VALUES (?1, ?2, ?3)",
-                params![at.as_millis() as i64, ordinal as i64, json],
-            )
-            .map_err(|e| self.error(e))?;
-        Ok(())
-    }
-
-    /// Every stored command in order: its kernel ordinal, time and itself.
-    ///
-    /// # Errors
-    /// If the store cannot be read or holds something that is not a command.
-    pub fn history(&self) -> Result<Vec<Stored>, StoreError> {
+impl EventStore for SqliteStore {
+    fn history(&mut self) -> Result<Vec<Stored>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT seq, at_ms, ordinal, command FROM commands ORDER BY seq")
@@ -137,14 +189,202 @@ impl SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (seq, at, ordinal, json) = row.map_err(|e| self.error(e))?;
-            let command: Command = serde_json::from_str(&json)
-                .map_err(|e| self.error(format!("command {seq}: {e}")))?;
-            out.push(Stored {
-                ordinal: ordinal.max(0) as u64,
-                at: SimTime::from_millis(at.max(0) as u64),
-                command,
-            });
+            out.push(decode(&self.name, seq, at, ordinal, &json)?);
         }
         Ok(out)
+    }
+
+    fn append(&mut self, at: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {
+        let json = serde_json::to_string(command).map_err(|e| self.error(e))?;
+        if self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.error(e))?;
+        }
+        let mut insert = self
+            .conn
+            .prepare_cached("INSERT INTO commands (at_ms, ordinal, command) VALUES (?1, ?2, ?3)")
+            .map_err(|e| self.error(e))?;
+        insert
+            .execute(rusqlite::params![
+                at.as_millis() as i64,
+                ordinal as i64,
+                json
+            ])
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("COMMIT")
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    fn site(&mut self) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'site'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.error(e))
+    }
+
+    fn set_site(&mut self, text: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('site', ?1)",
+                [text],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+}
+
+/// A PostgreSQL event store.
+pub struct PgStore {
+    name: String,
+    client: postgres::Client,
+    insert: postgres::Statement,
+    in_transaction: bool,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("name", &self.name).finish()
+    }
+}
+
+/// The advisory lock a service holds on its PostgreSQL store.
+const PG_LOCK: i64 = 0x7061_6b6c_6f67; // "paklog"
+
+impl PgStore {
+    /// Connects to `url` (`postgres://USER@HOST:PORT/DATABASE`) and creates
+    /// the tables if they are missing.
+    ///
+    /// Call it outside an async runtime (the client runs its own).
+    ///
+    /// # Errors
+    /// If the server cannot be reached, or another service holds the store.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        // Never echo a password.
+        let name = match url.split_once('@') {
+            Some((scheme_user, host)) => match scheme_user.rsplit_once(':') {
+                Some((user, _)) if user.contains("//") && !user.ends_with('/') => {
+                    format!("{user}:***@{host}")
+                }
+                _ => url.to_owned(),
+            },
+            None => url.to_owned(),
+        };
+        let err = |e: postgres::Error| StoreError {
+            store: name.clone(),
+            message: e.to_string(),
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(err)?;
+        let locked: bool = client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&PG_LOCK])
+            .map_err(err)?
+            .get(0);
+        if !locked {
+            return Err(StoreError {
+                store: name,
+                message: "another service is using this store (advisory lock held)".into(),
+            });
+        }
+        client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS paklog_commands (
+                     seq     BIGSERIAL PRIMARY KEY,
+                     at_ms   BIGINT NOT NULL,
+                     ordinal BIGINT NOT NULL,
+                     command TEXT   NOT NULL
+                 );
+                 CREATE TABLE IF NOT EXISTS paklog_meta (
+                     key   TEXT PRIMARY KEY,
+                     value TEXT NOT NULL
+                 );",
+            )
+            .map_err(err)?;
+        let insert = client
+            .prepare("INSERT INTO paklog_commands (at_ms, ordinal, command) VALUES ($1, $2, $3)")
+            .map_err(err)?;
+        Ok(PgStore {
+            name,
+            client,
+            insert,
+            in_transaction: false,
+        })
+    }
+
+    fn error(&self, message: impl ToString) -> StoreError {
+        StoreError {
+            store: self.name.clone(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl EventStore for PgStore {
+    fn history(&mut self) -> Result<Vec<Stored>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT seq, at_ms, ordinal, command FROM paklog_commands ORDER BY seq",
+                &[],
+            )
+            .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|r| decode(&self.name, r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect()
+    }
+
+    fn append(&mut self, at: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {
+        let json = serde_json::to_string(command).map_err(|e| self.error(e))?;
+        if !self.in_transaction {
+            self.client
+                .batch_execute("BEGIN")
+                .map_err(|e| self.error(e))?;
+            self.in_transaction = true;
+        }
+        self.client
+            .execute(
+                &self.insert,
+                &[&(at.as_millis() as i64), &(ordinal as i64), &json],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        if self.in_transaction {
+            self.in_transaction = false;
+            self.client
+                .batch_execute("COMMIT")
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    fn site(&mut self) -> Result<Option<String>, StoreError> {
+        let row = self
+            .client
+            .query_opt("SELECT value FROM paklog_meta WHERE key = 'site'", &[])
+            .map_err(|e| self.error(e))?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn set_site(&mut self, text: &str) -> Result<(), StoreError> {
+        self.client
+            .execute(
+                "INSERT INTO paklog_meta (key, value) VALUES ('site', $1) ON CONFLICT DO NOTHING",
+                &[&text],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
     }
 }

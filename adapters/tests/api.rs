@@ -1,13 +1,14 @@
 //! The HTTP API through `app().oneshot(…)`, on the tiny site, with a real
-//! SQLite store: every route, bad input, and a restart that replays the
-//! store.
+//! SQLite store: every route, bad input, authorisation, and a restart that
+//! replays the store.
 
 use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use paklog_adapters::{AppState, Live, SqliteStore, app};
+use paklog_adapters::{AppState, EventStore, Live, Principal, SqliteStore, Tokens, app};
+use paklog_domain::AssociateId;
 use paklog_domain::testing::tiny_site;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -20,24 +21,58 @@ fn store_path(name: &str) -> PathBuf {
     p
 }
 
+const ERP: &str = "integration-erp-0001";
+const ALICE: &str = "device-alice-000001";
+const BOB: &str = "device-bob-00000001";
+
+fn tokens() -> Tokens {
+    Tokens::new([
+        (ERP.to_owned(), Principal::Integration("erp".into())),
+        (ALICE.to_owned(), Principal::Associate(AssociateId(0))),
+        (BOB.to_owned(), Principal::Associate(AssociateId(1))),
+    ])
+}
+
+fn sqlite(path: &std::path::Path) -> Option<Box<dyn EventStore>> {
+    Some(Box::new(SqliteStore::open(path).unwrap()))
+}
+
 fn start(path: &std::path::Path) -> (Live, AppState) {
-    let live = Live::start(tiny_site(), Some(SqliteStore::open(path).unwrap()), 1.0).unwrap();
-    let state = AppState {
-        kernel: live.sender.clone(),
-    };
+    let live = Live::start(tiny_site(), sqlite(path), 1.0, None).unwrap();
+    let state = AppState::new(&live, tokens());
     (live, state)
 }
 
+/// The device token of associate `a` of the tiny site.
+fn device(a: u32) -> &'static str {
+    [ALICE, BOB][a as usize]
+}
+
+/// A request with the integration's token.
 async fn call(
     state: &AppState,
     method: &str,
     uri: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value, String) {
-    let req = Request::builder()
+    call_as(state, Some(ERP), method, uri, body).await
+}
+
+async fn call_as(
+    state: &AppState,
+    token: Option<&str>,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder()
         .method(method)
         .uri(uri)
-        .header("content-type", "application/json")
+        .header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = req
         .body(match body {
             Some(b) => Body::from(b.to_string()),
             None => Body::empty(),
@@ -58,7 +93,7 @@ async fn call(
 /// The handheld of associate `a` asks for its next task.
 async fn next_task(state: &AppState, a: u32) -> (StatusCode, Value, String) {
     let uri = format!("/api/v1/mobile/picking/next-task?associate={a}");
-    call(state, "GET", &uri, None).await
+    call_as(state, Some(device(a)), "GET", &uri, None).await
 }
 
 fn order(id: &str, sku: &str, quantity: u32) -> Value {
@@ -138,8 +173,9 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     assert_eq!(st, StatusCode::OK, "{task}");
     assert_eq!(task["status"], "IN_PROGRESS");
     let confirm = |barcode: &str| json!({"associate": 0, "taskId": 0, "instruction": 0, "quantity": 2, "barcode": barcode});
-    let (st, v, _) = call(
+    let (st, v, _) = call_as(
         &s,
+        Some(ALICE),
         "POST",
         "/api/v1/mobile/picking/confirm",
         Some(confirm("SKU0001")),
@@ -149,19 +185,28 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
         (st, v["field"].clone()),
         (StatusCode::UNPROCESSABLE_ENTITY, json!("barcode"))
     );
-    let (st, v, _) = call(
+    let (st, v, _) = call_as(
         &s,
+        Some(ALICE),
         "POST",
         "/api/v1/mobile/picking/confirm",
         Some(confirm("SKU0003")),
     )
     .await;
     assert_eq!(st, StatusCode::OK, "{v}");
-    let other = json!({"associate": 1, "taskId": 0});
-    let (st, _, _) = call(&s, "POST", "/api/v1/mobile/picking/deliver", Some(other)).await;
-    assert_eq!(st, StatusCode::CONFLICT, "bob is not signed on");
-    let (st, v, _) = call(
+    let other = json!({"taskId": 0});
+    let (st, _, _) = call_as(
         &s,
+        Some(BOB),
+        "POST",
+        "/api/v1/mobile/picking/deliver",
+        Some(other),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "bob is not signed on");
+    let (st, v, _) = call_as(
+        &s,
+        Some(ALICE),
         "POST",
         "/api/v1/mobile/picking/deliver",
         Some(json!({"associate": 0, "taskId": 0})),
@@ -185,6 +230,8 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     );
     let (st, metrics, _) = call(&s, "GET", "/api/v1/metrics", None).await;
     assert_eq!((st, metrics["orders"].clone()), (StatusCode::OK, json!(1)));
+    assert_eq!(metrics["interval"]["lines_picked"], 1, "{metrics}");
+    assert_eq!(metrics["interval"]["start_ms"], 0, "{metrics}");
 
     // Polling with nothing to do stores nothing after the first answer; an
     // unknown device's associate is not found.
@@ -192,7 +239,16 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
         let (st, _, _) = next_task(&s, 0).await;
         assert_eq!(st, StatusCode::NO_CONTENT);
     }
-    assert_eq!(next_task(&s, 9).await.0, StatusCode::NOT_FOUND);
+    let open = AppState::new(&live, Tokens::open());
+    let (st, v, _) = call_as(
+        &open,
+        None,
+        "GET",
+        "/api/v1/mobile/picking/next-task?associate=9",
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
 
     // Restart: the store is replayed and the state is the same.
     let before = (
@@ -222,15 +278,8 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
 async fn commands_on_timer_made_tasks_replay_among_the_timers() {
     let path = store_path("timers");
     // Fast: wave planning every 30 simulated minutes is every 18 ms.
-    let live = Live::start(
-        tiny_site(),
-        Some(SqliteStore::open(&path).unwrap()),
-        100_000.0,
-    )
-    .unwrap();
-    let s = AppState {
-        kernel: live.sender.clone(),
-    };
+    let live = Live::start(tiny_site(), sqlite(&path), 100_000.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
     let (st, _, _) = call(
         &s,
         "POST",
@@ -254,24 +303,34 @@ async fn commands_on_timer_made_tasks_replay_among_the_timers() {
     assert_eq!(st, StatusCode::OK, "{task}");
     let confirm = json!({"associate": 0, "taskId": task["id"], "instruction": 0, "quantity": 1});
     assert_eq!(
-        call(&s, "POST", "/api/v1/mobile/picking/confirm", Some(confirm))
-            .await
-            .0,
+        call_as(
+            &s,
+            Some(ALICE),
+            "POST",
+            "/api/v1/mobile/picking/confirm",
+            Some(confirm)
+        )
+        .await
+        .0,
         StatusCode::OK
     );
     let deliver = json!({"associate": 0, "taskId": task["id"]});
     assert_eq!(
-        call(&s, "POST", "/api/v1/mobile/picking/deliver", Some(deliver))
-            .await
-            .0,
+        call_as(
+            &s,
+            Some(ALICE),
+            "POST",
+            "/api/v1/mobile/picking/deliver",
+            Some(deliver)
+        )
+        .await
+        .0,
         StatusCode::OK
     );
     live.stop();
     // Restarted (and held still), every stored command is accepted again.
-    let live = Live::start(tiny_site(), Some(SqliteStore::open(&path).unwrap()), 1e-9).unwrap();
-    let s = AppState {
-        kernel: live.sender.clone(),
-    };
+    let live = Live::start(tiny_site(), sqlite(&path), 1e-9, None).unwrap();
+    let s = AppState::new(&live, tokens());
     assert_eq!(
         call(&s, "GET", "/api/v1/orders/0", None).await.1["status"],
         "PICKED"
@@ -292,9 +351,310 @@ fn a_store_in_use_is_refused_and_a_foreign_one_does_not_replay() {
         wave: paklog_domain::WaveId(9),
     };
     store.append(paklog_sim::SimTime::ZERO, 0, &ghost).unwrap();
+    store.commit().unwrap();
     drop(store);
-    let err = Live::start(tiny_site(), Some(SqliteStore::open(&path).unwrap()), 1.0)
+    let err = Live::start(tiny_site(), sqlite(&path), 1.0, None)
         .err()
         .expect("refused");
     assert!(err.to_string().starts_with("replay: event 0"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_decide_who_may_do_what_and_a_refusal_changes_nothing() {
+    let path = store_path("auth");
+    let (live, s) = start(&path);
+    let o = || Some(order("o1", "SKU0003", 2));
+    // No token, a malformed header, an unknown token: 401, with the scheme.
+    for token in [None, Some("nonsense-token-000000")] {
+        let (st, v, ctype) = call_as(&s, token, "POST", "/api/v1/orders", o()).await;
+        assert_eq!(
+            (st, ctype.as_str()),
+            (StatusCode::UNAUTHORIZED, "application/problem+json")
+        );
+        assert_eq!(v["field"], "Authorization", "{v}");
+    }
+    let req = Request::builder()
+        .uri("/api/v1/metrics")
+        .header("authorization", ERP)
+        .body(Body::empty())
+        .unwrap();
+    let res = app(s.clone()).oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "not `Bearer …`");
+    assert!(res.headers().contains_key("www-authenticate"));
+    // A device may not send orders, read the back office or post pings.
+    for (method, uri, body) in [
+        ("POST", "/api/v1/orders", o()),
+        ("GET", "/api/v1/tasks", None),
+        ("GET", "/api/v1/metrics", None),
+        (
+            "POST",
+            "/api/v1/rtls/pings",
+            Some(json!({"pings": [{"tag": "t", "x_m": 1.0, "y_m": 1.0}]})),
+        ),
+    ] {
+        let (st, v, _) = call_as(&s, Some(ALICE), method, uri, body).await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "{method} {uri}: {v}");
+    }
+    // Nothing of that was taken.
+    let (_, m, _) = call(&s, "GET", "/api/v1/metrics", None).await;
+    assert_eq!(
+        (m["orders"].clone(), m["rtls_pings"].clone()),
+        (json!(0), json!(0))
+    );
+
+    // An order and its wave, for Alice to pick.
+    assert_eq!(
+        call(&s, "POST", "/api/v1/orders", o()).await.0,
+        StatusCode::CREATED
+    );
+    call(&s, "POST", "/api/v1/waves", Some(json!({"orderIds": [0]}))).await;
+    call(&s, "POST", "/api/v1/waves/0/release", None).await;
+    // The integration may not pick; Bob's device may not ask for Alice.
+    let (st, v, _) = call(
+        &s,
+        "GET",
+        "/api/v1/mobile/picking/next-task?associate=0",
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+    let (st, v, _) = call_as(
+        &s,
+        Some(BOB),
+        "GET",
+        "/api/v1/mobile/picking/next-task?associate=0",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::FORBIDDEN, json!("associate")),
+        "{v}"
+    );
+    // Alice's device needs no associate parameter.
+    let (st, task, _) = call_as(
+        &s,
+        Some(ALICE),
+        "GET",
+        "/api/v1/mobile/picking/next-task",
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{task}");
+    assert_eq!(task["associate"], 0);
+    assert_eq!(
+        task["lines"][0]["sku_code"], "SKU0003",
+        "the barcode to scan"
+    );
+    // Bob, signed on, may not confirm or deliver Alice's task.
+    assert_eq!(next_task(&s, 1).await.0, StatusCode::NO_CONTENT);
+    let pick = json!({"taskId": 0, "instruction": 0, "quantity": 2, "barcode": "SKU0003"});
+    let (st, v, _) = call_as(
+        &s,
+        Some(BOB),
+        "POST",
+        "/api/v1/mobile/picking/confirm",
+        Some(pick.clone()),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+    let (st, v, _) = call_as(
+        &s,
+        Some(BOB),
+        "POST",
+        "/api/v1/mobile/picking/confirm",
+        Some(json!({"associate": 0, "taskId": 0, "instruction": 0, "quantity": 2})),
+    )
+    .await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::FORBIDDEN, json!("associate")),
+        "{v}"
+    );
+    let (_, t, _) = call(&s, "GET", "/api/v1/tasks", None).await;
+    assert!(t[0]["lines"][0]["picked"].is_null(), "unchanged: {t}");
+    let (st, v, _) = call_as(
+        &s,
+        Some(ALICE),
+        "POST",
+        "/api/v1/mobile/picking/confirm",
+        Some(pick),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    live.stop();
+    // Refusals were not stored: order, wave, release, Alice's sign-on,
+    // next and start, Bob's sign-on and next (none), the pick.
+    let (live, _) = start(&path);
+    assert_eq!(live.replayed, 9);
+    live.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rtls_pings_are_taken_all_or_none() {
+    let path = store_path("rtls");
+    let (live, s) = start(&path);
+    let pings = |x2: f64| {
+        json!({"pings": [
+            {"tag": "associate-0", "x_m": 0.0, "y_m": 2.0},
+            {"tag": "associate-0", "x_m": x2, "y_m": 6.0},
+        ]})
+    };
+    let (st, v, _) = call(&s, "POST", "/api/v1/rtls/pings", Some(pings(3.0))).await;
+    assert_eq!(
+        (st, v["accepted"].clone()),
+        (StatusCode::ACCEPTED, json!(2)),
+        "{v}"
+    );
+    let (st, tag, _) = call(&s, "GET", "/api/v1/rtls/tags/associate-0", None).await;
+    assert_eq!(st, StatusCode::OK, "{tag}");
+    assert_eq!(
+        (tag["x_mm"].clone(), tag["y_mm"].clone()),
+        (json!(3000), json!(6000))
+    );
+    assert_eq!(tag["travelled_mm"], 5000, "a 3-4-5 step");
+    // One bad ping refuses the batch, naming it.
+    let (st, v, _) = call(&s, "POST", "/api/v1/rtls/pings", Some(pings(5000.0))).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("pings[1].x_m")),
+        "{v}"
+    );
+    let (st, v, _) = call(&s, "POST", "/api/v1/rtls/pings", Some(json!({"pings": []}))).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("pings")),
+        "{v}"
+    );
+    let (st, v, _) = call(
+        &s,
+        "POST",
+        "/api/v1/rtls/pings",
+        Some(json!({"pings": [{"tag": "", "x_m": 0.0, "y_m": 0.0}]})),
+    )
+    .await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("pings[0].tag")),
+        "{v}"
+    );
+    let (st, v, _) = call(
+        &s,
+        "POST",
+        "/api/v1/rtls/pings",
+        Some(json!({"pings": [{"tag": "x", "x_m": "left"}]})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (_, m, _) = call(&s, "GET", "/api/v1/metrics", None).await;
+    assert_eq!(
+        (m["rtls_pings"].clone(), m["rtls_tags"].clone()),
+        (json!(2), json!(1))
+    );
+    assert_eq!(
+        call(&s, "GET", "/api/v1/rtls/tags/nobody", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    live.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_route() {
+    let path = store_path("openapi");
+    let (live, s) = start(&path);
+    let (st, doc, _) = call_as(&s, None, "GET", "/openapi.json", None).await;
+    assert_eq!(st, StatusCode::OK, "public");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    // Every route the router serves, with each of its methods.
+    let source = include_str!("../src/http.rs");
+    let mut routes = 0;
+    for line in source
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with(".route(\""))
+    {
+        let path = line.split('"').nth(1).unwrap();
+        let method = line.split(", ").nth(1).unwrap().split('(').next().unwrap();
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        assert!(op["responses"].is_object(), "{method} {path}");
+        if path.starts_with("/api/") {
+            assert_eq!(op["security"][0]["bearer"], json!([]), "{method} {path}");
+            assert!(op["responses"]["401"].is_object(), "{method} {path}: 401");
+        }
+        routes += 1;
+    }
+    assert!(routes >= 18, "{routes}");
+    // Request bodies are the types the handlers read.
+    let order = &doc["components"]["schemas"]["OrderRequest"];
+    assert_eq!(
+        order["required"],
+        json!(["external_id", "carrier", "lines"]),
+        "{order}"
+    );
+    let r = &doc["paths"]["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["$ref"];
+    assert_eq!(r, "#/components/schemas/OrderRequest");
+    live.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_events_websocket_streams_cloudevents_as_they_happen() {
+    use futures_util::StreamExt;
+    let path = store_path("ws");
+    let (live, s) = start(&path);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(axum::serve(listener, app(s.clone())).into_future());
+    // No token: the upgrade is refused.
+    let refused = tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/events")).await;
+    assert!(refused.is_err());
+    let device =
+        tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/events?access_token={ALICE}"))
+            .await;
+    assert!(device.is_err(), "a device may not follow the events");
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/events?access_token={ERP}"))
+            .await
+            .unwrap();
+    assert_eq!(
+        call(
+            &s,
+            "POST",
+            "/api/v1/orders",
+            Some(order("o1", "SKU0003", 2))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let mut kinds = Vec::new();
+    while kinds.len() < 3 {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        let ce: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        assert_eq!(ce["specversion"], "1.0");
+        assert_eq!(ce["source"], "/paklog/tiny");
+        assert_eq!(ce["datacontenttype"], "application/json");
+        assert!(ce["id"].as_str().unwrap().starts_with("tiny-"));
+        assert_eq!(ce["data"]["order"], 0, "{ce}");
+        kinds.push(ce["type"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        kinds,
+        [
+            "com.paklog.wms.order.received.v1",
+            "com.paklog.wms.order.validated.v1",
+            "com.paklog.wms.inventory.reserved.v1"
+        ]
+    );
+    server.abort();
+    live.stop();
 }

@@ -1,0 +1,143 @@
+//! Domain events as CloudEvents 1.0, structured-mode JSON: what the events
+//! WebSocket sends and what Kafka carries.
+//!
+//! `id` is `WAREHOUSE-SEQ`, the event's position in the site's log, which a
+//! restart rebuilds identically, so consumers can drop duplicates by id.
+//! `time` is not set: events carry the site's simulated time instead, as
+//! the extension attribute `paklogsimtime` (milliseconds since the site
+//! started).
+
+use std::sync::Arc;
+
+use paklog_domain::Recorded;
+use serde_json::{Value, json};
+
+/// An event ready to send.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Position in the site's event log.
+    pub seq: u64,
+    /// The CloudEvents `type` (`com.paklog.wms.wave.released.v1`).
+    pub kind: &'static str,
+    /// The whole CloudEvent as JSON.
+    pub json: Arc<str>,
+}
+
+impl Published {
+    /// The event `r` of warehouse `warehouse` as a CloudEvent.
+    #[must_use]
+    pub fn new(warehouse: &str, r: &Recorded) -> Self {
+        let kind = r.event.cloud_event_type();
+        Published {
+            seq: r.seq,
+            kind,
+            json: cloud_event(warehouse, r).to_string().into(),
+        }
+    }
+
+    /// The Kafka topic of its kind, as the seeds name them:
+    /// `com.paklog.wms.wave.released.v1` goes to `wms.wave.events`.
+    #[must_use]
+    pub fn topic(&self) -> String {
+        topic_of(self.kind)
+    }
+}
+
+/// The topic of a CloudEvents type: `com.paklog.SYSTEM.ENTITY.…` →
+/// `SYSTEM.ENTITY.events`.
+#[must_use]
+pub fn topic_of(kind: &str) -> String {
+    let mut parts = kind.split('.').skip(2);
+    match (parts.next(), parts.next()) {
+        (Some(system), Some(entity)) => format!("{system}.{entity}.events"),
+        _ => "paklog.events".to_owned(),
+    }
+}
+
+/// Every topic a site publishes to (one per system and entity of the
+/// event catalog).
+pub const TOPICS: [&str; 16] = [
+    "wes.associate.events",
+    "wes.license-plate.events",
+    "wes.location.events",
+    "wes.metrics.events",
+    "wes.packing.events",
+    "wes.pick.events",
+    "wes.picking.events",
+    "wes.putwall.events",
+    "wes.quality.events",
+    "wes.shipment.events",
+    "wes.task.events",
+    "wes.tote.events",
+    "wes.workflow.events",
+    "wms.inventory.events",
+    "wms.order.events",
+    "wms.wave.events",
+];
+
+/// The topic the order intake is consumed from (one `NewOrder` JSON per
+/// record, or a CloudEvent whose `data` is one).
+pub const ORDER_INTAKE_TOPIC: &str = "wms.order.intake";
+
+/// The topic RTLS pings are consumed from (one ping JSON per record).
+pub const RTLS_TOPIC: &str = "wes.rtls.pings";
+
+/// The CloudEvent of `r` as a JSON value.
+#[must_use]
+pub fn cloud_event(warehouse: &str, r: &Recorded) -> Value {
+    let s = r.event.subject();
+    let subject = [
+        s.order.map(|o| format!("order/{}", o.0)),
+        s.wave.map(|w| format!("wave/{}", w.0)),
+        s.task.map(|t| format!("task/{}", t.0)),
+        s.associate.map(|a| format!("associate/{}", a.0)),
+        s.location.map(|l| format!("location/{}", l.0)),
+    ]
+    .into_iter()
+    .flatten()
+    .next();
+    let mut ce = json!({
+        "specversion": "1.0",
+        "id": format!("{warehouse}-{}", r.seq),
+        "source": format!("/paklog/{warehouse}"),
+        "type": r.event.cloud_event_type(),
+        "datacontenttype": "application/json",
+        "paklogsimtime": r.at.as_millis(),
+        "data": serde_json::to_value(&r.event).unwrap_or(Value::Null),
+    });
+    if let Some(subject) = subject {
+        ce["subject"] = Value::String(subject);
+    }
+    ce
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_follow_the_seeds() {
+        assert_eq!(
+            topic_of("com.paklog.wms.wave.released.v1"),
+            "wms.wave.events"
+        );
+        assert_eq!(
+            topic_of("com.paklog.wes.task.created.v1"),
+            "wes.task.events"
+        );
+        assert_eq!(topic_of("odd"), "paklog.events");
+    }
+
+    #[test]
+    fn every_event_type_of_the_catalog_has_its_topic() {
+        let catalog = include_str!("../../domain/src/events.rs");
+        let kinds: Vec<&str> = catalog
+            .split('"')
+            .filter(|s| s.starts_with("com.paklog."))
+            .collect();
+        assert!(kinds.len() >= 29, "{kinds:?}");
+        for kind in kinds {
+            assert!(TOPICS.contains(&topic_of(kind).as_str()), "{kind}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document of the live API, generated
+//! from the handlers' own annotations and request types (utoipa), so it
+//! cannot drift from the code.
+
+use serde_json::Value;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+
+use crate::http;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "PakLog Twin live API",
+        description = "The WMS/WES of PakLog Twin running live: orders, waves, tasks, the picker's handheld, locations, RTLS, metrics and the events stream. Every accepted command is durable before its response. Errors are RFC 9457 problem+json naming the field at fault."
+    ),
+    paths(
+        http::healthz,
+        http::openapi_json,
+        http::create_order,
+        http::get_order,
+        http::create_wave,
+        http::get_wave,
+        http::release_wave,
+        http::list_tasks,
+        http::next_task,
+        http::confirm,
+        http::deliver,
+        http::start_packing,
+        http::complete_packing,
+        http::get_location,
+        http::rtls_pings,
+        http::get_tag,
+        http::metrics,
+        http::events,
+    ),
+    components(schemas(
+        http::ProblemBody,
+        http::OrderRequest,
+        http::OrderLineRequest,
+        http::OrderPriority,
+        http::OrderCreated,
+        http::NewWave,
+        http::WaveCreated,
+        http::Confirmation,
+        http::Delivery,
+        http::PackStation,
+        http::PackedCarton,
+        http::PingRequest,
+        http::PingBatch,
+        http::PingsAccepted,
+    )),
+    modifiers(&Bearer),
+    tags(
+        (name = "orders", description = "Order intake (integrations)"),
+        (name = "waves", description = "Wave planning and release (integrations)"),
+        (name = "tasks", description = "Task execution state"),
+        (name = "mobile", description = "The picker's handheld (device tokens)"),
+        (name = "locations", description = "Location master and stock"),
+        (name = "rtls", description = "Physical tracking"),
+        (name = "events", description = "Domain events as CloudEvents"),
+        (name = "operations", description = "Health, metrics and this document"),
+    )
+)]
+struct ApiDoc;
+
+struct Bearer;
+
+impl utoipa::Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The OpenAPI document as JSON.
+#[must_use]
+pub fn document() -> Value {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    serde_json::to_value(doc).unwrap_or(Value::Null)
+}

@@ -1,0 +1,115 @@
+//! The PostgreSQL event store against a real server: commands are durable
+//! before they are acknowledged, a restart replays them to the same state,
+//! and a second service on the same store is refused.
+
+mod support;
+
+use paklog_adapters::live::{Answer, Ask, Query, request};
+use paklog_adapters::store::EventStore;
+use paklog_adapters::{Live, PgStore};
+use paklog_domain::testing::tiny_site;
+use paklog_domain::{Command, NewOrder, NewOrderLine, OrderId, Priority, WaveId};
+use serde_json::Value;
+
+/// A fresh database on the test server, dropped at the end.
+struct Database {
+    server: String,
+    name: String,
+}
+
+impl Database {
+    fn new(tag: &str) -> Database {
+        let server = support::postgres_server();
+        let name = format!("paklog_test_{}_{tag}", std::process::id());
+        let mut admin = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls)
+            .expect("the test PostgreSQL server");
+        // One statement at a time: neither may run in a transaction block.
+        admin
+            .simple_query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        admin
+            .simple_query(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        Database { server, name }
+    }
+
+    fn url(&self) -> String {
+        format!("{}/{}", self.server, self.name)
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut admin) =
+            postgres::Client::connect(&format!("{}/postgres", self.server), postgres::NoTls)
+        {
+            let _ = admin.simple_query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+fn run(live: &Live, ask: Ask) -> Answer {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(request(&live.sender, ask))
+        .expect("the kernel answers")
+}
+
+fn order_view(live: &Live) -> Value {
+    match run(live, Ask::Query(Query::Order(OrderId(0)))) {
+        Answer::Found(Some(v)) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn commands_survive_a_restart_in_postgresql() {
+    let db = Database::new("restart");
+    let store: Box<dyn EventStore> = Box::new(PgStore::open(&db.url()).unwrap());
+    let live = Live::start(tiny_site(), Some(store), 1.0, Some("name = \"tiny\"")).unwrap();
+    let order = Command::ReceiveOrder(NewOrder {
+        external_id: "pg-1".into(),
+        carrier: "UPS".into(),
+        priority: Priority::Express,
+        lines: vec![NewOrderLine {
+            sku: "SKU0002".into(),
+            quantity: 3,
+        }],
+    });
+    for command in [
+        order.clone(),
+        Command::CreateWave {
+            orders: vec![OrderId(0)],
+        },
+        Command::ReleaseWave { wave: WaveId(0) },
+    ] {
+        assert!(matches!(
+            run(&live, Ask::Execute(command)),
+            Answer::Executed(Ok(_))
+        ));
+    }
+    // A repeat is refused and not stored.
+    assert!(matches!(
+        run(&live, Ask::Execute(order)),
+        Answer::Executed(Err(_))
+    ));
+    // One service per store.
+    let second = PgStore::open(&db.url()).unwrap_err();
+    assert!(second.to_string().contains("another service"), "{second}");
+    let before = order_view(&live);
+    assert_eq!(before["status"], "WAVED", "{before}");
+    live.stop();
+
+    let mut store = PgStore::open(&db.url()).unwrap();
+    assert_eq!(store.site().unwrap().as_deref(), Some("name = \"tiny\""));
+    assert_eq!(store.history().unwrap().len(), 3);
+    let live = Live::start(tiny_site(), Some(Box::new(store)), 1.0, None).unwrap();
+    assert_eq!(live.replayed, 3);
+    assert_eq!(order_view(&live), before);
+    live.stop();
+}
