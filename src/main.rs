@@ -3,6 +3,8 @@
 //! Run `paklog --help` for the list of commands.
 
 mod compare;
+mod floor;
+mod replay;
 mod route;
 mod run;
 mod serve;
@@ -31,6 +33,8 @@ enum Commands {
     Compare(compare::CompareArgs),
     /// Run the site live on the wall clock behind the HTTP API.
     Serve(serve::ServeArgs),
+    /// Turn a live event store into the Parquet reports of a run.
+    Replay(replay::ReplayArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Commands::Run(args) => run::run(&args),
         Commands::Compare(args) => compare::run(&args),
         Commands::Serve(args) => serve::run(&args),
+        Commands::Replay(args) => replay::run(&args),
         Commands::Route(args) => route::run(&args),
         Commands::RouteGap(args) => route::gap(&args),
         Commands::Validate { files } => {

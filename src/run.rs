@@ -74,7 +74,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
 }
 
-fn print_kpis(k: &Summary, simulation: Duration, reports: Duration) {
+pub fn print_kpis(k: &Summary, simulation: Duration, reports: Duration) {
     let rows: Vec<(&str, String)> = vec![
         ("scenario", format!("{} (seed {})", k.scenario, k.seed)),
         ("simulated", format!("{:.1} h", k.simulated_h)),

@@ -4,25 +4,42 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use paklog_adapters::{AppState, Live, SqliteStore, app};
+use paklog_adapters::kafka::KafkaBridge;
+use paklog_adapters::{AppState, Live, Principal, Tokens, app, store};
+use paklog_domain::AssociateId;
 use paklog_scenarios::build::site_config;
 use paklog_sim::RngStreams;
+
+use crate::floor::{Floor, Worker};
 
 /// Arguments of `paklog serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// The site file: a scenario file whose layout, SKUs, inventory, roster
-    /// and strategies are used (demand and associates come from outside).
+    /// The site file: a scenario file whose layout, SKUs, inventory, roster,
+    /// strategies and `[live]` tokens are used (demand and associates come
+    /// from outside).
     site: PathBuf,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Event store: `sqlite:FILE` (created if missing; replayed on start).
+    /// Event store: `sqlite:FILE` (created if missing) or
+    /// `postgres://USER@HOST/DATABASE`; replayed on start.
     #[arg(long)]
     store: Option<String>,
+    /// Kafka bootstrap servers (`HOST:PORT`): publish every domain event,
+    /// consume orders and RTLS pings.
+    #[arg(long)]
+    kafka: Option<String>,
     /// Simulated milliseconds per wall-clock millisecond (1 = real time).
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Also start N virtual associates (the first N of the roster) that
+    /// work through the HTTP API, and a packer per station.
+    #[arg(long, value_name = "N")]
+    simulate_associates: Option<u32>,
+    /// Serve without tokens: anyone may call anything (development only).
+    #[arg(long)]
+    open: bool,
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -30,25 +47,67 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The tokens of the site file.
+fn tokens(scenario: &paklog_scenarios::Scenario, open: bool) -> Result<Tokens, String> {
+    if open {
+        return Ok(Tokens::open());
+    }
+    if scenario.live.tokens.is_empty() {
+        return Err(
+            "the site file has no [[live.tokens]]: add a token per device and integration, or pass --open to serve without (development only)"
+                .into(),
+        );
+    }
+    Ok(Tokens::new(scenario.live.tokens.iter().map(|t| {
+        let who = match (t.associate, &t.integration) {
+            (Some(a), _) => Principal::Associate(AssociateId(a)),
+            (None, Some(name)) => Principal::Integration(name.clone()),
+            (None, None) => Principal::Integration(String::new()),
+        };
+        (t.token.clone(), who)
+    })))
+}
+
 pub fn run(args: &ServeArgs) -> ExitCode {
     let loaded = match crate::load_scenario(&args.site) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let store = match args.store.as_deref() {
-        None => None,
-        Some(s) => match s.strip_prefix("sqlite:") {
-            Some(file) => match SqliteStore::open(std::path::Path::new(file)) {
-                Ok(store) => Some(store),
-                Err(e) => return fail(e),
-            },
-            None => {
-                return fail(format!(
-                    "--store {s}: expected sqlite:FILE (PostgreSQL is not supported yet)"
-                ));
-            }
-        },
+    let tokens = match tokens(&loaded.scenario, args.open) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
     };
+    let heads: u32 = loaded
+        .scenario
+        .associates
+        .shifts
+        .iter()
+        .map(|s| s.headcount)
+        .sum();
+    let mut workers = Vec::new();
+    for a in 0..args.simulate_associates.unwrap_or(0) {
+        if a >= heads {
+            return fail(format!(
+                "--simulate-associates {}: the roster has {heads} associates",
+                args.simulate_associates.unwrap_or(0)
+            ));
+        }
+        let token = tokens.of_associate(AssociateId(a)).map(str::to_owned);
+        if token.is_none() && !tokens.is_open() {
+            return fail(format!(
+                "--simulate-associates: associate {a} has no device token in [[live.tokens]]"
+            ));
+        }
+        workers.push(Worker {
+            associate: a,
+            token,
+        });
+    }
+    let store = match args.store.as_deref().map(store::open).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let site_text = std::fs::read_to_string(&args.site).ok();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -56,7 +115,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         )
         .try_init();
     let site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
-    let live = match Live::start(site, store, args.speed) {
+    let live = match Live::start(site, store, args.speed, site_text.as_deref()) {
         Ok(l) => l,
         Err(e) => return fail(e),
     };
@@ -65,9 +124,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         "site {} is live",
         loaded.scenario.name
     );
-    let state = AppState {
-        kernel: live.sender.clone(),
-    };
+    let state = AppState::new(&live, tokens);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => return fail(e),
@@ -76,11 +133,47 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .map_err(|e| format!("--listen {}: {e}", args.listen))?;
-        tracing::info!("listening on http://{}", args.listen);
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown())
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!("listening on http://{address}");
+        let kafka = match &args.kafka {
+            Some(brokers) => Some(
+                KafkaBridge::start(brokers, &live.warehouse, live.sender.clone(), &live.events)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            ),
+            None => None,
+        };
+        if kafka.is_some() {
+            tracing::info!("publishing to and consuming from Kafka");
+        }
+        let floor = (!workers.is_empty()).then(|| {
+            tracing::info!("{} virtual associates at work", workers.len());
+            Floor::start(
+                &loaded.scenario,
+                &format!("http://{address}"),
+                workers,
+                args.speed,
+            )
+        });
+        let stopper = floor.as_ref().map(Floor::stopper);
+        let served = axum::serve(listener, app(state))
+            .with_graceful_shutdown(async move {
+                shutdown().await;
+                // The virtual associates stop first, so no request of theirs
+                // keeps the server up.
+                if let Some(s) = stopper {
+                    let _ = s.send(true);
+                }
+            })
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
+        if let Some(floor) = floor {
+            floor.stop().await;
+        }
+        if let Some(kafka) = kafka {
+            kafka.shutdown().await;
+        }
+        served
     });
     live.stop();
     match served {

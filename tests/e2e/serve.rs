@@ -1,5 +1,7 @@
-//! `paklog serve` as a process: HTTP on loopback, and `kill -9` in the
-//! middle of a stream of orders loses none that was acknowledged.
+//! `paklog serve` as a process: HTTP on loopback; `kill -9` in the middle
+//! of a stream of orders loses none that was acknowledged; virtual
+//! associates work a live demo through the API; `paklog replay` turns the
+//! store into reports.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -19,13 +21,17 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// One HTTP/1.1 request; the status and the body.
+/// The integration token of the shipped small-dc site file.
+const ERP: &str = "small-dc-erp-example-token";
+
+/// One HTTP/1.1 request with the integration's token; the status and the
+/// body.
 fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {ERP}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )?;
     let mut text = String::new();
@@ -40,11 +46,16 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16
 }
 
 fn serve(port: u16, store: &Path) -> Child {
+    serve_with(port, store, &[])
+}
+
+fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_paklog"))
         .arg("serve")
         .arg(small())
         .args(["--listen", &format!("127.0.0.1:{port}"), "--store"])
         .arg(format!("sqlite:{}", store.display()))
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -61,12 +72,17 @@ fn serve(port: u16, store: &Path) -> Child {
     panic!("paklog serve did not come up on port {port}");
 }
 
-#[test]
-fn a_crash_loses_no_acknowledged_order() {
-    let store = std::env::temp_dir().join(format!("paklog-serve-{}.sqlite", std::process::id()));
+fn fresh_store(name: &str) -> PathBuf {
+    let store = std::env::temp_dir().join(format!("paklog-{name}-{}.sqlite", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
     }
+    store
+}
+
+#[test]
+fn a_crash_loses_no_acknowledged_order() {
+    let store = fresh_store("serve");
     let port = free_port();
     let mut server = serve(port, &store);
     // A stream of orders from another thread; the server is killed while
@@ -120,4 +136,112 @@ fn a_crash_loses_no_acknowledged_order() {
         "{} orders acknowledged before the crash, all found",
         acknowledged.len()
     );
+}
+
+/// Stops a server the way an operator does (SIGTERM) and waits for it.
+fn terminate(mut server: Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let until = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < until {
+        if let Ok(Some(status)) = server.try_wait() {
+            assert!(status.success(), "paklog serve exited with {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = server.kill();
+    panic!("paklog serve did not stop on SIGTERM");
+}
+
+#[test]
+fn virtual_associates_work_a_live_site_and_the_store_replays_into_reports() {
+    let store = fresh_store("demo");
+    let port = free_port();
+    // 300 simulated seconds per wall second; three virtual pickers (with
+    // their devices' tokens) and a packer per station, as HTTP clients.
+    let server = serve_with(
+        port,
+        &store,
+        &["--speed", "300", "--simulate-associates", "3"],
+    );
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let order = format!(
+            r#"{{"external_id":"d{i}","carrier":"UPS","lines":[{{"sku":"SKU{:05}","quantity":1}},{{"sku":"SKU{:05}","quantity":2}}]}}"#,
+            1 + i * 7,
+            3 + i * 11
+        );
+        let (status, body) = http(port, "POST", "/api/v1/orders", &order).unwrap();
+        assert_eq!(status, 201, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        ids.push(v["orderId"].as_u64().unwrap());
+    }
+    let wave = format!(r#"{{"orderIds":{ids:?}}}"#);
+    let (status, body) = http(port, "POST", "/api/v1/waves", &wave).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let w: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (status, body) = http(
+        port,
+        "POST",
+        &format!("/api/v1/waves/{}/release", w["waveId"]),
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    // The virtual floor picks and packs every order.
+    let until = Instant::now() + Duration::from_secs(120);
+    loop {
+        let packed = ids
+            .iter()
+            .filter(|id| {
+                http(port, "GET", &format!("/api/v1/orders/{id}"), "").is_ok_and(|(_, o)| {
+                    o.contains("\"READY_TO_SHIP\"") || o.contains("\"SHIPPED\"")
+                })
+            })
+            .count();
+        if packed == ids.len() {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "{packed} of {} orders packed after 2 min",
+            ids.len()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    terminate(server);
+
+    // The store, replayed into the reports of a run.
+    let out = std::env::temp_dir().join(format!("paklog-replay-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let printed = crate::run_ok(
+        Command::new(env!("CARGO_BIN_EXE_paklog"))
+            .arg("replay")
+            .arg(format!("sqlite:{}", store.display()))
+            .arg("--out")
+            .arg(&out),
+    );
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(text.contains("orders received"), "{text}");
+    let orders = crate::read(&out.join("orders.parquet"));
+    assert_eq!(orders.num_rows(), ids.len());
+    let picks = crate::read(&out.join("picks.parquet"));
+    assert_eq!(picks.num_rows(), 2 * ids.len(), "every line picked once");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // Conservation: every unit ordered is shipped, short or still open.
+    let units = |k: &str| summary[k].as_u64().unwrap();
+    assert_eq!(units("units_ordered"), 36);
+    assert_eq!(
+        units("units_ordered"),
+        units("units_shipped") + units("units_short") + units("units_open"),
+        "{summary}"
+    );
+    assert!(
+        summary["lines_per_labour_hour"].as_f64().unwrap() > 0.0,
+        "{summary}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

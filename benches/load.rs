@@ -1,0 +1,246 @@
+//! Load on the live API over loopback: handhelds asking for their next
+//! task, confirming picks and delivering totes, against `paklog serve`'s
+//! own stack (axum, bearer tokens, the kernel thread, the SQLite store with
+//! group commit), started in this process on a free port.
+//!
+//! Open loop: every device sends on a fixed schedule whatever the answers'
+//! speed, and each request's latency counts from when it was due, so a
+//! stall shows in the tail instead of slowing the load (no coordinated
+//! omission).
+//!
+//! ```text
+//! cargo bench --bench load -- [--rate 5000] [--seconds 10] [--devices 200] [--store sqlite|none]
+//! ```
+//! Prints the throughput reached and the latency percentiles.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use paklog_adapters::live::{Answer, Ask, request};
+use paklog_adapters::store::{EventStore, SqliteStore};
+use paklog_adapters::{AppState, Live, Principal, Tokens, app};
+use paklog_domain::{AssociateId, Command, NewOrder, NewOrderLine, OrderId, Priority, WaveId};
+use paklog_scenarios::build::site_config;
+use paklog_sim::RngStreams;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct Args {
+    rate: f64,
+    seconds: f64,
+    devices: u32,
+    store: String,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        rate: 5000.0,
+        seconds: 10.0,
+        devices: 200,
+        store: "sqlite".into(),
+    };
+    let argv: Vec<String> = std::env::args().collect();
+    let value = |name: &str| {
+        argv.iter()
+            .position(|x| x == name)
+            .and_then(|i| argv.get(i + 1))
+            .cloned()
+    };
+    if let Some(v) = value("--rate") {
+        a.rate = v.parse().expect("--rate: a number");
+    }
+    if let Some(v) = value("--seconds") {
+        a.seconds = v.parse().expect("--seconds: a number");
+    }
+    if let Some(v) = value("--devices") {
+        a.devices = v.parse().expect("--devices: a number");
+    }
+    if let Some(v) = value("--store") {
+        a.store = v;
+    }
+    a
+}
+
+fn token(a: u32) -> String {
+    format!("bench-device-token-{a:05}")
+}
+
+/// Orders for the whole run, in waves of 500, released.
+async fn preload(live: &Live, orders: u32) {
+    let mut ids = Vec::new();
+    for i in 0..orders {
+        let order = NewOrder {
+            external_id: format!("load-{i}"),
+            carrier: "UPS".into(),
+            priority: Priority::Standard,
+            lines: vec![NewOrderLine {
+                sku: format!("SKU{:05}", i % 500 + 1),
+                quantity: 1,
+            }],
+        };
+        match request(&live.sender, Ask::Execute(Command::ReceiveOrder(order))).await {
+            Some(Answer::Executed(Ok(paklog_domain::Reply::OrderAccepted { order, .. }))) => {
+                ids.push(order);
+            }
+            other => panic!("preload: {other:?}"),
+        }
+    }
+    for (w, chunk) in ids.chunks(500).enumerate() {
+        let orders: Vec<OrderId> = chunk.to_vec();
+        let create = Command::CreateWave { orders };
+        assert!(matches!(
+            request(&live.sender, Ask::Execute(create)).await,
+            Some(Answer::Executed(Ok(_)))
+        ));
+        let release = Command::ReleaseWave {
+            wave: WaveId(w as u32),
+        };
+        assert!(matches!(
+            request(&live.sender, Ask::Execute(release)).await,
+            Some(Answer::Executed(Ok(_)))
+        ));
+    }
+}
+
+/// One handheld: next task, each stop, deliver, again; a request every
+/// `interval`, each timed from when it was due.
+async fn device(
+    base: String,
+    associate: u32,
+    interval: Duration,
+    start: Instant,
+    until: Instant,
+) -> (Vec<u32>, u32) {
+    let client = reqwest::Client::new();
+    let auth = format!("Bearer {}", token(associate));
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    // Spread the devices over one interval.
+    let mut due = start + interval.mul_f64(f64::from(associate % 997) / 997.0);
+    let mut task: Option<Value> = None;
+    let mut next_line: Option<u64> = None;
+    while due < until {
+        tokio::time::sleep_until(due.into()).await;
+        let (method, path, body) = match (&task, next_line) {
+            (None, _) => ("GET", "/api/v1/mobile/picking/next-task".to_owned(), None),
+            (Some(t), Some(i)) => {
+                let line = &t["lines"][i as usize];
+                let pick = json!({"taskId": t["id"], "instruction": i,
+                                  "quantity": line["quantity"], "barcode": line["sku_code"]});
+                (
+                    "POST",
+                    "/api/v1/mobile/picking/confirm".to_owned(),
+                    Some(pick),
+                )
+            }
+            (Some(t), None) => (
+                "POST",
+                "/api/v1/mobile/picking/deliver".to_owned(),
+                Some(json!({"taskId": t["id"]})),
+            ),
+        };
+        let url = format!("{base}{path}");
+        let req = match method {
+            "GET" => client.get(url),
+            _ => client.post(url).json(&body),
+        }
+        .header("authorization", &auth);
+        let res = req.send().await;
+        let took = due.elapsed();
+        latencies.push(took.as_micros().min(u128::from(u32::MAX)) as u32);
+        match res {
+            Ok(r) if r.status() == StatusCode::OK => {
+                let v: Value = r.json().await.unwrap_or(Value::Null);
+                match path.rsplit('/').next() {
+                    Some("next-task") => {
+                        next_line = Some(0);
+                        task = Some(v);
+                    }
+                    Some("confirm") => next_line = v["next_line"].as_u64(),
+                    _ => task = None,
+                }
+            }
+            Ok(r) if r.status() == StatusCode::NO_CONTENT => {}
+            _ => {
+                errors += 1;
+                task = None;
+            }
+        }
+        due += interval;
+    }
+    (latencies, errors)
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    f64::from(sorted[i]) / 1000.0
+}
+
+fn main() {
+    let a = args();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small-dc.toml");
+    let mut loaded = paklog_scenarios::load(&path).expect("the small-dc scenario");
+    loaded.scenario.associates.shifts[0].headcount = a.devices;
+    let site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
+    let file = std::env::temp_dir().join(format!("paklog-load-{}.sqlite", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    let store: Option<Box<dyn EventStore>> = match a.store.as_str() {
+        "sqlite" => Some(Box::new(SqliteStore::open(&file).expect("a temp store"))),
+        "none" => None,
+        other => panic!("--store {other}: sqlite or none"),
+    };
+    let live = Live::start(site, store, 1.0, None).expect("the site starts");
+    let tokens =
+        Tokens::new((0..a.devices).map(|d| (token(d), Principal::Associate(AssociateId(d)))));
+    let state = AppState::new(&live, tokens);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        // One task is about 3 requests (next, a stop, deliver).
+        let orders = ((a.rate * (a.seconds + 2.0)) / 3.0).ceil() as u32 + a.devices;
+        let t = Instant::now();
+        preload(&live, orders).await;
+        eprintln!("preloaded {orders} orders in {:.1} s", t.elapsed().as_secs_f64());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        tokio::spawn(axum::serve(listener, app(state)).into_future());
+        let interval = Duration::from_secs_f64(f64::from(a.devices) / a.rate);
+        let start = Instant::now() + Duration::from_millis(200);
+        let until = start + Duration::from_secs_f64(a.seconds);
+        let mut set = tokio::task::JoinSet::new();
+        for d in 0..a.devices {
+            set.spawn(device(base.clone(), d, interval, start, until));
+        }
+        let mut all = Vec::new();
+        let mut errors = 0;
+        while let Some(r) = set.join_next().await {
+            let (l, e) = r.expect("a device");
+            all.extend(l);
+            errors += e;
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        all.sort_unstable();
+        println!(
+            "load: {} devices, store {}, target {:.0} req/s for {:.0} s",
+            a.devices, a.store, a.rate, a.seconds
+        );
+        println!(
+            "  reached {:.0} req/s ({} requests, {errors} errors); latency ms p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
+            all.len() as f64 / elapsed,
+            all.len(),
+            percentile(&all, 0.5),
+            percentile(&all, 0.9),
+            percentile(&all, 0.99),
+            percentile(&all, 0.999),
+            percentile(&all, 1.0),
+        );
+    });
+    drop(live);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}

@@ -1,0 +1,276 @@
+//! `paklog serve --simulate-associates N`: virtual associates that work the
+//! site through its HTTP API as real HTTP clients, with their devices'
+//! tokens: pickers poll for their next task, walk each leg at their walking
+//! speed, confirm every stop with the SKU's barcode and deliver their totes;
+//! a packer per station packs what arrives. Times are the site file's
+//! (means of its distributions), scaled by `--speed`. A live demo needs no
+//! hardware.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use paklog_scenarios::Scenario;
+use paklog_scenarios::dist::Sampler;
+use paklog_sim::RngStreams;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// How one virtual associate works.
+#[derive(Debug, Clone)]
+struct Pace {
+    walking_mps: f64,
+    per_line_s: Sampler,
+    per_unit_s: Sampler,
+}
+
+/// The virtual floor: pickers and packers as HTTP clients.
+pub struct Floor {
+    stop: Arc<watch::Sender<bool>>,
+    workers: JoinSet<()>,
+}
+
+/// Who works, with which token.
+pub struct Worker {
+    /// The associate's number in the roster.
+    pub associate: u32,
+    /// Their device's token (none on an open service).
+    pub token: Option<String>,
+}
+
+struct Api {
+    client: Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    fn with_token(&self, r: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Result<(StatusCode, Value), reqwest::Error> {
+        let res = self
+            .with_token(self.client.get(format!("{}{path}", self.base)))
+            .send()
+            .await?;
+        let status = res.status();
+        let body = res.json().await.unwrap_or(Value::Null);
+        Ok((status, body))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<(StatusCode, Value), reqwest::Error> {
+        let res = self
+            .with_token(self.client.post(format!("{}{path}", self.base)))
+            .json(&body)
+            .send()
+            .await?;
+        let status = res.status();
+        let body = res.json().await.unwrap_or(Value::Null);
+        Ok((status, body))
+    }
+}
+
+/// Sleeps `sim_s` simulated seconds at `speed`, or less if told to stop;
+/// `false` when stopping.
+async fn pause(sim_s: f64, speed: f64, stop: &mut watch::Receiver<bool>) -> bool {
+    let wall = Duration::from_secs_f64((sim_s / speed).clamp(0.0, 3600.0));
+    tokio::select! {
+        () = tokio::time::sleep(wall) => !*stop.borrow(),
+        _ = stop.changed() => false,
+    }
+}
+
+impl Floor {
+    /// Starts `workers` pickers against the API at `base` (and one packer
+    /// per pack station, using the first worker's token).
+    #[must_use]
+    pub fn start(scenario: &Scenario, base: &str, workers: Vec<Worker>, speed: f64) -> Floor {
+        let (stop, stopped) = watch::channel(false);
+        let client = Client::new();
+        let streams = RngStreams::new(scenario.seed);
+        let shifts = &scenario.associates.shifts;
+        let mut set = JoinSet::new();
+        let packer_token = workers.first().and_then(|w| w.token.clone());
+        for w in workers {
+            // The associate's shift gives their pace.
+            let mut k = w.associate;
+            let shift = shifts
+                .iter()
+                .find(|s| {
+                    let here = k < s.headcount;
+                    if !here {
+                        k -= s.headcount;
+                    }
+                    here
+                })
+                .or(shifts.first());
+            let Some(shift) = shift else { continue };
+            let pace = Pace {
+                walking_mps: Sampler::new(&shift.walking_speed_mps).mean().max(0.1),
+                per_line_s: Sampler::new(&shift.pick_time_per_line_s),
+                per_unit_s: Sampler::new(&shift.pick_time_per_unit_s),
+            };
+            let api = Api {
+                client: client.clone(),
+                base: base.to_owned(),
+                token: w.token,
+            };
+            let rng = streams.indexed("live-floor", u64::from(w.associate));
+            set.spawn(picker(api, w.associate, pace, rng, speed, stopped.clone()));
+        }
+        let pack_s = Sampler::new(&scenario.packing.pack_time_s).mean();
+        for station in 0..scenario.packing.stations {
+            let api = Api {
+                client: client.clone(),
+                base: base.to_owned(),
+                token: packer_token.clone(),
+            };
+            set.spawn(packer(api, station, pack_s, speed, stopped.clone()));
+        }
+        Floor {
+            stop: Arc::new(stop),
+            workers: set,
+        }
+    }
+
+    /// What tells every virtual associate to stop (send `true`).
+    #[must_use]
+    pub fn stopper(&self) -> Arc<watch::Sender<bool>> {
+        Arc::clone(&self.stop)
+    }
+
+    /// Stops every virtual associate and waits for them.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        while self.workers.join_next().await.is_some() {}
+    }
+}
+
+async fn picker(
+    api: Api,
+    associate: u32,
+    pace: Pace,
+    mut rng: paklog_sim::StreamRng,
+    speed: f64,
+    mut stop: watch::Receiver<bool>,
+) {
+    let poll_s = 10.0;
+    loop {
+        let (status, task) = match api
+            .get(&format!(
+                "/api/v1/mobile/picking/next-task?associate={associate}"
+            ))
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(associate, "virtual associate: {e}");
+                (StatusCode::SERVICE_UNAVAILABLE, Value::Null)
+            }
+        };
+        if status != StatusCode::OK {
+            if status != StatusCode::NO_CONTENT {
+                tracing::warn!(associate, %status, "virtual associate: next-task: {task}");
+            }
+            if !pause(poll_s, speed, &mut stop).await {
+                return;
+            }
+            continue;
+        }
+        let id = task["id"].clone();
+        let mut task = task;
+        // Stop by stop as the handheld says; a short pick may add a stop
+        // elsewhere, so the task is fetched again when it names a new one.
+        let mut next = task["lines"]
+            .as_array()
+            .and_then(|lines| lines.iter().position(|l| l["picked"].is_null()));
+        while let Some(i) = next {
+            let line = task["lines"][i].clone();
+            let quantity = line["quantity"].as_u64().unwrap_or(0);
+            let walk = line["leg_m"].as_f64().unwrap_or(0.0) / pace.walking_mps;
+            let pick =
+                pace.per_line_s.draw(&mut rng) + quantity as f64 * pace.per_unit_s.draw(&mut rng);
+            if !pause(walk + pick, speed, &mut stop).await {
+                return;
+            }
+            let body = json!({
+                "associate": associate,
+                "taskId": id,
+                "instruction": i,
+                "quantity": quantity,
+                "barcode": line["sku_code"],
+            });
+            next = match api.post("/api/v1/mobile/picking/confirm", body).await {
+                Ok((StatusCode::OK, reply)) => reply["next_line"].as_u64().map(|n| n as usize),
+                Ok((status, problem)) => {
+                    tracing::warn!(associate, %status, "virtual associate: confirm: {problem}");
+                    None
+                }
+                Err(e) => {
+                    tracing::warn!(associate, "virtual associate: confirm: {e}");
+                    None
+                }
+            };
+            if next.is_some_and(|n| task["lines"].get(n).is_none()) {
+                match api
+                    .get(&format!(
+                        "/api/v1/mobile/picking/next-task?associate={associate}"
+                    ))
+                    .await
+                {
+                    Ok((StatusCode::OK, t)) if t["id"] == id => task = t,
+                    _ => next = None,
+                }
+            }
+        }
+        let home = task["home_m"].as_f64().unwrap_or(0.0) / pace.walking_mps;
+        if !pause(home, speed, &mut stop).await {
+            return;
+        }
+        let body = json!({ "associate": associate, "taskId": id });
+        if let Ok((status, problem)) = api.post("/api/v1/mobile/picking/deliver", body).await
+            && status != StatusCode::OK
+        {
+            tracing::warn!(associate, %status, "virtual associate: deliver: {problem}");
+        }
+    }
+}
+
+async fn packer(api: Api, station: u32, pack_s: f64, speed: f64, mut stop: watch::Receiver<bool>) {
+    loop {
+        let job = match api
+            .post(
+                "/api/v1/mobile/packing/start",
+                json!({ "station": station }),
+            )
+            .await
+        {
+            Ok((StatusCode::OK, reply)) => reply["job"].clone(),
+            _ => Value::Null,
+        };
+        if job.is_null() {
+            if !pause(10.0, speed, &mut stop).await {
+                return;
+            }
+            continue;
+        }
+        if !pause(pack_s, speed, &mut stop).await {
+            return;
+        }
+        let body = json!({
+            "station": station,
+            "orderId": job["order"],
+            "weightKg": job["expected_weight_kg"],
+        });
+        if let Ok((status, problem)) = api.post("/api/v1/mobile/packing/complete", body).await
+            && status != StatusCode::OK
+        {
+            tracing::warn!(station, %status, "virtual packer: {problem}");
+        }
+    }
+}
