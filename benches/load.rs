@@ -65,8 +65,9 @@ fn token(a: u32) -> String {
     format!("bench-device-token-{a:05}")
 }
 
-/// Orders for the whole run, in waves of 500, released.
-async fn preload(live: &Live, orders: u32) {
+/// Orders for the whole run, planned in waves of 100 (released by
+/// [`feed`]).
+async fn preload(live: &Live, orders: u32) -> u32 {
     let mut ids = Vec::new();
     for i in 0..orders {
         let order = NewOrder {
@@ -85,20 +86,40 @@ async fn preload(live: &Live, orders: u32) {
             other => panic!("preload: {other:?}"),
         }
     }
-    for (w, chunk) in ids.chunks(500).enumerate() {
+    for chunk in ids.chunks(100) {
         let orders: Vec<OrderId> = chunk.to_vec();
         let create = Command::CreateWave { orders };
         assert!(matches!(
             request(&live.sender, Ask::Execute(create)).await,
             Some(Answer::Executed(Ok(_)))
         ));
-        let release = Command::ReleaseWave {
-            wave: WaveId(w as u32),
-        };
-        assert!(matches!(
-            request(&live.sender, Ask::Execute(release)).await,
-            Some(Answer::Executed(Ok(_)))
-        ));
+    }
+    ids.len().div_ceil(100) as u32
+}
+
+/// Releases the planned waves one by one whenever fewer than 400 tasks
+/// are pending, as wave planning keeps a floor busy but not flooded (the
+/// assignment scores every pending task).
+async fn feed(sender: paklog_sim::CommandSender<paklog_adapters::live::Input>, waves: u32) {
+    let mut next = 0;
+    while next < waves {
+        let pending =
+            match request(&sender, Ask::Query(paklog_adapters::live::Query::Metrics)).await {
+                Some(Answer::Found(Some(m))) => m["pending_tasks"].as_u64().unwrap_or(0),
+                _ => return,
+            };
+        if pending < 400 {
+            let release = Command::ReleaseWave { wave: WaveId(next) };
+            if !matches!(
+                request(&sender, Ask::Execute(release)).await,
+                Some(Answer::Executed(Ok(_)))
+            ) {
+                return;
+            }
+            next += 1;
+        } else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 
@@ -203,7 +224,8 @@ fn main() {
         // One task is about 3 requests (next, a stop, deliver).
         let orders = ((a.rate * (a.seconds + 2.0)) / 3.0).ceil() as u32 + a.devices;
         let t = Instant::now();
-        preload(&live, orders).await;
+        let waves = preload(&live, orders).await;
+        let feeder = tokio::spawn(feed(live.sender.clone(), waves));
         eprintln!("preloaded {orders} orders in {:.1} s", t.elapsed().as_secs_f64());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
@@ -223,6 +245,7 @@ fn main() {
             errors += e;
         }
         let elapsed = start.elapsed().as_secs_f64();
+        feeder.abort();
         all.sort_unstable();
         println!(
             "load: {} devices, store {}, target {:.0} req/s for {:.0} s",

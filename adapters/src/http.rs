@@ -24,7 +24,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Caller, Tokens};
 use crate::cloudevents::Published;
-use crate::live::{Answer, Ask, Input, Live, Query};
+use crate::live::{Answer, Ask, Input, Live, NextTask, Query};
 
 /// What every handler needs: the way to the kernel, the tokens, and the
 /// events.
@@ -171,16 +171,20 @@ async fn ask(state: &AppState, ask: Ask) -> Result<Answer, Problem> {
         })
 }
 
+fn not_stored(why: &str) -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not stored",
+        format!("the command could not be made durable and was not accepted: {why}"),
+    )
+}
+
 async fn execute(state: &AppState, command: Command) -> Result<Reply, Problem> {
     match ask(state, Ask::Execute(command)).await? {
         Answer::Executed(Ok(reply)) => Ok(reply),
         Answer::Executed(Err(e)) => Err(Problem::refused(&e)),
-        Answer::NotStored(why) => Err(Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not stored",
-            format!("the command could not be made durable and was not accepted: {why}"),
-        )),
-        Answer::Found(_) => Err(Problem::new(
+        Answer::NotStored(why) => Err(not_stored(&why)),
+        Answer::Found(_) | Answer::NextTask(_) => Err(Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error",
             "unexpected answer",
@@ -529,36 +533,23 @@ pub(crate) async fn next_task(
     QueryParams(device): QueryParams<Device>,
 ) -> Result<Response, Problem> {
     let associate = caller.acting_for(device.associate)?;
-    // Polling changes nothing and stores nothing: sign on only when signed
-    // off, and ask for work only when there may be some.
-    let who = format!("no associate {}", associate.0);
-    let Json(me) = find(&state, Query::Associate(associate), &who).await?;
-    if me["signed_on"] != true {
-        execute(&state, Command::SignOn { associate }).await?;
-    } else if me["idle"] == true && me["current"].is_null() {
-        let Json(metrics) = find(&state, Query::Metrics, "metrics").await?;
-        if metrics["pending_tasks"] == 0 {
-            return Ok(StatusCode::NO_CONTENT.into_response());
-        }
-    }
-    let Reply::NextTask { task } = execute(&state, Command::RequestNextTask { associate }).await?
-    else {
-        return Err(Problem::new(
+    match ask(&state, Ask::NextTask(associate)).await? {
+        Answer::NextTask(NextTask::Task(task)) => Ok(Json(task).into_response()),
+        Answer::NextTask(NextTask::Nothing) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Answer::NextTask(NextTask::UnknownAssociate) => Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not found",
+            format!("no associate {}", associate.0),
+        )
+        .with_field("associate")),
+        Answer::NextTask(NextTask::Refused(e)) => Err(Problem::refused(&e)),
+        Answer::NotStored(why) => Err(not_stored(&why)),
+        _ => Err(Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error",
-            "unexpected reply",
-        ));
-    };
-    let Some(task) = task else {
-        return Ok(StatusCode::NO_CONTENT.into_response());
-    };
-    let Json(view) = find(&state, Query::Task(task), "the task").await?;
-    if view["status"] == "ASSIGNED" {
-        execute(&state, Command::StartTask { associate, task }).await?;
+            "unexpected answer",
+        )),
     }
-    Ok(find(&state, Query::Task(task), "the task")
-        .await?
-        .into_response())
 }
 
 /// A pick confirmed at one stop of a task.

@@ -55,6 +55,21 @@ pub enum Answer {
     /// The command was accepted by the domain but could not be stored: it
     /// is not acknowledged, and the service stops.
     NotStored(String),
+    /// A handheld's next task.
+    NextTask(NextTask),
+}
+
+/// What a handheld asking for its next task gets.
+#[derive(Debug)]
+pub enum NextTask {
+    /// The associate is not on the roster.
+    UnknownAssociate,
+    /// Nothing to do now.
+    Nothing,
+    /// The task in hand, started (as [`Query::Task`] shows it).
+    Task(Value),
+    /// A step was refused.
+    Refused(CommandError),
 }
 
 /// A request from an adapter.
@@ -62,6 +77,10 @@ pub enum Answer {
 pub enum Ask {
     /// Execute a command.
     Execute(Command),
+    /// A handheld's next task, in one step: sign the associate on if signed
+    /// off, assign the best pending task and start it. Polling with nothing
+    /// to do changes and stores nothing.
+    NextTask(paklog_domain::AssociateId),
     /// Answer a query.
     Query(Query),
 }
@@ -353,21 +372,17 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                 true
             }
             Input::Request(Ask::Execute(command), reply) => {
-                let answer = match wh.execute(now, command.clone()) {
-                    Ok(r) => match append(&mut k, now, ordinal, &command) {
-                        Ok(()) => Answer::Executed(Ok(r)),
-                        Err(e) => {
-                            // Not durable: not acknowledged, and nothing more
-                            // is taken (the state is ahead of the store).
-                            sched.stop();
-                            Answer::NotStored(e.to_string())
-                        }
-                    },
-                    Err(e) => Answer::Executed(Err(e)),
+                let answer = match apply(&mut wh, &mut k, sched, command) {
+                    Ok(r) => Answer::Executed(Ok(r)),
+                    Err(a) => a,
                 };
-                let accepted = matches!(answer, Answer::Executed(Ok(_)));
                 answer_when_durable(&mut k, reply, answer);
-                accepted
+                false
+            }
+            Input::Request(Ask::NextTask(associate), reply) => {
+                let answer = next_task(&mut wh, &mut k, sched, associate);
+                answer_when_durable(&mut k, reply, answer);
+                false
             }
             Input::Request(Ask::Query(q), reply) => {
                 let answer = Answer::Found(query(&wh, now, &q));
@@ -388,6 +403,66 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
             sched.stop();
         }
     });
+}
+
+/// Runs a live command: applied, appended to the store and counted in the
+/// event sequence when accepted. A command the store cannot take is not
+/// acknowledged and stops the kernel (the state is ahead of the store).
+fn apply(
+    wh: &mut Warehouse,
+    k: &mut Kernel,
+    sched: &mut Scheduler<'_, Input>,
+    command: Command,
+) -> Result<Reply, Answer> {
+    let now = sched.now();
+    let reply = wh
+        .execute(now, command.clone())
+        .map_err(|e| Answer::Executed(Err(e)))?;
+    if let Err(e) = append(k, now, k.processed, &command) {
+        sched.stop();
+        return Err(Answer::NotStored(e.to_string()));
+    }
+    k.processed += 1;
+    Ok(reply)
+}
+
+/// [`Ask::NextTask`]: every step in the kernel, at one instant.
+fn next_task(
+    wh: &mut Warehouse,
+    k: &mut Kernel,
+    sched: &mut Scheduler<'_, Input>,
+    associate: paklog_domain::AssociateId,
+) -> Answer {
+    let refused = |a: Answer| match a {
+        Answer::Executed(Err(e)) => Answer::NextTask(NextTask::Refused(e)),
+        other => other,
+    };
+    let Some(me) = wh.tasks.associates.get(associate.index()) else {
+        return Answer::NextTask(NextTask::UnknownAssociate);
+    };
+    if !me.signed_on {
+        if let Err(a) = apply(wh, k, sched, Command::SignOn { associate }) {
+            return refused(a);
+        }
+    } else if me.idle && me.current.is_none() && wh.tasks.pending_len() == 0 {
+        return Answer::NextTask(NextTask::Nothing);
+    }
+    let task = match apply(wh, k, sched, Command::RequestNextTask { associate }) {
+        Ok(Reply::NextTask { task: Some(task) }) => task,
+        Ok(_) => return Answer::NextTask(NextTask::Nothing),
+        Err(a) => return refused(a),
+    };
+    let assigned = wh
+        .tasks
+        .find(task)
+        .is_some_and(|t| t.status == TaskStatus::Assigned);
+    if assigned && let Err(a) = apply(wh, k, sched, Command::StartTask { associate, task }) {
+        return refused(a);
+    }
+    match wh.tasks.find(task) {
+        Some(t) => Answer::NextTask(NextTask::Task(task_view(wh, t))),
+        None => Answer::NextTask(NextTask::Nothing),
+    }
 }
 
 /// Sends `answer` now, or after the commit when uncommitted commands came

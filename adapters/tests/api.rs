@@ -228,6 +228,38 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
         call(&s, "GET", "/api/v1/locations/Z99", None).await.0,
         StatusCode::NOT_FOUND
     );
+    // Packing: an unknown station, a bad weight, then the order packed.
+    let pack = |body: Value| {
+        call_as(
+            &s,
+            Some(ALICE),
+            "POST",
+            "/api/v1/mobile/packing/start",
+            Some(body),
+        )
+    };
+    let (st, v, _) = pack(json!({"station": 7})).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::NOT_FOUND, json!("station")),
+        "{v}"
+    );
+    let (st, v, _) = pack(json!({"station": "one"})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (st, v, _) = pack(json!({"station": 0})).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let job = v["job"].clone();
+    assert_eq!(job["order"], 0, "{v}");
+    let done = |w: f64| json!({"station": 0, "orderId": 0, "weightKg": w});
+    let complete = |body: Value| call(&s, "POST", "/api/v1/mobile/packing/complete", Some(body));
+    let (st, v, _) = complete(done(-1.0)).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("weight_kg")),
+        "{v}"
+    );
+    let (st, v, _) = complete(done(job["expected_weight_kg"].as_f64().unwrap())).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
     let (st, metrics, _) = call(&s, "GET", "/api/v1/metrics", None).await;
     assert_eq!((st, metrics["orders"].clone()), (StatusCode::OK, json!(1)));
     assert_eq!(metrics["interval"]["lines_picked"], 1, "{metrics}");
@@ -259,8 +291,8 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     live.stop();
     let (live, s) = start(&path);
     assert_eq!(
-        live.replayed, 9,
-        "order, wave, release, sign-on, next, start, pick, deliver"
+        live.replayed, 11,
+        "order, wave, release, sign-on, next, start, pick, deliver, pack start and end"
     );
     let after = (
         call(&s, "GET", "/api/v1/orders/0", None).await.1,
@@ -268,7 +300,7 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
         call(&s, "GET", "/api/v1/waves/0", None).await.1,
     );
     assert_eq!(before, after);
-    assert_eq!(before.0["status"], "PICKED");
+    assert_eq!(before.0["status"], "READY_TO_SHIP");
     live.stop();
 }
 
