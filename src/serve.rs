@@ -54,7 +54,7 @@ fn tokens(scenario: &paklog_scenarios::Scenario, open: bool) -> Result<Tokens, S
     }
     if scenario.live.tokens.is_empty() {
         return Err(
-            "the site file has no [[live.tokens]]: add a token per device and integration, or pass --open to serve without (development only)"
+            "the site file has no `[live] tokens`: add a token per device and integration, or pass --open to serve without (development only)"
                 .into(),
         );
     }
@@ -95,7 +95,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         let token = tokens.of_associate(AssociateId(a)).map(str::to_owned);
         if token.is_none() && !tokens.is_open() {
             return fail(format!(
-                "--simulate-associates: associate {a} has no device token in [[live.tokens]]"
+                "--simulate-associates: associate {a} has no device token in `[live] tokens`"
             ));
         }
         workers.push(Worker {
