@@ -37,8 +37,6 @@ pub enum Query {
     Task(paklog_domain::TaskId),
     /// A location by id or code: master data and stock.
     Location(String),
-    /// What the floor knows about an associate.
-    Associate(paklog_domain::AssociateId),
     /// The KPIs of the running interval.
     Metrics,
     /// Where the RTLS last saw a tag.
@@ -551,7 +549,6 @@ fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<Value> {
                 .map(to)
                 .collect(),
         )),
-        Query::Associate(id) => wh.tasks.associates.get(id.index()).map(to),
         Query::Location(key) => key
             .parse::<usize>()
             .ok()
