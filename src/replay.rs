@@ -7,7 +7,7 @@
 //! finished tasks; time on shift runs from each sign-on to its sign-off
 //! (or the end).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -93,15 +93,11 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         Ok(kpis) => {
             println!("replayed {} stored commands", rebuilt.replayed);
             crate::run::print_kpis(&kpis, replayed_in, writing.elapsed());
-            println!("reports: {}", display(&args.out));
+            println!("reports: {}", args.out.display());
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
     }
-}
-
-fn display(p: &Path) -> String {
-    p.display().to_string()
 }
 
 /// Each associate's walk (planned route of their finished tasks) and time
