@@ -27,6 +27,16 @@ pub struct StoreError {
     pub message: String,
 }
 
+impl StoreError {
+    /// An error of the store named `store`.
+    fn new(store: &str, message: impl ToString) -> Self {
+        StoreError {
+            store: store.to_owned(),
+            message: message.to_string(),
+        }
+    }
+}
+
 /// A stored command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
@@ -86,18 +96,16 @@ pub fn open(spec: &str) -> Result<Box<dyn EventStore>, StoreError> {
     } else if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
         Ok(Box::new(PgStore::open(spec)?))
     } else {
-        Err(StoreError {
-            store: spec.to_owned(),
-            message: "expected sqlite:FILE or postgres://USER@HOST/DATABASE".into(),
-        })
+        Err(StoreError::new(
+            spec,
+            "expected sqlite:FILE or postgres://USER@HOST/DATABASE",
+        ))
     }
 }
 
 fn decode(store: &str, seq: i64, at: i64, ordinal: i64, json: &str) -> Result<Stored, StoreError> {
-    let command: Command = serde_json::from_str(json).map_err(|e| StoreError {
-        store: store.to_owned(),
-        message: format!("command {seq}: {e}"),
-    })?;
+    let command: Command = serde_json::from_str(json)
+        .map_err(|e| StoreError::new(store, format!("command {seq}: {e}")))?;
     Ok(Stored {
         ordinal: ordinal.max(0) as u64,
         at: SimTime::from_millis(at.max(0) as u64),
@@ -125,13 +133,10 @@ impl SqliteStore {
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
             );
-            StoreError {
-                store: name.clone(),
-                message: if busy {
-                    format!("{e} (is another service using this store?)")
-                } else {
-                    e.to_string()
-                },
+            if busy {
+                StoreError::new(&name, format!("{e} (is another service using this store?)"))
+            } else {
+                StoreError::new(&name, e)
             }
         };
         let conn = rusqlite::Connection::open(path).map_err(err)?;
@@ -163,10 +168,7 @@ impl SqliteStore {
     }
 
     fn error(&self, message: impl ToString) -> StoreError {
-        StoreError {
-            store: self.name.clone(),
-            message: message.to_string(),
-        }
+        StoreError::new(&self.name, message)
     }
 }
 
@@ -281,20 +283,17 @@ impl PgStore {
             },
             None => url.to_owned(),
         };
-        let err = |e: postgres::Error| StoreError {
-            store: name.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: postgres::Error| StoreError::new(&name, e);
         let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(err)?;
         let locked: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&PG_LOCK])
             .map_err(err)?
             .get(0);
         if !locked {
-            return Err(StoreError {
-                store: name,
-                message: "another service is using this store (advisory lock held)".into(),
-            });
+            return Err(StoreError::new(
+                &name,
+                "another service is using this store (advisory lock held)",
+            ));
         }
         client
             .batch_execute(
@@ -322,10 +321,7 @@ impl PgStore {
     }
 
     fn error(&self, message: impl ToString) -> StoreError {
-        StoreError {
-            store: self.name.clone(),
-            message: message.to_string(),
-        }
+        StoreError::new(&self.name, message)
     }
 }
 
