@@ -76,6 +76,15 @@ pub struct ProblemBody {
     pub field: Option<String>,
 }
 
+/// The answer to a request with no token or an unknown one, described
+/// once for every route of the OpenAPI document.
+#[derive(Debug, utoipa::ToResponse)]
+#[response(
+    description = "No or unknown token",
+    content_type = "application/problem+json"
+)]
+pub struct Unauthorized(#[to_schema] pub ProblemBody);
+
 impl Problem {
     /// A problem with no field.
     pub(crate) fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
@@ -349,7 +358,7 @@ pub struct OrderCreated {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Accepted and stored", body = OrderCreated),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Bad order (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 503, description = "Not stored: not accepted", body = ProblemBody, content_type = "application/problem+json")))]
@@ -379,7 +388,7 @@ pub(crate) async fn create_order(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The order", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_order(
     State(state): State<AppState>,
@@ -413,7 +422,7 @@ pub struct WaveCreated {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Planned and stored", body = WaveCreated),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Bad request (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn create_wave(
@@ -438,7 +447,7 @@ pub(crate) async fn create_wave(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The wave", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_wave(
     State(state): State<AppState>,
@@ -456,7 +465,7 @@ pub(crate) async fn get_wave(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The released wave", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not planned (already released)", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn release_wave(
@@ -482,7 +491,7 @@ pub struct TaskFilter {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The tasks", body = Vec<Object>),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 422, description = "Unknown status", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn list_tasks(
     State(state): State<AppState>,
@@ -524,7 +533,7 @@ pub struct Device {
     responses(
         (status = 200, description = "The task in hand, started", body = Object),
         (status = 204, description = "Nothing to do"),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's device, or an integration", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such associate", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn next_task(
@@ -574,7 +583,7 @@ pub struct Confirmation {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Recorded: the next stop, if any", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's task or device", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such task", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Stop already confirmed, task not in progress", body = ProblemBody, content_type = "application/problem+json"),
@@ -611,7 +620,7 @@ pub struct Delivery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Delivered: where the orders now queue", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's task or device", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Stops still open", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn deliver(
@@ -653,7 +662,7 @@ pub struct PackedCarton {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The order to pack, if a tote waits", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such station", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The station is still packing", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn start_packing(
@@ -674,7 +683,7 @@ pub(crate) async fn start_packing(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Packed", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such station", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Not that station's order, or a bad weight", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn complete_packing(
@@ -697,7 +706,7 @@ pub(crate) async fn complete_packing(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Master data and stock", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_location(
     State(state): State<AppState>,
@@ -752,7 +761,7 @@ pub struct PingsAccepted {
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Taken and stored", body = PingsAccepted),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "A bad ping (named `pings[i].field`); none taken", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn rtls_pings(
@@ -786,7 +795,7 @@ pub(crate) async fn rtls_pings(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Last position (mm), time, pings, distance travelled", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "Never seen", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_tag(
     State(state): State<AppState>,
@@ -803,7 +812,7 @@ pub(crate) async fn get_tag(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Interval KPIs and counters", body = Object),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 401, response = Unauthorized)))]
 pub(crate) async fn metrics(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -818,7 +827,7 @@ pub(crate) async fn metrics(
     security(("bearer" = [])),
     responses(
         (status = 101, description = "Switching to the WebSocket; one CloudEvent per text message"),
-        (status = 401, description = "No or unknown token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn events(
     State(state): State<AppState>,

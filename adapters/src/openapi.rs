@@ -49,7 +49,7 @@ use crate::http;
         http::PingRequest,
         http::PingBatch,
         http::PingsAccepted,
-    )),
+    ), responses(http::Unauthorized)),
     modifiers(&Bearer),
     tags(
         (name = "orders", description = "Order intake (integrations)"),
