@@ -56,7 +56,7 @@ pub fn topic_of(kind: &str) -> String {
 
 /// Every topic a site publishes to (one per system and entity of the
 /// event catalog).
-pub const TOPICS: [&str; 16] = [
+pub const TOPICS: [&str; 19] = [
     "wes.associate.events",
     "wes.license-plate.events",
     "wes.location.events",
@@ -70,9 +70,12 @@ pub const TOPICS: [&str; 16] = [
     "wes.task.events",
     "wes.tote.events",
     "wes.workflow.events",
+    "wes.workload.events",
     "wms.inventory.events",
+    "wms.location.events",
     "wms.order.events",
     "wms.wave.events",
+    "wms.workload.events",
 ];
 
 /// The topic the order intake is consumed from (one `NewOrder` JSON per

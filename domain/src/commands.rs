@@ -72,7 +72,25 @@ pub enum Command {
         /// The task.
         task: TaskId,
     },
-    /// A pick is confirmed at a stop.
+    /// The location master blocks a location (rack damage, a spill …):
+    /// nothing more is allocated there, and the next pick there raises a
+    /// location exception that re-slots its SKU and re-routes open tasks.
+    BlockLocation {
+        /// The location.
+        location: LocationId,
+        /// Why.
+        reason: String,
+    },
+    /// The location master opens a blocked location again.
+    UnblockLocation {
+        /// The location.
+        location: LocationId,
+    },
+    /// A stop is confirmed: for a PICK task, the units picked; for a
+    /// REPLENISH task, the units put in the face; for a COUNT task, the
+    /// units counted (which may be more than the books expect). At a
+    /// blocked location nothing is picked, whatever `quantity` says: the
+    /// stop is re-routed and the reply names the next stop.
     ConfirmPick {
         /// Who.
         associate: AssociateId,

@@ -142,6 +142,39 @@ pub struct SiteConfig {
     pub packing: PackPolicy,
     /// Seed of the domain's own random streams (QC sampling).
     pub seed: u64,
+    /// Min/max replenishment of pick faces from reserve; without it faces
+    /// are never refilled and reserve stock is not promised to orders.
+    #[serde(default)]
+    pub replenishment: Option<MinMax>,
+    /// Cycle counts: one slotted pick face counted per interval, in turn.
+    #[serde(default)]
+    pub cycle_count_interval: Option<SimDuration>,
+    /// Workload planning with its feedback loop; without it nothing is
+    /// forecast and capacity is never adjusted.
+    #[serde(default)]
+    pub workload: Option<WorkloadPolicy>,
+}
+
+/// How the workload planner plans and adjusts labour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadPolicy {
+    /// Orders expected in each hour of the day (24 values) until the
+    /// forecast has two days of history to fit.
+    pub prior_orders_per_hour: Vec<f64>,
+    /// Lines per order, to turn orders into picking work.
+    pub lines_per_order: f64,
+    /// Most overtime the planner asks for past the end of a labour window.
+    pub max_overtime: SimDuration,
+}
+
+/// Min/max replenishment levels of a pick face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinMax {
+    /// A face at or below this many units (on hand plus on its way) is
+    /// refilled.
+    pub min: u32,
+    /// Up to this many units.
+    pub max: u32,
 }
 
 impl SiteConfig {
@@ -159,5 +192,23 @@ impl SiteConfig {
             })
             .map(|w| w.heads)
             .sum()
+    }
+
+    /// The end (minute of the day) of the latest-ending labour window that
+    /// `minute` falls in, if any.
+    #[must_use]
+    pub fn window_end(&self, minute: u32) -> Option<u32> {
+        self.labour
+            .iter()
+            .filter(|w| {
+                if w.start_min < w.end_min {
+                    (w.start_min..w.end_min).contains(&minute)
+                } else {
+                    minute >= w.start_min || minute < w.end_min
+                }
+            })
+            .map(|w| (w.end_min + 1440 - minute) % 1440)
+            .max()
+            .map(|ahead| (minute + ahead) % 1440)
     }
 }

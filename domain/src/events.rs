@@ -36,6 +36,16 @@ pub enum WaveStrategy {
     Manual,
 }
 
+/// Why a location is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CountReason {
+    /// A pick there came up short.
+    ShortPick,
+    /// The cycle-count plan.
+    Cycle,
+}
+
 /// A fact of the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event")]
@@ -278,6 +288,131 @@ pub enum DomainEvent {
         /// Who.
         associate: AssociateId,
     },
+    /// The location master changed a location's constraints: it is blocked
+    /// (out of reach: nothing is allocated there) or open again.
+    LocationConfigChanged {
+        /// The location.
+        location: LocationId,
+        /// Blocked from now on, or open again.
+        blocked: bool,
+        /// Why, as reported.
+        reason: String,
+    },
+    /// Pick execution found a stop's location blocked.
+    LocationException {
+        /// The task.
+        task: TaskId,
+        /// The blocked location.
+        location: LocationId,
+        /// The SKU that was to be picked there.
+        sku: SkuId,
+    },
+    /// The location master moved a SKU to a new pick face because its face
+    /// is blocked; the new face is filled from reserve.
+    ReslottingRequired {
+        /// The SKU.
+        sku: SkuId,
+        /// The blocked face.
+        from: LocationId,
+        /// The new face, if any pick location was free.
+        to: Option<LocationId>,
+    },
+    /// An open task's stops were moved away from a blocked location.
+    TaskRerouted {
+        /// The task.
+        task: TaskId,
+        /// The blocked location.
+        from: LocationId,
+        /// Stops moved.
+        stops: u32,
+        /// Units no face could cover (recorded as short).
+        short: u32,
+    },
+    /// A REPLENISH task will bring units from reserve to a pick face.
+    ReplenishmentRequested {
+        /// The task.
+        task: TaskId,
+        /// The SKU.
+        sku: SkuId,
+        /// The face.
+        location: LocationId,
+        /// Units taken from reserve.
+        units: u32,
+    },
+    /// Units from reserve are in a pick face.
+    StockReplenished {
+        /// The task.
+        task: TaskId,
+        /// The SKU.
+        sku: SkuId,
+        /// The face.
+        location: LocationId,
+        /// Units put.
+        units: u32,
+    },
+    /// A COUNT task will count a location.
+    CountRequested {
+        /// The task.
+        task: TaskId,
+        /// The location.
+        location: LocationId,
+        /// Why: a pick came up short there, or the cycle-count plan.
+        reason: CountReason,
+    },
+    /// A count set the books of a location to what is on the shelf.
+    InventoryAdjusted {
+        /// The COUNT task.
+        task: TaskId,
+        /// The location.
+        location: LocationId,
+        /// The SKU.
+        sku: SkuId,
+        /// Units the books held.
+        books: u32,
+        /// Units counted.
+        counted: u32,
+    },
+    /// The labour plan of the hour starting now (workload planning).
+    WorkloadPlanned {
+        /// Orders forecast for the hour.
+        forecast_orders: f64,
+        /// Heads the forecast needs at the learned pick rate.
+        planned_heads: u32,
+        /// Heads the labour plan has.
+        rostered_heads: u32,
+    },
+    /// Plan against actual: the open work will not fit in what is left of
+    /// the labour window, so the heads on the floor stay on.
+    CapacityAdjusted {
+        /// Heads asked to stay on.
+        heads: u32,
+        /// Until then.
+        until: SimTime,
+        /// Lines open now plus those forecast to arrive before the window
+        /// ends.
+        open_lines: u32,
+        /// Lines the heads can pick before the window ends.
+        capacity_lines: u32,
+    },
+    /// Task execution's answer to a capacity adjustment: cycle counts give
+    /// way to picking.
+    WorkloadRebalanced {
+        /// Counts wait until then.
+        counts_paused_until: SimTime,
+    },
+    /// The demand forecast was refitted on the order history.
+    ModelUpdated {
+        /// Hourly observations it was fitted on.
+        observations: u32,
+        /// One-step-ahead root mean squared error (orders per hour).
+        rmse: f64,
+        /// Level smoothing.
+        alpha: f64,
+        /// Trend smoothing.
+        beta: f64,
+        /// Seasonal smoothing.
+        gamma: f64,
+    },
     /// Counters of the last metrics interval.
     MetricsUpdate {
         /// Orders shipped in the interval.
@@ -324,6 +459,20 @@ impl DomainEvent {
             E::AssociateSignedOn { .. } => "com.paklog.wes.associate.signed-on.v1",
             E::AssociateSignedOff { .. } => "com.paklog.wes.associate.signed-off.v1",
             E::MetricsUpdate { .. } => "com.paklog.wes.metrics.updated.v1",
+            E::LocationConfigChanged { .. } => "com.paklog.wms.location.config-changed.v1",
+            E::LocationException { .. } => "com.paklog.wes.location.exception.v1",
+            E::ReslottingRequired { .. } => "com.paklog.wms.location.reslotting-required.v1",
+            E::TaskRerouted { .. } => "com.paklog.wes.task.rerouted.v1",
+            E::ReplenishmentRequested { .. } => {
+                "com.paklog.wms.inventory.replenishment-requested.v1"
+            }
+            E::StockReplenished { .. } => "com.paklog.wms.inventory.replenished.v1",
+            E::CountRequested { .. } => "com.paklog.wms.inventory.count-requested.v1",
+            E::InventoryAdjusted { .. } => "com.paklog.wms.inventory.adjusted.v1",
+            E::WorkloadPlanned { .. } => "com.paklog.wms.workload.planned.v1",
+            E::CapacityAdjusted { .. } => "com.paklog.wms.workload.capacity-adjusted.v1",
+            E::WorkloadRebalanced { .. } => "com.paklog.wes.workload.rebalanced.v1",
+            E::ModelUpdated { .. } => "com.paklog.wms.workload.model-updated.v1",
         }
     }
 
@@ -384,7 +533,47 @@ impl DomainEvent {
                 s.task = Some(task);
                 s.order = Some(order);
             }
-            E::LocationStateChanged { location, .. } => s.location = Some(location),
+            E::LocationStateChanged { location, .. }
+            | E::LocationConfigChanged { location, .. } => s.location = Some(location),
+            E::LocationException {
+                task,
+                location,
+                sku,
+            }
+            | E::ReplenishmentRequested {
+                task,
+                sku,
+                location,
+                ..
+            }
+            | E::StockReplenished {
+                task,
+                sku,
+                location,
+                ..
+            }
+            | E::InventoryAdjusted {
+                task,
+                location,
+                sku,
+                ..
+            } => {
+                s.task = Some(task);
+                s.location = Some(location);
+                s.sku = Some(sku);
+            }
+            E::ReslottingRequired { sku, from, .. } => {
+                s.sku = Some(sku);
+                s.location = Some(from);
+            }
+            E::TaskRerouted { task, from, .. } => {
+                s.task = Some(task);
+                s.location = Some(from);
+            }
+            E::CountRequested { task, location, .. } => {
+                s.task = Some(task);
+                s.location = Some(location);
+            }
             E::LicensePlateMoved { order, to, .. } => {
                 s.order = Some(order);
                 s.location = Some(to);
@@ -395,7 +584,11 @@ impl DomainEvent {
             E::AssociateSignedOn { associate } | E::AssociateSignedOff { associate } => {
                 s.associate = Some(associate);
             }
-            E::MetricsUpdate { .. } => {}
+            E::MetricsUpdate { .. }
+            | E::WorkloadPlanned { .. }
+            | E::CapacityAdjusted { .. }
+            | E::WorkloadRebalanced { .. }
+            | E::ModelUpdated { .. } => {}
         }
         s
     }

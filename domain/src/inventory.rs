@@ -2,9 +2,12 @@
 //! validation, allocation to pick faces on wave release, and the picks and
 //! adjustments that move it.
 //!
-//! Invariants, checked by the tests: per SKU, `reserved ≤ on_hand` unless a
-//! count correction has just found less stock than the books held; per
-//! location, `allocated ≤ on_hand` likewise. Nothing is ever reserved twice.
+//! Invariants, checked by the tests: per SKU, `reserved ≤ on_hand` (plus
+//! reserve and units on their way, if the site replenishes) unless a count
+//! has just found less stock than the books held; per location,
+//! `allocated ≤ on_hand + incoming` likewise. Nothing is ever reserved
+//! twice, and a unit is on the books in exactly one place: a reachable
+//! face, a blocked face, on its way from reserve, or in reserve.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +22,25 @@ pub struct LocationStock {
     pub on_hand: u32,
     /// Units promised to released pick lines.
     pub allocated: u32,
+    /// Units on their way here on an open replenishment.
+    #[serde(default)]
+    pub incoming: u32,
+    /// Blocked (physical tracking): nothing is allocated here, and its units
+    /// are counted in [`SkuStock::blocked`] instead of `on_hand`.
+    #[serde(default)]
+    pub blocked: bool,
+    /// A pick came up short here: nothing more is allocated until a count
+    /// has set the books right.
+    #[serde(default)]
+    pub count_pending: bool,
+}
+
+impl LocationStock {
+    /// Whether new pick lines may be allocated here.
+    #[must_use]
+    pub fn usable(&self) -> bool {
+        !self.blocked && !self.count_pending
+    }
 }
 
 /// Stock of one SKU.
@@ -32,6 +54,12 @@ pub struct SkuStock {
     pub reserved: u32,
     /// Units in reserve storage.
     pub reserve: u32,
+    /// Units in blocked pick faces (on the books, out of reach).
+    #[serde(default)]
+    pub blocked: u32,
+    /// Units on their way from reserve to its faces.
+    #[serde(default)]
+    pub incoming: u32,
 }
 
 /// Stock of the whole site.
@@ -39,6 +67,9 @@ pub struct SkuStock {
 pub struct Inventory {
     locations: Vec<LocationStock>,
     skus: Vec<SkuStock>,
+    /// Reserve stock counts as available to promise: the site replenishes
+    /// its pick faces from it.
+    pub promise_reserve: bool,
 }
 
 impl Inventory {
@@ -48,6 +79,7 @@ impl Inventory {
         Inventory {
             locations: vec![LocationStock::default(); locations],
             skus: vec![SkuStock::default(); skus],
+            promise_reserve: false,
         }
     }
 
@@ -57,7 +89,7 @@ impl Inventory {
         self.locations[location.index()] = LocationStock {
             sku: Some(sku),
             on_hand: units,
-            allocated: 0,
+            ..LocationStock::default()
         };
         let s = &mut self.skus[sku.index()];
         s.faces.push(location);
@@ -87,11 +119,16 @@ impl Inventory {
         self.skus.len()
     }
 
-    /// Units of `sku` in pick faces not yet reserved.
+    /// Units of `sku` not yet reserved: in reachable pick faces, and, if
+    /// the site replenishes, in reserve or on the way from it.
     #[must_use]
     pub fn available(&self, sku: SkuId) -> u32 {
         let s = &self.skus[sku.index()];
-        s.on_hand.saturating_sub(s.reserved)
+        let mut units = s.on_hand;
+        if self.promise_reserve {
+            units += s.reserve + s.incoming;
+        }
+        units.saturating_sub(s.reserved)
     }
 
     /// Reserves every `(sku, quantity)` or nothing: on a shortage returns the
@@ -122,9 +159,11 @@ impl Inventory {
         Ok(units)
     }
 
-    /// Allocates `quantity` reserved units of `sku` to pick faces, nearest
-    /// face first. Returns the `(location, units)` split; it covers less than
-    /// `quantity` only if the faces hold less than the books promised.
+    /// Allocates `quantity` reserved units of `sku` to usable pick faces
+    /// (neither blocked nor awaiting a count), nearest face first, counting
+    /// units on their way on a replenishment. Returns the `(location,
+    /// units)` split; it covers less than `quantity` only if the faces hold
+    /// less than the books promised.
     pub fn allocate(&mut self, sku: SkuId, quantity: u32) -> Vec<(LocationId, u32)> {
         let mut left = quantity;
         let mut split = Vec::new();
@@ -133,7 +172,10 @@ impl Inventory {
                 break;
             }
             let loc = &mut self.locations[face.index()];
-            let free = loc.on_hand.saturating_sub(loc.allocated);
+            if !loc.usable() {
+                continue;
+            }
+            let free = (loc.on_hand + loc.incoming).saturating_sub(loc.allocated);
             let take = free.min(left);
             if take > 0 {
                 loc.allocated += take;
@@ -144,27 +186,111 @@ impl Inventory {
         split
     }
 
-    /// Records a pick of `found` units where `expected` were allocated. A
-    /// short pick corrects the books: the location held only what was found.
-    /// Returns the location's units on hand afterwards.
+    /// Records a pick of `found` units where `expected` were allocated.
+    /// Returns the location's units on hand afterwards. A short pick
+    /// (`found < expected`) leaves the rest of the books as they are but
+    /// marks the location for a count: the shelf and the books disagree,
+    /// and only a count says by how much.
     pub fn pick(&mut self, location: LocationId, expected: u32, found: u32) -> u32 {
         let loc = &mut self.locations[location.index()];
         let sku = loc.sku.expect("picks come from slotted locations");
         loc.allocated = loc.allocated.saturating_sub(expected);
-        let removed = if found < expected {
-            // Everything there was taken; the rest of the books were wrong.
-            let removed = loc.on_hand;
-            loc.on_hand = 0;
-            loc.allocated = 0;
-            removed
-        } else {
-            loc.on_hand -= found.min(loc.on_hand);
-            found
-        };
+        let removed = found.min(loc.on_hand);
+        loc.on_hand -= removed;
+        if found < expected {
+            loc.count_pending = true;
+        }
+        let blocked = loc.blocked;
         let s = &mut self.skus[sku.index()];
-        s.on_hand = s.on_hand.saturating_sub(removed);
+        if blocked {
+            s.blocked = s.blocked.saturating_sub(removed);
+        } else {
+            s.on_hand = s.on_hand.saturating_sub(removed);
+        }
         s.reserved = s.reserved.saturating_sub(found);
         loc.on_hand
+    }
+
+    /// Gives back `units` allocated to `location` that will be picked
+    /// elsewhere.
+    pub fn deallocate(&mut self, location: LocationId, units: u32) {
+        let loc = &mut self.locations[location.index()];
+        loc.allocated = loc.allocated.saturating_sub(units);
+    }
+
+    /// Blocks or unblocks a location; its units move between the SKU's
+    /// `on_hand` and `blocked`. Returns whether anything changed.
+    pub fn set_blocked(&mut self, location: LocationId, blocked: bool) -> bool {
+        let loc = &mut self.locations[location.index()];
+        if loc.blocked == blocked {
+            return false;
+        }
+        loc.blocked = blocked;
+        if let Some(sku) = loc.sku {
+            let s = &mut self.skus[sku.index()];
+            if blocked {
+                s.on_hand -= loc.on_hand;
+                s.blocked += loc.on_hand;
+            } else {
+                s.blocked -= loc.on_hand;
+                s.on_hand += loc.on_hand;
+            }
+        }
+        true
+    }
+
+    /// Takes `units` of `sku` out of reserve for a replenishment of `face`.
+    pub fn start_replenishment(&mut self, face: LocationId, sku: SkuId, units: u32) {
+        let s = &mut self.skus[sku.index()];
+        debug_assert!(units <= s.reserve);
+        s.reserve -= units;
+        s.incoming += units;
+        self.locations[face.index()].incoming += units;
+    }
+
+    /// A replenishment of `expected` units reached `face` with `put` of
+    /// them (any not put go back to reserve). Returns units on hand there.
+    pub fn complete_replenishment(&mut self, face: LocationId, expected: u32, put: u32) -> u32 {
+        let loc = &mut self.locations[face.index()];
+        let sku = loc.sku.expect("replenishments go to slotted faces");
+        loc.incoming = loc.incoming.saturating_sub(expected);
+        loc.on_hand += put;
+        let blocked = loc.blocked;
+        let s = &mut self.skus[sku.index()];
+        s.incoming = s.incoming.saturating_sub(expected);
+        s.reserve += expected.saturating_sub(put);
+        if blocked {
+            s.blocked += put;
+        } else {
+            s.on_hand += put;
+        }
+        loc.on_hand
+    }
+
+    /// A count found `counted` units in `location`: the books follow, and
+    /// allocation may use it again. Returns the units the books held.
+    pub fn adjust(&mut self, location: LocationId, counted: u32) -> u32 {
+        let loc = &mut self.locations[location.index()];
+        let before = loc.on_hand;
+        loc.on_hand = counted;
+        loc.count_pending = false;
+        if let Some(sku) = loc.sku {
+            let blocked = loc.blocked;
+            let s = &mut self.skus[sku.index()];
+            let books = if blocked {
+                &mut s.blocked
+            } else {
+                &mut s.on_hand
+            };
+            *books = (*books + counted).saturating_sub(before);
+        }
+        before
+    }
+
+    /// Stock of every location, by id.
+    #[must_use]
+    pub fn locations(&self) -> &[LocationStock] {
+        &self.locations
     }
 
     /// Drops `units` of a SKU's reservation that will never be picked.
@@ -173,10 +299,25 @@ impl Inventory {
         s.reserved = s.reserved.saturating_sub(units);
     }
 
-    /// Units across all pick faces.
+    /// Units across all pick faces (blocked ones included).
     #[must_use]
     pub fn total_on_hand(&self) -> u64 {
-        self.skus.iter().map(|s| u64::from(s.on_hand)).sum()
+        self.skus
+            .iter()
+            .map(|s| u64::from(s.on_hand) + u64::from(s.blocked))
+            .sum()
+    }
+
+    /// Every unit on the books: pick faces (blocked or not), units on their
+    /// way to a face, and reserve.
+    #[must_use]
+    pub fn total_units(&self) -> u64 {
+        self.total_on_hand()
+            + self
+                .skus
+                .iter()
+                .map(|s| u64::from(s.reserve) + u64::from(s.incoming))
+                .sum::<u64>()
     }
 }
 
@@ -228,21 +369,59 @@ mod tests {
     }
 
     #[test]
-    fn a_short_pick_empties_the_location_and_corrects_the_books() {
+    fn a_short_pick_holds_the_location_for_a_count_which_corrects_the_books() {
         let mut inv = books();
         inv.reserve_all(&[(SkuId(0), 4)]).unwrap();
         inv.allocate(SkuId(0), 4);
-        // The shelf held 1 unit, not 5.
-        assert_eq!(inv.pick(LocationId(0), 4, 1), 0);
-        assert_eq!(inv.sku(SkuId(0)).on_hand, 3);
+        // The books say 5; the picker found 1 of the 4 asked for.
+        assert_eq!(inv.pick(LocationId(0), 4, 1), 4);
+        assert!(inv.location(LocationId(0)).count_pending);
+        assert_eq!(inv.sku(SkuId(0)).on_hand, 7);
         assert_eq!(inv.sku(SkuId(0)).reserved, 3);
+        // Nothing more is allocated there until it is counted …
+        assert_eq!(inv.allocate(SkuId(0), 3), vec![(LocationId(1), 3)]);
+        // … and the count (none left) sets the books right.
+        assert_eq!(inv.adjust(LocationId(0), 0), 4);
+        assert_eq!(inv.sku(SkuId(0)).on_hand, 3);
+        assert!(inv.location(LocationId(0)).usable());
+    }
+
+    #[test]
+    fn blocking_moves_stock_out_of_reach_and_back() {
+        let mut inv = books();
+        assert!(inv.set_blocked(LocationId(0), true));
+        assert!(!inv.set_blocked(LocationId(0), true), "already blocked");
         assert_eq!(
-            *inv.location(LocationId(0)),
-            LocationStock {
-                sku: Some(SkuId(0)),
-                on_hand: 0,
-                allocated: 0
-            }
+            (inv.sku(SkuId(0)).on_hand, inv.sku(SkuId(0)).blocked),
+            (3, 5)
         );
+        inv.reserve_all(&[(SkuId(0), 3)]).unwrap();
+        assert_eq!(inv.allocate(SkuId(0), 3), vec![(LocationId(1), 3)]);
+        assert_eq!(inv.total_on_hand(), 10, "blocked units stay on the books");
+        inv.set_blocked(LocationId(0), false);
+        assert_eq!(
+            (inv.sku(SkuId(0)).on_hand, inv.sku(SkuId(0)).blocked),
+            (8, 0)
+        );
+    }
+
+    #[test]
+    fn a_replenishment_moves_units_from_reserve_and_is_allocatable_on_its_way() {
+        let mut inv = books();
+        inv.set_reserve(SkuId(1), 10);
+        inv.reserve_all(&[(SkuId(1), 2)]).unwrap();
+        assert_eq!(inv.allocate(SkuId(1), 2), vec![(LocationId(2), 2)]);
+        let before = inv.total_units();
+        inv.start_replenishment(LocationId(2), SkuId(1), 6);
+        assert_eq!(
+            inv.total_units(),
+            before,
+            "units in transit are counted once"
+        );
+        assert_eq!(inv.allocate(SkuId(1), 4), vec![(LocationId(2), 4)]);
+        // 5 of the 6 arrive; one goes back to reserve.
+        assert_eq!(inv.complete_replenishment(LocationId(2), 6, 5), 7);
+        assert_eq!(inv.sku(SkuId(1)).reserve, 5);
+        assert_eq!(inv.total_units(), before);
     }
 }

@@ -40,6 +40,7 @@
 pub mod commands;
 pub mod config;
 pub mod events;
+pub mod forecast;
 pub mod ids;
 pub mod inventory;
 pub mod layout;
@@ -55,8 +56,8 @@ pub mod wave;
 
 pub use commands::{Command, CommandError, NewOrder, NewOrderLine, PackJob, Reply, RtlsPing};
 pub use config::SiteConfig;
-pub use events::{DomainEvent, EventBus, Priority, Recorded, WaveStrategy};
+pub use events::{CountReason, DomainEvent, EventBus, Priority, Recorded, WaveStrategy};
 pub use ids::{
     AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
 };
-pub use warehouse::{ConfigError, DomainTimer, Warehouse};
+pub use warehouse::{ConfigError, DomainTimer, Variance, VarianceKind, Warehouse};

@@ -18,6 +18,10 @@ use crate::layout::{LocationMaster, Point};
 pub enum TaskKind {
     /// Pick an order into a tote.
     Pick,
+    /// Bring units from reserve to a pick face.
+    Replenish,
+    /// Count the units in a location.
+    Count,
 }
 
 /// Task lifecycle.
@@ -80,8 +84,8 @@ pub struct Task {
     pub kind: TaskKind,
     /// Lifecycle state.
     pub status: TaskStatus,
-    /// Wave it belongs to.
-    pub wave: WaveId,
+    /// Wave it belongs to (pick tasks).
+    pub wave: Option<WaveId>,
     /// Orders it picks (one, or a batch), most urgent first.
     pub orders: Vec<OrderId>,
     /// Totes it fills: one per order, or a single bulk tote sorted at a put

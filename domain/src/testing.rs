@@ -107,5 +107,8 @@ pub fn tiny_site() -> SiteConfig {
             }],
         },
         seed: 1,
+        replenishment: None,
+        cycle_count_interval: None,
+        workload: None,
     }
 }

@@ -7,12 +7,17 @@
 //! tasks created → assigned …); because they share one resource the
 //! reactions run synchronously, in the same order on every run.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 mod execution;
 mod orders;
 mod packing;
+mod stock;
 mod waves;
+mod workload;
+
+pub use stock::{Variance, VarianceKind};
+pub use workload::HourPlan;
 
 use bevy_ecs::resource::Resource;
 use paklog_sim::{RngStreams, SimDuration, SimTime, StreamRng};
@@ -42,6 +47,8 @@ pub enum DomainTimer {
     CarrierDeparture(CarrierId),
     /// Close a metrics interval.
     MetricsTick,
+    /// Open the next cycle count.
+    CycleCount,
 }
 
 /// Length of a metrics interval.
@@ -103,6 +110,11 @@ pub struct Warehouse {
     floor_lines: u32,
     open_orders: u32,
     next_tote: u32,
+    /// Locations with an open COUNT task.
+    counts_open: BTreeSet<LocationId>,
+    /// Next entry of the slotting the cycle-count plan visits.
+    cycle_cursor: usize,
+    workload: workload::Workload,
 }
 
 impl Warehouse {
@@ -149,6 +161,7 @@ impl Warehouse {
             }
             inventory.set_reserve(SkuId(i as u32), config.reserve_units);
         }
+        inventory.promise_reserve = config.replenishment.is_some();
         let of_kind = |kind| {
             master
                 .locations
@@ -214,6 +227,9 @@ impl Warehouse {
             floor_lines: 0,
             open_orders: 0,
             next_tote: 0,
+            counts_open: BTreeSet::new(),
+            cycle_cursor: 0,
+            workload: workload::Workload::default(),
         })
     }
 
@@ -230,6 +246,9 @@ impl Warehouse {
         }
         self.timers
             .push((now + METRICS_INTERVAL, DomainTimer::MetricsTick));
+        if let Some(every) = self.config.cycle_count_interval {
+            self.timers.push((now + every, DomainTimer::CycleCount));
+        }
     }
 
     /// Timers requested since the last call, for the driver to schedule.
@@ -288,6 +307,12 @@ impl Warehouse {
                 order,
                 weight_kg,
             } => self.complete_packing(now, station, order, weight_kg),
+            Command::BlockLocation { location, reason } => {
+                self.set_blocked(now, location, true, reason)
+            }
+            Command::UnblockLocation { location } => {
+                self.set_blocked(now, location, false, String::new())
+            }
             Command::RtlsPings { pings } => {
                 Tracking::check(&self.master, &pings)?;
                 for p in &pings {
@@ -333,6 +358,15 @@ impl Warehouse {
                 );
                 self.timers
                     .push((now + METRICS_INTERVAL, DomainTimer::MetricsTick));
+                self.workload_tick(now);
+            }
+            DomainTimer::CycleCount => {
+                if !self.counts_paused(now) {
+                    self.cycle_count(now);
+                }
+                if let Some(every) = self.config.cycle_count_interval {
+                    self.timers.push((now + every, DomainTimer::CycleCount));
+                }
             }
         }
     }

@@ -479,14 +479,16 @@ fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
         },
     );
     assert_eq!(reply, Reply::PickRecorded { next_line: Some(1) });
+    // The books are in doubt until the location is counted.
     assert_eq!(
         types_since(&wh, from),
         [
             "com.paklog.wes.pick.completed.v1",
-            "com.paklog.wes.location.state-changed.v1",
-            "com.paklog.wes.pick.short.v1"
+            "com.paklog.wes.pick.short.v1",
+            "com.paklog.wms.inventory.count-requested.v1",
         ]
     );
+    assert!(wh.inventory.location(LocationId(0)).count_pending);
     let retry = &wh.tasks.get(task).lines[1];
     assert_eq!((retry.location, retry.quantity), (LocationId(19), 3));
     // The second face holds only 2: the last unit is short everywhere.
@@ -931,4 +933,425 @@ fn an_order_bigger_than_the_floor_can_take_goes_alone_once_the_floor_is_empty() 
     // The next run waits for the floor: two lines are still on it.
     wh.on_timer(at(9, 0), DomainTimer::PlanWaves);
     assert_eq!(wh.waves.all().len(), 1);
+}
+
+/// Signs `associate` on and starts the task the pool gives them.
+fn next_started(wh: &mut Warehouse, now: SimTime, associate: AssociateId) -> TaskId {
+    ok(wh, now, Command::SignOn { associate });
+    let Reply::NextTask { task: Some(task) } = ok(wh, now, Command::RequestNextTask { associate })
+    else {
+        panic!("no task for {associate:?}");
+    };
+    ok(wh, now, Command::StartTask { associate, task });
+    task
+}
+
+fn confirm(
+    wh: &mut Warehouse,
+    now: SimTime,
+    associate: AssociateId,
+    task: TaskId,
+    line: u32,
+    quantity: u32,
+) -> Reply {
+    ok(
+        wh,
+        now,
+        Command::ConfirmPick {
+            associate,
+            task,
+            line,
+            quantity,
+            barcode: None,
+        },
+    )
+}
+
+#[test]
+fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
+    let mut config = tiny_site();
+    config.reserve_units = 50;
+    let mut wh = given(config);
+    let units_before = wh.inventory.total_units();
+    // Given two orders for SKU0002, whose only face is location 2, released
+    // and one of them started by ann,
+    let ann = AssociateId(0);
+    let task = released_and_assigned(
+        &mut wh,
+        &[
+            order("o1", &[("SKU0002", 2)]),
+            order("o2", &[("SKU0002", 3)]),
+        ],
+    );
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: ann,
+            task,
+        },
+    );
+    let other = TaskId(1 - task.0);
+    // when the location master blocks the face,
+    let from = wh.bus.len();
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::BlockLocation {
+            location: LocationId(2),
+            reason: "rack damage".into(),
+        },
+    );
+    // then its stock is out of reach but still on the books, and nothing is
+    // re-routed until pick execution finds out;
+    assert_eq!(
+        types_since(&wh, from),
+        ["com.paklog.wms.location.config-changed.v1"]
+    );
+    assert_eq!(wh.inventory.sku(SkuId(1)).on_hand, 0);
+    assert_eq!(wh.inventory.sku(SkuId(1)).blocked, 10);
+    assert_eq!(wh.tasks.get(task).lines[0].location, LocationId(2));
+    // when ann confirms the pick there,
+    let from = wh.bus.len();
+    let reply = confirm(&mut wh, at(9, 2), ann, task, 0, 2);
+    // then nothing is picked, the SKU gets the free face nearest the depot
+    // (location 1), filled from reserve, and both tasks go there.
+    assert_eq!(reply, Reply::PickRecorded { next_line: Some(0) });
+    assert_eq!(
+        types_since(&wh, from),
+        [
+            "com.paklog.wes.location.exception.v1",
+            "com.paklog.wms.location.reslotting-required.v1",
+            "com.paklog.wes.task.rerouted.v1",
+            "com.paklog.wes.task.rerouted.v1",
+            "com.paklog.wms.inventory.replenishment-requested.v1",
+        ]
+    );
+    let new_face = LocationId(1);
+    assert_eq!(wh.master.get(new_face).sku, Some(SkuId(1)));
+    for t in [task, other] {
+        let line = &wh.tasks.get(t).lines[0];
+        assert_eq!((line.location, line.picked), (new_face, None));
+    }
+    let stock = wh.inventory.location(new_face);
+    assert_eq!((stock.on_hand, stock.incoming, stock.allocated), (0, 10, 5));
+    assert_eq!(wh.inventory.total_units(), units_before, "no unit lost");
+    // The planned route now walks from location 2, where ann stands, to 1.
+    let t = wh.tasks.get(task);
+    let legs: f64 = t.lines.iter().map(|l| l.leg_m).sum::<f64>() + t.home_m;
+    assert!(
+        t.distance_m > legs,
+        "the walk to the blocked face stays counted"
+    );
+    // When bob replenishes the new face (urgent: picks wait for it),
+    let bob = AssociateId(1);
+    let replenish = next_started(&mut wh, at(9, 3), bob);
+    assert_eq!(wh.tasks.get(replenish).kind, task::TaskKind::Replenish);
+    assert_eq!(wh.tasks.get(replenish).priority, Priority::Express);
+    confirm(&mut wh, at(9, 5), bob, replenish, 0, 10);
+    // then ann picks there, and reconciliation explains the blocked stock
+    // by the block.
+    confirm(&mut wh, at(9, 6), ann, task, 0, 2);
+    assert_eq!(wh.orders.get(OrderId(task.0)).lines[0].picked, 2);
+    assert_eq!(wh.inventory.total_units(), units_before - 2);
+    let blocked_at = wh
+        .bus
+        .log()
+        .iter()
+        .find(|r| r.event.cloud_event_type() == "com.paklog.wms.location.config-changed.v1")
+        .map(|r| r.seq);
+    assert_eq!(
+        wh.reconcile(),
+        [Variance {
+            kind: VarianceKind::BlockedStock,
+            location: LocationId(2),
+            sku: Some(SkuId(1)),
+            units: 10,
+            explained_by: blocked_at,
+        }]
+    );
+    // When the face opens again its units are back within reach.
+    ok(
+        &mut wh,
+        at(10, 0),
+        Command::UnblockLocation {
+            location: LocationId(2),
+        },
+    );
+    assert_eq!(wh.inventory.sku(SkuId(1)).blocked, 0);
+    assert!(wh.reconcile().is_empty());
+}
+
+#[test]
+fn blocking_an_unknown_location_is_refused_and_changes_nothing() {
+    let mut wh = given(tiny_site());
+    let err = wh
+        .execute(
+            at(8, 0),
+            Command::BlockLocation {
+                location: LocationId(999),
+                reason: "x".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        CommandError::UnknownLocation(LocationId(999))
+    ));
+    assert!(wh.bus.is_empty());
+}
+
+#[test]
+fn a_face_at_its_minimum_is_replenished_to_its_maximum_from_reserve() {
+    let mut config = tiny_site();
+    config.reserve_units = 20;
+    config.replenishment = Some(config::MinMax { min: 3, max: 10 });
+    let mut wh = given(config);
+    let units_before = wh.inventory.total_units();
+    // Reserve stock is promised to orders when the site replenishes.
+    assert_eq!(wh.inventory.available(SkuId(2)), 30);
+    // Given an order for 8 of SKU0003 (one face, 10 units), when it is
+    // released, then the face would be left with 2 ≤ 3: 8 units come from
+    // reserve.
+    let first = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 8)])]);
+    let requested: Vec<_> = wh
+        .bus
+        .log()
+        .iter()
+        .filter_map(|r| match r.event {
+            DomainEvent::ReplenishmentRequested {
+                location, units, ..
+            } => Some((location, units)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(requested, [(LocationId(12), 8)]);
+    assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 12);
+    assert_eq!(wh.inventory.total_units(), units_before);
+    // The pick is due at 15:00, the replenishment within the lead time: ann
+    // gets the replenishment first (one pool for every kind of work).
+    assert_eq!(wh.tasks.get(first).kind, task::TaskKind::Replenish);
+    let ann = AssociateId(0);
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: ann,
+            task: first,
+        },
+    );
+    let from = wh.bus.len();
+    confirm(&mut wh, at(9, 2), ann, first, 0, 8);
+    assert_eq!(
+        types_since(&wh, from),
+        [
+            "com.paklog.wms.inventory.replenished.v1",
+            "com.paklog.wes.location.state-changed.v1"
+        ]
+    );
+    // When bob picks, the face holds 10 again.
+    let bob = AssociateId(1);
+    let pick = next_started(&mut wh, at(9, 3), bob);
+    confirm(&mut wh, at(9, 4), bob, pick, 0, 8);
+    assert_eq!(wh.inventory.location(LocationId(12)).on_hand, 10);
+    assert_eq!(wh.inventory.total_units(), units_before - 8);
+}
+
+#[test]
+fn a_line_larger_than_its_face_is_covered_by_a_replenishment_on_its_way() {
+    let mut config = tiny_site();
+    config.reserve_units = 20;
+    config.replenishment = Some(config::MinMax { min: 2, max: 10 });
+    let mut wh = given(config);
+    // Given an order for 15 of SKU0003 (10 in the face, 20 in reserve),
+    released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 15)])]);
+    // then release brings 10 from reserve and allocates 5 of them: nothing
+    // is short.
+    let pick = wh
+        .tasks
+        .all()
+        .iter()
+        .find(|t| t.kind == task::TaskKind::Pick)
+        .unwrap();
+    let lines: Vec<_> = pick
+        .lines
+        .iter()
+        .map(|l| (l.location, l.quantity))
+        .collect();
+    assert_eq!(lines, [(LocationId(12), 15)]);
+    assert_eq!(wh.orders.get(OrderId(0)).lines[0].short, 0);
+    assert_eq!(wh.inventory.location(LocationId(12)).incoming, 10);
+}
+
+#[test]
+fn a_count_after_a_short_pick_corrects_the_books_and_reconciliation_explains_it() {
+    let mut wh = given(tiny_site());
+    let ann = AssociateId(0);
+    // Given a pick of 4 of SKU0003 where the shelf holds only 1,
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 4)])]);
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: ann,
+            task,
+        },
+    );
+    confirm(&mut wh, at(9, 1), ann, task, 0, 1);
+    // then the location is counted next, by whoever is free,
+    let bob = AssociateId(1);
+    let count = next_started(&mut wh, at(9, 2), bob);
+    let t = wh.tasks.get(count);
+    assert_eq!(
+        (t.kind, t.lines[0].location, t.lines[0].quantity),
+        (task::TaskKind::Count, LocationId(12), 9)
+    );
+    assert_eq!(
+        wh.reconcile()
+            .iter()
+            .map(|v| (v.kind, v.explained_by.is_some()))
+            .collect::<Vec<_>>(),
+        [(VarianceKind::CountPending, true)]
+    );
+    // and when bob counts none, the books follow.
+    let from = wh.bus.len();
+    confirm(&mut wh, at(9, 3), bob, count, 0, 0);
+    assert_eq!(
+        wh.bus.since(from)[0].event,
+        DomainEvent::InventoryAdjusted {
+            task: count,
+            location: LocationId(12),
+            sku: SkuId(2),
+            books: 9,
+            counted: 0
+        }
+    );
+    assert_eq!(wh.inventory.sku(SkuId(2)).on_hand, 0);
+    assert!(wh.inventory.location(LocationId(12)).usable());
+    let v = wh.reconcile();
+    assert_eq!(v.len(), 1);
+    assert_eq!((v[0].kind, v[0].units), (VarianceKind::CountAdjusted, -9));
+    assert_eq!(v[0].explained_by, Some(wh.bus.since(from)[0].seq));
+    // Every unit ordered is picked or short.
+    let line = &wh.orders.get(OrderId(0)).lines[0];
+    assert_eq!((line.picked, line.short), (1, 3));
+}
+
+#[test]
+fn the_cycle_count_plan_counts_slotted_faces_in_turn() {
+    let mut config = tiny_site();
+    config.cycle_count_interval = Some(SimDuration::from_mins(30));
+    let mut wh = given(config);
+    wh.start(at(0, 0));
+    let timers: Vec<_> = wh.take_timers().collect();
+    assert!(timers.contains(&(at(0, 30), DomainTimer::CycleCount)));
+    wh.on_timer(at(0, 30), DomainTimer::CycleCount);
+    wh.on_timer(at(1, 0), DomainTimer::CycleCount);
+    let counted: Vec<_> = wh
+        .bus
+        .log()
+        .iter()
+        .filter_map(|r| match r.event {
+            DomainEvent::CountRequested {
+                location, reason, ..
+            } => Some((location, reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        counted,
+        [
+            (LocationId(0), CountReason::Cycle),
+            (LocationId(2), CountReason::Cycle)
+        ]
+    );
+}
+
+#[test]
+fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
+    let mut config = tiny_site();
+    config.labour = vec![config::LabourWindow {
+        start_min: 8 * 60,
+        end_min: 12 * 60,
+        heads: 1,
+    }];
+    config.wave.lines_per_head_hour = 20.0;
+    config.cycle_count_interval = Some(SimDuration::from_mins(5));
+    config.workload = Some(config::WorkloadPolicy {
+        prior_orders_per_hour: vec![0.0; 24],
+        lines_per_order: 1.0,
+        max_overtime: SimDuration::from_hours(2),
+    });
+    let mut wh = given(config);
+    // Given 30 one-line orders at 11:00, with one head until 12:00 at 20
+    // lines an hour,
+    for i in 0..30 {
+        let sku = if i < 20 { "SKU0001" } else { "SKU0002" };
+        ok(&mut wh, at(11, 0), order(&format!("o{i}"), &[(sku, 1)]));
+    }
+    // when the 11:30 metrics interval closes,
+    let from = wh.bus.len();
+    wh.on_timer(at(11, 30), DomainTimer::MetricsTick);
+    // then 30 lines against 10 the head can pick by 12:00 take an hour of
+    // overtime, and task execution pauses cycle counts until then.
+    let events: Vec<_> = wh.bus.since(from).iter().map(|r| r.event.clone()).collect();
+    assert_eq!(
+        events[1..],
+        [
+            DomainEvent::CapacityAdjusted {
+                heads: 1,
+                until: at(13, 0),
+                open_lines: 30,
+                capacity_lines: 10,
+            },
+            DomainEvent::WorkloadRebalanced {
+                counts_paused_until: at(13, 0),
+            },
+        ]
+    );
+    // Five minutes on, with nothing picked, counts still wait and the plan
+    // asks for another quarter of an hour.
+    let from = wh.bus.len();
+    wh.on_timer(at(11, 35), DomainTimer::CycleCount);
+    wh.on_timer(at(11, 35), DomainTimer::MetricsTick);
+    let adjusted: Vec<_> = wh
+        .bus
+        .since(from)
+        .iter()
+        .filter_map(|r| match r.event {
+            DomainEvent::CapacityAdjusted { until, .. } => Some(until),
+            DomainEvent::CountRequested { .. } => panic!("counts are paused"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(adjusted, [at(13, 15)]);
+    // Wave planning counts the head kept on after 12:00.
+    wh.on_timer(at(12, 30), DomainTimer::PlanWaves);
+    assert!(
+        wh.bus
+            .since(from)
+            .iter()
+            .any(|r| matches!(r.event, DomainEvent::WaveReleased { .. })),
+        "a wave is released in the overtime"
+    );
+}
+
+#[test]
+fn the_labour_window_of_a_minute_ends_where_the_plan_says() {
+    let mut config = tiny_site();
+    config.labour = vec![
+        config::LabourWindow {
+            start_min: 360,
+            end_min: 840,
+            heads: 2,
+        },
+        config::LabourWindow {
+            start_min: 840,
+            end_min: 60,
+            heads: 1,
+        },
+    ];
+    assert_eq!(config.window_end(600), Some(840));
+    assert_eq!(config.window_end(1000), Some(60), "across midnight");
+    assert_eq!(config.window_end(120), None);
 }

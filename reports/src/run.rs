@@ -120,6 +120,8 @@ pub fn write_run(
             ("waves.parquet", waves(wh)),
             ("associates.parquet", associates_table(wh, associates)),
             ("kpi_intervals.parquet", kpi_intervals(wh, meta.end)),
+            ("reconciliation.parquet", reconciliation(wh)),
+            ("plan_vs_actual.parquet", plan_vs_actual(wh, meta.end)),
         ]
         .into_iter()
         .try_for_each(|(name, table)| table.write(&dir.join(name), &kv));
@@ -217,10 +219,13 @@ fn tasks(wh: &Warehouse) -> Table {
     t.u32("task_id", all.iter().map(|x| x.id.0))
         .str("kind", all.iter().map(|x| status_name(&x.kind)))
         .str("status", all.iter().map(|x| status_name(&x.status)))
-        .u32("wave_id", all.iter().map(|x| x.wave.0))
+        .opt_u32("wave_id", all.iter().map(|x| x.wave.map(|w| w.0)))
         .str("picking", all.iter().map(|x| x.picking))
         .u32("orders", all.iter().map(|x| x.orders.len() as u32))
-        .u32("first_order_id", all.iter().map(|x| x.orders[0].0))
+        .opt_u32(
+            "first_order_id",
+            all.iter().map(|x| x.orders.first().map(|o| o.0)),
+        )
         .u32("totes", all.iter().map(|x| x.totes.len() as u32))
         .opt_str(
             "zone",
@@ -415,6 +420,98 @@ fn kpi_intervals(wh: &Warehouse, end: SimTime) -> Table {
             "on_time_share",
             (0..n).map(|i| (shipped[i] > 0).then(|| f64::from(on_time[i]) / f64::from(shipped[i]))),
         );
+    t
+}
+
+/// The workload planner's hourly plan against what happened: orders
+/// forecast and received, heads planned, rostered and signed on (time
+/// average), lines picked, and capacity adjustments. No rows without
+/// `[workload]`.
+fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
+    const HOUR: u64 = 3_600_000;
+    let plans = wh.hour_plans();
+    let n = plans.len();
+    let slot = |t: SimTime| (t.as_millis() / HOUR) as usize;
+    let first = plans.first().map_or(0, |p| slot(p.start));
+    let index = |t: SimTime| slot(t).checked_sub(first).filter(|&i| i < n);
+    let (mut received, mut lines, mut adjusted) = (vec![0u32; n], vec![0u32; n], vec![0u32; n]);
+    let mut on_ms = vec![0u64; n];
+    let mut signed_on = 0u64;
+    let mut last = SimTime::ZERO;
+    let spread = |on_ms: &mut Vec<u64>, from: SimTime, to: SimTime, heads: u64| {
+        let mut a = from.as_millis();
+        while a < to.as_millis() {
+            let b = ((a / HOUR + 1) * HOUR).min(to.as_millis());
+            if let Some(i) = index(SimTime::from_millis(a)) {
+                on_ms[i] += heads * (b - a);
+            }
+            a = b;
+        }
+    };
+    for r in wh.bus.log() {
+        match r.event {
+            DomainEvent::OrderReceived { .. } => {
+                if let Some(i) = index(r.at) {
+                    received[i] += 1;
+                }
+            }
+            DomainEvent::PickCompleted { .. } => {
+                if let Some(i) = index(r.at) {
+                    lines[i] += 1;
+                }
+            }
+            DomainEvent::CapacityAdjusted { .. } => {
+                if let Some(i) = index(r.at) {
+                    adjusted[i] += 1;
+                }
+            }
+            DomainEvent::AssociateSignedOn { .. } | DomainEvent::AssociateSignedOff { .. } => {
+                spread(&mut on_ms, last, r.at, signed_on);
+                last = r.at;
+                if matches!(r.event, DomainEvent::AssociateSignedOn { .. }) {
+                    signed_on += 1;
+                } else {
+                    signed_on -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    spread(&mut on_ms, last, end, signed_on);
+    let mut t = Table::default();
+    t.u64("start_ms", plans.iter().map(|p| ms(p.start)))
+        .f64("forecast_orders", plans.iter().map(|p| p.forecast_orders))
+        .u32("actual_orders", received.iter().copied())
+        .u32("planned_heads", plans.iter().map(|p| p.planned_heads))
+        .u32("rostered_heads", plans.iter().map(|p| p.rostered_heads))
+        .f64(
+            "signed_on_heads",
+            on_ms.iter().map(|&m| m as f64 / HOUR as f64),
+        )
+        .u32("lines_picked", lines.iter().copied())
+        .u32("capacity_adjustments", adjusted.iter().copied());
+    t
+}
+
+/// Every variance between the location master, the books and the physical
+/// state at the end of the run, with the event that explains it.
+fn reconciliation(wh: &Warehouse) -> Table {
+    let all = wh.reconcile();
+    let mut t = Table::default();
+    t.str("kind", all.iter().map(|v| status_name(&v.kind)))
+        .u32("location_id", all.iter().map(|v| v.location.0))
+        .str(
+            "location_code",
+            all.iter().map(|v| wh.master.get(v.location).code.as_str()),
+        )
+        .opt_u32("sku_id", all.iter().map(|v| v.sku.map(|s| s.0)))
+        .opt_str(
+            "sku_code",
+            all.iter()
+                .map(|v| v.sku.map(|s| wh.config.skus[s.index()].code.as_str())),
+        )
+        .i64("units", all.iter().map(|v| v.units))
+        .opt_u64("explained_by_seq", all.iter().map(|v| v.explained_by));
     t
 }
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt32Array, UInt64Array,
+    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array,
+    UInt64Array,
 };
 use arrow::datatypes::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -51,6 +52,12 @@ impl Table {
     ) -> &mut Self {
         let a: UInt64Array = values.into_iter().collect();
         self.push(name, DataType::UInt64, true, Arc::new(a))
+    }
+
+    /// A non-null `Int64` column.
+    pub fn i64(&mut self, name: &str, values: impl IntoIterator<Item = i64>) -> &mut Self {
+        let a: Int64Array = values.into_iter().collect();
+        self.push(name, DataType::Int64, false, Arc::new(a))
     }
 
     /// A non-null `UInt32` column.

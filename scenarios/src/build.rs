@@ -3,8 +3,8 @@
 //! stock, carriers, the labour plan and the roster.
 
 use paklog_domain::config::{
-    AssignmentWeights, AssociateSpec, CarrierSpec, CartonSpec, LabourWindow, PackPolicy,
-    SiteConfig, SkuSpec, WavePolicy,
+    AssignmentWeights, AssociateSpec, CarrierSpec, CartonSpec, LabourWindow, MinMax, PackPolicy,
+    SiteConfig, SkuSpec, WavePolicy, WorkloadPolicy,
 };
 use paklog_domain::layout::{AbcClass, LayoutSpec, LocationMaster};
 use paklog_domain::picking::{BatchRule, Picking, ZoneMode};
@@ -358,7 +358,60 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
                 .collect(),
         },
         seed: s.seed,
+        replenishment: s.inventory.replenishment.map(|r| MinMax {
+            min: r.min,
+            max: r.max,
+        }),
+        cycle_count_interval: s
+            .inventory
+            .cycle_count_interval_min
+            .map(|m| SimDuration::from_mins(u64::from(m))),
+        workload: workload_policy(s, None),
     }
+}
+
+/// The workload planner's policy: the prior hourly forecast is the
+/// generator's rate, or for a trace its mean orders per hour of the day.
+#[must_use]
+pub fn workload_policy(
+    s: &Scenario,
+    trace: Option<&[crate::demand::TracedOrder]>,
+) -> Option<WorkloadPolicy> {
+    let w = s.workload?;
+    let (prior, lines_per_order) = match trace {
+        Some(trace) => {
+            let mut prior = vec![0.0; 24];
+            let mut lines = 0usize;
+            let mut last = 0u64;
+            for o in trace {
+                let ms = o.at.as_millis();
+                prior[((ms / 3_600_000) % 24) as usize] += 1.0;
+                lines += o.order.lines.len();
+                last = last.max(ms);
+            }
+            let days = (last / 86_400_000 + 1) as f64;
+            prior.iter_mut().for_each(|p| *p /= days);
+            (prior, lines as f64 / trace.len().max(1) as f64)
+        }
+        None => {
+            let per_day = s.demand.orders_per_day.unwrap_or(0.0);
+            let profile: Vec<f64> = if s.demand.hourly_profile.is_empty() {
+                vec![1.0; 24]
+            } else {
+                s.demand.hourly_profile.clone()
+            };
+            let total: f64 = profile.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+            (
+                profile.iter().map(|w| per_day * w / total).collect(),
+                CountSampler::new(&s.demand.lines_per_order).mean(),
+            )
+        }
+    };
+    Some(WorkloadPolicy {
+        prior_orders_per_hour: prior,
+        lines_per_order,
+        max_overtime: SimDuration::from_mins(u64::from(w.max_overtime_min)),
+    })
 }
 
 #[cfg(test)]

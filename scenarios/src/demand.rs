@@ -29,6 +29,8 @@ pub struct Generator {
     carriers: Vec<String>,
     express_share: f64,
     issued: u64,
+    /// Demand surges: `(start ms, end ms, factor)`.
+    surges: Vec<(u64, u64, f64)>,
 }
 
 impl Generator {
@@ -68,12 +70,21 @@ impl Generator {
             carriers: s.demand.carriers.iter().map(|c| c.name.clone()).collect(),
             express_share: s.demand.express_share,
             issued: 0,
+            surges: Vec::new(),
         }
     }
 
-    /// The arrival after `now`: exponential gaps at the rate of the hour,
-    /// restarted at each hour boundary (exact for a piecewise-constant rate,
-    /// since the exponential is memoryless). `None` if no order ever comes.
+    /// Multiplies the rate by `factor` from `start` to `end` (a demand
+    /// surge).
+    pub fn add_surge(&mut self, start: SimTime, end: SimTime, factor: f64) {
+        self.surges
+            .push((start.as_millis(), end.as_millis(), factor));
+    }
+
+    /// The arrival after `now`: exponential gaps at the rate of the hour
+    /// (times any surge), restarted at each hour and surge boundary (exact
+    /// for a piecewise-constant rate, since the exponential is memoryless).
+    /// `None` if no order ever comes.
     pub fn next_arrival(&self, now: SimTime, rng: &mut StreamRng) -> Option<SimTime> {
         if self.rates.iter().all(|&r| r <= 0.0) {
             return None;
@@ -81,8 +92,17 @@ impl Generator {
         let mut t = now.as_millis();
         loop {
             let hour = ((t / HOUR_MS) % 24) as usize;
-            let boundary = (t / HOUR_MS + 1) * HOUR_MS;
-            let rate_per_ms = self.rates[hour] / HOUR_MS as f64;
+            let mut boundary = (t / HOUR_MS + 1) * HOUR_MS;
+            let mut factor = 1.0;
+            for &(start, end, f) in &self.surges {
+                if (start..end).contains(&t) {
+                    factor *= f;
+                    boundary = boundary.min(end);
+                } else if start > t {
+                    boundary = boundary.min(start);
+                }
+            }
+            let rate_per_ms = self.rates[hour] * factor / HOUR_MS as f64;
             if rate_per_ms > 0.0 {
                 let gap = Exp::new(rate_per_ms).expect("positive rate").sample(rng);
                 let next = t as f64 + gap;

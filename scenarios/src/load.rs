@@ -454,6 +454,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     });
     check_picking(&mut c, s);
     check_tokens(&mut c, s);
+    check_stock_and_disruptions(&mut c, s);
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
     let w = &st.assignment;
@@ -672,6 +673,98 @@ pub fn parse_unchecked(text: &str) -> Result<Scenario, toml::de::Error> {
 
 /// Bearer tokens: long enough, each once, held by exactly one associate of
 /// the roster or one named integration.
+/// Replenishment levels, cycle counts, and every disruption: when it
+/// happens, what it names, and its sizes.
+fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
+    use crate::schema::Disruption as D;
+    if let Some(r) = s.inventory.replenishment {
+        c.check(r.max > r.min, "inventory.replenishment.max", || {
+            format!("must be more than min ({}), got {}", r.min, r.max)
+        });
+    }
+    if let Some(w) = s.workload {
+        c.check(
+            w.max_overtime_min <= 720,
+            "workload.max_overtime_min",
+            || format!("must be 0 to 720, got {}", w.max_overtime_min),
+        );
+    }
+    if let Some(m) = s.inventory.cycle_count_interval_min {
+        c.at_least("inventory.cycle_count_interval_min", m, 1);
+    }
+    let l = &s.layout;
+    let codes: Option<std::collections::HashSet<String>> =
+        (l.blocks >= 1 && l.aisles >= 1 && l.bays_per_aisle >= 1 && l.levels >= 1).then(|| {
+            let master =
+                paklog_domain::layout::LocationMaster::new(crate::build::layout_spec(s), 0, 0);
+            master
+                .locations
+                .into_iter()
+                .filter(|l| l.kind == paklog_domain::layout::LocationKind::Pick)
+                .map(|l| l.code)
+                .collect()
+        });
+    let heads: u32 = s.associates.shifts.iter().map(|sh| sh.headcount).sum();
+    for (i, d) in s.disruptions.iter().enumerate() {
+        let at = |f: &str| format!("disruptions[{i}].{f}");
+        match d.when() {
+            (Some(_), None) => {}
+            (None, Some(every)) => c.dist(&at("every_h"), every, false),
+            _ => c.fail(
+                &format!("disruptions[{i}]"),
+                "give either `at` (a time of day) or `every_h` (a distribution of hours between occurrences), not both or neither".into(),
+            ),
+        }
+        let check_code = |c: &mut Checker, code: &Option<String>| {
+            if let (Some(code), Some(codes)) = (code, &codes) {
+                c.check(codes.contains(code), &at("location"), || {
+                    format!("no pick location has the code \"{code}\" (codes look like \"A01-B1-01-1L\")")
+                });
+            }
+        };
+        match d {
+            D::BlockedLocation {
+                location, minutes, ..
+            } => {
+                check_code(c, location);
+                if let Some(m) = minutes {
+                    c.positive(&at("minutes"), *m);
+                }
+            }
+            D::InventoryDiscrepancy {
+                location, units, ..
+            } => {
+                check_code(c, location);
+                c.at_least(&at("units"), *units, 1);
+            }
+            D::Absence {
+                associate, minutes, ..
+            } => {
+                if let Some(a) = associate {
+                    c.check(*a < heads, &at("associate"), || {
+                        format!("the roster has associates 0 to {}", heads.saturating_sub(1))
+                    });
+                }
+                c.positive(&at("minutes"), *minutes);
+            }
+            D::DemandSurge {
+                minutes, factor, ..
+            } => {
+                c.positive(&at("minutes"), *minutes);
+                c.positive(&at("factor"), *factor);
+                c.check(
+                    s.demand.trace.is_none(),
+                    &format!("disruptions[{i}]"),
+                    || {
+                        "a demand surge needs generated demand; this scenario replays a trace"
+                            .into()
+                    },
+                );
+            }
+        }
+    }
+}
+
 fn check_tokens(c: &mut Checker, s: &Scenario) {
     let heads: u32 = s.associates.shifts.iter().map(|sh| sh.headcount).sum();
     let mut seen = std::collections::HashSet::new();

@@ -38,6 +38,12 @@ pub struct Scenario {
     pub strategy: Strategy,
     /// Pack stations and cartons.
     pub packing: Packing,
+    /// Things that go wrong during the run.
+    #[serde(default)]
+    pub disruptions: Vec<Disruption>,
+    /// Workload planning: forecast, labour plan and the feedback loop.
+    #[serde(default)]
+    pub workload: Option<Workload>,
     /// Live operation (`paklog serve`): who may use the API.
     #[serde(default)]
     pub live: Live,
@@ -176,6 +182,124 @@ pub struct Inventory {
     /// Units per SKU in the reserve area (not picked from directly).
     #[serde(default)]
     pub reserve_units: u32,
+    /// Min/max replenishment of pick faces from reserve, in units per face,
+    /// e.g. `{ min = 10, max = 60 }`. Without it faces are never refilled
+    /// (except a re-slotted face) and reserve stock is not promised to
+    /// orders.
+    #[serde(default)]
+    pub replenishment: Option<Replenishment>,
+    /// Minutes between cycle counts: one slotted pick face is counted each
+    /// time, in turn. Without it, locations are counted only after a short
+    /// pick.
+    #[serde(default)]
+    pub cycle_count_interval_min: Option<u32>,
+}
+
+/// Workload planning (seed diagram 5): an hourly demand forecast
+/// (Holt–Winters, refitted each midnight on the days run so far), a labour
+/// plan per hour, and plan against actual every 5 minutes: when the open
+/// work will not fit in what is left of the shift, the associates on the
+/// floor stay on (overtime) and cycle counts wait.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Most overtime (minutes) the planner asks for past a shift's end;
+    /// `0` plans and forecasts without adjusting capacity.
+    pub max_overtime_min: u32,
+}
+
+/// Min/max levels of a pick face.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replenishment {
+    /// A face at or below this many units (less those promised to pick
+    /// lines) is refilled.
+    pub min: u32,
+    /// Up to this many units.
+    pub max: u32,
+}
+
+/// Something that goes wrong: at a time of day on the first day (`at`), or
+/// again and again with gaps drawn from a distribution (`every_h`, hours).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Disruption {
+    /// A pick location is blocked (rack damage, a spill): the location
+    /// master blocks it, the next pick there raises a location exception,
+    /// its SKU is re-slotted and open tasks are re-routed.
+    BlockedLocation {
+        /// When, `"HH:MM"` on day one.
+        #[serde(default)]
+        at: Option<ClockTime>,
+        /// Hours between occurrences, drawn.
+        #[serde(default)]
+        every_h: Option<Dist>,
+        /// Location code (`A03-B1-12-2L`); omitted: a slotted pick face
+        /// drawn at random.
+        #[serde(default)]
+        location: Option<String>,
+        /// Minutes until it opens again; omitted: blocked to the end.
+        #[serde(default)]
+        minutes: Option<f64>,
+    },
+    /// An associate is away (called off the floor, ill): they finish the
+    /// task in hand, sign off and come back after `minutes`.
+    Absence {
+        /// When, `"HH:MM"` on day one.
+        #[serde(default)]
+        at: Option<ClockTime>,
+        /// Hours between occurrences, drawn.
+        #[serde(default)]
+        every_h: Option<Dist>,
+        /// The associate (number in the roster, from 0); omitted: drawn.
+        #[serde(default)]
+        associate: Option<u32>,
+        /// Minutes away.
+        minutes: f64,
+    },
+    /// Order intake runs at `factor` times its rate for `minutes`
+    /// (generated demand only).
+    DemandSurge {
+        /// When, `"HH:MM"` on day one.
+        #[serde(default)]
+        at: Option<ClockTime>,
+        /// Hours between occurrences, drawn.
+        #[serde(default)]
+        every_h: Option<Dist>,
+        /// Minutes it lasts.
+        minutes: f64,
+        /// Rate multiplier (> 0).
+        factor: f64,
+    },
+    /// The shelf holds fewer units than the books say (damage, theft, a
+    /// misplaced case): the next pick there comes up short, a COUNT task
+    /// follows and inventory is corrected.
+    InventoryDiscrepancy {
+        /// When, `"HH:MM"` on day one.
+        #[serde(default)]
+        at: Option<ClockTime>,
+        /// Hours between occurrences, drawn.
+        #[serde(default)]
+        every_h: Option<Dist>,
+        /// Location code; omitted: a slotted pick face drawn at random.
+        #[serde(default)]
+        location: Option<String>,
+        /// Units missing from the shelf (at most what it holds).
+        units: u32,
+    },
+}
+
+impl Disruption {
+    /// When it happens: a time of day, or gaps drawn in hours.
+    #[must_use]
+    pub fn when(&self) -> (Option<ClockTime>, Option<&Dist>) {
+        match self {
+            Disruption::BlockedLocation { at, every_h, .. }
+            | Disruption::Absence { at, every_h, .. }
+            | Disruption::DemandSurge { at, every_h, .. }
+            | Disruption::InventoryDiscrepancy { at, every_h, .. } => (*at, every_h.as_ref()),
+        }
+    }
 }
 
 /// Demand: a generator or a trace of real orders.

@@ -7,16 +7,18 @@
 use bevy_ecs::prelude::*;
 use paklog_domain::commands::PackJob;
 use paklog_domain::layout::Point;
+use paklog_domain::task::TaskKind;
 use paklog_domain::{
-    AssociateId, Command, DomainEvent, DomainTimer, Reply, StationId, TaskId, Warehouse,
+    AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, StationId, TaskId, Warehouse,
 };
 use paklog_sim::{
     Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation, StreamRng,
     VirtualClock,
 };
+use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
-use crate::build::{assortment, roster, site_config};
+use crate::build::{assortment, roster, site_config, workload_policy};
 use crate::demand::{Generator, TracedOrder};
 use crate::dist::Sampler;
 use crate::load::LoadedScenario;
@@ -50,6 +52,10 @@ pub enum SimEvent {
     PackDone(StationId),
     /// A put-wall operator has put the current stop's units.
     PutDone(u16),
+    /// Disruption `i` of the scenario happens.
+    Disruption(u32),
+    /// A blocked location opens again.
+    Unblock(LocationId),
 }
 
 /// What a virtual associate is doing.
@@ -92,6 +98,10 @@ pub struct VirtualAssociate {
     pub walked_m: f64,
     /// Time at work so far (ms).
     pub on_shift_ms: u64,
+    /// Away (an absence) until then.
+    away_until: Option<SimTime>,
+    /// Times they have waited at a stop for its replenishment.
+    waits: u32,
     signed_on: bool,
     shift_end: SimTime,
     breaks: Vec<(SimTime, SimTime)>,
@@ -142,7 +152,18 @@ pub struct VirtualWorld {
     seen: usize,
     /// Commands the domain refused (a bug in the virtual world if not zero).
     pub refused: u64,
+    /// Units physically on each location's shelf: the books' truth, which
+    /// they differ from after an inventory discrepancy.
+    pub shelf: Vec<u32>,
+    /// Shelf losses the books were not told of: `(when, location, units)`.
+    pub discrepancies: Vec<(SimTime, LocationId, u32)>,
+    disruptions: StreamRng,
 }
+
+/// How long a picker waits at an empty face for its replenishment before
+/// confirming short, and how often they look.
+const REPLENISH_WAIT: SimDuration = SimDuration::from_secs(30);
+const MAX_WAITS: u32 = 20;
 
 /// A simulation of a scenario, ready to run or already run.
 pub struct ScenarioRun {
@@ -166,7 +187,10 @@ impl ScenarioRun {
         }
         let s = &scenario;
         let streams = RngStreams::new(s.seed);
-        let site = site_config(s, &streams);
+        let mut site = site_config(s, &streams);
+        if let Some(trace) = &loaded.trace {
+            site.workload = workload_policy(s, Some(trace));
+        }
         let mut warehouse =
             Warehouse::new(site).expect("a validated scenario builds a consistent site");
         warehouse.start(SimTime::ZERO);
@@ -188,6 +212,8 @@ impl ScenarioRun {
                     position: depot,
                     walked_m: 0.0,
                     on_shift_ms: 0,
+                    away_until: None,
+                    waits: 0,
                     signed_on: false,
                     shift_end: SimTime::ZERO,
                     breaks: Vec::new(),
@@ -205,12 +231,49 @@ impl ScenarioRun {
                 rng: streams.stream("demand"),
             },
         };
+        let mut disruptions = streams.stream("disruptions");
+        let mut occurrences: Vec<(SimTime, u32)> = Vec::new();
+        for (i, d) in s.disruptions.iter().enumerate() {
+            match d.when() {
+                (Some(at), _) => occurrences.push((
+                    SimTime::ZERO + SimDuration::from_mins(u64::from(at.minutes())),
+                    i as u32,
+                )),
+                (None, Some(every)) => {
+                    let gap = Sampler::new(every);
+                    let mut t = SimTime::ZERO;
+                    loop {
+                        let h = gap.draw(&mut disruptions).max(1.0 / 60.0);
+                        t += SimDuration::from_secs_f64(h * 3600.0);
+                        if t > horizon {
+                            break;
+                        }
+                        occurrences.push((t, i as u32));
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        occurrences.sort_unstable();
+        if let Demand::Generator { generator, .. } = &mut demand {
+            for &(t, i) in &occurrences {
+                if let crate::schema::Disruption::DemandSurge {
+                    minutes, factor, ..
+                } = &s.disruptions[i as usize]
+                {
+                    generator.add_surge(t, t + SimDuration::from_secs_f64(minutes * 60.0), *factor);
+                }
+            }
+        }
         let first_order = match &mut demand {
             Demand::Trace(trace) => trace.first().map(|o| (o.at, SimEvent::TraceOrder(0))),
             Demand::Generator { generator, rng } => generator
                 .next_arrival(SimTime::ZERO, rng)
                 .map(|t| (t, SimEvent::OrderArrives)),
         };
+        let shelf = (0..warehouse.master.locations.len())
+            .map(|l| warehouse.inventory.location(LocationId(l as u32)).on_hand)
+            .collect();
         let world_state = VirtualWorld {
             associates,
             stations: (0..s.packing.stations)
@@ -233,12 +296,18 @@ impl ScenarioRun {
             horizon,
             seen: 0,
             refused: 0,
+            shelf,
+            discrepancies: Vec::new(),
+            disruptions,
             scenario: scenario.clone(),
         };
         let timers: Vec<_> = warehouse.take_timers().collect();
         let mut world = World::new();
         world.insert_resource(warehouse);
         let mut sim = Simulation::new(world);
+        for (t, i) in occurrences {
+            sim.schedule_at(t, SimEvent::Disruption(i));
+        }
         for (t, timer) in timers {
             sim.schedule_at(t, SimEvent::Domain(timer));
         }
@@ -334,6 +403,10 @@ pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: Sim
                 SimEvent::Associate(a) => vw.step(wh, sched, a),
                 SimEvent::PackDone(station) => vw.pack_done(wh, sched, station),
                 SimEvent::PutDone(wall) => vw.put_done(wh, sched, wall),
+                SimEvent::Disruption(i) => vw.disrupt(wh, sched, i as usize),
+                SimEvent::Unblock(location) => {
+                    vw.send(wh, now, Command::UnblockLocation { location });
+                }
             }
             for (t, timer) in wh.take_timers() {
                 sched.schedule_at(t, SimEvent::Domain(timer));
@@ -364,17 +437,20 @@ impl VirtualWorld {
         while self.seen < wh.bus.len() {
             let from = self.seen;
             self.seen = wh.bus.len();
-            let assigned: Vec<(TaskId, AssociateId)> = wh
-                .bus
-                .since(from)
-                .iter()
-                .filter_map(|r| match r.event {
+            let mut assigned: Vec<(TaskId, AssociateId)> = Vec::new();
+            let mut overtime = None;
+            for r in wh.bus.since(from) {
+                match r.event {
                     DomainEvent::TaskAssigned {
                         task, associate, ..
-                    } => Some((task, associate)),
-                    _ => None,
-                })
-                .collect();
+                    } => assigned.push((task, associate)),
+                    DomainEvent::CapacityAdjusted { until, .. } => overtime = Some(until),
+                    _ => {}
+                }
+            }
+            if let Some(until) = overtime {
+                self.stay_on(sched, until);
+            }
             for (task, a) in assigned {
                 if self.associates[a.index()].activity == Activity::Idle {
                     self.begin_task(wh, sched, a, task);
@@ -454,10 +530,31 @@ impl VirtualWorld {
         }
     }
 
+    /// The workload planner adjusted capacity: everyone at work whose shift
+    /// ends before `until` stays on until then.
+    fn stay_on(&mut self, sched: &mut Scheduler<'_, SimEvent>, until: SimTime) {
+        let now = sched.now();
+        let mut shifts = Vec::new();
+        for a in &mut self.associates {
+            if a.activity != Activity::OffShift && a.shift_end > now && a.shift_end < until {
+                a.shift_end = until;
+                if !shifts.contains(&a.shift) {
+                    shifts.push(a.shift);
+                }
+            }
+        }
+        for shift in shifts {
+            sched.schedule_at(until, SimEvent::ShiftEnd(shift as u32));
+        }
+    }
+
     fn shift_end(&mut self, wh: &mut Warehouse, now: SimTime, shift: usize) {
         for i in 0..self.associates.len() {
             let a = &self.associates[i];
-            if a.shift == shift && matches!(a.activity, Activity::Idle | Activity::OnBreak) {
+            if a.shift == shift
+                && now >= a.shift_end
+                && matches!(a.activity, Activity::Idle | Activity::OnBreak)
+            {
                 let id = a.id;
                 self.go_home(wh, now, id);
             }
@@ -487,10 +584,18 @@ impl VirtualWorld {
             self.go_home(wh, now, a);
             return;
         }
-        if let Some(&(_, end)) = va.breaks.iter().find(|(s, e)| (*s..*e).contains(&now)) {
+        let back = va
+            .breaks
+            .iter()
+            .find(|(s, e)| (*s..*e).contains(&now))
+            .map(|&(_, end)| end)
+            .into_iter()
+            .chain(va.away_until.filter(|&t| t > now))
+            .max();
+        if let Some(back) = back {
             self.sign_off(wh, now, a);
             self.associates[a.index()].activity = Activity::OnBreak;
-            sched.schedule_at(end, SimEvent::Associate(a));
+            sched.schedule_at(back, SimEvent::Associate(a));
             return;
         }
         self.sign_on(wh, now, a);
@@ -548,7 +653,36 @@ impl VirtualWorld {
         let now = sched.now();
         match self.associates[a.index()].activity {
             Activity::Picking { task, line } => {
-                let quantity = wh.tasks.get(task).lines[line as usize].quantity;
+                let t = wh.tasks.get(task);
+                let stop = &t.lines[line as usize];
+                let (kind, location, asked) = (t.kind, stop.location, stop.quantity);
+                let l = location.index();
+                let stock = wh.inventory.location(location);
+                let quantity = if stock.blocked {
+                    // Out of reach: nothing is taken, the handheld reports it.
+                    0
+                } else {
+                    match kind {
+                        TaskKind::Pick => {
+                            let va = &mut self.associates[a.index()];
+                            if self.shelf[l] < asked && stock.incoming > 0 && va.waits < MAX_WAITS {
+                                // The face's replenishment is on its way: wait for it.
+                                va.waits += 1;
+                                sched.schedule_in(REPLENISH_WAIT, SimEvent::Associate(a));
+                                return;
+                            }
+                            va.waits = 0;
+                            let found = asked.min(self.shelf[l]);
+                            self.shelf[l] -= found;
+                            found
+                        }
+                        TaskKind::Replenish => {
+                            self.shelf[l] += asked;
+                            asked
+                        }
+                        TaskKind::Count => self.shelf[l],
+                    }
+                };
                 let confirm = Command::ConfirmPick {
                     associate: a,
                     task,
@@ -683,6 +817,94 @@ impl VirtualWorld {
             }
         }
         self.kick_wall(wh, sched, wall);
+    }
+
+    /// Disruption `i` of the scenario happens now.
+    fn disrupt(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, i: usize) {
+        use crate::schema::Disruption as D;
+        let now = sched.now();
+        match self.scenario.disruptions[i].clone() {
+            D::BlockedLocation {
+                location, minutes, ..
+            } => {
+                let Some(location) = self.pick_face(wh, location.as_deref()) else {
+                    return;
+                };
+                if wh.inventory.location(location).blocked {
+                    return;
+                }
+                self.send(
+                    wh,
+                    now,
+                    Command::BlockLocation {
+                        location,
+                        reason: format!("disruptions[{i}]"),
+                    },
+                );
+                if let Some(m) = minutes {
+                    sched.schedule_in(
+                        SimDuration::from_secs_f64(m * 60.0),
+                        SimEvent::Unblock(location),
+                    );
+                }
+            }
+            D::InventoryDiscrepancy {
+                location, units, ..
+            } => {
+                let Some(location) = self.pick_face(wh, location.as_deref()) else {
+                    return;
+                };
+                let lost = units.min(self.shelf[location.index()]);
+                self.shelf[location.index()] -= lost;
+                if lost > 0 {
+                    self.discrepancies.push((now, location, lost));
+                }
+            }
+            D::Absence {
+                associate, minutes, ..
+            } => {
+                let a = match associate {
+                    Some(a) => a as usize,
+                    None => self.disruptions.random_range(0..self.associates.len()),
+                };
+                let until = now + SimDuration::from_secs_f64(minutes * 60.0);
+                let va = &mut self.associates[a];
+                va.away_until = Some(va.away_until.map_or(until, |t| t.max(until)));
+                if va.activity == Activity::Idle {
+                    let id = va.id;
+                    self.request_work(wh, sched, id);
+                }
+            }
+            // Built into the demand generator's rate.
+            D::DemandSurge { .. } => {}
+        }
+    }
+
+    /// The pick face a disruption names, or one drawn among the slotted
+    /// faces.
+    fn pick_face(&mut self, wh: &Warehouse, code: Option<&str>) -> Option<LocationId> {
+        match code {
+            Some(code) => wh.master.by_code(code).map(|l| l.id),
+            None => {
+                let slots = &wh.config.slotting;
+                (!slots.is_empty()).then(|| slots[self.disruptions.random_range(0..slots.len())].1)
+            }
+        }
+    }
+
+    /// Locations whose shelf differs from the books: `(location, books,
+    /// shelf)`.
+    #[must_use]
+    pub fn shelf_variances(&self, wh: &Warehouse) -> Vec<(LocationId, u32, u32)> {
+        self.shelf
+            .iter()
+            .enumerate()
+            .filter_map(|(l, &shelf)| {
+                let id = LocationId(l as u32);
+                let books = wh.inventory.location(id).on_hand;
+                (books != shelf).then_some((id, books, shelf))
+            })
+            .collect()
     }
 
     /// Time each associate was on shift, counting a shift still running at

@@ -12,7 +12,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 
 use crate::{read, run_ok};
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 10] = [
     "events.parquet",
     "orders.parquet",
     "tasks.parquet",
@@ -20,6 +20,8 @@ const FILES: [&str; 8] = [
     "waves.parquet",
     "associates.parquet",
     "kpi_intervals.parquet",
+    "reconciliation.parquet",
+    "plan_vs_actual.parquet",
     "summary.json",
 ];
 

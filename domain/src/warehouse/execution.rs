@@ -2,6 +2,7 @@
 //! lifecycle, picks and the short-pick flow, tote delivery.
 
 use super::*;
+use crate::events::CountReason;
 
 impl Warehouse {
     pub(super) fn dispatch(&mut self, now: SimTime) {
@@ -169,6 +170,12 @@ impl Warehouse {
         if stop.picked.is_some() {
             return Err(CommandError::LineConfirmed { task, line });
         }
+        if self.inventory.location(stop.location).blocked {
+            return self.location_exception(now, task, line as usize);
+        }
+        if t.kind != TaskKind::Pick {
+            return self.confirm_stock_stop(now, task, line as usize, quantity);
+        }
         if quantity > stop.quantity {
             return Err(CommandError::TooMany {
                 max: stop.quantity,
@@ -215,14 +222,16 @@ impl Warehouse {
         }
         if quantity < stop.quantity {
             self.short_pick(now, task, order, &stop, stop.quantity - quantity);
+            self.request_count(now, stop.location, CountReason::ShortPick);
         }
+        self.check_min(now, stop.location);
         let next_line = self.tasks.get(task).next_line().map(|i| i as u32);
         Ok(Reply::PickRecorded { next_line })
     }
 
     /// The short-pick flow: retry the missing units from other faces holding
     /// the SKU (appended to the task), and record what cannot be found as a
-    /// shortage.
+    /// shortage. The location is counted next (see `request_count`).
     pub(super) fn short_pick(
         &mut self,
         now: SimTime,
@@ -246,32 +255,7 @@ impl Warehouse {
         );
         // The retries go at the end of the route: from its last stop to each
         // of them, then home.
-        let master = &self.master;
-        let t = self.tasks.get_mut(task);
-        let home = t.depot_point();
-        let mut at = t
-            .lines
-            .last()
-            .map_or(home, |l| master.get(l.location).point);
-        t.distance_m -= t.home_m;
-        for &(location, quantity) in &split {
-            let to = master.get(location).point;
-            let leg_m = master.distance(at, to);
-            t.distance_m += leg_m;
-            t.lines.push(PickLine {
-                slot: stop.slot,
-                order_line: stop.order_line,
-                sku: stop.sku,
-                location,
-                quantity,
-                picked: None,
-                leg_m,
-            });
-            at = to;
-        }
-        t.home_m = master.distance(at, home);
-        t.distance_m += t.home_m;
-        self.floor_lines += split.len() as u32;
+        self.append_stops(task, stop, &split);
         if covered < missing {
             self.record_shortage(now, order, stop.order_line, missing - covered);
         }
@@ -296,10 +280,13 @@ impl Warehouse {
         let a = &mut self.tasks.associates[associate.index()];
         a.current = None;
         a.tasks_done += 1;
-        a.lines_done += t.lines.len() as u32;
-        a.busy_ms += now
-            .saturating_since(t.started_at.unwrap_or(now))
-            .as_millis();
+        if t.kind == TaskKind::Pick {
+            // The learned pick rate counts picking only.
+            a.lines_done += t.lines.len() as u32;
+            a.busy_ms += now
+                .saturating_since(t.started_at.unwrap_or(now))
+                .as_millis();
+        }
         a.position = home;
         self.emit(
             now,

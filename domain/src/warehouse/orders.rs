@@ -70,6 +70,7 @@ impl Warehouse {
         let wanted: Vec<(SkuId, u32)> = order.lines.iter().map(|l| (l.sku, l.quantity)).collect();
         self.orders.insert(order);
         self.open_orders += 1;
+        self.workload_order(now);
         self.emit(
             now,
             DomainEvent::OrderReceived {

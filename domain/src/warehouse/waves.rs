@@ -12,7 +12,7 @@ impl Warehouse {
     /// plan, after what is already released and not yet picked.
     pub(super) fn capacity_lines(&self, now: SimTime) -> u32 {
         let minute = ((now.as_millis() / 60_000) % 1440) as u32;
-        let heads = f64::from(self.config.heads_at(minute));
+        let heads = f64::from(self.config.heads_at(minute) + self.adjusted_heads(now));
         let hours = self.config.wave.interval.as_secs_f64() / 3600.0;
         let capacity = heads * hours * self.lines_per_head_hour();
         (capacity as u32).saturating_sub(self.floor_lines)
@@ -249,8 +249,26 @@ impl Warehouse {
             .map(|(i, l)| (i as u32, l.sku, l.quantity))
             .collect();
         for (i, sku, quantity) in order_lines {
-            let split = self.inventory.allocate(sku, quantity);
-            let covered: u32 = split.iter().map(|s| s.1).sum();
+            let mut split = self.inventory.allocate(sku, quantity);
+            let mut covered: u32 = split.iter().map(|s| s.1).sum();
+            // Every face of the SKU blocked: re-slot it (filled from reserve).
+            let refill = if covered < quantity {
+                self.reslot_if_blocked(now, sku)
+            } else {
+                None
+            };
+            if covered < quantity && (refill.is_some() || self.top_up(now, sku, quantity - covered))
+            {
+                // Picked from the face the replenishment is filling.
+                for (face, units) in self.inventory.allocate(sku, quantity - covered) {
+                    covered += units;
+                    match split.iter_mut().find(|s| s.0 == face) {
+                        Some(s) => s.1 += units,
+                        None => split.push((face, units)),
+                    }
+                }
+            }
+            let faces: Vec<LocationId> = split.iter().map(|s| s.0).collect();
             for (location, q) in split {
                 lines.push(PickLine {
                     slot: 0,
@@ -264,6 +282,12 @@ impl Warehouse {
             }
             if covered < quantity {
                 self.record_shortage(now, order, i, quantity - covered);
+            }
+            if let Some((face, units)) = refill {
+                self.open_replenishment(now, face, units);
+            }
+            for face in faces {
+                self.check_min(now, face);
             }
         }
         lines
@@ -428,7 +452,7 @@ impl Warehouse {
             id,
             kind: TaskKind::Pick,
             status: TaskStatus::Pending,
-            wave,
+            wave: Some(wave),
             orders: order_ids,
             totes: trip.totes,
             picking: self.config.picking.name(),

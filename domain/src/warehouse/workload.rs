@@ -1,0 +1,207 @@
+//! Workload planning and its feedback loop (seed diagram 5): an hourly
+//! demand forecast (Holt–Winters, refitted each midnight: `ModelUpdated`),
+//! a labour plan per hour (`WorkloadPlanned`), plan against actual at every
+//! metrics interval, `CapacityAdjusted` (overtime for the heads on the
+//! floor) when the open work will not fit in what is left of the shift,
+//! and task execution's answer, `WorkloadRebalanced` (cycle counts give way
+//! to picking while capacity is adjusted).
+
+use serde::Serialize;
+
+use super::*;
+use crate::config::WorkloadPolicy;
+use crate::forecast::HoltWinters;
+
+/// One hour of the labour plan, as planned at its start.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HourPlan {
+    /// Start of the hour.
+    pub start: SimTime,
+    /// Orders forecast for the hour.
+    pub forecast_orders: f64,
+    /// Heads the forecast needs.
+    pub planned_heads: u32,
+    /// Heads the labour plan has.
+    pub rostered_heads: u32,
+}
+
+/// The workload planner's state.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Workload {
+    /// Orders received per hour since time 0.
+    hourly: Vec<u32>,
+    model: Option<HoltWinters>,
+    /// The plan of every hour so far.
+    pub(super) plan: Vec<HourPlan>,
+    /// Capacity adjusted: extra heads until then.
+    pub(super) adjusted: Option<(u32, SimTime)>,
+}
+
+const HOUR_MS: u64 = 3_600_000;
+/// Season of the forecast: a day of hours.
+const SEASON: usize = 24;
+
+impl Warehouse {
+    /// Counts an order received for the forecast.
+    pub(super) fn workload_order(&mut self, now: SimTime) {
+        if self.config.workload.is_none() {
+            return;
+        }
+        let hour = (now.as_millis() / HOUR_MS) as usize;
+        let h = &mut self.workload.hourly;
+        if h.len() <= hour {
+            h.resize(hour + 1, 0);
+        }
+        h[hour] += 1;
+    }
+
+    /// Extra heads the workload planner has added now, if any.
+    pub(super) fn adjusted_heads(&self, now: SimTime) -> u32 {
+        match self.workload.adjusted {
+            Some((heads, until)) if now < until => heads,
+            _ => 0,
+        }
+    }
+
+    /// Whether cycle counts give way to picking now.
+    pub(super) fn counts_paused(&self, now: SimTime) -> bool {
+        self.adjusted_heads(now) > 0
+    }
+
+    /// The planner's step at the end of each metrics interval.
+    pub(super) fn workload_tick(&mut self, now: SimTime) {
+        let Some(policy) = self.config.workload.clone() else {
+            return;
+        };
+        if now.as_millis().is_multiple_of(HOUR_MS) {
+            self.plan_hour(now, &policy);
+        }
+        self.compare_plan(now, &policy);
+    }
+
+    /// The orders forecast for the hour starting at `start`.
+    fn forecast_orders(&self, start: SimTime, policy: &WorkloadPolicy) -> f64 {
+        let hour = (start.as_millis() / HOUR_MS) as usize;
+        match &self.workload.model {
+            Some(m) => m.forecast((hour + 1).saturating_sub(m.n).max(1)),
+            None => policy.prior_orders_per_hour[hour % SEASON],
+        }
+    }
+
+    /// At each hour: refit at midnight, then plan the hour's heads.
+    fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
+        let hour = (now.as_millis() / HOUR_MS) as usize;
+        if hour > 0 && hour.is_multiple_of(SEASON) {
+            let mut history: Vec<f64> =
+                self.workload.hourly.iter().map(|&c| f64::from(c)).collect();
+            history.resize(hour, 0.0);
+            if let Some(m) = HoltWinters::fit(&history, SEASON) {
+                self.emit(
+                    now,
+                    DomainEvent::ModelUpdated {
+                        observations: m.n as u32,
+                        rmse: m.rmse,
+                        alpha: m.alpha,
+                        beta: m.beta,
+                        gamma: m.gamma,
+                    },
+                );
+                self.workload.model = Some(m);
+            }
+        }
+        let forecast_orders = self.forecast_orders(now, policy);
+        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let rate = self.lines_per_head_hour().max(1.0);
+        let planned_heads = (forecast_orders * policy.lines_per_order / rate).ceil() as u32;
+        let plan = HourPlan {
+            start: now,
+            forecast_orders,
+            planned_heads,
+            rostered_heads: self.config.heads_at(minute),
+        };
+        self.workload.plan.push(plan);
+        self.emit(
+            now,
+            DomainEvent::WorkloadPlanned {
+                forecast_orders,
+                planned_heads,
+                rostered_heads: plan.rostered_heads,
+            },
+        );
+    }
+
+    /// Lines of orders received and not yet picked: waiting for a wave or
+    /// on the floor.
+    fn open_lines(&self) -> u32 {
+        let waiting: usize = self
+            .waves
+            .waiting
+            .iter()
+            .map(|&o| self.orders.get(o).lines.len())
+            .sum();
+        waiting as u32 + self.floor_lines
+    }
+
+    /// Plan against actual: if the open work and the forecast arrivals will
+    /// not fit in what is left of the labour plan's window, ask the heads on
+    /// the floor to stay on (up to the policy's overtime).
+    fn compare_plan(&mut self, now: SimTime, policy: &WorkloadPolicy) {
+        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let heads = self.config.heads_at(minute);
+        let Some(end_min) = self.config.window_end(minute) else {
+            return;
+        };
+        let day = now.as_millis() - now.as_millis() % 86_400_000;
+        let mut end = SimTime::from_millis(day + u64::from(end_min) * 60_000);
+        if end <= now {
+            end += SimDuration::from_hours(24);
+        }
+        let left_h = end.saturating_since(now).as_secs_f64() / 3600.0;
+        // Arrivals until the window ends, by the forecast.
+        let mut arriving = 0.0;
+        let mut t = now;
+        while t < end {
+            let next = SimTime::from_millis((t.as_millis() / HOUR_MS + 1) * HOUR_MS).min(end);
+            let share = next.saturating_since(t).as_secs_f64() / 3600.0;
+            arriving += self.forecast_orders(t, policy) * share;
+            t = next;
+        }
+        let work = f64::from(self.open_lines()) + arriving * policy.lines_per_order;
+        let rate = self.lines_per_head_hour().max(1.0);
+        let capacity = f64::from(heads) * rate * left_h;
+        if heads == 0 || work <= capacity {
+            return;
+        }
+        let overtime_h = ((work - capacity) / (f64::from(heads) * rate))
+            .min(policy.max_overtime.as_secs_f64() / 3600.0);
+        // Whole quarters of an hour, so the plan does not chase noise.
+        let quarters = (overtime_h * 4.0).ceil() as u64;
+        let until = end + SimDuration::from_mins(15 * quarters);
+        if quarters == 0 || self.workload.adjusted.is_some_and(|(_, u)| u >= until) {
+            return;
+        }
+        self.workload.adjusted = Some((heads, until));
+        self.emit(
+            now,
+            DomainEvent::CapacityAdjusted {
+                heads,
+                until,
+                open_lines: work.round() as u32,
+                capacity_lines: capacity.round() as u32,
+            },
+        );
+        // Task execution's answer: counts wait, pickers pick.
+        self.emit(
+            now,
+            DomainEvent::WorkloadRebalanced {
+                counts_paused_until: until,
+            },
+        );
+    }
+
+    /// The labour plan of every hour so far.
+    #[must_use]
+    pub fn hour_plans(&self) -> &[HourPlan] {
+        &self.workload.plan
+    }
+}
