@@ -13,8 +13,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use paklog_domain::task::TaskStatus;
 use paklog_domain::{
-    Command, CommandError, NewOrder, NewOrderLine, OrderId, Priority, Reply, RtlsPing, TaskId,
-    WaveId,
+    Command, CommandError, LocationId, NewOrder, NewOrderLine, OrderId, Priority, Reply, RtlsPing,
+    TaskId, WaveId,
 };
 use paklog_sim::CommandSender;
 use serde::{Deserialize, Serialize};
@@ -229,6 +229,15 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/mobile/packing/start", post(start_packing))
         .route("/api/v1/mobile/packing/complete", post(complete_packing))
         .route("/api/v1/locations/{location_id}", get(get_location))
+        .route(
+            "/api/v1/locations/{location_id}/block",
+            post(block_location),
+        )
+        .route(
+            "/api/v1/locations/{location_id}/unblock",
+            post(unblock_location),
+        )
+        .route("/api/v1/reconciliation", get(reconciliation))
         .route("/api/v1/rtls/pings", post(rtls_pings))
         .route("/api/v1/rtls/tags/{tag}", get(get_tag))
         .route("/api/v1/metrics", get(metrics))
@@ -715,6 +724,97 @@ pub(crate) async fn get_location(
 ) -> Result<Json<Value>, Problem> {
     let what = format!("no location {location_id}");
     find(&state, Query::Location(location_id), &what).await
+}
+
+/// Why a location is blocked.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRequest {
+    /// Free text (`rack damage`, `spill` …), 1 to 200 characters.
+    pub reason: String,
+}
+
+/// The location id behind an id or a code.
+async fn location_id(state: &AppState, key: String) -> Result<LocationId, Problem> {
+    let what = format!("no location {key}");
+    let Json(found) = find(state, Query::Location(key), &what).await?;
+    found["location"]["id"]
+        .as_u64()
+        .map(|id| LocationId(id as u32))
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not found", what))
+}
+
+/// The location master blocks a location: nothing more is allocated there,
+/// and the next pick there raises a location exception that re-slots its
+/// SKU and re-routes open tasks.
+#[utoipa::path(post, path = "/api/v1/locations/{location_id}/block", tag = "locations",
+    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+    request_body = BlockRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Blocked (or already blocked) and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "A bad `reason`", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn block_location(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(key): Path<String>,
+    body: Result<Json<BlockRequest>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(request) = json_body(body)?;
+    let length = request.reason.trim().chars().count();
+    if !(1..=200).contains(&length) {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid request",
+            "must be 1 to 200 characters",
+        )
+        .with_field("reason"));
+    }
+    let location = location_id(&state, key).await?;
+    let reason = request.reason.trim().to_owned();
+    execute(&state, Command::BlockLocation { location, reason }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The location master opens a blocked location again.
+#[utoipa::path(post, path = "/api/v1/locations/{location_id}/unblock", tag = "locations",
+    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Open (or already open) and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn unblock_location(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(key): Path<String>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let location = location_id(&state, key).await?;
+    execute(&state, Command::UnblockLocation { location }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the reconciliation service finds now: every variance between the
+/// location master, the books and the physical state, with the sequence
+/// number of the event that explains it.
+#[utoipa::path(get, path = "/api/v1/reconciliation", tag = "locations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`{\"variances\": [{kind, location, sku, units, explained_by}]}`", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn reconciliation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    find(&state, Query::Reconciliation, "no reconciliation").await
 }
 
 /// One RTLS position report, in metres.

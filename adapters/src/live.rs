@@ -41,6 +41,8 @@ pub enum Query {
     Metrics,
     /// Where the RTLS last saw a tag.
     Tag(String),
+    /// Every variance between master data, books and physical state.
+    Reconciliation,
 }
 
 /// What the kernel answers.
@@ -587,5 +589,6 @@ fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<Value> {
             }))
         }
         Query::Tag(tag) => wh.tracking.tag(tag).map(to),
+        Query::Reconciliation => Some(json!({ "variances": to(&wh.reconcile()) })),
     }
 }

@@ -690,3 +690,59 @@ async fn the_events_websocket_streams_cloudevents_as_they_happen() {
     server.abort();
     live.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_location_master_blocks_and_opens_locations_and_reconciliation_explains_them() {
+    let path = store_path("block");
+    let (live, state) = start(&path);
+    // Given the tiny site, when the ERP blocks SKU0002's face by its code,
+    let (code, _, _) = call(
+        &state,
+        "POST",
+        "/api/v1/locations/A01-B1-02-1L/block",
+        Some(json!({ "reason": "rack damage" })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    // then its stock is out of reach and reconciliation explains it by the
+    // block.
+    let (_, loc, _) = call(&state, "GET", "/api/v1/locations/A01-B1-02-1L", None).await;
+    assert_eq!(loc["stock"]["blocked"], true, "{loc}");
+    let (code, rec, _) = call(&state, "GET", "/api/v1/reconciliation", None).await;
+    assert_eq!(code, StatusCode::OK);
+    let v = &rec["variances"][0];
+    assert_eq!(v["kind"], "BLOCKED_STOCK", "{rec}");
+    assert_eq!(v["units"], 10);
+    assert!(v["explained_by"].is_u64(), "{rec}");
+    // Bad requests are refused by name and change nothing.
+    for (token, uri, body, status, field) in [
+        (
+            Some(ALICE),
+            "/api/v1/locations/2/block",
+            json!({ "reason": "x" }),
+            StatusCode::FORBIDDEN,
+            "Authorization",
+        ),
+        (
+            Some(ERP),
+            "/api/v1/locations/2/block",
+            json!({ "reason": " " }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason",
+        ),
+    ] {
+        let (code, problem, _) = call_as(&state, token, "POST", uri, Some(body)).await;
+        assert_eq!(code, status, "{problem}");
+        assert_eq!(problem["field"], field);
+    }
+    let (code, _, _) = call(&state, "POST", "/api/v1/locations/NOPE/unblock", None).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let (code, _, _) = call_as(&state, Some(BOB), "GET", "/api/v1/reconciliation", None).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    // When it is opened again there is nothing left to explain.
+    let (code, _, _) = call(&state, "POST", "/api/v1/locations/2/unblock", None).await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let (_, rec, _) = call(&state, "GET", "/api/v1/reconciliation", None).await;
+    assert_eq!(rec["variances"], json!([]));
+    live.stop();
+}
