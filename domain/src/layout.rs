@@ -285,17 +285,38 @@ impl LocationMaster {
     /// Shortest walking distance between two points (m).
     #[must_use]
     pub fn distance(&self, a: Point, b: Point) -> f64 {
+        self.cross_aisle(a, b).0
+    }
+
+    /// The walking distance from `a` to `b` and, if they are in different
+    /// aisles, the `y` of the cross aisle the shortest walk takes.
+    fn cross_aisle(&self, a: Point, b: Point) -> (f64, Option<f64>) {
         if a.aisle == b.aisle {
-            return (a.y - b.y).abs();
+            return ((a.y - b.y).abs(), None);
         }
         let dx = f64::from(a.aisle.abs_diff(b.aisle)) * self.spec.aisle_pitch_m;
-        (0..=self.spec.blocks)
+        let (walk, cross) = (0..=self.spec.blocks)
             .map(|k| {
                 let cross = f64::from(k) * self.spec.aisle_length_m;
-                (a.y - cross).abs() + (b.y - cross).abs()
+                ((a.y - cross).abs() + (b.y - cross).abs(), cross)
             })
-            .fold(f64::INFINITY, f64::min)
-            + dx
+            .fold(
+                (f64::INFINITY, 0.0),
+                |best, c| if c.0 < best.0 { c } else { best },
+            );
+        (walk + dx, Some(cross))
+    }
+
+    /// The shortest walk from `a` to `b` as corners in site metres (`x` =
+    /// aisle × pitch, `y` along the aisles), `a` first and `b` last; its
+    /// length is [`LocationMaster::distance`].
+    #[must_use]
+    pub fn path(&self, a: Point, b: Point) -> Vec<(f64, f64)> {
+        let x = |p: Point| f64::from(p.aisle) * self.spec.aisle_pitch_m;
+        match self.cross_aisle(a, b).1 {
+            None => vec![(x(a), a.y), (x(b), b.y)],
+            Some(cross) => vec![(x(a), a.y), (x(a), cross), (x(b), cross), (x(b), b.y)],
+        }
     }
 }
 
@@ -340,5 +361,28 @@ mod tests {
         assert_eq!(m.distance(p(0, 18.0), p(3, 23.0)), 2.0 + 9.0 + 3.0);
         // Near the back (y = 40).
         assert_eq!(m.distance(p(0, 39.0), p(2, 38.0)), 1.0 + 6.0 + 2.0);
+    }
+
+    #[test]
+    fn a_path_turns_at_the_cross_aisle_of_the_shortest_walk_and_has_its_length() {
+        let m = LocationMaster::new(spec(2, 4), 1, 0);
+        let p = |aisle, y| Point { aisle, y };
+        assert_eq!(
+            m.path(p(0, 18.0), p(3, 23.0)),
+            [(0.0, 18.0), (0.0, 20.0), (9.0, 20.0), (9.0, 23.0)]
+        );
+        assert_eq!(m.path(p(1, 5.0), p(1, 35.0)), [(3.0, 5.0), (3.0, 35.0)]);
+        for (a, b) in [
+            (p(0, 5.0), p(1, 6.0)),
+            (p(0, 39.0), p(2, 38.0)),
+            (p(2, 12.0), p(0, 33.0)),
+        ] {
+            let corners = m.path(a, b);
+            let length: f64 = corners
+                .windows(2)
+                .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+                .sum();
+            assert!((length - m.distance(a, b)).abs() < 1e-9);
+        }
     }
 }

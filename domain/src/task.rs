@@ -126,6 +126,14 @@ pub struct Task {
     pub started_at: Option<SimTime>,
     /// Finished at.
     pub completed_at: Option<SimTime>,
+    /// Distance the RTLS measured for the trip (m): the travel of the
+    /// associate's tag (`associate-N`) from start to delivery; `None` if
+    /// the tag was never seen.
+    #[serde(default)]
+    pub rtls_m: Option<f64>,
+    /// The tag's travel (mm) when the task started.
+    #[serde(default, skip_serializing)]
+    pub rtls_from_mm: Option<u64>,
 }
 
 impl Task {

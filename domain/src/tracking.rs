@@ -11,6 +11,7 @@ use paklog_sim::SimTime;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::{CommandError, RtlsPing};
+use crate::ids::AssociateId;
 use crate::layout::LocationMaster;
 
 /// How far outside the racking (m) a tag may be and still be on site:
@@ -94,6 +95,20 @@ impl Tracking {
         state.y_mm = y_mm;
         state.at = now;
         state.pings += 1;
+    }
+
+    /// The tag an associate wears: `associate-N`.
+    #[must_use]
+    pub fn associate_tag(associate: AssociateId) -> String {
+        format!("associate-{}", associate.0)
+    }
+
+    /// Millimetres an associate's tag has travelled, if it has been seen.
+    #[must_use]
+    pub fn travelled_mm(&self, associate: AssociateId) -> Option<u64> {
+        self.tags
+            .get(&Self::associate_tag(associate))
+            .map(|t| t.travelled_mm)
     }
 
     /// A tag's last known state.

@@ -243,7 +243,8 @@ fn tasks(wh: &Warehouse) -> Table {
             all.iter().map(|x| x.lines.iter().map(|l| l.quantity).sum()),
         )
         .str("policy", all.iter().map(|x| x.policy))
-        .f64("distance_m", all.iter().map(|x| x.distance_m));
+        .f64("distance_m", all.iter().map(|x| x.distance_m))
+        .opt_f64("rtls_m", all.iter().map(|x| x.rtls_m));
     t
 }
 

@@ -44,6 +44,9 @@ pub struct Scenario {
     /// Workload planning: forecast, labour plan and the feedback loop.
     #[serde(default)]
     pub workload: Option<Workload>,
+    /// Virtual RTLS: a tag on every associate.
+    #[serde(default)]
+    pub rtls: Option<Rtls>,
     /// Live operation (`paklog serve`): who may use the API.
     #[serde(default)]
     pub live: Live,
@@ -206,6 +209,19 @@ pub struct Workload {
     /// Most overtime (minutes) the planner asks for past a shift's end;
     /// `0` plans and forecasts without adjusting capacity.
     pub max_overtime_min: u32,
+}
+
+/// Virtual RTLS: every associate wears a tag (`associate-N`) that reports
+/// its position while they walk, through the same command as `POST
+/// /api/v1/rtls/pings`. Tags follow the shortest walk between stops.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rtls {
+    /// Seconds between two pings of a walking tag (> 0).
+    pub ping_interval_s: f64,
+    /// Measurement noise: standard deviation on each axis (m), 0 to 10.
+    #[serde(default)]
+    pub noise_m: f64,
 }
 
 /// Min/max levels of a pick face.

@@ -9,7 +9,8 @@ use paklog_domain::commands::PackJob;
 use paklog_domain::layout::Point;
 use paklog_domain::task::TaskKind;
 use paklog_domain::{
-    AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, StationId, TaskId, Warehouse,
+    AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, RtlsPing, StationId, TaskId,
+    Warehouse,
 };
 use paklog_sim::{
     Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation, StreamRng,
@@ -102,6 +103,9 @@ pub struct VirtualAssociate {
     away_until: Option<SimTime>,
     /// Times they have waited at a stop for its replenishment.
     waits: u32,
+    /// Their tag's pings on the walk under way, sent on arrival.
+    pings: Vec<RtlsPing>,
+    rtls_rng: StreamRng,
     signed_on: bool,
     shift_end: SimTime,
     breaks: Vec<(SimTime, SimTime)>,
@@ -158,6 +162,8 @@ pub struct VirtualWorld {
     /// Shelf losses the books were not told of: `(when, location, units)`.
     pub discrepancies: Vec<(SimTime, LocationId, u32)>,
     disruptions: StreamRng,
+    /// Virtual RTLS: seconds between pings and the noise per axis.
+    rtls: Option<(f64, Normal<f64>)>,
 }
 
 /// How long a picker waits at an empty face for its replenishment before
@@ -214,6 +220,8 @@ impl ScenarioRun {
                     on_shift_ms: 0,
                     away_until: None,
                     waits: 0,
+                    pings: Vec::new(),
+                    rtls_rng: streams.indexed("rtls", i as u64),
                     signed_on: false,
                     shift_end: SimTime::ZERO,
                     breaks: Vec::new(),
@@ -299,6 +307,12 @@ impl ScenarioRun {
             shelf,
             discrepancies: Vec::new(),
             disruptions,
+            rtls: s.rtls.map(|r| {
+                (
+                    r.ping_interval_s,
+                    Normal::new(0.0, r.noise_m).expect("validated noise"),
+                )
+            }),
             scenario: scenario.clone(),
         };
         let timers: Vec<_> = warehouse.take_timers().collect();
@@ -635,6 +649,7 @@ impl VirtualWorld {
     ) {
         let stop = &wh.tasks.get(task).lines[line as usize];
         let to = wh.master.get(stop.location).point;
+        self.walk_pings(wh, a, to, stop.leg_m);
         let va = &mut self.associates[a.index()];
         // Along the task's route, as its policy planned it.
         let distance = stop.leg_m;
@@ -651,6 +666,17 @@ impl VirtualWorld {
 
     fn step(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, a: AssociateId) {
         let now = sched.now();
+        // The tag reports the walk that has just ended.
+        let pings = std::mem::take(&mut self.associates[a.index()].pings);
+        for batch in pings.chunks(paklog_domain::tracking::MAX_PINGS) {
+            self.send(
+                wh,
+                now,
+                Command::RtlsPings {
+                    pings: batch.to_vec(),
+                },
+            );
+        }
         match self.associates[a.index()].activity {
             Activity::Picking { task, line } => {
                 let t = wh.tasks.get(task);
@@ -697,6 +723,7 @@ impl VirtualWorld {
                     _ => {
                         let t = wh.tasks.get(task);
                         let (distance, home) = (t.home_m, t.depot_point());
+                        self.walk_pings(wh, a, home, distance);
                         let va = &mut self.associates[a.index()];
                         va.walked_m += distance;
                         va.position = home;
@@ -817,6 +844,62 @@ impl VirtualWorld {
             }
         }
         self.kick_wall(wh, sched, wall);
+    }
+
+    /// The pings of associate `a`'s tag on a walk of `distance_m` (at their
+    /// speed) from where they are to `to`: one every ping interval and one
+    /// on arrival, along the shortest walk, with measurement noise.
+    fn walk_pings(&mut self, wh: &Warehouse, a: AssociateId, to: Point, distance_m: f64) {
+        let Some((interval_s, noise)) = self.rtls else {
+            return;
+        };
+        let va = &mut self.associates[a.index()];
+        let corners = wh.master.path(va.position, to);
+        let length: f64 = corners
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+            .sum();
+        let walk_s = distance_m / va.speed_mps;
+        let tag = paklog_domain::tracking::Tracking::associate_tag(a);
+        let mut k = 1.0;
+        loop {
+            let share = if walk_s > 0.0 {
+                (k * interval_s / walk_s).min(1.0)
+            } else {
+                1.0
+            };
+            let (x, y) = along(&corners, share * length);
+            let mm = |v: f64, e: f64| ((v + e) * 1000.0).round() as i64;
+            let (ex, ey) = (
+                noise.sample(&mut va.rtls_rng),
+                noise.sample(&mut va.rtls_rng),
+            );
+            va.pings.push(RtlsPing {
+                tag: tag.clone(),
+                x_mm: mm(x, ex),
+                y_mm: mm(y, ey),
+            });
+            if share >= 1.0 {
+                return;
+            }
+            k += 1.0;
+        }
+
+        /// The point `at` metres along a polyline.
+        fn along(corners: &[(f64, f64)], mut at: f64) -> (f64, f64) {
+            for w in corners.windows(2) {
+                let seg = (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1);
+                if at <= seg && seg > 0.0 {
+                    let f = at / seg;
+                    return (
+                        w[0].0 + f * (w[1].0 - w[0].0),
+                        w[0].1 + f * (w[1].1 - w[0].1),
+                    );
+                }
+                at -= seg;
+            }
+            corners[corners.len() - 1]
+        }
     }
 
     /// Disruption `i` of the scenario happens now.

@@ -6,7 +6,7 @@ use paklog_domain::DomainEvent;
 use paklog_domain::order::OrderStatus;
 use paklog_domain::task::{TaskKind, TaskStatus};
 use paklog_domain::wave::WaveStatus;
-use paklog_scenarios::schema::{ClockTime, Disruption, Dist, Replenishment, Workload};
+use paklog_scenarios::schema::{ClockTime, Disruption, Dist, Replenishment, Rtls, Workload};
 use paklog_scenarios::{ScenarioRun, load};
 use paklog_sim::{SimDuration, SimTime};
 
@@ -477,4 +477,59 @@ fn the_forecast_is_refitted_each_midnight_and_tracks_the_days_that_follow() {
     let floor = paklog_domain::forecast::mape(&actual, &truth);
     eprintln!("day 4 hourly orders: MAPE {error:.1} % (the true rates: {floor:.1} %)");
     assert!(error < 1.5 * floor, "{error} vs {floor}");
+}
+
+/// RTLS-measured and shortest walking length of every completed pick task
+/// of the small scenario with virtual tags pinging every second with
+/// `noise_m`.
+fn rtls_trips(noise_m: f64) -> Vec<(f64, f64)> {
+    let mut loaded = small();
+    loaded.scenario.horizon_h = 12.0;
+    loaded.scenario.rtls = Some(Rtls {
+        ping_interval_s: 1.0,
+        noise_m,
+    });
+    let mut run = ScenarioRun::new(&loaded, None);
+    run.run(|_| {});
+    let wh = run.warehouse();
+    assert_eq!(run.virtual_world().refused, 0);
+    assert!(wh.tracking.pings() > 10_000);
+    wh.tasks
+        .all()
+        .iter()
+        .filter(|t| t.status == TaskStatus::Completed)
+        .map(|t| {
+            let mut at = t.depot_point();
+            let mut shortest = 0.0;
+            for l in &t.lines {
+                let to = wh.master.get(l.location).point;
+                shortest += wh.master.distance(at, to);
+                at = to;
+            }
+            shortest += wh.master.distance(at, t.depot_point());
+            (t.rtls_m.expect("every picker wears a tag"), shortest)
+        })
+        .collect()
+}
+
+#[test]
+fn rtls_measures_each_trip_close_to_its_walk_and_noise_only_adds() {
+    let exact = rtls_trips(0.0);
+    assert!(exact.len() > 300);
+    for &(measured, shortest) in &exact {
+        // Pings a second apart cut corners and miss the first second of
+        // the day's first trip; they never add.
+        assert!(measured <= shortest + 1e-3, "{measured} > {shortest}");
+        assert!(measured >= 0.9 * shortest - 2.0, "{measured} ≪ {shortest}");
+    }
+    let total = |trips: &[(f64, f64)]| trips.iter().map(|t| t.0).sum::<f64>();
+    let walked: f64 = exact.iter().map(|t| t.1).sum();
+    let noisy = rtls_trips(0.3);
+    eprintln!(
+        "RTLS: {:.0} m measured without noise, {:.0} m with 0.3 m noise, {walked:.0} m shortest walks",
+        total(&exact),
+        total(&noisy)
+    );
+    assert!(total(&exact) > 0.97 * walked);
+    assert!(total(&noisy) > total(&exact));
 }

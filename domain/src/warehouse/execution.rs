@@ -143,9 +143,11 @@ impl Warehouse {
     ) -> Result<Reply, CommandError> {
         let t = self.owned_task(associate, task, TaskStatus::Assigned)?;
         let orders = t.orders.clone();
+        let from = self.tracking.travelled_mm(associate).unwrap_or(0);
         let t = self.tasks.get_mut(task);
         t.status = TaskStatus::InProgress;
         t.started_at = Some(now);
+        t.rtls_from_mm = Some(from);
         for order in orders {
             self.orders.get_mut(order).status = OrderStatus::Picking;
         }
@@ -272,9 +274,12 @@ impl Warehouse {
         if open > 0 {
             return Err(CommandError::StopsOpen { task, open });
         }
+        let travelled = self.tracking.travelled_mm(associate);
         let done = self.tasks.get_mut(task);
         done.status = TaskStatus::Completed;
         done.completed_at = Some(now);
+        done.rtls_m =
+            travelled.map(|mm| mm.saturating_sub(done.rtls_from_mm.unwrap_or(0)) as f64 / 1000.0);
         let t = done.clone();
         let (distance_m, home) = (t.distance_m, t.depot_point());
         let a = &mut self.tasks.associates[associate.index()];

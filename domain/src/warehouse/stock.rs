@@ -373,6 +373,8 @@ impl Warehouse {
             assigned_at: None,
             started_at: None,
             completed_at: None,
+            rtls_m: None,
+            rtls_from_mm: None,
         });
         id
     }
