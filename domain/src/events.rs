@@ -386,6 +386,8 @@ pub enum DomainEvent {
     CapacityAdjusted {
         /// Heads asked to stay on.
         heads: u32,
+        /// The end of the labour window they stay on past.
+        shift_end: SimTime,
         /// Until then.
         until: SimTime,
         /// Lines open now plus those forecast to arrive before the window

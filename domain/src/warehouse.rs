@@ -249,6 +249,10 @@ impl Warehouse {
         if let Some(every) = self.config.cycle_count_interval {
             self.timers.push((now + every, DomainTimer::CycleCount));
         }
+        if let Some(policy) = self.config.workload.clone() {
+            // The first hour's plan; the metrics ticks plan the others.
+            self.plan_hour(now, &policy);
+        }
     }
 
     /// Timers requested since the last call, for the driver to schedule.

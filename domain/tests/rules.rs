@@ -1300,6 +1300,7 @@ fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
         [
             DomainEvent::CapacityAdjusted {
                 heads: 1,
+                shift_end: at(12, 0),
                 until: at(13, 0),
                 open_lines: 30,
                 capacity_lines: 10,

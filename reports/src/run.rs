@@ -430,7 +430,8 @@ fn kpi_intervals(wh: &Warehouse, end: SimTime) -> Table {
 /// `[workload]`.
 fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
     const HOUR: u64 = 3_600_000;
-    let plans = wh.hour_plans();
+    // The horizon is inclusive: an hour planned at its very end is not run.
+    let plans: Vec<_> = wh.hour_plans().iter().filter(|p| p.start < end).collect();
     let n = plans.len();
     let slot = |t: SimTime| (t.as_millis() / HOUR) as usize;
     let first = plans.first().map_or(0, |p| slot(p.start));

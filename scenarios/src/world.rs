@@ -458,12 +458,14 @@ impl VirtualWorld {
                     DomainEvent::TaskAssigned {
                         task, associate, ..
                     } => assigned.push((task, associate)),
-                    DomainEvent::CapacityAdjusted { until, .. } => overtime = Some(until),
+                    DomainEvent::CapacityAdjusted {
+                        shift_end, until, ..
+                    } => overtime = Some((shift_end, until)),
                     _ => {}
                 }
             }
-            if let Some(until) = overtime {
-                self.stay_on(sched, until);
+            if let Some((shift_end, until)) = overtime {
+                self.stay_on(sched, shift_end, until);
             }
             for (task, a) in assigned {
                 if self.associates[a.index()].activity == Activity::Idle {
@@ -545,12 +547,16 @@ impl VirtualWorld {
     }
 
     /// The workload planner adjusted capacity: everyone at work whose shift
-    /// ends before `until` stays on until then.
-    fn stay_on(&mut self, sched: &mut Scheduler<'_, SimEvent>, until: SimTime) {
+    /// ends at `shift_end` (or in overtime already granted past it) stays on
+    /// until `until`.
+    fn stay_on(&mut self, sched: &mut Scheduler<'_, SimEvent>, shift_end: SimTime, until: SimTime) {
         let now = sched.now();
         let mut shifts = Vec::new();
         for a in &mut self.associates {
-            if a.activity != Activity::OffShift && a.shift_end > now && a.shift_end < until {
+            if a.activity != Activity::OffShift
+                && a.shift_end > now
+                && (shift_end..until).contains(&a.shift_end)
+            {
                 a.shift_end = until;
                 if !shifts.contains(&a.shift) {
                     shifts.push(a.shift);

@@ -33,8 +33,17 @@ pub(super) struct Workload {
     model: Option<HoltWinters>,
     /// The plan of every hour so far.
     pub(super) plan: Vec<HourPlan>,
-    /// Capacity adjusted: extra heads until then.
-    pub(super) adjusted: Option<(u32, SimTime)>,
+    /// Capacity adjusted: heads kept on from the end of their window
+    /// until then, and when it was decided.
+    pub(super) adjusted: Option<Adjustment>,
+}
+
+/// Heads kept on past the end of their labour window.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Adjustment {
+    heads: u32,
+    shift_end: SimTime,
+    until: SimTime,
 }
 
 const HOUR_MS: u64 = 3_600_000;
@@ -55,17 +64,19 @@ impl Warehouse {
         h[hour] += 1;
     }
 
-    /// Extra heads the workload planner has added now, if any.
+    /// Heads the workload planner keeps on past the labour plan now (in
+    /// their overtime), if any.
     pub(super) fn adjusted_heads(&self, now: SimTime) -> u32 {
         match self.workload.adjusted {
-            Some((heads, until)) if now < until => heads,
+            Some(a) if (a.shift_end..a.until).contains(&now) => a.heads,
             _ => 0,
         }
     }
 
-    /// Whether cycle counts give way to picking now.
+    /// Whether cycle counts give way to picking now: from a capacity
+    /// adjustment to the end of its overtime.
     pub(super) fn counts_paused(&self, now: SimTime) -> bool {
-        self.adjusted_heads(now) > 0
+        self.workload.adjusted.is_some_and(|a| now < a.until)
     }
 
     /// The planner's step at the end of each metrics interval.
@@ -89,7 +100,7 @@ impl Warehouse {
     }
 
     /// At each hour: refit at midnight, then plan the hour's heads.
-    fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
+    pub(super) fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
         let hour = (now.as_millis() / HOUR_MS) as usize;
         if hour > 0 && hour.is_multiple_of(SEASON) {
             let mut history: Vec<f64> =
@@ -177,14 +188,19 @@ impl Warehouse {
         // Whole quarters of an hour, so the plan does not chase noise.
         let quarters = (overtime_h * 4.0).ceil() as u64;
         let until = end + SimDuration::from_mins(15 * quarters);
-        if quarters == 0 || self.workload.adjusted.is_some_and(|(_, u)| u >= until) {
+        if quarters == 0 || self.workload.adjusted.is_some_and(|a| a.until >= until) {
             return;
         }
-        self.workload.adjusted = Some((heads, until));
+        self.workload.adjusted = Some(Adjustment {
+            heads,
+            shift_end: end,
+            until,
+        });
         self.emit(
             now,
             DomainEvent::CapacityAdjusted {
                 heads,
+                shift_end: end,
                 until,
                 open_lines: work.round() as u32,
                 capacity_lines: capacity.round() as u32,
