@@ -238,6 +238,7 @@ pub fn app(state: AppState) -> Router {
             post(unblock_location),
         )
         .route("/api/v1/reconciliation", get(reconciliation))
+        .route("/api/v1/receipts", post(receive_stock))
         .route("/api/v1/rtls/pings", post(rtls_pings))
         .route("/api/v1/rtls/tags/{tag}", get(get_tag))
         .route("/api/v1/metrics", get(metrics))
@@ -724,6 +725,44 @@ pub(crate) async fn get_location(
 ) -> Result<Json<Value>, Problem> {
     let what = format!("no location {location_id}");
     find(&state, Query::Location(location_id), &what).await
+}
+
+/// Goods received at the dock.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// SKU code.
+    pub sku: String,
+    /// Units received (≥ 1).
+    pub units: u32,
+}
+
+/// Goods received at the dock: a PUTAWAY task takes them to the SKU's
+/// pick face while it has room, the rest to reserve; orders waiting for the
+/// stock are reserved once it is put away.
+#[utoipa::path(post, path = "/api/v1/receipts", tag = "locations", request_body = Receipt,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Received and stored; the PUTAWAY task is open"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `sku` or no `units`", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn receive_stock(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<Receipt>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(receipt) = json_body(body)?;
+    execute(
+        &state,
+        Command::ReceiveStock {
+            sku: receipt.sku,
+            units: receipt.units,
+        },
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// Why a location is blocked.

@@ -739,6 +739,39 @@ async fn the_location_master_blocks_and_opens_locations_and_reconciliation_expla
     assert_eq!(code, StatusCode::NOT_FOUND);
     let (code, _, _) = call_as(&state, Some(BOB), "GET", "/api/v1/reconciliation", None).await;
     assert_eq!(code, StatusCode::FORBIDDEN);
+    // A receipt opens a PUTAWAY task; a bad one is refused by name.
+    let (code, _, _) = call(
+        &state,
+        "POST",
+        "/api/v1/receipts",
+        Some(json!({ "sku": "SKU0003", "units": 5 })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::ACCEPTED);
+    let (code, problem, _) = call(
+        &state,
+        "POST",
+        "/api/v1/receipts",
+        Some(json!({ "sku": "NOPE", "units": 5 })),
+    )
+    .await;
+    assert_eq!(
+        (code, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("sku"))
+    );
+    let (code, problem, _) = call(
+        &state,
+        "POST",
+        "/api/v1/receipts",
+        Some(json!({ "sku": "SKU0003", "units": 0 })),
+    )
+    .await;
+    assert_eq!(
+        (code, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("units"))
+    );
+    let (_, tasks, _) = call(&state, "GET", "/api/v1/tasks?status=PENDING", None).await;
+    assert_eq!(tasks[0]["kind"], "PUTAWAY", "{tasks}");
     // When it is opened again there is nothing left to explain.
     let (code, _, _) = call(&state, "POST", "/api/v1/locations/2/unblock", None).await;
     assert_eq!(code, StatusCode::NO_CONTENT);

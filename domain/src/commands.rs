@@ -81,6 +81,14 @@ pub enum Command {
         /// Why.
         reason: String,
     },
+    /// Goods for a SKU are received at the dock: a PUTAWAY task takes them
+    /// to its pick face while it has room, the rest to reserve.
+    ReceiveStock {
+        /// SKU code.
+        sku: String,
+        /// Units received.
+        units: u32,
+    },
     /// The location master opens a blocked location again.
     UnblockLocation {
         /// The location.
@@ -238,6 +246,12 @@ pub enum CommandError {
     /// The carrier is not one of the site's. Use a configured carrier.
     #[error("carrier: unknown carrier \"{0}\"")]
     UnknownCarrier(String),
+    /// A receipt names an unknown SKU.
+    #[error("sku: unknown SKU \"{0}\"")]
+    UnknownReceiptSku(String),
+    /// A receipt of no units.
+    #[error("units: must be at least 1")]
+    NoUnits,
     /// The order has no lines.
     #[error("lines: an order needs at least one line")]
     NoLines,

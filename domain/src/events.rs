@@ -350,6 +350,26 @@ pub enum DomainEvent {
         /// Units put.
         units: u32,
     },
+    /// Goods were received at the dock; a PUTAWAY task will put them away.
+    StockReceived {
+        /// The PUTAWAY task.
+        task: TaskId,
+        /// The SKU.
+        sku: SkuId,
+        /// Units received.
+        units: u32,
+    },
+    /// Received units are in their location (a pick face or reserve).
+    StockPutAway {
+        /// The PUTAWAY task.
+        task: TaskId,
+        /// The SKU.
+        sku: SkuId,
+        /// Where.
+        location: LocationId,
+        /// Units put.
+        units: u32,
+    },
     /// A COUNT task will count a location.
     CountRequested {
         /// The task.
@@ -470,6 +490,8 @@ impl DomainEvent {
             }
             E::StockReplenished { .. } => "com.paklog.wms.inventory.replenished.v1",
             E::CountRequested { .. } => "com.paklog.wms.inventory.count-requested.v1",
+            E::StockReceived { .. } => "com.paklog.wms.inventory.received.v1",
+            E::StockPutAway { .. } => "com.paklog.wms.inventory.put-away.v1",
             E::InventoryAdjusted { .. } => "com.paklog.wms.inventory.adjusted.v1",
             E::WorkloadPlanned { .. } => "com.paklog.wms.workload.planned.v1",
             E::CapacityAdjusted { .. } => "com.paklog.wms.workload.capacity-adjusted.v1",
@@ -554,6 +576,12 @@ impl DomainEvent {
                 location,
                 ..
             }
+            | E::StockPutAway {
+                task,
+                sku,
+                location,
+                ..
+            }
             | E::InventoryAdjusted {
                 task,
                 location,
@@ -562,6 +590,10 @@ impl DomainEvent {
             } => {
                 s.task = Some(task);
                 s.location = Some(location);
+                s.sku = Some(sku);
+            }
+            E::StockReceived { task, sku, .. } => {
+                s.task = Some(task);
                 s.sku = Some(sku);
             }
             E::ReslottingRequired { sku, from, .. } => {

@@ -60,6 +60,9 @@ pub struct SkuStock {
     /// Units on their way from reserve to its faces.
     #[serde(default)]
     pub incoming: u32,
+    /// Units received at the dock and not yet put away.
+    #[serde(default)]
+    pub inbound: u32,
 }
 
 /// Stock of the whole site.
@@ -287,6 +290,36 @@ impl Inventory {
         before
     }
 
+    /// Units of `sku` received at the dock, to be put away.
+    pub fn receive(&mut self, sku: SkuId, units: u32) {
+        self.skus[sku.index()].inbound += units;
+    }
+
+    /// `put` of `expected` inbound units are in `face`; the rest go to
+    /// reserve. Returns units on hand in the face.
+    pub fn put_away_to_face(&mut self, face: LocationId, expected: u32, put: u32) -> u32 {
+        let loc = &mut self.locations[face.index()];
+        let sku = loc.sku.expect("put-away goes to slotted faces");
+        loc.on_hand += put;
+        let blocked = loc.blocked;
+        let s = &mut self.skus[sku.index()];
+        s.inbound = s.inbound.saturating_sub(expected);
+        s.reserve += expected.saturating_sub(put);
+        if blocked {
+            s.blocked += put;
+        } else {
+            s.on_hand += put;
+        }
+        loc.on_hand
+    }
+
+    /// `units` inbound units of `sku` are in reserve storage.
+    pub fn put_away_to_reserve(&mut self, sku: SkuId, units: u32) {
+        let s = &mut self.skus[sku.index()];
+        s.inbound = s.inbound.saturating_sub(units);
+        s.reserve += units;
+    }
+
     /// Stock of every location, by id.
     #[must_use]
     pub fn locations(&self) -> &[LocationStock] {
@@ -309,14 +342,14 @@ impl Inventory {
     }
 
     /// Every unit on the books: pick faces (blocked or not), units on their
-    /// way to a face, and reserve.
+    /// way to a face, reserve, and units received and not yet put away.
     #[must_use]
     pub fn total_units(&self) -> u64 {
         self.total_on_hand()
             + self
                 .skus
                 .iter()
-                .map(|s| u64::from(s.reserve) + u64::from(s.incoming))
+                .map(|s| u64::from(s.reserve) + u64::from(s.incoming) + u64::from(s.inbound))
                 .sum::<u64>()
     }
 }

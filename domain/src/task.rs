@@ -22,6 +22,9 @@ pub enum TaskKind {
     Replenish,
     /// Count the units in a location.
     Count,
+    /// Put received units away: to the SKU's pick face while it has room,
+    /// the rest to reserve.
+    Putaway,
 }
 
 /// Task lifecycle.

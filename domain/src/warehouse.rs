@@ -314,6 +314,7 @@ impl Warehouse {
             Command::BlockLocation { location, reason } => {
                 self.set_blocked(now, location, true, reason)
             }
+            Command::ReceiveStock { sku, units } => self.receive_stock(now, &sku, units),
             Command::UnblockLocation { location } => {
                 self.set_blocked(now, location, false, String::new())
             }

@@ -1356,3 +1356,111 @@ fn the_labour_window_of_a_minute_ends_where_the_plan_says() {
     assert_eq!(config.window_end(1000), Some(60), "across midnight");
     assert_eq!(config.window_end(120), None);
 }
+
+#[test]
+fn received_goods_are_put_away_to_the_face_then_reserve_and_release_backorders() {
+    let mut wh = given(tiny_site());
+    let units_before = wh.inventory.total_units();
+    // Given an order for 12 of SKU0003, which has 10 in its face: it waits
+    // for stock,
+    let reply = ok(&mut wh, at(8, 0), order("o1", &[("SKU0003", 12)]));
+    assert!(matches!(
+        reply,
+        Reply::OrderAccepted {
+            status: OrderStatus::Backordered,
+            ..
+        }
+    ));
+    // when 8 units are received, then the putaway task fills the face
+    // (none to its 10 units: it is full) and takes them all to reserve;
+    let err = wh
+        .execute(
+            at(8, 1),
+            Command::ReceiveStock {
+                sku: "NOPE".into(),
+                units: 1,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "sku: unknown SKU \"NOPE\"");
+    ok(
+        &mut wh,
+        at(8, 1),
+        Command::ReceiveStock {
+            sku: "SKU0003".into(),
+            units: 8,
+        },
+    );
+    assert_eq!(wh.inventory.total_units(), units_before + 8);
+    let ann = AssociateId(0);
+    let putaway = next_started(&mut wh, at(8, 2), ann);
+    let t = wh.tasks.get(putaway);
+    assert_eq!(t.kind, task::TaskKind::Putaway);
+    assert_eq!(
+        t.lines
+            .iter()
+            .map(|l| (wh.master.get(l.location).code.as_str(), l.quantity))
+            .collect::<Vec<_>>(),
+        [("RES-00003", 8)]
+    );
+    confirm(&mut wh, at(8, 4), ann, putaway, 0, 8);
+    assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 8);
+    assert_eq!(wh.inventory.total_units(), units_before + 8);
+    // and with stock promised from reserve the order is still waiting: the
+    // site does not replenish, so only the faces count.
+    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Backordered);
+}
+
+#[test]
+fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for_it() {
+    let mut wh = given(tiny_site());
+    // Given 6 of SKU0003 picked (4 left in its face) and an order for 8
+    // waiting for stock,
+    let ann = AssociateId(0);
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 6)])]);
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::StartTask {
+            associate: ann,
+            task,
+        },
+    );
+    confirm(&mut wh, at(9, 1), ann, task, 0, 6);
+    ok(
+        &mut wh,
+        at(9, 2),
+        Command::DeliverTote {
+            associate: ann,
+            task,
+        },
+    );
+    ok(&mut wh, at(9, 3), order("o2", &[("SKU0003", 8)]));
+    assert_eq!(wh.orders.get(OrderId(1)).status, OrderStatus::Backordered);
+    // when 9 units come in, 6 fill the face to 10 and 3 go to reserve,
+    ok(
+        &mut wh,
+        at(9, 4),
+        Command::ReceiveStock {
+            sku: "SKU0003".into(),
+            units: 9,
+        },
+    );
+    let putaway = next_started(&mut wh, at(9, 5), ann);
+    let stops: Vec<_> = wh
+        .tasks
+        .get(putaway)
+        .lines
+        .iter()
+        .map(|l| (l.location, l.quantity))
+        .collect();
+    assert_eq!(stops[0], (LocationId(12), 6));
+    assert_eq!(stops[1].1, 3);
+    // and once the face is filled the order waiting for it is reserved.
+    let from = wh.bus.len();
+    confirm(&mut wh, at(9, 6), ann, putaway, 0, 6);
+    assert!(types_since(&wh, from).contains(&"com.paklog.wms.inventory.reserved.v1"));
+    assert_eq!(wh.orders.get(OrderId(1)).status, OrderStatus::Reserved);
+    confirm(&mut wh, at(9, 7), ann, putaway, 1, 3);
+    assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 3);
+}

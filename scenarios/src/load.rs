@@ -682,6 +682,10 @@ fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
             format!("must be more than min ({}), got {}", r.min, r.max)
         });
     }
+    if let Some(i) = &s.inbound {
+        c.dist("inbound.every_h", &i.every_h, false);
+        c.at_least("inbound.units", i.units, 1);
+    }
     if let Some(r) = s.rtls {
         c.positive("rtls.ping_interval_s", r.ping_interval_s);
         c.range("rtls.noise_m", r.noise_m, 0.0, true, 10.0);

@@ -47,6 +47,9 @@ pub struct Scenario {
     /// Virtual RTLS: a tag on every associate.
     #[serde(default)]
     pub rtls: Option<Rtls>,
+    /// Inbound receipts (supplier deliveries), put away by PUTAWAY tasks.
+    #[serde(default)]
+    pub inbound: Option<Inbound>,
     /// Live operation (`paklog serve`): who may use the API.
     #[serde(default)]
     pub live: Live,
@@ -222,6 +225,18 @@ pub struct Rtls {
     /// Measurement noise: standard deviation on each axis (m), 0 to 10.
     #[serde(default)]
     pub noise_m: f64,
+}
+
+/// Supplier deliveries: each brings `units` of the SKU with the least
+/// stock on the books, put away to its pick face while it has room and the
+/// rest to reserve; orders waiting for stock are reserved as it arrives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inbound {
+    /// Hours between deliveries, drawn.
+    pub every_h: Dist,
+    /// Units per delivery (≥ 1).
+    pub units: u32,
 }
 
 /// Min/max levels of a pick face.

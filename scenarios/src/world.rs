@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 use paklog_domain::commands::PackJob;
-use paklog_domain::layout::Point;
+use paklog_domain::layout::{LocationKind, Point};
 use paklog_domain::task::TaskKind;
 use paklog_domain::{
     AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, RtlsPing, StationId, TaskId,
@@ -57,6 +57,8 @@ pub enum SimEvent {
     Disruption(u32),
     /// A blocked location opens again.
     Unblock(LocationId),
+    /// A supplier delivery arrives.
+    Receipt,
 }
 
 /// What a virtual associate is doing.
@@ -263,6 +265,20 @@ impl ScenarioRun {
             }
         }
         occurrences.sort_unstable();
+        let mut receipts = Vec::new();
+        if let Some(inbound) = &s.inbound {
+            let mut rng = streams.stream("inbound");
+            let gap = Sampler::new(&inbound.every_h);
+            let mut t = SimTime::ZERO;
+            loop {
+                let h = gap.draw(&mut rng).max(1.0 / 60.0);
+                t += SimDuration::from_secs_f64(h * 3600.0);
+                if t > horizon {
+                    break;
+                }
+                receipts.push(t);
+            }
+        }
         if let Demand::Generator { generator, .. } = &mut demand {
             for &(t, i) in &occurrences {
                 if let crate::schema::Disruption::DemandSurge {
@@ -321,6 +337,9 @@ impl ScenarioRun {
         let mut sim = Simulation::new(world);
         for (t, i) in occurrences {
             sim.schedule_at(t, SimEvent::Disruption(i));
+        }
+        for t in receipts {
+            sim.schedule_at(t, SimEvent::Receipt);
         }
         for (t, timer) in timers {
             sim.schedule_at(t, SimEvent::Domain(timer));
@@ -421,6 +440,7 @@ pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: Sim
                 SimEvent::Unblock(location) => {
                     vw.send(wh, now, Command::UnblockLocation { location });
                 }
+                SimEvent::Receipt => vw.receive(wh, now),
             }
             for (t, timer) in wh.take_timers() {
                 sched.schedule_at(t, SimEvent::Domain(timer));
@@ -708,8 +728,11 @@ impl VirtualWorld {
                             self.shelf[l] -= found;
                             found
                         }
-                        TaskKind::Replenish => {
-                            self.shelf[l] += asked;
+                        TaskKind::Replenish | TaskKind::Putaway => {
+                            // Reserve is kept per SKU, not per location.
+                            if wh.master.get(location).kind == LocationKind::Pick {
+                                self.shelf[l] += asked;
+                            }
                             asked
                         }
                         TaskKind::Count => self.shelf[l],
@@ -967,6 +990,25 @@ impl VirtualWorld {
             // Built into the demand generator's rate.
             D::DemandSurge { .. } => {}
         }
+    }
+
+    /// A supplier delivery: the SKU with the least stock on the books.
+    fn receive(&mut self, wh: &mut Warehouse, now: SimTime) {
+        let Some(units) = self.scenario.inbound.as_ref().map(|i| i.units) else {
+            return;
+        };
+        let stock = |i: usize| {
+            let s = wh.inventory.sku(paklog_domain::SkuId(i as u32));
+            u64::from(s.on_hand)
+                + u64::from(s.reserve)
+                + u64::from(s.incoming)
+                + u64::from(s.inbound)
+        };
+        let Some(sku) = (0..wh.inventory.sku_count()).min_by_key(|&i| (stock(i), i)) else {
+            return;
+        };
+        let sku = wh.config.skus[sku].code.clone();
+        self.send(wh, now, Command::ReceiveStock { sku, units });
     }
 
     /// The pick face a disruption names, or one drawn among the slotted

@@ -6,7 +6,9 @@ use paklog_domain::DomainEvent;
 use paklog_domain::order::OrderStatus;
 use paklog_domain::task::{TaskKind, TaskStatus};
 use paklog_domain::wave::WaveStatus;
-use paklog_scenarios::schema::{ClockTime, Disruption, Dist, Replenishment, Rtls, Workload};
+use paklog_scenarios::schema::{
+    ClockTime, Disruption, Dist, Inbound, Replenishment, Rtls, Workload,
+};
 use paklog_scenarios::{ScenarioRun, load};
 use paklog_sim::{SimDuration, SimTime};
 
@@ -212,6 +214,10 @@ fn disrupted(disruptions: Vec<Disruption>) -> paklog_scenarios::LoadedScenario {
     let s = &mut loaded.scenario;
     s.inventory.replenishment = Some(Replenishment { min: 10, max: 60 });
     s.inventory.cycle_count_interval_min = Some(20);
+    s.inbound = Some(Inbound {
+        every_h: Dist::Exponential { mean: 1.0 },
+        units: 40,
+    });
     s.disruptions = disruptions;
     loaded
 }
@@ -320,11 +326,13 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
     // No unit is lost: every unit ordered is shipped, short or open …
     let (ordered, shipped_units, short, open) = units(wh);
     assert_eq!(ordered, shipped_units + short + open);
-    // … the books moved only by picks and counts …
+    // … the books moved only by picks, counts and receipts …
+    assert!(kinds("com.paklog.wms.inventory.put-away.v1") >= 1);
     let (mut picked, mut adjusted) = (0i64, 0i64);
     for r in wh.bus.log() {
         match r.event {
             DomainEvent::PickCompleted { picked: p, .. } => picked += i64::from(p),
+            DomainEvent::StockReceived { units, .. } => adjusted += i64::from(units),
             DomainEvent::InventoryAdjusted { books, counted, .. } => {
                 adjusted += i64::from(counted) - i64::from(books);
             }

@@ -107,6 +107,12 @@ impl Warehouse {
                     .complete_replenishment(stop.location, stop.quantity, 0);
                 self.tasks.get_mut(task).lines[line].picked = Some(0);
             }
+            TaskKind::Putaway => {
+                // Out of reach: the units go to reserve instead.
+                self.inventory
+                    .put_away_to_face(stop.location, stop.quantity, 0);
+                self.tasks.get_mut(task).lines[line].picked = Some(0);
+            }
             TaskKind::Count => {
                 self.counts_open.remove(&stop.location);
                 self.tasks.get_mut(task).lines[line].picked = Some(0);
@@ -325,19 +331,14 @@ impl Warehouse {
         &mut self,
         now: SimTime,
         kind: TaskKind,
+        sku: SkuId,
         location: LocationId,
         quantity: u32,
-        priority: Priority,
-        due: SimTime,
+        (priority, due): (Priority, SimTime),
     ) -> TaskId {
         let id = self.tasks.next_id();
         let depot = self.master.depot();
         let leg_m = self.master.distance(depot, self.master.get(location).point);
-        let sku = self
-            .inventory
-            .location(location)
-            .sku
-            .expect("stock tasks go to slotted locations");
         self.tasks.add(Task {
             id,
             kind,
@@ -348,6 +349,7 @@ impl Warehouse {
             picking: match kind {
                 TaskKind::Replenish => "replenish",
                 TaskKind::Count => "count",
+                TaskKind::Putaway => "putaway",
                 TaskKind::Pick => "pick",
             },
             zone: None,
@@ -404,7 +406,7 @@ impl Warehouse {
         } else {
             (Priority::Standard, now + self.config.wave.cutoff_lead)
         };
-        let task = self.stock_task(now, TaskKind::Replenish, face, units, priority, due);
+        let task = self.stock_task(now, TaskKind::Replenish, sku, face, units, (priority, due));
         self.emit(
             now,
             DomainEvent::ReplenishmentRequested {
@@ -473,15 +475,19 @@ impl Warehouse {
         if !self.counts_open.insert(location) {
             return;
         }
-        let books = self.inventory.location(location).on_hand;
+        let stock = self.inventory.location(location);
+        let (books, sku) = (
+            stock.on_hand,
+            stock.sku.expect("counts go to slotted locations"),
+        );
         let due = now + self.config.wave.cutoff_lead;
         let task = self.stock_task(
             now,
             TaskKind::Count,
+            sku,
             location,
             books,
-            Priority::Standard,
-            due,
+            (Priority::Standard, due),
         );
         self.emit(
             now,
@@ -556,6 +562,38 @@ impl Warehouse {
                 );
                 quantity
             }
+            TaskKind::Putaway => {
+                if quantity > stop.quantity {
+                    return Err(CommandError::TooMany {
+                        max: stop.quantity,
+                        got: quantity,
+                    });
+                }
+                let to_face = self.master.get(stop.location).kind == LocationKind::Pick;
+                let on_hand = if to_face {
+                    self.inventory
+                        .put_away_to_face(stop.location, stop.quantity, quantity)
+                } else {
+                    self.inventory.put_away_to_reserve(stop.sku, quantity);
+                    0
+                };
+                self.emit(
+                    now,
+                    DomainEvent::StockPutAway {
+                        task,
+                        sku: stop.sku,
+                        location: stop.location,
+                        units: quantity,
+                    },
+                );
+                self.retry_backorders(now);
+                if !to_face {
+                    self.tasks.get_mut(task).lines[line].picked = Some(quantity);
+                    let next_line = self.tasks.get(task).next_line().map(|i| i as u32);
+                    return Ok(Reply::PickRecorded { next_line });
+                }
+                on_hand
+            }
             TaskKind::Pick => unreachable!("pick stops are confirmed by confirm_pick"),
         };
         self.tasks.get_mut(task).lines[line].picked = Some(quantity);
@@ -570,6 +608,111 @@ impl Warehouse {
         self.check_min(now, stop.location);
         let next_line = self.tasks.get(task).next_line().map(|i| i as u32);
         Ok(Reply::PickRecorded { next_line })
+    }
+
+    /// Goods received at the dock: a PUTAWAY task takes them to the SKU's
+    /// first face within reach while it has room (up to the face target),
+    /// the rest to the SKU's reserve location.
+    pub(super) fn receive_stock(
+        &mut self,
+        now: SimTime,
+        code: &str,
+        units: u32,
+    ) -> Result<Reply, CommandError> {
+        let sku = self
+            .sku_by_code(code)
+            .ok_or_else(|| CommandError::UnknownReceiptSku(code.to_owned()))?;
+        if units == 0 {
+            return Err(CommandError::NoUnits);
+        }
+        let face = self
+            .inventory
+            .sku(sku)
+            .faces
+            .iter()
+            .copied()
+            .find(|&f| self.inventory.location(f).usable());
+        let room = face.map_or(0, |f| {
+            let l = self.inventory.location(f);
+            self.face_target().saturating_sub(l.on_hand + l.incoming)
+        });
+        let to_face = units.min(room);
+        let reserve = self
+            .master
+            .locations
+            .iter()
+            .position(|l| l.kind == LocationKind::Reserve)
+            .map(|first| LocationId((first + sku.index()) as u32))
+            .expect("the master has a reserve location per SKU");
+        let mut stops = Vec::new();
+        if let (Some(face), true) = (face, to_face > 0) {
+            stops.push((face, to_face));
+        }
+        if units > to_face {
+            stops.push((reserve, units - to_face));
+        }
+        self.inventory.receive(sku, units);
+        let due = now + self.config.wave.cutoff_lead;
+        let (first, quantity) = stops[0];
+        let task = self.stock_task(
+            now,
+            TaskKind::Putaway,
+            sku,
+            first,
+            quantity,
+            (Priority::Standard, due),
+        );
+        if let Some(&(location, quantity)) = stops.get(1) {
+            // Face, then reserve, then back to the depot.
+            let master = &self.master;
+            let t = self.tasks.get_mut(task);
+            let (from, to, home) = (
+                master.get(first).point,
+                master.get(location).point,
+                t.depot_point(),
+            );
+            let leg_m = master.distance(from, to);
+            t.distance_m += leg_m - t.home_m;
+            t.home_m = master.distance(to, home);
+            t.distance_m += t.home_m;
+            t.lines.push(PickLine {
+                location,
+                quantity,
+                picked: None,
+                leg_m,
+                ..t.lines[0].clone()
+            });
+        }
+        self.emit(now, DomainEvent::StockReceived { task, sku, units });
+        self.dispatch(now);
+        Ok(Reply::Done)
+    }
+
+    /// Stock came in: orders waiting for it are reserved, oldest first.
+    fn retry_backorders(&mut self, now: SimTime) {
+        let waiting: Vec<OrderId> = self
+            .orders
+            .all()
+            .iter()
+            .filter(|o| o.status == OrderStatus::Backordered)
+            .map(|o| o.id)
+            .collect();
+        for id in waiting {
+            let wanted: Vec<(SkuId, u32)> = self
+                .orders
+                .get(id)
+                .lines
+                .iter()
+                .map(|l| (l.sku, l.quantity))
+                .collect();
+            if let Ok(units) = self.inventory.reserve_all(&wanted) {
+                let o = self.orders.get_mut(id);
+                o.status = OrderStatus::Reserved;
+                o.reserved_at = Some(now);
+                self.waves.waiting.push_back(id);
+                self.emit(now, DomainEvent::InventoryReserved { order: id, units });
+            }
+        }
     }
 
     /// Compares the location master, the books and the physical state, and
