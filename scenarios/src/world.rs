@@ -249,36 +249,18 @@ impl ScenarioRun {
                     SimTime::ZERO + SimDuration::from_mins(u64::from(at.minutes())),
                     i as u32,
                 )),
-                (None, Some(every)) => {
-                    let gap = Sampler::new(every);
-                    let mut t = SimTime::ZERO;
-                    loop {
-                        let h = gap.draw(&mut disruptions).max(1.0 / 60.0);
-                        t += SimDuration::from_secs_f64(h * 3600.0);
-                        if t > horizon {
-                            break;
-                        }
-                        occurrences.push((t, i as u32));
-                    }
-                }
+                (None, Some(every)) => occurrences.extend(
+                    recurring(every, &mut disruptions, horizon)
+                        .into_iter()
+                        .map(|t| (t, i as u32)),
+                ),
                 (None, None) => {}
             }
         }
         occurrences.sort_unstable();
-        let mut receipts = Vec::new();
-        if let Some(inbound) = &s.inbound {
-            let mut rng = streams.stream("inbound");
-            let gap = Sampler::new(&inbound.every_h);
-            let mut t = SimTime::ZERO;
-            loop {
-                let h = gap.draw(&mut rng).max(1.0 / 60.0);
-                t += SimDuration::from_secs_f64(h * 3600.0);
-                if t > horizon {
-                    break;
-                }
-                receipts.push(t);
-            }
-        }
+        let receipts = s.inbound.as_ref().map_or_else(Vec::new, |inbound| {
+            recurring(&inbound.every_h, &mut streams.stream("inbound"), horizon)
+        });
         if let Demand::Generator { generator, .. } = &mut demand {
             for &(t, i) in &occurrences {
                 if let crate::schema::Disruption::DemandSurge {
@@ -396,6 +378,22 @@ impl ScenarioRun {
     #[must_use]
     pub fn virtual_world(&self) -> &VirtualWorld {
         self.sim.world().resource::<VirtualWorld>()
+    }
+}
+
+/// Times from 0 to `horizon` with gaps of `gap` hours drawn from `rng` (at
+/// least a minute apart).
+fn recurring(gap: &crate::schema::Dist, rng: &mut StreamRng, horizon: SimTime) -> Vec<SimTime> {
+    let gap = Sampler::new(gap);
+    let mut times = Vec::new();
+    let mut t = SimTime::ZERO;
+    loop {
+        let h = gap.draw(rng).max(1.0 / 60.0);
+        t += SimDuration::from_secs_f64(h * 3600.0);
+        if t > horizon {
+            return times;
+        }
+        times.push(t);
     }
 }
 

@@ -258,6 +258,7 @@ impl Warehouse {
         // The retries go at the end of the route: from its last stop to each
         // of them, then home.
         self.append_stops(task, stop, &split);
+        self.floor_lines += split.len() as u32;
         if covered < missing {
             self.record_shortage(now, order, stop.order_line, missing - covered);
         }

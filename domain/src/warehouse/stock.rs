@@ -237,6 +237,7 @@ impl Warehouse {
                     let walker = current.filter(|c| (c.0, c.1) == (task, i)).map(|c| c.2);
                     self.repoint(task, i, to, walker);
                     self.append_stops(task, &stop, &split);
+                    self.floor_lines += split.len() as u32;
                 }
                 if covered < stop.quantity {
                     short += stop.quantity - covered;
@@ -288,8 +289,9 @@ impl Warehouse {
         }
     }
 
-    /// Appends stops for `stop`'s SKU and order line at the end of the
-    /// route (from its last stop to each, then home).
+    /// Appends stops like `stop` (its SKU and order line) at the end of the
+    /// route, from its last stop to each, then home. Pick stops are counted
+    /// on the floor by the caller.
     pub(super) fn append_stops(
         &mut self,
         task: TaskId,
@@ -322,11 +324,10 @@ impl Warehouse {
         }
         t.home_m = master.distance(at, home);
         t.distance_m += t.home_m;
-        self.floor_lines += split.len() as u32;
     }
 
-    /// A single-stop task from the depot to `location` and back (REPLENISH
-    /// or COUNT), due at `due`.
+    /// A single-stop task from the depot to `location` and back (REPLENISH,
+    /// COUNT or PUTAWAY), due at `due`.
     fn stock_task(
         &mut self,
         now: SimTime,
@@ -662,27 +663,9 @@ impl Warehouse {
             quantity,
             (Priority::Standard, due),
         );
-        if let Some(&(location, quantity)) = stops.get(1) {
-            // Face, then reserve, then back to the depot.
-            let master = &self.master;
-            let t = self.tasks.get_mut(task);
-            let (from, to, home) = (
-                master.get(first).point,
-                master.get(location).point,
-                t.depot_point(),
-            );
-            let leg_m = master.distance(from, to);
-            t.distance_m += leg_m - t.home_m;
-            t.home_m = master.distance(to, home);
-            t.distance_m += t.home_m;
-            t.lines.push(PickLine {
-                location,
-                quantity,
-                picked: None,
-                leg_m,
-                ..t.lines[0].clone()
-            });
-        }
+        // Face, then reserve, then back to the depot.
+        let first_stop = self.tasks.get(task).lines[0].clone();
+        self.append_stops(task, &first_stop, &stops[1..]);
         self.emit(now, DomainEvent::StockReceived { task, sku, units });
         self.dispatch(now);
         Ok(Reply::Done)
