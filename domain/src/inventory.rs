@@ -7,7 +7,8 @@
 //! has just found less stock than the books held; per location,
 //! `allocated ≤ on_hand + incoming` likewise. Nothing is ever reserved
 //! twice, and a unit is on the books in exactly one place: a reachable
-//! face, a blocked face, on its way from reserve, or in reserve.
+//! face, a blocked face, on its way from reserve, in reserve, or received
+//! and not yet put away.
 
 use serde::{Deserialize, Serialize};
 

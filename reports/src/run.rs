@@ -473,7 +473,7 @@ fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
                 if matches!(r.event, DomainEvent::AssociateSignedOn { .. }) {
                     signed_on += 1;
                 } else {
-                    signed_on -= 1;
+                    signed_on = signed_on.saturating_sub(1);
                 }
             }
             _ => {}
