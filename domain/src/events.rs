@@ -36,6 +36,17 @@ pub enum WaveStrategy {
     Manual,
 }
 
+/// A picker moved from one zone to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ZoneMove {
+    /// Who.
+    pub associate: AssociateId,
+    /// From this zone (index in the location master's zones).
+    pub from: u16,
+    /// To this one.
+    pub to: u16,
+}
+
 /// Why a location is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -417,10 +428,13 @@ pub enum DomainEvent {
         capacity_lines: u32,
     },
     /// Task execution's answer to a capacity adjustment: cycle counts give
-    /// way to picking.
+    /// way to picking, and (zone picking) a picker moves from the zone with
+    /// the least pending work per head to the one with the most.
     WorkloadRebalanced {
         /// Counts wait until then.
         counts_paused_until: SimTime,
+        /// Pickers moved between zones.
+        moves: Vec<ZoneMove>,
     },
     /// The demand forecast was refitted on the order history.
     ModelUpdated {

@@ -1307,6 +1307,7 @@ fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
             },
             DomainEvent::WorkloadRebalanced {
                 counts_paused_until: at(13, 0),
+                moves: vec![],
             },
         ]
     );
@@ -1463,4 +1464,61 @@ fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for
     assert_eq!(wh.orders.get(OrderId(1)).status, OrderStatus::Reserved);
     confirm(&mut wh, at(9, 7), ann, putaway, 1, 3);
     assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 3);
+}
+
+#[test]
+fn with_zone_picking_a_capacity_adjustment_moves_a_picker_to_where_the_work_is() {
+    let mut config = zoned(picking::ZoneMode::Parallel);
+    config.associates.push(config::AssociateSpec {
+        name: "cat".into(),
+        express: false,
+        zone: Some(0),
+    });
+    config.labour = vec![config::LabourWindow {
+        start_min: 8 * 60,
+        end_min: 12 * 60,
+        heads: 3,
+    }];
+    config.wave.lines_per_head_hour = 1.0;
+    config.workload = Some(config::WorkloadPolicy {
+        prior_orders_per_hour: vec![0.0; 24],
+        lines_per_order: 1.0,
+        max_overtime: SimDuration::from_hours(2),
+    });
+    let mut wh = given(config);
+    // Given two pickers in the front zone, one in the back, and work only
+    // in the back (SKU0003 sits in aisle 2),
+    for associate in [AssociateId(0), AssociateId(1), AssociateId(2)] {
+        ok(&mut wh, at(8, 0), Command::SignOn { associate });
+    }
+    for i in 0..8 {
+        ok(
+            &mut wh,
+            at(8, 0),
+            order(&format!("o{i}"), &[("SKU0003", 1)]),
+        );
+    }
+    wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    // when the plan falls behind,
+    let from = wh.bus.len();
+    wh.on_timer(at(11, 30), DomainTimer::MetricsTick);
+    // then task execution moves a front-zone picker to the back.
+    let moves: Vec<_> = wh
+        .bus
+        .since(from)
+        .iter()
+        .filter_map(|r| match &r.event {
+            DomainEvent::WorkloadRebalanced { moves, .. } => Some(moves.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        [vec![events::ZoneMove {
+            associate: AssociateId(0),
+            from: 0,
+            to: 1
+        }]]
+    );
+    assert_eq!(wh.tasks.associates[0].zone, Some(1));
 }

@@ -471,6 +471,7 @@ impl VirtualWorld {
             self.seen = wh.bus.len();
             let mut assigned: Vec<(TaskId, AssociateId)> = Vec::new();
             let mut overtime = None;
+            let mut moved = Vec::new();
             for r in wh.bus.since(from) {
                 match r.event {
                     DomainEvent::TaskAssigned {
@@ -479,11 +480,20 @@ impl VirtualWorld {
                     DomainEvent::CapacityAdjusted {
                         shift_end, until, ..
                     } => overtime = Some((shift_end, until)),
+                    // A picker moved to another zone looks for work there.
+                    DomainEvent::WorkloadRebalanced { ref moves, .. } => {
+                        moved.extend(moves.iter().map(|m| m.associate));
+                    }
                     _ => {}
                 }
             }
             if let Some((shift_end, until)) = overtime {
                 self.stay_on(sched, shift_end, until);
+            }
+            for a in moved {
+                if self.associates[a.index()].activity == Activity::Idle {
+                    self.request_work(wh, sched, a);
+                }
             }
             for (task, a) in assigned {
                 if self.associates[a.index()].activity == Activity::Idle {

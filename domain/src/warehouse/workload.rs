@@ -4,12 +4,14 @@
 //! metrics interval, `CapacityAdjusted` (overtime for the heads on the
 //! floor) when the open work will not fit in what is left of the shift,
 //! and task execution's answer, `WorkloadRebalanced` (cycle counts give way
-//! to picking while capacity is adjusted).
+//! to picking while capacity is adjusted; with zone picking, a picker moves
+//! to the zone with the most pending work per head).
 
 use serde::Serialize;
 
 use super::*;
 use crate::config::WorkloadPolicy;
+use crate::events::ZoneMove;
 use crate::forecast::HoltWinters;
 
 /// One hour of the labour plan, as planned at its start.
@@ -206,13 +208,66 @@ impl Warehouse {
                 capacity_lines: capacity.round() as u32,
             },
         );
-        // Task execution's answer: counts wait, pickers pick.
+        // Task execution's answer: counts wait, pickers pick, and go where
+        // the work is.
+        let moves = self.rebalance_zones();
         self.emit(
             now,
             DomainEvent::WorkloadRebalanced {
                 counts_paused_until: until,
+                moves,
             },
         );
+    }
+
+    /// Zone picking: moves one signed-on picker from the zone with the least
+    /// pending lines per head (if it has another) to the one with the most,
+    /// when that has more than twice as many; an idle picker first.
+    fn rebalance_zones(&mut self) -> Vec<ZoneMove> {
+        if !matches!(self.config.picking, Picking::Zone { .. }) {
+            return Vec::new();
+        }
+        let zones = self.master.zones.len();
+        let mut lines = vec![0u32; zones];
+        let mut heads = vec![0u32; zones];
+        for t in self.tasks.all() {
+            if let (TaskStatus::Pending, Some(z)) = (t.status, t.zone) {
+                lines[z as usize] += t.lines.len() as u32;
+            }
+        }
+        for a in &self.tasks.associates {
+            if let (true, Some(z)) = (a.signed_on, a.zone) {
+                heads[z as usize] += 1;
+            }
+        }
+        let per_head = |z: usize| f64::from(lines[z]) / f64::from(heads[z].max(1));
+        let busiest =
+            (0..zones).max_by(|&a, &b| per_head(a).total_cmp(&per_head(b)).then(b.cmp(&a)));
+        let quietest = (0..zones)
+            .filter(|&z| heads[z] >= 2)
+            .min_by(|&a, &b| per_head(a).total_cmp(&per_head(b)).then(a.cmp(&b)));
+        let (Some(to), Some(from)) = (busiest, quietest) else {
+            return Vec::new();
+        };
+        if to == from || per_head(to) <= 2.0 * per_head(from) {
+            return Vec::new();
+        }
+        let (from, to) = (from as u16, to as u16);
+        let Some(a) = self
+            .tasks
+            .associates
+            .iter_mut()
+            .filter(|a| a.signed_on && a.zone == Some(from))
+            .min_by_key(|a| (a.current.is_some(), a.id))
+        else {
+            return Vec::new();
+        };
+        a.zone = Some(to);
+        vec![ZoneMove {
+            associate: a.id,
+            from,
+            to,
+        }]
     }
 
     /// The labour plan of every hour so far.
