@@ -177,19 +177,26 @@ pub struct MinMax {
     pub max: u32,
 }
 
+impl LabourWindow {
+    /// Whether the window covers `minute` of the day (a window may run
+    /// across midnight).
+    #[must_use]
+    pub fn covers(&self, minute: u32) -> bool {
+        if self.start_min < self.end_min {
+            (self.start_min..self.end_min).contains(&minute)
+        } else {
+            minute >= self.start_min || minute < self.end_min
+        }
+    }
+}
+
 impl SiteConfig {
     /// Associates on the floor at `minute` of the day, by the labour plan.
     #[must_use]
     pub fn heads_at(&self, minute: u32) -> u32 {
         self.labour
             .iter()
-            .filter(|w| {
-                if w.start_min < w.end_min {
-                    (w.start_min..w.end_min).contains(&minute)
-                } else {
-                    minute >= w.start_min || minute < w.end_min
-                }
-            })
+            .filter(|w| w.covers(minute))
             .map(|w| w.heads)
             .sum()
     }
@@ -200,13 +207,7 @@ impl SiteConfig {
     pub fn window_end(&self, minute: u32) -> Option<u32> {
         self.labour
             .iter()
-            .filter(|w| {
-                if w.start_min < w.end_min {
-                    (w.start_min..w.end_min).contains(&minute)
-                } else {
-                    minute >= w.start_min || minute < w.end_min
-                }
-            })
+            .filter(|w| w.covers(minute))
             .map(|w| (w.end_min + 1440 - minute) % 1440)
             .max()
             .map(|ahead| (minute + ahead) % 1440)

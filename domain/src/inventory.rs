@@ -256,19 +256,27 @@ impl Inventory {
     /// them (any not put go back to reserve). Returns units on hand there.
     pub fn complete_replenishment(&mut self, face: LocationId, expected: u32, put: u32) -> u32 {
         let loc = &mut self.locations[face.index()];
-        let sku = loc.sku.expect("replenishments go to slotted faces");
         loc.incoming = loc.incoming.saturating_sub(expected);
-        loc.on_hand += put;
-        let blocked = loc.blocked;
+        let (sku, on_hand) = self.stock_face(face, put);
         let s = &mut self.skus[sku.index()];
         s.incoming = s.incoming.saturating_sub(expected);
         s.reserve += expected.saturating_sub(put);
-        if blocked {
-            s.blocked += put;
+        on_hand
+    }
+
+    /// Puts `units` in `face` on the books (the SKU's `blocked` if the face
+    /// is blocked). Returns its SKU and units on hand there.
+    fn stock_face(&mut self, face: LocationId, units: u32) -> (SkuId, u32) {
+        let loc = &mut self.locations[face.index()];
+        let sku = loc.sku.expect("stock goes to slotted faces");
+        loc.on_hand += units;
+        let s = &mut self.skus[sku.index()];
+        if loc.blocked {
+            s.blocked += units;
         } else {
-            s.on_hand += put;
+            s.on_hand += units;
         }
-        loc.on_hand
+        (sku, loc.on_hand)
     }
 
     /// A count found `counted` units in `location`: the books follow, and
@@ -299,19 +307,11 @@ impl Inventory {
     /// `put` of `expected` inbound units are in `face`; the rest go to
     /// reserve. Returns units on hand in the face.
     pub fn put_away_to_face(&mut self, face: LocationId, expected: u32, put: u32) -> u32 {
-        let loc = &mut self.locations[face.index()];
-        let sku = loc.sku.expect("put-away goes to slotted faces");
-        loc.on_hand += put;
-        let blocked = loc.blocked;
+        let (sku, on_hand) = self.stock_face(face, put);
         let s = &mut self.skus[sku.index()];
         s.inbound = s.inbound.saturating_sub(expected);
         s.reserve += expected.saturating_sub(put);
-        if blocked {
-            s.blocked += put;
-        } else {
-            s.on_hand += put;
-        }
-        loc.on_hand
+        on_hand
     }
 
     /// `units` inbound units of `sku` are in reserve storage.
