@@ -451,22 +451,16 @@ fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
         }
     };
     for r in wh.bus.log() {
+        let count = match r.event {
+            DomainEvent::OrderReceived { .. } => Some(&mut received),
+            DomainEvent::PickCompleted { .. } => Some(&mut lines),
+            DomainEvent::CapacityAdjusted { .. } => Some(&mut adjusted),
+            _ => None,
+        };
+        if let (Some(count), Some(i)) = (count, index(r.at)) {
+            count[i] += 1;
+        }
         match r.event {
-            DomainEvent::OrderReceived { .. } => {
-                if let Some(i) = index(r.at) {
-                    received[i] += 1;
-                }
-            }
-            DomainEvent::PickCompleted { .. } => {
-                if let Some(i) = index(r.at) {
-                    lines[i] += 1;
-                }
-            }
-            DomainEvent::CapacityAdjusted { .. } => {
-                if let Some(i) = index(r.at) {
-                    adjusted[i] += 1;
-                }
-            }
             DomainEvent::AssociateSignedOn { .. } | DomainEvent::AssociateSignedOff { .. } => {
                 spread(&mut on_ms, last, r.at, signed_on);
                 last = r.at;

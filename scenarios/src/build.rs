@@ -393,19 +393,10 @@ pub fn workload_policy(
             prior.iter_mut().for_each(|p| *p /= days);
             (prior, lines as f64 / trace.len().max(1) as f64)
         }
-        None => {
-            let per_day = s.demand.orders_per_day.unwrap_or(0.0);
-            let profile: Vec<f64> = if s.demand.hourly_profile.is_empty() {
-                vec![1.0; 24]
-            } else {
-                s.demand.hourly_profile.clone()
-            };
-            let total: f64 = profile.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-            (
-                profile.iter().map(|w| per_day * w / total).collect(),
-                CountSampler::new(&s.demand.lines_per_order).mean(),
-            )
-        }
+        None => (
+            crate::demand::Generator::hourly_rates(s).to_vec(),
+            CountSampler::new(&s.demand.lines_per_order).mean(),
+        ),
     };
     Some(WorkloadPolicy {
         prior_orders_per_hour: prior,

@@ -37,17 +37,7 @@ impl Generator {
     /// The generator of a scenario with `orders_per_day` set.
     #[must_use]
     pub fn new(s: &Scenario, assortment: &Assortment) -> Self {
-        let per_day = s.demand.orders_per_day.unwrap_or(0.0);
-        let profile: Vec<f64> = if s.demand.hourly_profile.is_empty() {
-            vec![1.0; 24]
-        } else {
-            s.demand.hourly_profile.clone()
-        };
-        let total: f64 = profile.iter().sum();
-        let mut rates = [0.0; 24];
-        for (r, w) in rates.iter_mut().zip(&profile) {
-            *r = per_day * w / total;
-        }
+        let rates = Self::hourly_rates(s);
         let cdf = |weights: &mut dyn Iterator<Item = f64>| {
             let mut acc = 0.0;
             let mut v: Vec<f64> = weights
@@ -72,6 +62,24 @@ impl Generator {
             issued: 0,
             surges: Vec::new(),
         }
+    }
+
+    /// Orders per hour for each hour of the day: `orders_per_day` spread by
+    /// the hourly profile (flat without one).
+    #[must_use]
+    pub fn hourly_rates(s: &Scenario) -> [f64; 24] {
+        let per_day = s.demand.orders_per_day.unwrap_or(0.0);
+        let profile: Vec<f64> = if s.demand.hourly_profile.is_empty() {
+            vec![1.0; 24]
+        } else {
+            s.demand.hourly_profile.clone()
+        };
+        let total: f64 = profile.iter().sum();
+        let mut rates = [0.0; 24];
+        for (r, w) in rates.iter_mut().zip(&profile) {
+            *r = per_day * w / total;
+        }
+        rates
     }
 
     /// Multiplies the rate by `factor` from `start` to `end` (a demand

@@ -701,17 +701,25 @@ fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
         c.at_least("inventory.cycle_count_interval_min", m, 1);
     }
     let l = &s.layout;
-    let codes: Option<std::collections::HashSet<String>> =
-        (l.blocks >= 1 && l.aisles >= 1 && l.bays_per_aisle >= 1 && l.levels >= 1).then(|| {
-            let master =
-                paklog_domain::layout::LocationMaster::new(crate::build::layout_spec(s), 0, 0);
-            master
-                .locations
-                .into_iter()
-                .filter(|l| l.kind == paklog_domain::layout::LocationKind::Pick)
-                .map(|l| l.code)
-                .collect()
-        });
+    // The master is built only if some disruption names a location.
+    let names_location = s.disruptions.iter().any(|d| {
+        matches!(
+            d,
+            D::BlockedLocation {
+                location: Some(_),
+                ..
+            } | D::InventoryDiscrepancy {
+                location: Some(_),
+                ..
+            }
+        )
+    });
+    let master = (names_location
+        && l.blocks >= 1
+        && l.aisles >= 1
+        && l.bays_per_aisle >= 1
+        && l.levels >= 1)
+        .then(|| paklog_domain::layout::LocationMaster::new(crate::build::layout_spec(s), 0, 0));
     let heads: u32 = s.associates.shifts.iter().map(|sh| sh.headcount).sum();
     for (i, d) in s.disruptions.iter().enumerate() {
         let at = |f: &str| format!("disruptions[{i}].{f}");
@@ -724,8 +732,11 @@ fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
             ),
         }
         let check_code = |c: &mut Checker, code: &Option<String>| {
-            if let (Some(code), Some(codes)) = (code, &codes) {
-                c.check(codes.contains(code), &at("location"), || {
+            if let (Some(code), Some(master)) = (code, &master) {
+                let pick = master
+                    .by_code(code)
+                    .is_some_and(|l| l.kind == paklog_domain::layout::LocationKind::Pick);
+                c.check(pick, &at("location"), || {
                     format!("no pick location has the code \"{code}\" (codes look like \"A01-B1-01-1L\")")
                 });
             }
