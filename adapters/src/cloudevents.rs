@@ -56,8 +56,9 @@ pub fn topic_of(kind: &str) -> String {
 
 /// Every topic a site publishes to (one per system and entity of the
 /// event catalog).
-pub const TOPICS: [&str; 19] = [
+pub const TOPICS: [&str; 20] = [
     "wes.associate.events",
+    "wes.conveyor.events",
     "wes.license-plate.events",
     "wes.location.events",
     "wes.metrics.events",

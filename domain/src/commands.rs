@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::events::Priority;
-use crate::ids::{AssociateId, LocationId, OrderId, StationId, TaskId, WaveId};
+use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
 use crate::order::OrderStatus;
 use crate::task::TaskStatus;
 use crate::wave::WaveStatus;
@@ -147,6 +147,30 @@ pub enum Command {
         order: OrderId,
         /// What the scale shows (kg).
         weight_kg: f64,
+    },
+    /// A conveyor scanner saw a tote enter a segment (the next one of the
+    /// route the tote was given at induction).
+    ConveyTote {
+        /// The tote (licence plate).
+        tote: ToteId,
+        /// The segment.
+        segment: SegmentId,
+    },
+    /// A tote reached the end of its route: a pack station's queue, or a
+    /// parcel its dock door.
+    DischargeTote {
+        /// The tote (licence plate).
+        tote: ToteId,
+    },
+    /// The conveyor controller or an operator stops a segment or starts it
+    /// again.
+    SetConveyor {
+        /// The segment.
+        segment: SegmentId,
+        /// Whether it runs.
+        running: bool,
+        /// Why it stops (required to stop).
+        reason: String,
     },
     /// A real-time location system reports where tags (associates' badges,
     /// totes) are; all or none of the pings are taken.
@@ -412,6 +436,34 @@ pub enum CommandError {
     /// The location is not in the master.
     #[error("location: unknown location {0}")]
     UnknownLocation(LocationId),
+    /// The site has no conveyor.
+    #[error("segment: this site has no conveyor")]
+    NoConveyor,
+    /// There is no such conveyor segment.
+    #[error("segment: unknown conveyor segment {0}")]
+    UnknownSegment(SegmentId),
+    /// The tote has no route on the conveyor.
+    #[error("tote: {0} is not on the conveyor")]
+    ToteNotRouted(ToteId),
+    /// A scan on a segment the tote's route does not take next.
+    #[error("segment: {tote} is routed to {} next, not {segment}", expected.map_or_else(|| "its destination".to_owned(), |s| s.to_string()))]
+    OffRoute {
+        /// The tote.
+        tote: ToteId,
+        /// The segment scanned.
+        segment: SegmentId,
+        /// The segment expected, if any is left.
+        expected: Option<SegmentId>,
+    },
+    /// A stopped segment takes no tote.
+    #[error("segment: {0} is stopped")]
+    SegmentStopped(SegmentId),
+    /// A full segment takes no tote.
+    #[error("segment: {0} is full")]
+    SegmentFull(SegmentId),
+    /// A discharge of a tote not on its route's last segment.
+    #[error("tote: {0} is not on the last segment of its route")]
+    NotAtDestination(ToteId),
     /// An RTLS tag must be 1 to 64 characters.
     #[error("pings[{index}].tag: must be 1 to 64 characters, got \"{tag}\"")]
     BadTag {

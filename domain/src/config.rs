@@ -153,6 +153,10 @@ pub struct SiteConfig {
     /// forecast and capacity is never adjusted.
     #[serde(default)]
     pub workload: Option<WorkloadPolicy>,
+    /// Conveyors from the pick zones to packing and from packing to the
+    /// docks; without them totes are carried by hand.
+    #[serde(default)]
+    pub conveyor: Option<crate::conveyor::ConveyorSpec>,
 }
 
 /// How the workload planner plans and adjusts labour.

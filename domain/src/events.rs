@@ -9,7 +9,8 @@ use paklog_sim::SimTime;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
+    AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
+    WaveId,
 };
 
 /// Order priority.
@@ -449,6 +450,53 @@ pub enum DomainEvent {
         /// Seasonal smoothing.
         gamma: f64,
     },
+    /// A tote (or a packed parcel under its licence plate) is handed to
+    /// the conveyor, routed to `destination`.
+    ToteInducted {
+        /// The tote.
+        tote: ToteId,
+        /// The order it carries.
+        order: OrderId,
+        /// The first segment of its route.
+        segment: SegmentId,
+        /// A pack station's staging location or a dock door.
+        destination: LocationId,
+    },
+    /// A scanner saw a tote enter a segment (past a merge or a divert).
+    ToteConveyed {
+        /// The tote.
+        tote: ToteId,
+        /// The order it carries.
+        order: OrderId,
+        /// The segment.
+        segment: SegmentId,
+    },
+    /// A segment is full: it takes no more totes until one leaves.
+    ConveyorBlocked {
+        /// The segment.
+        segment: SegmentId,
+    },
+    /// A full segment has room again.
+    ConveyorCleared {
+        /// The segment.
+        segment: SegmentId,
+        /// How long it was full (ms).
+        blocked_ms: u64,
+    },
+    /// A segment stopped (a jam, an emergency stop, maintenance).
+    ConveyorStopped {
+        /// The segment.
+        segment: SegmentId,
+        /// Why, as the controller or operator said.
+        reason: String,
+    },
+    /// A stopped segment runs again.
+    ConveyorRestarted {
+        /// The segment.
+        segment: SegmentId,
+        /// How long it was stopped (ms).
+        stopped_ms: u64,
+    },
     /// Counters of the last metrics interval.
     MetricsUpdate {
         /// Orders shipped in the interval.
@@ -511,6 +559,12 @@ impl DomainEvent {
             E::CapacityAdjusted { .. } => "com.paklog.wms.workload.capacity-adjusted.v1",
             E::WorkloadRebalanced { .. } => "com.paklog.wes.workload.rebalanced.v1",
             E::ModelUpdated { .. } => "com.paklog.wms.workload.model-updated.v1",
+            E::ToteInducted { .. } => "com.paklog.wes.conveyor.tote-inducted.v1",
+            E::ToteConveyed { .. } => "com.paklog.wes.conveyor.tote-conveyed.v1",
+            E::ConveyorBlocked { .. } => "com.paklog.wes.conveyor.blocked.v1",
+            E::ConveyorCleared { .. } => "com.paklog.wes.conveyor.cleared.v1",
+            E::ConveyorStopped { .. } => "com.paklog.wes.conveyor.stopped.v1",
+            E::ConveyorRestarted { .. } => "com.paklog.wes.conveyor.restarted.v1",
         }
     }
 
@@ -622,10 +676,16 @@ impl DomainEvent {
                 s.task = Some(task);
                 s.location = Some(location);
             }
-            E::LicensePlateMoved { order, to, .. } => {
+            E::LicensePlateMoved { order, to, .. }
+            | E::ToteInducted {
+                order,
+                destination: to,
+                ..
+            } => {
                 s.order = Some(order);
                 s.location = Some(to);
             }
+            E::ToteConveyed { order, .. } => s.order = Some(order),
             E::PackingStarted { order, .. } | E::PackingCompleted { order, .. } => {
                 s.order = Some(order)
             }
@@ -636,7 +696,11 @@ impl DomainEvent {
             | E::WorkloadPlanned { .. }
             | E::CapacityAdjusted { .. }
             | E::WorkloadRebalanced { .. }
-            | E::ModelUpdated { .. } => {}
+            | E::ModelUpdated { .. }
+            | E::ConveyorBlocked { .. }
+            | E::ConveyorCleared { .. }
+            | E::ConveyorStopped { .. }
+            | E::ConveyorRestarted { .. } => {}
         }
         s
     }

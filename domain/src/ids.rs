@@ -65,3 +65,7 @@ id!(
     /// An outbound carrier.
     CarrierId, "C"
 );
+id!(
+    /// A conveyor segment.
+    SegmentId, "CV"
+);

@@ -39,6 +39,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod conveyor;
 pub mod events;
 pub mod forecast;
 pub mod ids;
@@ -58,6 +59,7 @@ pub use commands::{Command, CommandError, NewOrder, NewOrderLine, PackJob, Reply
 pub use config::SiteConfig;
 pub use events::{CountReason, DomainEvent, EventBus, Priority, Recorded, WaveStrategy};
 pub use ids::{
-    AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
+    AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
+    WaveId,
 };
 pub use warehouse::{ConfigError, DomainTimer, Variance, VarianceKind, Warehouse};

@@ -17,6 +17,9 @@ pub struct Station {
     pub packing: Option<OrderId>,
     /// Orders packed.
     pub packed: u32,
+    /// Totes on the conveyor on their way to it.
+    #[serde(default)]
+    pub inbound: u32,
 }
 
 /// A put-wall slot, as the seed's `PutWallSlot`: it holds one order's items
@@ -70,14 +73,18 @@ pub struct PackArea {
 }
 
 impl PackArea {
-    /// The station with the least work queued (ties: lowest id).
+    /// The station with the least work queued or on its way (ties: lowest
+    /// id).
     #[must_use]
     pub fn least_loaded(&self) -> StationId {
         let (i, _) = self
             .stations
             .iter()
             .enumerate()
-            .min_by_key(|(i, s)| (s.queue.len() + usize::from(s.packing.is_some()), *i))
+            .min_by_key(|(i, s)| {
+                let work = s.queue.len() + s.inbound as usize + usize::from(s.packing.is_some());
+                (work, *i)
+            })
             .expect("at least one station");
         StationId(i as u32)
     }

@@ -109,6 +109,7 @@ pub fn tiny_site() -> SiteConfig {
         seed: 1,
         replenishment: None,
         cycle_count_interval: None,
+        conveyor: None,
         workload: None,
     }
 }

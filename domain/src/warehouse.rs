@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+mod conveying;
 mod execution;
 mod orders;
 mod packing;
@@ -25,6 +26,7 @@ use rand::RngExt;
 
 use crate::commands::{Command, CommandError, NewOrder, PackJob, Reply};
 use crate::config::SiteConfig;
+use crate::conveyor::Conveyor;
 use crate::events::{DomainEvent, EventBus, Priority, WaveStrategy};
 use crate::ids::{
     AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
@@ -99,6 +101,8 @@ pub struct Warehouse {
     pub bus: EventBus,
     /// Physical tracking: where the RTLS last saw each tag.
     pub tracking: Tracking,
+    /// Material handling: the conveyor network, if the site has one.
+    pub conveyor: Option<Conveyor>,
     sku_codes: HashMap<String, SkuId>,
     carrier_names: HashMap<String, CarrierId>,
     stage: Vec<LocationId>,
@@ -172,6 +176,13 @@ impl Warehouse {
         };
         let stage = of_kind(LocationKind::Stage);
         let docks = of_kind(LocationKind::Dock);
+        let conveyor = config.conveyor.as_ref().map(|spec| {
+            let doors: Vec<_> = docks
+                .iter()
+                .map(|&d| (d, master.get(d).code.clone()))
+                .collect();
+            Conveyor::new(spec, &master.zones, config.packing.stations, &doors)
+        });
         let depot = master.depot();
         let tasks = TaskBoard::new(
             config
@@ -219,6 +230,7 @@ impl Warehouse {
             pack,
             bus: EventBus::default(),
             tracking: Tracking::default(),
+            conveyor,
             sku_codes,
             stage,
             docks,
@@ -318,6 +330,13 @@ impl Warehouse {
             Command::UnblockLocation { location } => {
                 self.set_blocked(now, location, false, String::new())
             }
+            Command::ConveyTote { tote, segment } => self.convey_tote(now, tote, segment),
+            Command::DischargeTote { tote } => self.discharge_tote(now, tote),
+            Command::SetConveyor {
+                segment,
+                running,
+                reason,
+            } => self.set_conveyor(now, segment, running, reason),
             Command::RtlsPings { pings } => {
                 Tracking::check(&self.master, &pings)?;
                 for p in &pings {

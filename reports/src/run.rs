@@ -122,6 +122,7 @@ pub fn write_run(
             ("kpi_intervals.parquet", kpi_intervals(wh, meta.end)),
             ("reconciliation.parquet", reconciliation(wh)),
             ("plan_vs_actual.parquet", plan_vs_actual(wh, meta.end)),
+            ("conveyors.parquet", conveyors(wh, meta.end)),
         ]
         .into_iter()
         .try_for_each(|(name, table)| table.write(&dir.join(name), &kv));
@@ -486,6 +487,49 @@ fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
         )
         .u32("lines_picked", lines.iter().copied())
         .u32("capacity_adjustments", adjusted.iter().copied());
+    t
+}
+
+/// One row per conveyor segment: its constants and what it did up to
+/// `end`. No rows without `[conveyor]`.
+fn conveyors(wh: &Warehouse, end: SimTime) -> Table {
+    let segments = wh.conveyor.as_ref().map_or(&[][..], |c| &c.segments[..]);
+    let stats: Vec<_> = segments.iter().map(|s| s.stats(end)).collect();
+    let run_ms = end.as_millis().max(1) as f64;
+    let secs = |ms: u64| ms as f64 / 1000.0;
+    let mut t = Table::default();
+    t.u32("segment_id", segments.iter().map(|s| s.id.0))
+        .str("code", segments.iter().map(|s| s.code.as_str()))
+        .str("kind", segments.iter().map(|s| s.kind.name()))
+        .f64("length_m", segments.iter().map(|s| s.spec.length_m))
+        .f64("speed_mps", segments.iter().map(|s| s.spec.speed_mps))
+        .u32("capacity", segments.iter().map(|s| s.spec.capacity))
+        .f64(
+            "headway_s",
+            segments.iter().map(|s| s.spec.headway().as_secs_f64()),
+        )
+        .u32("totes_in", stats.iter().map(|s| s.entered))
+        .u32("totes_out", stats.iter().map(|s| s.left))
+        .opt_f64(
+            "mean_time_on_s",
+            stats
+                .iter()
+                .map(|s| (s.left > 0).then(|| secs(s.transit_ms) / f64::from(s.left))),
+        )
+        .f64(
+            "mean_occupancy",
+            stats.iter().map(|s| s.tote_ms as f64 / run_ms),
+        )
+        .f64(
+            "utilisation",
+            segments
+                .iter()
+                .zip(&stats)
+                .map(|(g, s)| s.tote_ms as f64 / (run_ms * f64::from(g.spec.capacity))),
+        )
+        .f64("full_s", stats.iter().map(|s| secs(s.full_ms)))
+        .f64("stopped_s", stats.iter().map(|s| secs(s.stopped_ms)))
+        .u32("stops", stats.iter().map(|s| s.stops));
     t
 }
 

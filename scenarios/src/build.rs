@@ -6,7 +6,8 @@ use paklog_domain::config::{
     AssignmentWeights, AssociateSpec, CarrierSpec, CartonSpec, LabourWindow, MinMax, PackPolicy,
     SiteConfig, SkuSpec, WavePolicy, WorkloadPolicy,
 };
-use paklog_domain::layout::{AbcClass, LayoutSpec, LocationMaster};
+use paklog_domain::conveyor::{Conveyor, ConveyorSpec, SegmentSpec};
+use paklog_domain::layout::{AbcClass, LayoutSpec, LocationKind, LocationMaster};
 use paklog_domain::picking::{BatchRule, Picking, ZoneMode};
 use paklog_domain::routing::Policy;
 use paklog_domain::{LocationId, SkuId};
@@ -367,7 +368,43 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
             .cycle_count_interval_min
             .map(|m| SimDuration::from_mins(u64::from(m))),
         workload: workload_policy(s, None),
+        conveyor: conveyor_spec(s),
     }
+}
+
+fn conveyor_spec(s: &Scenario) -> Option<ConveyorSpec> {
+    let seg = |g: crate::schema::Segment| SegmentSpec {
+        length_m: g.length_m,
+        speed_mps: g.speed_mps,
+        capacity: g.capacity,
+    };
+    s.conveyor.map(|c| ConveyorSpec {
+        induct: seg(c.induct),
+        main: seg(c.main),
+        spur: seg(c.spur),
+        takeaway: seg(c.takeaway),
+        lane: seg(c.lane),
+    })
+}
+
+/// The codes of the scenario's conveyor segments (none without a
+/// conveyor), for validation messages.
+#[must_use]
+pub fn segment_codes(s: &Scenario, master: &LocationMaster) -> Vec<String> {
+    let Some(spec) = conveyor_spec(s) else {
+        return Vec::new();
+    };
+    let docks: Vec<_> = master
+        .locations
+        .iter()
+        .filter(|l| l.kind == LocationKind::Dock)
+        .map(|l| (l.id, l.code.clone()))
+        .collect();
+    Conveyor::new(&spec, &master.zones, s.packing.stations, &docks)
+        .segments
+        .into_iter()
+        .map(|g| g.code)
+        .collect()
 }
 
 /// The workload planner's policy: the prior hourly forecast is the

@@ -5,7 +5,7 @@
 //! strategies and packing. This crate reads and validates it ([`load`]),
 //! builds the warehouse from it, and simulates the physical world around the
 //! WMS/WES: the demand generator, virtual associates who walk and pick, and
-//! pack stations. The virtual world talks to the domain only through the
+//! pack stations, and conveyors. The virtual world talks to the domain only through the
 //! commands a handheld or an order feed would send live.
 //!
 //! ```
@@ -21,6 +21,7 @@
 //! assert!(errors.to_string().contains("`associates.shifts[0].headcount`: must be ≥ 1, got 0"));
 //! ```
 
+pub mod belts;
 pub mod build;
 pub mod demand;
 pub mod dist;

@@ -700,6 +700,19 @@ fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
     if let Some(m) = s.inventory.cycle_count_interval_min {
         c.at_least("inventory.cycle_count_interval_min", m, 1);
     }
+    if let Some(cv) = s.conveyor {
+        for (name, g) in [
+            ("induct", cv.induct),
+            ("main", cv.main),
+            ("spur", cv.spur),
+            ("takeaway", cv.takeaway),
+            ("lane", cv.lane),
+        ] {
+            c.positive(&format!("conveyor.{name}.length_m"), g.length_m);
+            c.positive(&format!("conveyor.{name}.speed_mps"), g.speed_mps);
+            c.at_least(&format!("conveyor.{name}.capacity"), g.capacity, 1);
+        }
+    }
     let l = &s.layout;
     // The master is built only if some disruption names a location.
     let names_location = s.disruptions.iter().any(|d| {
@@ -714,7 +727,16 @@ fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
             }
         )
     });
-    let master = (names_location
+    let names_segment = s.disruptions.iter().any(|d| {
+        matches!(
+            d,
+            D::ConveyorStop {
+                segment: Some(_),
+                ..
+            }
+        )
+    });
+    let master = ((names_location || names_segment)
         && l.blocks >= 1
         && l.aisles >= 1
         && l.bays_per_aisle >= 1
@@ -765,6 +787,27 @@ fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
                     });
                 }
                 c.positive(&at("minutes"), *minutes);
+            }
+            D::ConveyorStop {
+                segment, minutes, ..
+            } => {
+                c.positive(&at("minutes"), *minutes);
+                match (&s.conveyor, segment, &master) {
+                    (None, ..) => c.fail(
+                        &format!("disruptions[{i}]"),
+                        "a conveyor stop needs a [conveyor] section".into(),
+                    ),
+                    (Some(_), Some(code), Some(master)) => {
+                        let codes = crate::build::segment_codes(s, master);
+                        c.check(codes.contains(code), &at("segment"), || {
+                            format!(
+                                "no conveyor segment has the code \"{code}\"; this site has {}",
+                                codes.join(", ")
+                            )
+                        });
+                    }
+                    _ => {}
+                }
             }
             D::DemandSurge {
                 minutes, factor, ..

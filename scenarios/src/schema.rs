@@ -50,6 +50,10 @@ pub struct Scenario {
     /// Inbound receipts (supplier deliveries), put away by PUTAWAY tasks.
     #[serde(default)]
     pub inbound: Option<Inbound>,
+    /// Conveyors from the pick zones to packing and from packing to the
+    /// docks; without them pickers carry totes to the pack stations.
+    #[serde(default)]
+    pub conveyor: Option<Conveyor>,
     /// Live operation (`paklog serve`): who may use the API.
     #[serde(default)]
     pub live: Live,
@@ -227,6 +231,40 @@ pub struct Rtls {
     pub noise_m: f64,
 }
 
+/// The conveyor network: one induct per pick zone merging onto the main
+/// line, diverts from it to one spur per pack station (totes wait on the
+/// spur for the packer), and from packing a takeaway to the dock sorter,
+/// which diverts each parcel to its carrier's dock lane. A full segment
+/// takes nothing more: what feeds it waits, up to the pickers at the
+/// induct and the packers at the takeaway.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conveyor {
+    /// Each pick zone's induct.
+    pub induct: Segment,
+    /// The main line.
+    pub main: Segment,
+    /// Each pack station's spur: its buffer of totes.
+    pub spur: Segment,
+    /// The takeaway from packing to the sorter.
+    pub takeaway: Segment,
+    /// Each dock door's lane.
+    pub lane: Segment,
+}
+
+/// A kind of conveyor segment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Length (m, > 0).
+    pub length_m: f64,
+    /// Belt speed (m/s, > 0).
+    pub speed_mps: f64,
+    /// Totes it holds when they accumulate nose to tail (≥ 1). Totes enter
+    /// and leave at least `length_m / (capacity × speed_mps)` seconds apart.
+    pub capacity: u32,
+}
+
 /// Supplier deliveries: each brings `units` of the SKU with the least
 /// stock on the books, put away to its pick face while it has room and the
 /// rest to reserve; orders waiting for stock are reserved as it arrives.
@@ -318,6 +356,22 @@ pub enum Disruption {
         /// Units missing from the shelf (at most what it holds).
         units: u32,
     },
+    /// A conveyor segment stops (a jam, an emergency stop): nothing on it
+    /// moves and nothing enters it until it restarts.
+    ConveyorStop {
+        /// When, `"HH:MM"` on day one.
+        #[serde(default)]
+        at: Option<ClockTime>,
+        /// Hours between occurrences, drawn.
+        #[serde(default)]
+        every_h: Option<Dist>,
+        /// Segment code (`main`, `induct-Z1`, `spur-PS0`, `takeaway`,
+        /// `lane-DOCK-01` …); omitted: the main line.
+        #[serde(default)]
+        segment: Option<String>,
+        /// Minutes until it runs again.
+        minutes: f64,
+    },
 }
 
 impl Disruption {
@@ -328,7 +382,8 @@ impl Disruption {
             Disruption::BlockedLocation { at, every_h, .. }
             | Disruption::Absence { at, every_h, .. }
             | Disruption::DemandSurge { at, every_h, .. }
-            | Disruption::InventoryDiscrepancy { at, every_h, .. } => (*at, every_h.as_ref()),
+            | Disruption::InventoryDiscrepancy { at, every_h, .. }
+            | Disruption::ConveyorStop { at, every_h, .. } => (*at, every_h.as_ref()),
         }
     }
 }

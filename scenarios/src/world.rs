@@ -9,8 +9,8 @@ use paklog_domain::commands::PackJob;
 use paklog_domain::layout::{LocationKind, Point};
 use paklog_domain::task::TaskKind;
 use paklog_domain::{
-    AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, RtlsPing, StationId, TaskId,
-    Warehouse,
+    AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, RtlsPing, SegmentId,
+    StationId, TaskId, Warehouse,
 };
 use paklog_sim::{
     Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation, StreamRng,
@@ -19,6 +19,7 @@ use paklog_sim::{
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
+use crate::belts::{Belts, Waiter};
 use crate::build::{assortment, roster, site_config, workload_policy};
 use crate::demand::{Generator, TracedOrder};
 use crate::dist::Sampler;
@@ -59,6 +60,10 @@ pub enum SimEvent {
     Unblock(LocationId),
     /// A supplier delivery arrives.
     Receipt,
+    /// A conveyor belt moves what it can.
+    Conveyor(SegmentId),
+    /// A stopped belt restarts.
+    ConveyorRestart(SegmentId),
 }
 
 /// What a virtual associate is doing.
@@ -166,6 +171,8 @@ pub struct VirtualWorld {
     disruptions: StreamRng,
     /// Virtual RTLS: seconds between pings and the noise per axis.
     rtls: Option<(f64, Normal<f64>)>,
+    /// The conveyor's belts, if the site has one.
+    pub belts: Option<Belts>,
 }
 
 /// How long a picker waits at an empty face for its replenishment before
@@ -311,6 +318,7 @@ impl ScenarioRun {
                     Normal::new(0.0, r.noise_m).expect("validated noise"),
                 )
             }),
+            belts: Belts::new(&warehouse),
             scenario: scenario.clone(),
         };
         let timers: Vec<_> = warehouse.take_timers().collect();
@@ -439,6 +447,23 @@ pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: Sim
                     vw.send(wh, now, Command::UnblockLocation { location });
                 }
                 SimEvent::Receipt => vw.receive(wh, now),
+                SimEvent::Conveyor(s) => {
+                    let arrived = vw.belts.as_mut().map_or_else(Vec::new, |b| {
+                        b.check(wh, sched, s);
+                        b.take_arrivals()
+                    });
+                    for station in arrived {
+                        vw.kick_station(wh, sched, station);
+                    }
+                }
+                SimEvent::ConveyorRestart(s) => {
+                    if let Some(b) = &mut vw.belts {
+                        b.set_running(wh, sched, s, true, "");
+                    }
+                }
+            }
+            if let Some(b) = &mut vw.belts {
+                vw.refused += std::mem::take(&mut b.refused);
             }
             for (t, timer) in wh.take_timers() {
                 sched.schedule_at(t, SimEvent::Domain(timer));
@@ -483,6 +508,12 @@ impl VirtualWorld {
                     // A picker moved to another zone looks for work there.
                     DomainEvent::WorkloadRebalanced { ref moves, .. } => {
                         moved.extend(moves.iter().map(|m| m.associate));
+                    }
+                    // The conveyor controller puts the tote on the feed.
+                    DomainEvent::ToteInducted { tote, segment, .. } => {
+                        if let Some(b) = &mut self.belts {
+                            b.inducted(sched, segment, tote);
+                        }
                     }
                     _ => {}
                 }
@@ -773,6 +804,13 @@ impl VirtualWorld {
                 }
             }
             Activity::Returning { task } => {
+                if let (Some(belts), Some(induct)) = (&mut self.belts, wh.induct_of(task))
+                    && !belts.can_feed(induct)
+                {
+                    // The induct is full or stopped: wait with the cart.
+                    belts.wait(induct, Waiter::Associate(a));
+                    return;
+                }
                 if let Some(Reply::ToteDelivered { stations, put_wall }) =
                     self.send(wh, now, Command::DeliverTote { associate: a, task })
                 {
@@ -802,6 +840,9 @@ impl VirtualWorld {
         if let Some(Reply::Packing { job: Some(job) }) =
             self.send(wh, sched.now(), Command::StartPacking { station })
         {
+            if let Some(b) = &mut self.belts {
+                b.taken(sched, job.order);
+            }
             let s = &mut self.stations[station.index()];
             let mut secs = self.pack_time.draw(&mut s.rng);
             if job.qc {
@@ -821,6 +862,15 @@ impl VirtualWorld {
         sched: &mut Scheduler<'_, SimEvent>,
         station: StationId,
     ) {
+        if let (Some(belts), Some(takeaway)) =
+            (&mut self.belts, wh.conveyor.as_ref().map(|c| c.takeaway()))
+            && self.stations[station.index()].job.is_some()
+            && !belts.can_feed(takeaway)
+        {
+            // The takeaway is full or stopped: the parcel waits on the bench.
+            belts.wait(takeaway, Waiter::Station(station));
+            return;
+        }
         let s = &mut self.stations[station.index()];
         if let Some(job) = s.job.take() {
             let weight_kg = job.expected_weight_kg * self.scale.sample(&mut s.rng).max(0.0);
@@ -997,6 +1047,22 @@ impl VirtualWorld {
             }
             // Built into the demand generator's rate.
             D::DemandSurge { .. } => {}
+            D::ConveyorStop {
+                segment, minutes, ..
+            } => {
+                let code = segment.as_deref().unwrap_or("main");
+                let (Some(belts), Some(s)) = (
+                    &mut self.belts,
+                    wh.conveyor.as_ref().and_then(|c| c.by_code(code)),
+                ) else {
+                    return;
+                };
+                belts.set_running(wh, sched, s, false, &format!("disruptions[{i}]"));
+                sched.schedule_in(
+                    SimDuration::from_secs_f64(minutes * 60.0),
+                    SimEvent::ConveyorRestart(s),
+                );
+            }
         }
     }
 

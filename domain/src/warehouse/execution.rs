@@ -335,6 +335,11 @@ impl Warehouse {
                 self.close_order(now, order);
             } else if t.put_wall {
                 to_sort.push(order);
+            } else if self.conveyor.is_some() {
+                // The tote rides the conveyor from the zone's induct; it
+                // queues at its station when it is discharged there.
+                let zone = self.drop_zone(&t);
+                self.induct_for_packing(now, order, tote, zone);
             } else {
                 stations.push(self.queue_for_packing(now, order, tote));
             }

@@ -106,6 +106,7 @@ impl Warehouse {
             return Ok(Reply::Packing { job: None });
         };
         self.pack.stations[station.index()].packing = Some(order);
+        self.take_from_spur(now, order);
         let (volume, weight) = self.order_volume_weight(order);
         let carton = choose_carton(&self.config.packing.cartons, volume, weight);
         let qc = self.qc.random::<f64>() < self.config.packing.qc_rate;
@@ -176,8 +177,29 @@ impl Warehouse {
             },
         );
         let dock = self.docks[carrier.index() % self.docks.len()];
-        if let Some(tote) = self.orders.get(order).tote {
+        if self.conveyor.is_some() {
+            self.induct_parcel(now, order, carrier, dock);
+        } else {
             // The parcel travels on under its tote's license plate.
+            let tote = self.orders.get(order).tote;
+            self.at_dock(now, order, carrier, tote);
+        }
+        if let Some(wave) = wave {
+            self.order_done_in_wave(now, wave);
+        }
+        Ok(Reply::Done)
+    }
+
+    /// The parcel is at its carrier's dock door, ready to ship.
+    pub(super) fn at_dock(
+        &mut self,
+        now: SimTime,
+        order: OrderId,
+        carrier: CarrierId,
+        tote: Option<ToteId>,
+    ) {
+        let dock = self.docks[carrier.index() % self.docks.len()];
+        if let Some(tote) = tote {
             self.emit(
                 now,
                 DomainEvent::LicensePlateMoved {
@@ -196,10 +218,6 @@ impl Warehouse {
                 dock,
             },
         );
-        if let Some(wave) = wave {
-            self.order_done_in_wave(now, wave);
-        }
-        Ok(Reply::Done)
     }
 
     pub(super) fn order_done_in_wave(&mut self, now: SimTime, wave: WaveId) {

@@ -395,7 +395,7 @@ impl Warehouse {
         best.0
     }
 
-    fn new_tote(&mut self) -> ToteId {
+    pub(super) fn new_tote(&mut self) -> ToteId {
         self.next_tote += 1;
         ToteId(self.next_tote - 1)
     }

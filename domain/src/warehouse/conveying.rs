@@ -1,0 +1,159 @@
+//! Material handling control: inducting totes and parcels onto the
+//! conveyor with their routes (the merge and divert decisions), following
+//! the scanners, and handing totes over at their destinations.
+
+use paklog_sim::SimTime;
+
+use super::Warehouse;
+use crate::commands::{CommandError, Reply};
+use crate::conveyor::Destination;
+use crate::events::DomainEvent;
+use crate::ids::{CarrierId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId};
+use crate::task::{Task, TaskKind};
+
+impl Warehouse {
+    /// The induct where `task`'s totes go on the conveyor when it is
+    /// delivered, if they ride it: a pick task's, unless they go on to
+    /// another zone or to a put wall.
+    #[must_use]
+    pub fn induct_of(&self, task: TaskId) -> Option<SegmentId> {
+        let conveyor = self.conveyor.as_ref()?;
+        let t = self.tasks.get(task);
+        (t.kind == TaskKind::Pick && t.next.is_none() && !t.put_wall)
+            .then(|| conveyor.induct(self.drop_zone(t)))
+    }
+
+    /// The zone whose induct a task's totes are dropped at.
+    pub(super) fn drop_zone(&self, t: &Task) -> u16 {
+        t.zone.unwrap_or_else(|| self.master.zone_of_aisle(t.depot))
+    }
+
+    /// Hands a picked order's tote to the conveyor at zone `zone`'s induct,
+    /// routed to the station with the least work queued or on its way.
+    pub(super) fn induct_for_packing(
+        &mut self,
+        now: SimTime,
+        order: OrderId,
+        tote: ToteId,
+        zone: u16,
+    ) -> StationId {
+        let station = self.pack.least_loaded();
+        self.pack.stations[station.index()].inbound += 1;
+        self.orders.get_mut(order).station = Some(station);
+        let conveyor = self.conveyor.as_mut().expect("only with a conveyor");
+        conveyor.route_to_station(now, tote, order, zone, station);
+        let segment = conveyor.induct(zone);
+        let destination = self.stage[station.index()];
+        self.emit(
+            now,
+            DomainEvent::ToteInducted {
+                tote,
+                order,
+                segment,
+                destination,
+            },
+        );
+        station
+    }
+
+    /// Puts a packed parcel, under a licence plate of its own, on the
+    /// takeaway to its carrier's dock door.
+    pub(super) fn induct_parcel(
+        &mut self,
+        now: SimTime,
+        order: OrderId,
+        carrier: CarrierId,
+        dock: LocationId,
+    ) {
+        let tote = self.new_tote();
+        let conveyor = self.conveyor.as_mut().expect("only with a conveyor");
+        conveyor.route_to_dock(now, tote, order, carrier, dock);
+        let segment = conveyor.takeaway();
+        self.emit(
+            now,
+            DomainEvent::ToteInducted {
+                tote,
+                order,
+                segment,
+                destination: dock,
+            },
+        );
+    }
+
+    fn conveyor_mut(&mut self) -> Result<&mut crate::conveyor::Conveyor, CommandError> {
+        self.conveyor.as_mut().ok_or(CommandError::NoConveyor)
+    }
+
+    pub(super) fn convey_tote(
+        &mut self,
+        now: SimTime,
+        tote: ToteId,
+        segment: SegmentId,
+    ) -> Result<Reply, CommandError> {
+        let events = self.conveyor_mut()?.enter(now, tote, segment)?;
+        for e in events {
+            self.emit(now, e);
+        }
+        Ok(Reply::Done)
+    }
+
+    pub(super) fn discharge_tote(
+        &mut self,
+        now: SimTime,
+        tote: ToteId,
+    ) -> Result<Reply, CommandError> {
+        let (trip, events) = self.conveyor_mut()?.discharge(now, tote)?;
+        for e in events {
+            self.emit(now, e);
+        }
+        match trip.to {
+            Destination::Station(station) => {
+                let s = &mut self.pack.stations[station.index()];
+                s.inbound = s.inbound.saturating_sub(1);
+                s.queue.push_back(trip.order);
+                let to = self.stage[station.index()];
+                self.emit(
+                    now,
+                    DomainEvent::LicensePlateMoved {
+                        tote,
+                        order: trip.order,
+                        to,
+                    },
+                );
+                Ok(Reply::ToteDelivered {
+                    stations: vec![station],
+                    put_wall: None,
+                })
+            }
+            Destination::Dock(carrier) => {
+                self.at_dock(now, trip.order, carrier, Some(tote));
+                Ok(Reply::Done)
+            }
+        }
+    }
+
+    /// The packer takes the order's tote off the station's spur.
+    pub(super) fn take_from_spur(&mut self, now: SimTime, order: OrderId) {
+        if let Some(conveyor) = self.conveyor.as_mut() {
+            for e in conveyor.take(now, order) {
+                self.emit(now, e);
+            }
+        }
+    }
+
+    pub(super) fn set_conveyor(
+        &mut self,
+        now: SimTime,
+        segment: SegmentId,
+        running: bool,
+        reason: String,
+    ) -> Result<Reply, CommandError> {
+        if let Some(e) = self
+            .conveyor_mut()?
+            .set_running(now, segment, running, reason)?
+        {
+            self.emit(now, e);
+        }
+        Ok(Reply::Done)
+    }
+}
