@@ -156,6 +156,12 @@ pub enum Command {
         /// The segment.
         segment: SegmentId,
     },
+    /// A scanner before the diverts to the pack stations reads a tote: the
+    /// WES keeps its station, or sends it to another whose spur has room.
+    DivertTote {
+        /// The tote (licence plate).
+        tote: ToteId,
+    },
     /// A tote reached the end of its route: a pack station's queue, or a
     /// parcel its dock door.
     DischargeTote {

@@ -438,6 +438,23 @@ impl Conveyor {
         );
     }
 
+    /// The spur of `station`.
+    #[must_use]
+    pub fn spur(&self, station: StationId) -> SegmentId {
+        self.spurs[station.index()]
+    }
+
+    /// Sends a tote not yet on its spur to `station` instead.
+    pub(crate) fn divert(&mut self, tote: ToteId, station: StationId) {
+        let spur = self.spurs[station.index()];
+        if let Some(t) = self.transits.get_mut(&tote)
+            && let Some(last) = t.route.last_mut()
+        {
+            *last = spur;
+            t.to = Destination::Station(station);
+        }
+    }
+
     /// A scanner saw `tote` enter `segment`: it leaves the segment it was
     /// on. Returns the events of segments that filled or cleared.
     ///

@@ -471,6 +471,18 @@ pub enum DomainEvent {
         /// The segment.
         segment: SegmentId,
     },
+    /// At the diverts, a tote is sent to another pack station than the one
+    /// planned at induction, because that one's spur is full or stopped.
+    ToteDiverted {
+        /// The tote.
+        tote: ToteId,
+        /// The order it carries.
+        order: OrderId,
+        /// The spur it now takes.
+        segment: SegmentId,
+        /// The new station's staging location.
+        destination: LocationId,
+    },
     /// A segment is full: it takes no more totes until one leaves.
     ConveyorBlocked {
         /// The segment.
@@ -561,6 +573,7 @@ impl DomainEvent {
             E::ModelUpdated { .. } => "com.paklog.wms.workload.model-updated.v1",
             E::ToteInducted { .. } => "com.paklog.wes.conveyor.tote-inducted.v1",
             E::ToteConveyed { .. } => "com.paklog.wes.conveyor.tote-conveyed.v1",
+            E::ToteDiverted { .. } => "com.paklog.wes.conveyor.tote-diverted.v1",
             E::ConveyorBlocked { .. } => "com.paklog.wes.conveyor.blocked.v1",
             E::ConveyorCleared { .. } => "com.paklog.wes.conveyor.cleared.v1",
             E::ConveyorStopped { .. } => "com.paklog.wes.conveyor.stopped.v1",
@@ -678,6 +691,11 @@ impl DomainEvent {
             }
             E::LicensePlateMoved { order, to, .. }
             | E::ToteInducted {
+                order,
+                destination: to,
+                ..
+            }
+            | E::ToteDiverted {
                 order,
                 destination: to,
                 ..

@@ -77,16 +77,17 @@ impl PackArea {
     /// id).
     #[must_use]
     pub fn least_loaded(&self) -> StationId {
-        let (i, _) = self
-            .stations
-            .iter()
-            .enumerate()
-            .min_by_key(|(i, s)| {
-                let work = s.queue.len() + s.inbound as usize + usize::from(s.packing.is_some());
-                (work, *i)
-            })
-            .expect("at least one station");
-        StationId(i as u32)
+        (0..self.stations.len() as u32)
+            .map(StationId)
+            .min_by_key(|s| (self.work(*s), *s))
+            .expect("at least one station")
+    }
+
+    /// Orders at a station: queued, on their way to it, and on the bench.
+    #[must_use]
+    pub fn work(&self, station: StationId) -> usize {
+        let s = &self.stations[station.index()];
+        s.queue.len() + s.inbound as usize + usize::from(s.packing.is_some())
     }
 
     /// The put wall with the least work queued (ties: lowest index).

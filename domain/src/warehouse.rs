@@ -331,6 +331,7 @@ impl Warehouse {
                 self.set_blocked(now, location, false, String::new())
             }
             Command::ConveyTote { tote, segment } => self.convey_tote(now, tote, segment),
+            Command::DivertTote { tote } => self.divert_tote(now, tote),
             Command::DischargeTote { tote } => self.discharge_tote(now, tote),
             Command::SetConveyor {
                 segment,

@@ -1740,3 +1740,98 @@ fn a_stopped_segment_refuses_totes_until_it_restarts() {
         Err(CommandError::NoConveyor)
     );
 }
+
+#[test]
+fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
+    // Given two stations with one-tote spurs, and two orders picked and
+    // inducted while both stations are idle
+    let mut config = conveyed();
+    config.packing.stations = 2;
+    let mut wh = given(config);
+    let task = released_and_assigned(
+        &mut wh,
+        &[
+            order("o1", &[("SKU0003", 1)]),
+            order("o2", &[("SKU0002", 1)]),
+        ],
+    );
+    work_through(&mut wh, at(9, 0), 0, task);
+    let next = wh.tasks.all().iter().find(|t| t.id != task).unwrap().id;
+    work_through(&mut wh, at(9, 0), 0, next);
+    let c = wh.conveyor.as_ref().unwrap();
+    let (induct, main, spur0, spur1) = (
+        c.by_code("induct-Z1").unwrap(),
+        c.by_code("main").unwrap(),
+        c.by_code("spur-PS0").unwrap(),
+        c.by_code("spur-PS1").unwrap(),
+    );
+    let totes: Vec<ToteId> = wh
+        .bus
+        .log()
+        .iter()
+        .filter_map(|r| match r.event {
+            DomainEvent::ToteInducted { tote, .. } => Some(tote),
+            _ => None,
+        })
+        .collect();
+    let route =
+        |wh: &Warehouse, t: ToteId| wh.conveyor.as_ref().unwrap().transit(t).unwrap().route[2];
+    // Least loaded at induction: one to each station.
+    assert_eq!((route(&wh, totes[0]), route(&wh, totes[1])), (spur0, spur1));
+    for &t in &totes {
+        ok(
+            &mut wh,
+            at(9, 1),
+            Command::ConveyTote {
+                tote: t,
+                segment: induct,
+            },
+        );
+        ok(
+            &mut wh,
+            at(9, 1),
+            Command::ConveyTote {
+                tote: t,
+                segment: main,
+            },
+        );
+    }
+    // When station 1's spur stops, and the second tote reaches the diverts
+    let stop = Command::SetConveyor {
+        segment: spur1,
+        running: false,
+        reason: "jam".into(),
+    };
+    ok(&mut wh, at(9, 2), stop);
+    let from = wh.bus.len();
+    ok(&mut wh, at(9, 2), Command::DivertTote { tote: totes[1] });
+    // Then it goes to station 0, whose spur has room
+    assert_eq!(route(&wh, totes[1]), spur0);
+    assert_eq!(
+        types_since(&wh, from),
+        ["com.paklog.wes.conveyor.tote-diverted.v1"]
+    );
+    assert_eq!(wh.orders.get(OrderId(1)).station, Some(StationId(0)));
+    ok(
+        &mut wh,
+        at(9, 2),
+        Command::ConveyTote {
+            tote: totes[1],
+            segment: spur0,
+        },
+    );
+    // And the first tote, its spur now full, keeps its station while no
+    // spur has room
+    ok(&mut wh, at(9, 3), Command::DivertTote { tote: totes[0] });
+    assert_eq!(route(&wh, totes[0]), spur0);
+    assert_eq!(
+        wh.execute(
+            at(9, 3),
+            Command::ConveyTote {
+                tote: totes[0],
+                segment: spur0
+            }
+        ),
+        Err(CommandError::SegmentFull(spur0))
+    );
+}

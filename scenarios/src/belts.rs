@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use paklog_domain::conveyor::Destination;
+use paklog_domain::conveyor::{Destination, SegmentKind};
 use paklog_domain::{AssociateId, Command, OrderId, SegmentId, StationId, ToteId, Warehouse};
 use paklog_sim::{Scheduler, SimDuration, SimTime};
 
@@ -47,6 +47,8 @@ struct Belt {
     transit: SimDuration,
     headway: SimDuration,
     capacity: usize,
+    /// Its end is the divert to the pack stations' spurs.
+    divert: bool,
     feeders: Vec<SegmentId>,
     on: VecDeque<OnBelt>,
     last_in: Option<SimTime>,
@@ -101,6 +103,7 @@ impl Belts {
                 transit: s.spec.transit(),
                 headway: s.spec.headway(),
                 capacity: s.spec.capacity as usize,
+                divert: s.kind == SegmentKind::Main,
                 feeders: conveyor.feeders(s.id),
                 on: VecDeque::new(),
                 last_in: None,
@@ -273,6 +276,10 @@ impl Belts {
             if ready > now {
                 self.want(sched, s, ready);
                 return;
+            }
+            if b.divert {
+                // The scanner before the diverts asks where the tote goes.
+                self.send(wh, now, Command::DivertTote { tote: head.tote });
             }
             let Some(trip) = wh.conveyor.as_ref().and_then(|c| c.transit(head.tote)) else {
                 // Not the domain's (a refused scan): it leaves the belt.

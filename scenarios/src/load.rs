@@ -1167,6 +1167,45 @@ mod tests {
     }
 
     #[test]
+    fn conveyor_segments_and_stops_are_checked_by_name() {
+        let stop = |segment: &str| {
+            format!(
+                "\n[[disruptions]]\nkind = \"conveyor_stop\"\nat = \"11:00\"\nminutes = 10\n{segment}\n"
+            )
+        };
+        let e = errors(&format!("{SMALL}{}", stop(""))).join("\n");
+        assert!(
+            e.contains("`disruptions[0]`: a conveyor stop needs a [conveyor] section"),
+            "{e}"
+        );
+        let conveyor = "\n[conveyor]\ninduct = { length_m = 10.0, speed_mps = 0.5, capacity = 8 }\n\
+            main = { length_m = 40.0, speed_mps = 0.0, capacity = 40 }\n\
+            spur = { length_m = 4.0, speed_mps = 0.5, capacity = 0 }\n\
+            takeaway = { length_m = 30.0, speed_mps = 0.5, capacity = 30 }\n\
+            lane = { length_m = 8.0, speed_mps = 0.5, capacity = 8 }\n";
+        let text = format!("{SMALL}{conveyor}{}", stop("segment = \"mian\""));
+        let e = errors(&text).join("\n");
+        assert!(
+            e.contains("`conveyor.main.speed_mps`: must be a number > 0, got 0"),
+            "{e}"
+        );
+        assert!(
+            e.contains("`conveyor.spur.capacity`: must be ≥ 1, got 0"),
+            "{e}"
+        );
+        assert!(
+            e.contains("`disruptions[0].segment`: no conveyor segment has the code \"mian\"; this site has induct-A, induct-B, main, spur-PS0"),
+            "{e}"
+        );
+        let text = text
+            .replace("speed_mps = 0.0", "speed_mps = 0.5")
+            .replace("capacity = 0", "capacity = 4")
+            .replace("\"mian\"", "\"lane-DOCK-02\"");
+        let s = parse(&text, Path::new("s.toml")).map_err(|e| e.to_string());
+        assert!(s.is_ok(), "{s:?}");
+    }
+
+    #[test]
     fn syntax_errors_and_garbage_never_panic() {
         for text in [
             "",

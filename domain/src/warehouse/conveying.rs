@@ -97,6 +97,56 @@ impl Warehouse {
         Ok(Reply::Done)
     }
 
+    /// Late binding at the diverts: a tote keeps its station if its spur
+    /// runs and has room; otherwise it goes to the station with the least
+    /// work whose spur does. Parcels' routes are fixed.
+    pub(super) fn divert_tote(
+        &mut self,
+        now: SimTime,
+        tote: ToteId,
+    ) -> Result<Reply, CommandError> {
+        let conveyor = self.conveyor.as_ref().ok_or(CommandError::NoConveyor)?;
+        let trip = conveyor
+            .transit(tote)
+            .ok_or(CommandError::ToteNotRouted(tote))?;
+        let (Destination::Station(planned), false) = (trip.to, trip.arrived) else {
+            return Ok(Reply::Done);
+        };
+        let order = trip.order;
+        let open = |s: StationId| {
+            let spur = &conveyor.segments[conveyor.spur(s).index()];
+            spur.running && !spur.is_full()
+        };
+        if open(planned) {
+            return Ok(Reply::Done);
+        }
+        let Some(station) = (0..self.pack.stations.len() as u32)
+            .map(StationId)
+            .filter(|&s| open(s))
+            .min_by_key(|s| (self.pack.work(*s), *s))
+        else {
+            return Ok(Reply::Done);
+        };
+        let stations = &mut self.pack.stations;
+        stations[planned.index()].inbound = stations[planned.index()].inbound.saturating_sub(1);
+        stations[station.index()].inbound += 1;
+        self.orders.get_mut(order).station = Some(station);
+        let conveyor = self.conveyor.as_mut().expect("checked");
+        conveyor.divert(tote, station);
+        let segment = conveyor.spur(station);
+        let destination = self.stage[station.index()];
+        self.emit(
+            now,
+            DomainEvent::ToteDiverted {
+                tote,
+                order,
+                segment,
+                destination,
+            },
+        );
+        Ok(Reply::Done)
+    }
+
     pub(super) fn discharge_tote(
         &mut self,
         now: SimTime,
