@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use paklog_domain::task::TaskStatus;
 use paklog_domain::{
     Command, CommandError, LocationId, NewOrder, NewOrderLine, OrderId, Priority, Reply, RtlsPing,
-    TaskId, WaveId,
+    SegmentId, TaskId, ToteId, WaveId,
 };
 use paklog_sim::CommandSender;
 use serde::{Deserialize, Serialize};
@@ -122,13 +122,20 @@ impl Problem {
             E::UnknownTask(_)
             | E::UnknownWave(_)
             | E::UnknownStation(_)
-            | E::UnknownLocation(_) => (StatusCode::NOT_FOUND, "not found"),
+            | E::UnknownLocation(_)
+            | E::UnknownSegment(_)
+            | E::NoConveyor
+            | E::ToteNotRouted(_) => (StatusCode::NOT_FOUND, "not found"),
             E::NotYourTask { .. } => (StatusCode::FORBIDDEN, "not your task"),
             E::WrongTaskState { .. }
             | E::WaveNotPlanned { .. }
             | E::LineConfirmed { .. }
             | E::StopsOpen { .. }
             | E::StationBusy { .. }
+            | E::OffRoute { .. }
+            | E::SegmentStopped(_)
+            | E::SegmentFull(_)
+            | E::NotAtDestination(_)
             | E::NotSignedOn(_) => (StatusCode::CONFLICT, "not allowed in this state"),
             _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid request"),
         };
@@ -239,6 +246,18 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/v1/reconciliation", get(reconciliation))
         .route("/api/v1/receipts", post(receive_stock))
+        .route("/api/v1/conveyor", get(conveyor))
+        .route("/api/v1/conveyor/scans", post(conveyor_scan))
+        .route("/api/v1/conveyor/diverts", post(conveyor_divert))
+        .route("/api/v1/conveyor/discharges", post(conveyor_discharge))
+        .route(
+            "/api/v1/conveyor/segments/{segment}/stop",
+            post(conveyor_stop),
+        )
+        .route(
+            "/api/v1/conveyor/segments/{segment}/start",
+            post(conveyor_start),
+        )
         .route("/api/v1/rtls/pings", post(rtls_pings))
         .route("/api/v1/rtls/tags/{tag}", get(get_tag))
         .route("/api/v1/metrics", get(metrics))
@@ -773,6 +792,21 @@ pub struct BlockRequest {
     pub reason: String,
 }
 
+/// A reason of 1 to 200 characters, trimmed.
+fn checked_reason(reason: &str) -> Result<String, Problem> {
+    let reason = reason.trim();
+    if (1..=200).contains(&reason.chars().count()) {
+        Ok(reason.to_owned())
+    } else {
+        Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid request",
+            "must be 1 to 200 characters",
+        )
+        .with_field("reason"))
+    }
+}
+
 /// The location id behind an id or a code.
 async fn location_id(state: &AppState, key: String) -> Result<LocationId, Problem> {
     let what = format!("no location {key}");
@@ -804,17 +838,8 @@ pub(crate) async fn block_location(
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
     let Json(request) = json_body(body)?;
-    let length = request.reason.trim().chars().count();
-    if !(1..=200).contains(&length) {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid request",
-            "must be 1 to 200 characters",
-        )
-        .with_field("reason"));
-    }
+    let reason = checked_reason(&request.reason)?;
     let location = location_id(&state, key).await?;
-    let reason = request.reason.trim().to_owned();
     execute(&state, Command::BlockLocation { location, reason }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -854,6 +879,207 @@ pub(crate) async fn reconciliation(
 ) -> Result<Json<Value>, Problem> {
     caller.integration()?;
     find(&state, Query::Reconciliation, "no reconciliation").await
+}
+
+/// The conveyor's segments: whether each runs, the totes on it, and its
+/// statistics so far (as in `conveyors.parquet`).
+#[utoipa::path(get, path = "/api/v1/conveyor", tag = "conveyor",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`{\"segments\": [{id, code, kind, running, capacity, totes, stats}], \"totes\": n}`", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "The site has no conveyor", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn conveyor(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    find(&state, Query::Conveyor, "this site has no conveyor").await
+}
+
+/// The segment with `code` (and the conveyor's codes by id), or a problem
+/// naming `field`.
+async fn segment_id(
+    state: &AppState,
+    code: &str,
+    field: &str,
+) -> Result<(SegmentId, Vec<String>), Problem> {
+    let Json(c) = find(state, Query::Conveyor, "this site has no conveyor").await?;
+    let codes: Vec<String> = c["segments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["code"].as_str().map(str::to_owned))
+        .collect();
+    match codes.iter().position(|c| c == code) {
+        Some(i) => Ok((SegmentId(i as u32), codes)),
+        None => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid request",
+            format!("no conveyor segment has the code \"{code}\""),
+        )
+        .with_field(field)),
+    }
+}
+
+/// A conveyor scan: a tote entered a segment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConveyorScan {
+    /// The tote's licence plate number (`LP17` is 17).
+    pub tote: u32,
+    /// The segment's code (`main`, `spur-PS3` …).
+    pub segment: String,
+}
+
+/// A tote seen by a scanner at a divert or at the end of its route.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToteScan {
+    /// The tote's licence plate number.
+    pub tote: u32,
+}
+
+/// Where a tote goes from the diverts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DivertDecision {
+    /// The code of the segment it takes next.
+    pub segment: String,
+}
+
+/// The conveyor controller reports that a scanner saw a tote enter a
+/// segment, the next one of the route the tote got at induction.
+#[utoipa::path(post, path = "/api/v1/conveyor/scans", tag = "conveyor", request_body = ConveyorScan,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Recorded and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No conveyor, or the tote is not on it", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not the tote's next segment, or the segment is full or stopped", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `segment` code", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn conveyor_scan(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<ConveyorScan>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(scan) = json_body(body)?;
+    let (segment, _) = segment_id(&state, &scan.segment, "segment").await?;
+    let tote = ToteId(scan.tote);
+    execute(&state, Command::ConveyTote { tote, segment }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The scanner before the diverts to the pack stations reads a tote: the
+/// answer is the segment it takes (its station's spur, or another with
+/// room if that one is full or stopped).
+#[utoipa::path(post, path = "/api/v1/conveyor/diverts", tag = "conveyor", request_body = ToteScan,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The segment to divert to", body = DivertDecision),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No conveyor, or the tote is not on it", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn conveyor_divert(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<ToteScan>, JsonRejection>,
+) -> Result<Json<DivertDecision>, Problem> {
+    caller.integration()?;
+    let Json(scan) = json_body(body)?;
+    let (_, codes) = segment_id(&state, "main", "segment").await?;
+    let tote = ToteId(scan.tote);
+    match execute(&state, Command::DivertTote { tote }).await? {
+        Reply::Diverted { segment } => Ok(Json(DivertDecision {
+            segment: codes.get(segment.index()).cloned().unwrap_or_default(),
+        })),
+        _ => Err(Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error",
+            "unexpected answer",
+        )),
+    }
+}
+
+/// A tote reached the end of its route: a pack station's queue, or a
+/// parcel its dock door.
+#[utoipa::path(post, path = "/api/v1/conveyor/discharges", tag = "conveyor", request_body = ToteScan,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Handed over and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No conveyor, or the tote is not on it", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The tote is not on its route's last segment", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn conveyor_discharge(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<ToteScan>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(scan) = json_body(body)?;
+    let tote = ToteId(scan.tote);
+    execute(&state, Command::DischargeTote { tote }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The controller or an operator stops a segment (a jam, an emergency
+/// stop): nothing enters or leaves it until it starts again.
+#[utoipa::path(post, path = "/api/v1/conveyor/segments/{segment}/stop", tag = "conveyor",
+    params(("segment" = String, Path, description = "Segment code (`main`, `spur-PS3` …)")),
+    request_body = BlockRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Stopped (or already stopped) and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "The site has no conveyor", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `segment` or a bad `reason`", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn conveyor_stop(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(code): Path<String>,
+    body: Result<Json<BlockRequest>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(request) = json_body(body)?;
+    let reason = checked_reason(&request.reason)?;
+    let (segment, _) = segment_id(&state, &code, "segment").await?;
+    let command = Command::SetConveyor {
+        segment,
+        running: false,
+        reason,
+    };
+    execute(&state, command).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A stopped segment runs again.
+#[utoipa::path(post, path = "/api/v1/conveyor/segments/{segment}/start", tag = "conveyor",
+    params(("segment" = String, Path, description = "Segment code (`main`, `spur-PS3` …)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Running (or already running) and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "The site has no conveyor", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `segment`", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn conveyor_start(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(code): Path<String>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let (segment, _) = segment_id(&state, &code, "segment").await?;
+    let command = Command::SetConveyor {
+        segment,
+        running: true,
+        reason: String::new(),
+    };
+    execute(&state, command).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// One RTLS position report, in metres.

@@ -43,6 +43,8 @@ pub enum Query {
     Tag(String),
     /// Every variance between master data, books and physical state.
     Reconciliation,
+    /// The conveyor's segments: state, totes and statistics.
+    Conveyor,
 }
 
 /// What the kernel answers.
@@ -590,5 +592,23 @@ fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<Value> {
         }
         Query::Tag(tag) => wh.tracking.tag(tag).map(to),
         Query::Reconciliation => Some(json!({ "variances": to(&wh.reconcile()) })),
+        Query::Conveyor => wh.conveyor.as_ref().map(|c| {
+            let segments: Vec<Value> = c
+                .segments
+                .iter()
+                .map(|s| {
+                    json!({
+                        "id": s.id,
+                        "code": s.code,
+                        "kind": s.kind.name(),
+                        "running": s.running,
+                        "capacity": s.spec.capacity,
+                        "totes": s.totes,
+                        "stats": to(&s.stats(now)),
+                    })
+                })
+                .collect();
+            json!({ "segments": segments, "totes": c.totes() })
+        }),
     }
 }

@@ -779,3 +779,157 @@ async fn the_location_master_blocks_and_opens_locations_and_reconciliation_expla
     assert_eq!(rec["variances"], json!([]));
     live.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_api() {
+    use paklog_domain::conveyor::{ConveyorSpec, SegmentSpec};
+    let path = store_path("conveyor");
+    let belt = |capacity| SegmentSpec {
+        length_m: 10.0,
+        speed_mps: 0.5,
+        capacity,
+    };
+    let mut site = tiny_site();
+    site.conveyor = Some(ConveyorSpec {
+        induct: belt(4),
+        main: belt(10),
+        spur: belt(2),
+        takeaway: belt(10),
+        lane: belt(4),
+    });
+    let live = Live::start(site, sqlite(&path), 1.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
+    // Given an order picked and its tote delivered to the induct
+    call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o1", "SKU0003", 1)),
+    )
+    .await;
+    call(&s, "POST", "/api/v1/waves", Some(json!({"orderIds": [0]}))).await;
+    call(&s, "POST", "/api/v1/waves/0/release", None).await;
+    next_task(&s, 0).await;
+    let confirm = json!({"associate": 0, "taskId": 0, "instruction": 0, "quantity": 1});
+    let (st, v, _) = call_as(
+        &s,
+        Some(ALICE),
+        "POST",
+        "/api/v1/mobile/picking/confirm",
+        Some(confirm),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let deliver = json!({"associate": 0, "taskId": 0});
+    let (st, v, _) = call_as(
+        &s,
+        Some(ALICE),
+        "POST",
+        "/api/v1/mobile/picking/deliver",
+        Some(deliver),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/0", None).await;
+    let tote = o["tote"].as_u64().unwrap();
+    // When the controller reports its scans, then the tote follows its route
+    let scan = |segment: &str| json!({"tote": tote, "segment": segment});
+    let (st, v, _) = call(&s, "POST", "/api/v1/conveyor/scans", Some(scan("main"))).await;
+    assert_eq!(
+        (st, v["field"].as_str()),
+        (StatusCode::CONFLICT, Some("segment")),
+        "{v}"
+    );
+    let (st, v, _) = call(&s, "POST", "/api/v1/conveyor/scans", Some(scan("mian"))).await;
+    assert_eq!(
+        (st, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("segment")),
+        "{v}"
+    );
+    for segment in ["induct-Z1", "main"] {
+        let (st, v, _) = call(&s, "POST", "/api/v1/conveyor/scans", Some(scan(segment))).await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{segment}: {v}");
+    }
+    let (st, v, _) = call(
+        &s,
+        "POST",
+        "/api/v1/conveyor/diverts",
+        Some(json!({"tote": tote})),
+    )
+    .await;
+    assert_eq!((st, v), (StatusCode::OK, json!({"segment": "spur-PS0"})));
+    call(&s, "POST", "/api/v1/conveyor/scans", Some(scan("spur-PS0"))).await;
+    let (st, _, _) = call(
+        &s,
+        "POST",
+        "/api/v1/conveyor/discharges",
+        Some(json!({"tote": tote})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, c, _) = call(&s, "GET", "/api/v1/conveyor", None).await;
+    assert_eq!(st, StatusCode::OK);
+    let spur = c["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["code"] == "spur-PS0")
+        .unwrap()
+        .clone();
+    assert_eq!(spur["totes"], json!([tote]), "{c}");
+    // And the packer finds it at the station
+    let (st, v, _) = call(
+        &s,
+        "POST",
+        "/api/v1/mobile/packing/start",
+        Some(json!({"station": 0})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["job"]["order"], 0, "{v}");
+    // Stops: a reason is required, a stopped segment refuses totes, and a
+    // device may not stop the line.
+    let stop = |reason: &str| json!({ "reason": reason });
+    let (st, v, _) = call(
+        &s,
+        "POST",
+        "/api/v1/conveyor/segments/main/stop",
+        Some(stop(" ")),
+    )
+    .await;
+    assert_eq!(
+        (st, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+    );
+    let (st, _, _) = call_as(
+        &s,
+        Some(BOB),
+        "POST",
+        "/api/v1/conveyor/segments/main/stop",
+        Some(stop("jam")),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _, _) = call(
+        &s,
+        "POST",
+        "/api/v1/conveyor/segments/main/stop",
+        Some(stop("jam")),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (_, c, _) = call(&s, "GET", "/api/v1/conveyor", None).await;
+    assert_eq!(c["segments"][1]["running"], false, "{c}");
+    let (st, _, _) = call(&s, "POST", "/api/v1/conveyor/segments/main/start", None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (_, c, _) = call(&s, "GET", "/api/v1/conveyor", None).await;
+    assert_eq!(c["segments"][1]["stats"]["stops"], 1, "{c}");
+    live.stop();
+    // A site without a conveyor has none to show.
+    let (live, s) = start(&store_path("no-conveyor"));
+    assert_eq!(
+        call(&s, "GET", "/api/v1/conveyor", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    live.stop();
+}

@@ -259,6 +259,11 @@ pub enum Reply {
         /// Stops of the bulk tote still to put.
         left: u32,
     },
+    /// Where a tote goes from the diverts.
+    Diverted {
+        /// The segment it takes next.
+        segment: SegmentId,
+    },
     /// The packer's next order, if any tote is waiting.
     Packing {
         /// The job.

@@ -109,8 +109,11 @@ impl Warehouse {
         let trip = conveyor
             .transit(tote)
             .ok_or(CommandError::ToteNotRouted(tote))?;
+        let keep = Reply::Diverted {
+            segment: *trip.route.last().expect("routes are not empty"),
+        };
         let (Destination::Station(planned), false) = (trip.to, trip.arrived) else {
-            return Ok(Reply::Done);
+            return Ok(keep);
         };
         let order = trip.order;
         let open = |s: StationId| {
@@ -118,14 +121,14 @@ impl Warehouse {
             spur.running && !spur.is_full()
         };
         if open(planned) {
-            return Ok(Reply::Done);
+            return Ok(keep);
         }
         let Some(station) = (0..self.pack.stations.len() as u32)
             .map(StationId)
             .filter(|&s| open(s))
             .min_by_key(|s| (self.pack.work(*s), *s))
         else {
-            return Ok(Reply::Done);
+            return Ok(keep);
         };
         let stations = &mut self.pack.stations;
         stations[planned.index()].inbound = stations[planned.index()].inbound.saturating_sub(1);
@@ -144,7 +147,7 @@ impl Warehouse {
                 destination,
             },
         );
-        Ok(Reply::Done)
+        Ok(Reply::Diverted { segment })
     }
 
     pub(super) fn discharge_tote(
