@@ -184,11 +184,13 @@ pub enum DomainEvent {
         /// Units that will not ship.
         units: u32,
     },
-    /// A location's occupancy changed (emptied or filled).
+    /// A location's occupancy changed (emptied or filled): by a pick, a
+    /// replenishment or a count, or a tote RTLS saw arrive at or leave a
+    /// staging lane or dock door.
     LocationStateChanged {
         /// The location.
         location: LocationId,
-        /// Units now on hand.
+        /// Units now on hand (totes, at a staging lane or dock door).
         on_hand: u32,
         /// Whether it holds anything.
         occupied: bool,

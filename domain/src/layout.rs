@@ -307,6 +307,35 @@ impl LocationMaster {
         (walk + dx, Some(cross))
     }
 
+    /// Where each staging location and dock door stands on the site (m), as
+    /// RTLS sees it: staging lanes in up to four rows 10 m in front of the
+    /// racking, dock doors in up to four rows 30 m in front, each row spread
+    /// over the width of the site.
+    #[must_use]
+    pub fn spots(&self) -> Vec<(LocationId, (f64, f64))> {
+        let width = f64::from(self.spec.aisles.saturating_sub(1)) * self.spec.aisle_pitch_m;
+        let mut spots = Vec::new();
+        for (kind, front, row_gap) in [
+            (LocationKind::Stage, -10.0, 3.0),
+            (LocationKind::Dock, -30.0, 4.0),
+        ] {
+            let ids: Vec<LocationId> = self
+                .locations
+                .iter()
+                .filter(|l| l.kind == kind)
+                .map(|l| l.id)
+                .collect();
+            let per_row = ids.len().div_ceil(4).max(1);
+            let pitch = (width + 80.0) / per_row as f64;
+            for (i, id) in ids.into_iter().enumerate() {
+                let (row, col) = (i / per_row, i % per_row);
+                let x = -40.0 + (col as f64 + 0.5) * pitch;
+                spots.push((id, (x, front - row_gap * row as f64)));
+            }
+        }
+        spots
+    }
+
     /// The shortest walk from `a` to `b` as corners in site metres (`x` =
     /// aisle × pitch, `y` along the aisles), `a` first and `b` last; its
     /// length is [`LocationMaster::distance`].

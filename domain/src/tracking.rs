@@ -11,7 +11,7 @@ use paklog_sim::SimTime;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::{CommandError, RtlsPing};
-use crate::ids::AssociateId;
+use crate::ids::{AssociateId, LocationId};
 use crate::layout::LocationMaster;
 
 /// How far outside the racking (m) a tag may be and still be on site:
@@ -36,14 +36,104 @@ pub struct TagState {
     pub travelled_mm: u64,
 }
 
-/// Every tag the RTLS has reported.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// How close (m) a tote's tag must be to a staging location's or dock
+/// door's spot to be there.
+pub const PRESENCE_RADIUS_M: f64 = 1.0;
+
+/// A tote's tag moved from one tracked location to another (either may be
+/// none: it arrived from elsewhere, or left for somewhere untracked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Movement {
+    /// Where it was.
+    pub from: Option<LocationId>,
+    /// Where it is now.
+    pub to: Option<LocationId>,
+}
+
+/// Every tag the RTLS has reported, and the totes it has seen at staging
+/// locations and dock doors.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tracking {
     tags: BTreeMap<String, TagState>,
     pings: u64,
+    spots: Vec<(LocationId, (f64, f64))>,
+    tote_at: BTreeMap<String, LocationId>,
+    occupancy: BTreeMap<LocationId, u32>,
 }
 
 impl Tracking {
+    /// Tracking of a site whose staging locations and dock doors stand at
+    /// `spots` ([`LocationMaster::spots`]).
+    #[must_use]
+    pub fn new(spots: Vec<(LocationId, (f64, f64))>) -> Self {
+        Tracking {
+            spots,
+            ..Tracking::default()
+        }
+    }
+
+    /// Whether a tag is a tote's (a licence plate, `LP17`).
+    #[must_use]
+    pub fn is_tote_tag(tag: &str) -> bool {
+        tag.strip_prefix("LP")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// Where a staging location or dock door stands (m).
+    #[must_use]
+    pub fn spot(&self, location: LocationId) -> Option<(f64, f64)> {
+        self.spots
+            .iter()
+            .find(|(l, _)| *l == location)
+            .map(|&(_, xy)| xy)
+    }
+
+    /// Whether the RTLS has reported any tote's tag.
+    #[must_use]
+    pub fn follows_totes(&self) -> bool {
+        self.tags.keys().any(|t| Self::is_tote_tag(t))
+    }
+
+    /// Totes the RTLS sees at a staging location or dock door.
+    #[must_use]
+    pub fn totes_at(&self, location: LocationId) -> u32 {
+        self.occupancy.get(&location).copied().unwrap_or(0)
+    }
+
+    /// The tracked location a tote's tag was last seen at.
+    #[must_use]
+    pub fn tote_location(&self, tag: &str) -> Option<LocationId> {
+        self.tote_at.get(tag).copied()
+    }
+
+    /// Follows a tote's tag to the spot it is within reach of, if any, and
+    /// returns the movement if it changed place.
+    fn locate(&mut self, tag: &str, x_mm: i64, y_mm: i64) -> Option<Movement> {
+        let (x, y) = (x_mm as f64 / 1000.0, y_mm as f64 / 1000.0);
+        let to = self
+            .spots
+            .iter()
+            .map(|&(l, (sx, sy))| (l, (sx - x).hypot(sy - y)))
+            .filter(|&(_, d)| d <= PRESENCE_RADIUS_M)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(l, _)| l);
+        let from = self.tote_at.get(tag).copied();
+        if from == to {
+            return None;
+        }
+        if let Some(f) = from {
+            self.tote_at.remove(tag);
+            if let Some(n) = self.occupancy.get_mut(&f) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        if let Some(t) = to {
+            self.tote_at.insert(tag.to_owned(), t);
+            *self.occupancy.entry(t).or_insert(0) += 1;
+        }
+        Some(Movement { from, to })
+    }
+
     /// Checks a batch of pings against the site without recording any.
     ///
     /// # Errors
@@ -79,8 +169,9 @@ impl Tracking {
         Ok(())
     }
 
-    /// Records a checked ping.
-    pub fn record(&mut self, now: SimTime, tag: &str, x_mm: i64, y_mm: i64) {
+    /// Records a checked ping; for a tote's tag, returns its movement if it
+    /// changed place.
+    pub fn record(&mut self, now: SimTime, tag: &str, x_mm: i64, y_mm: i64) -> Option<Movement> {
         self.pings += 1;
         let state = self.tags.entry(tag.to_owned()).or_insert(TagState {
             x_mm,
@@ -95,6 +186,11 @@ impl Tracking {
         state.y_mm = y_mm;
         state.at = now;
         state.pings += 1;
+        if Self::is_tote_tag(tag) {
+            self.locate(tag, x_mm, y_mm)
+        } else {
+            None
+        }
     }
 
     /// The tag an associate wears: `associate-N`.
@@ -127,5 +223,55 @@ impl Tracking {
     #[must_use]
     pub fn pings(&self) -> u64 {
         self.pings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tote_tag_within_reach_of_a_spot_occupies_it_until_it_moves_away() {
+        let (stage, dock) = (LocationId(7), LocationId(9));
+        let mut t = Tracking::new(vec![(stage, (10.0, -10.0)), (dock, (10.0, -30.0))]);
+        let at = SimTime::ZERO;
+        // An associate's tag never occupies anything.
+        assert_eq!(t.record(at, "associate-1", 10_000, -10_000), None);
+        assert_eq!(
+            t.record(at, "LP3", 10_400, -10_300),
+            Some(Movement {
+                from: None,
+                to: Some(stage)
+            })
+        );
+        assert_eq!(t.record(at, "LP3", 10_000, -10_900), None, "still there");
+        assert_eq!(
+            t.record(at, "LP4", 9_500, -10_000).map(|m| m.to),
+            Some(Some(stage))
+        );
+        assert_eq!(
+            (t.totes_at(stage), t.tote_location("LP3")),
+            (2, Some(stage))
+        );
+        assert_eq!(
+            t.record(at, "LP3", 10_000, -30_500),
+            Some(Movement {
+                from: Some(stage),
+                to: Some(dock)
+            })
+        );
+        assert_eq!(
+            t.record(at, "LP3", 10_000, -32_000),
+            Some(Movement {
+                from: Some(dock),
+                to: None
+            })
+        );
+        assert_eq!((t.totes_at(stage), t.totes_at(dock)), (1, 0));
+        assert!(
+            Tracking::is_tote_tag("LP12")
+                && !Tracking::is_tote_tag("LP")
+                && !Tracking::is_tote_tag("LPx")
+        );
     }
 }

@@ -174,6 +174,7 @@ impl Warehouse {
                 .map(|l| l.id)
                 .collect::<Vec<_>>()
         };
+        let tracking = Tracking::new(master.spots());
         let stage = of_kind(LocationKind::Stage);
         let docks = of_kind(LocationKind::Dock);
         let conveyor = config.conveyor.as_ref().map(|spec| {
@@ -229,7 +230,7 @@ impl Warehouse {
             tasks,
             pack,
             bus: EventBus::default(),
-            tracking: Tracking::default(),
+            tracking,
             conveyor,
             sku_codes,
             stage,
@@ -341,7 +342,22 @@ impl Warehouse {
             Command::RtlsPings { pings } => {
                 Tracking::check(&self.master, &pings)?;
                 for p in &pings {
-                    self.tracking.record(now, &p.tag, p.x_mm, p.y_mm);
+                    let Some(moved) = self.tracking.record(now, &p.tag, p.x_mm, p.y_mm) else {
+                        continue;
+                    };
+                    // Physical tracking: the place a tote left and the one
+                    // it reached change state.
+                    for location in [moved.from, moved.to].into_iter().flatten() {
+                        let totes = self.tracking.totes_at(location);
+                        self.emit(
+                            now,
+                            DomainEvent::LocationStateChanged {
+                                location,
+                                on_hand: totes,
+                                occupied: totes > 0,
+                            },
+                        );
+                    }
                 }
                 Ok(Reply::Done)
             }

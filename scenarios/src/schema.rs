@@ -220,7 +220,9 @@ pub struct Workload {
 
 /// Virtual RTLS: every associate wears a tag (`associate-N`) that reports
 /// its position while they walk, through the same command as `POST
-/// /api/v1/rtls/pings`. Tags follow the shortest walk between stops.
+/// /api/v1/rtls/pings`. Tags follow the shortest walk between stops. Totes
+/// wear tags named by their licence plate (`LP17`) that ping where they are
+/// put down at a staging lane or dock door and where they are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rtls {

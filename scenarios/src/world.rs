@@ -169,10 +169,15 @@ pub struct VirtualWorld {
     /// Shelf losses the books were not told of: `(when, location, units)`.
     pub discrepancies: Vec<(SimTime, LocationId, u32)>,
     disruptions: StreamRng,
-    /// Virtual RTLS: seconds between pings and the noise per axis.
+    /// Virtual RTLS: seconds between associates' pings and the noise per
+    /// axis.
     rtls: Option<(f64, Normal<f64>)>,
     /// The conveyor's belts, if the site has one.
     pub belts: Option<Belts>,
+    /// With RTLS: the tote (or parcel) of each order at a staging location
+    /// or dock door, whose tag pings when it arrives and leaves.
+    tagged: std::collections::BTreeMap<paklog_domain::OrderId, (paklog_domain::ToteId, LocationId)>,
+    tote_rng: StreamRng,
 }
 
 /// How long a picker waits at an empty face for its replenishment before
@@ -319,6 +324,8 @@ impl ScenarioRun {
                 )
             }),
             belts: Belts::new(&warehouse),
+            tagged: std::collections::BTreeMap::new(),
+            tote_rng: streams.stream("rtls-totes"),
             scenario: scenario.clone(),
         };
         let timers: Vec<_> = warehouse.take_timers().collect();
@@ -497,6 +504,7 @@ impl VirtualWorld {
             let mut assigned: Vec<(TaskId, AssociateId)> = Vec::new();
             let mut overtime = None;
             let mut moved = Vec::new();
+            let mut tote_pings = Vec::new();
             for r in wh.bus.since(from) {
                 match r.event {
                     DomainEvent::TaskAssigned {
@@ -509,6 +517,18 @@ impl VirtualWorld {
                     DomainEvent::WorkloadRebalanced { ref moves, .. } => {
                         moved.extend(moves.iter().map(|m| m.associate));
                     }
+                    DomainEvent::LicensePlateMoved { tote, order, to } if self.rtls.is_some() => {
+                        self.tagged.insert(order, (tote, to));
+                        tote_pings.push((tote, to, 0.0));
+                    }
+                    // The tote leaves its staging lane for the bench, the
+                    // parcel its dock door for the truck.
+                    DomainEvent::PackingStarted { order, .. }
+                    | DomainEvent::OrderShipped { order, .. } => {
+                        if let Some((tote, at)) = self.tagged.remove(&order) {
+                            tote_pings.push((tote, at, -1.5));
+                        }
+                    }
                     // The conveyor controller puts the tote on the feed.
                     DomainEvent::ToteInducted { tote, segment, .. } => {
                         if let Some(b) = &mut self.belts {
@@ -516,6 +536,11 @@ impl VirtualWorld {
                         }
                     }
                     _ => {}
+                }
+            }
+            if self.rtls.is_some() {
+                for (tote, at, dy) in tote_pings {
+                    self.tote_ping(wh, sched.now(), tote, at, dy);
                 }
             }
             if let Some((shift_end, until)) = overtime {
@@ -931,6 +956,28 @@ impl VirtualWorld {
             }
         }
         self.kick_wall(wh, sched, wall);
+    }
+
+    /// A tote's tag pings at `dy` metres in front of the spot of `at` (a
+    /// staging location or dock door), with the RTLS noise.
+    fn tote_ping(
+        &mut self,
+        wh: &mut Warehouse,
+        now: SimTime,
+        tote: paklog_domain::ToteId,
+        at: LocationId,
+        dy: f64,
+    ) {
+        let (Some((_, noise)), Some((x, y))) = (self.rtls, wh.tracking.spot(at)) else {
+            return;
+        };
+        let mm = |v: f64| (v * 1000.0).round() as i64;
+        let ping = RtlsPing {
+            tag: tote.to_string(),
+            x_mm: mm(x + noise.sample(&mut self.tote_rng)),
+            y_mm: mm(y + dy + noise.sample(&mut self.tote_rng)),
+        };
+        self.send(wh, now, Command::RtlsPings { pings: vec![ping] });
     }
 
     /// The pings of associate `a`'s tag on a walk of `distance_m` (at their

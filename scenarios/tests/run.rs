@@ -543,3 +543,62 @@ fn rtls_measures_each_trip_close_to_its_walk_and_noise_only_adds() {
     assert!(total(&exact) > 0.97 * walked);
     assert!(total(&noisy) > total(&exact));
 }
+
+#[test]
+fn rtls_tote_tags_show_every_staging_lane_and_dock_door_holding_what_the_wes_says() {
+    let mut loaded = small();
+    loaded.scenario.rtls = Some(Rtls {
+        ping_interval_s: 5.0,
+        noise_m: 0.1,
+    });
+    let mut run = ScenarioRun::new(&loaded, None);
+    let check = |run: &ScenarioRun| {
+        let wh = run.warehouse();
+        let kind = |k| {
+            wh.master
+                .locations
+                .iter()
+                .filter(move |l| l.kind == k)
+                .map(|l| l.id)
+        };
+        let stages: Vec<_> = kind(paklog_domain::layout::LocationKind::Stage).collect();
+        let docks: Vec<_> = kind(paklog_domain::layout::LocationKind::Dock).collect();
+        let mut seen = 0;
+        for (s, &stage) in stages.iter().enumerate() {
+            let queued = wh.pack.stations[s].queue.len() as u32;
+            assert_eq!(wh.tracking.totes_at(stage), queued, "station {s}");
+            seen += queued;
+        }
+        for (d, &dock) in docks.iter().enumerate() {
+            let waiting: usize = (0..wh.pack.at_dock.len())
+                .filter(|c| c % docks.len() == d)
+                .map(|c| wh.pack.at_dock[c].len())
+                .sum();
+            assert_eq!(wh.tracking.totes_at(dock) as usize, waiting, "dock {d}");
+            seen += waiting as u32;
+        }
+        seen
+    };
+    // At noon, with totes queued and parcels waiting, and at the end.
+    run.horizon = SimTime::ZERO + SimDuration::from_hours(12);
+    run.run(|_| {});
+    let at_noon = check(&run);
+    run.horizon = SimTime::ZERO + SimDuration::from_hours(24);
+    run.run(|_| {});
+    check(&run);
+    assert!(at_noon > 0, "something is waiting at noon");
+    assert!(run.warehouse().reconcile().is_empty());
+    assert_eq!(run.virtual_world().refused, 0);
+    let changes = run
+        .warehouse()
+        .bus
+        .log()
+        .iter()
+        .filter(|r| {
+            matches!(r.event, DomainEvent::LocationStateChanged { location, .. }
+                if run.warehouse().master.get(location).kind == paklog_domain::layout::LocationKind::Stage)
+        })
+        .count();
+    eprintln!("{at_noon} totes and parcels placed at noon; {changes} staging state changes");
+    assert!(changes > 1000);
+}

@@ -41,6 +41,10 @@ pub enum VarianceKind {
     SlottingMismatch,
     /// A SKU's totals differ from the sum of its locations.
     BooksMismatch,
+    /// Once RTLS follows totes: the totes it sees at a staging lane or dock
+    /// door differ from those the WES has queued or waiting there (a tote
+    /// put down at the wrong station, a parcel at the wrong door).
+    OccupancyMismatch,
 }
 
 impl Warehouse {
@@ -790,6 +794,37 @@ impl Warehouse {
                 });
             }
         }
+        if self.tracking.follows_totes() {
+            for (location, expected) in self.expected_totes() {
+                let seen = self.tracking.totes_at(location);
+                if seen != expected {
+                    out.push(Variance {
+                        kind: VarianceKind::OccupancyMismatch,
+                        location,
+                        sku: None,
+                        units: i64::from(seen) - i64::from(expected),
+                        explained_by: None,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The totes the WES has at each staging lane (queued for its station)
+    /// and dock door (parcels waiting for their carrier).
+    fn expected_totes(&self) -> Vec<(LocationId, u32)> {
+        let mut out: Vec<(LocationId, u32)> = self
+            .stage
+            .iter()
+            .zip(&self.pack.stations)
+            .map(|(&l, s)| (l, s.queue.len() as u32))
+            .collect();
+        let mut docks: Vec<(LocationId, u32)> = self.docks.iter().map(|&d| (d, 0)).collect();
+        for (c, parcels) in self.pack.at_dock.iter().enumerate() {
+            docks[c % self.docks.len()].1 += parcels.len() as u32;
+        }
+        out.extend(docks);
         out
     }
 }
