@@ -92,7 +92,8 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
     match write_run(&args.out, &rebuilt.warehouse, &facts, &meta) {
         Ok(kpis) => {
             println!("replayed {} stored commands", rebuilt.replayed);
-            crate::run::print_kpis(&kpis, replayed_in, writing.elapsed());
+            let at_end = (&rebuilt.warehouse, rebuilt.end);
+            crate::run::print_kpis(&kpis, at_end, replayed_in, writing.elapsed());
             println!("reports: {}", args.out.display());
             ExitCode::SUCCESS
         }

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paklog_domain::Warehouse;
+use paklog_domain::conveyor::SegmentKind;
 use paklog_reports::{AssociateFacts, RunMeta, Summary, write_run};
 use paklog_scenarios::ScenarioRun;
 use paklog_sim::{SimDuration, SimTime};
@@ -63,7 +65,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let writing = Instant::now();
     match write_run(&out, sim.warehouse(), &facts, &meta) {
         Ok(kpis) => {
-            print_kpis(&kpis, simulated_in, writing.elapsed());
+            let wh = sim.warehouse();
+            print_kpis(&kpis, (wh, sim.horizon), simulated_in, writing.elapsed());
             println!("reports: {}", out.display());
             ExitCode::SUCCESS
         }
@@ -74,8 +77,15 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
 }
 
-pub fn print_kpis(k: &Summary, simulation: Duration, reports: Duration) {
-    let rows: Vec<(&str, String)> = vec![
+/// Prints the run's KPIs, with a line on the conveyor of the site `wh` as
+/// it was at `end` if it has one.
+pub fn print_kpis(
+    k: &Summary,
+    (wh, end): (&Warehouse, SimTime),
+    simulation: Duration,
+    reports: Duration,
+) {
+    let mut rows: Vec<(&str, String)> = vec![
         ("scenario", format!("{} (seed {})", k.scenario, k.seed)),
         ("simulated", format!("{:.1} h", k.simulated_h)),
         ("orders received", k.orders_received.to_string()),
@@ -107,6 +117,32 @@ pub fn print_kpis(k: &Summary, simulation: Duration, reports: Duration) {
                 k.units_ordered, k.units_shipped, k.units_short, k.units_open
             ),
         ),
+    ];
+    if let Some(c) = &wh.conveyor {
+        // The segment that held up the flow longest, and the main line.
+        let hours = |ms: u64| ms as f64 / 3_600_000.0;
+        let full = c
+            .segments
+            .iter()
+            .max_by_key(|s| (s.stats(end).full_ms, std::cmp::Reverse(s.id)));
+        let main = c.segments.iter().find(|s| s.kind == SegmentKind::Main);
+        if let (Some(full), Some(main)) = (full, main) {
+            let m = main.stats(end);
+            let used =
+                m.tote_ms as f64 / (end.as_millis().max(1) as f64 * f64::from(main.spec.capacity));
+            rows.push((
+                "conveyor",
+                format!(
+                    "main line {:.1} % used, {:.1} h stopped; longest full: {} ({:.1} h)",
+                    100.0 * used,
+                    hours(m.stopped_ms),
+                    full.code,
+                    hours(full.stats(end).full_ms)
+                ),
+            ));
+        }
+    }
+    rows.extend([
         ("events run", k.events_run.to_string()),
         (
             "wall time",
@@ -117,7 +153,7 @@ pub fn print_kpis(k: &Summary, simulation: Duration, reports: Duration) {
                 reports.as_secs_f64()
             ),
         ),
-    ];
+    ]);
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (key, value) in rows {
         println!("{key:<width$}  {value}");

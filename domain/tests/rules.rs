@@ -1834,6 +1834,17 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
         ),
         Err(CommandError::SegmentFull(spur0))
     );
+    // And once station 1's spur runs again, the first tote goes there,
+    // while the one already on a spur stays on it
+    let start = Command::SetConveyor {
+        segment: spur1,
+        running: true,
+        reason: String::new(),
+    };
+    ok(&mut wh, at(9, 4), start);
+    ok(&mut wh, at(9, 4), Command::DivertTote { tote: totes[1] });
+    ok(&mut wh, at(9, 4), Command::DivertTote { tote: totes[0] });
+    assert_eq!((route(&wh, totes[0]), route(&wh, totes[1])), (spur1, spur0));
 }
 
 #[test]

@@ -112,7 +112,9 @@ impl Warehouse {
         let keep = Reply::Diverted {
             segment: *trip.route.last().expect("routes are not empty"),
         };
-        let (Destination::Station(planned), false) = (trip.to, trip.arrived) else {
+        // A tote already on its spur stays there.
+        let on_spur = trip.at == Some(trip.route.len() - 1);
+        let (Destination::Station(planned), false) = (trip.to, on_spur || trip.arrived) else {
             return Ok(keep);
         };
         let order = trip.order;
