@@ -169,6 +169,10 @@ pub struct WorkloadPolicy {
     pub lines_per_order: f64,
     /// Most overtime the planner asks for past the end of a labour window.
     pub max_overtime: SimDuration,
+    /// Seconds a pack station takes per order (QC included) until enough
+    /// orders are packed to learn it; 0 if unknown.
+    #[serde(default)]
+    pub pack_seconds_per_order: f64,
 }
 
 /// Min/max replenishment levels of a pick face.

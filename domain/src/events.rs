@@ -414,6 +414,10 @@ pub enum DomainEvent {
         planned_heads: u32,
         /// Heads the labour plan has.
         rostered_heads: u32,
+        /// Pack stations the forecast needs at the learned packing time.
+        planned_packers: u32,
+        /// Pack stations the site has.
+        pack_stations: u32,
     },
     /// Plan against actual: the open work will not fit in what is left of
     /// the labour window, so the heads on the floor stay on.

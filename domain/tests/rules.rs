@@ -1281,6 +1281,7 @@ fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
         prior_orders_per_hour: vec![0.0; 24],
         lines_per_order: 1.0,
         max_overtime: SimDuration::from_hours(2),
+        pack_seconds_per_order: 0.0,
     });
     let mut wh = given(config);
     // Given 30 one-line orders at 11:00, with one head until 12:00 at 20
@@ -1484,6 +1485,7 @@ fn with_zone_picking_a_capacity_adjustment_moves_a_picker_to_where_the_work_is()
         prior_orders_per_hour: vec![0.0; 24],
         lines_per_order: 1.0,
         max_overtime: SimDuration::from_hours(2),
+        pack_seconds_per_order: 0.0,
     });
     let mut wh = given(config);
     // Given two pickers in the front zone, one in the back, and work only

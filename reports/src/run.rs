@@ -438,6 +438,7 @@ fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
     let first = plans.first().map_or(0, |p| slot(p.start));
     let index = |t: SimTime| slot(t).checked_sub(first).filter(|&i| i < n);
     let (mut received, mut lines, mut adjusted) = (vec![0u32; n], vec![0u32; n], vec![0u32; n]);
+    let mut packed = vec![0u32; n];
     let mut on_ms = vec![0u64; n];
     let mut signed_on = 0u64;
     let mut last = SimTime::ZERO;
@@ -456,6 +457,7 @@ fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
             DomainEvent::OrderReceived { .. } => Some(&mut received),
             DomainEvent::PickCompleted { .. } => Some(&mut lines),
             DomainEvent::CapacityAdjusted { .. } => Some(&mut adjusted),
+            DomainEvent::PackingCompleted { .. } => Some(&mut packed),
             _ => None,
         };
         if let (Some(count), Some(i)) = (count, index(r.at)) {
@@ -486,7 +488,10 @@ fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
             on_ms.iter().map(|&m| m as f64 / HOUR as f64),
         )
         .u32("lines_picked", lines.iter().copied())
-        .u32("capacity_adjustments", adjusted.iter().copied());
+        .u32("capacity_adjustments", adjusted.iter().copied())
+        .u32("planned_packers", plans.iter().map(|p| p.planned_packers))
+        .u32("pack_stations", plans.iter().map(|p| p.pack_stations))
+        .u32("orders_packed", packed.iter().copied());
     t
 }
 

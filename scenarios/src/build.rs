@@ -435,10 +435,13 @@ pub fn workload_policy(
             CountSampler::new(&s.demand.lines_per_order).mean(),
         ),
     };
+    let p = &s.packing;
     Some(WorkloadPolicy {
         prior_orders_per_hour: prior,
         lines_per_order,
         max_overtime: SimDuration::from_mins(u64::from(w.max_overtime_min)),
+        pack_seconds_per_order: Sampler::new(&p.pack_time_s).mean()
+            + p.qc_sampling_rate * Sampler::new(&p.qc_time_s).mean(),
     })
 }
 

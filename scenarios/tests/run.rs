@@ -487,6 +487,22 @@ fn the_forecast_is_refitted_each_midnight_and_tracks_the_days_that_follow() {
     eprintln!("day 4 hourly orders: MAPE {error:.1} % (the true rates: {floor:.1} %)");
     // Three days of Poisson counts leave the fit some noise of its own.
     assert!(error < 2.0 * floor, "{error} vs {floor}");
+    // Packing: the time per order learned at the benches is the scenario's
+    // mean (lognormal 45 s, plus 5 % of orders × 60 s of QC = 48 s), and
+    // each hour plans the stations its forecast needs at that rate.
+    let policy = wh.config.workload.as_ref().unwrap();
+    assert_eq!(policy.pack_seconds_per_order, 48.0);
+    let learned = wh.pack_seconds_per_order(policy);
+    eprintln!("packing time learned: {learned:.2} s per order");
+    assert!((learned - 48.0).abs() < 1.0, "{learned}");
+    let last = wh.hour_plans().last().unwrap();
+    assert_eq!(last.pack_stations, 3);
+    let peak = wh.hour_plans()[72..96]
+        .iter()
+        .map(|p| p.planned_packers)
+        .max()
+        .unwrap();
+    assert_eq!(peak, 2, "about 110 orders × 48 s in the peak hour");
 }
 
 /// RTLS-measured and shortest walking length of every completed pick task

@@ -107,6 +107,7 @@ impl Warehouse {
         };
         self.pack.stations[station.index()].packing = Some(order);
         self.take_from_spur(now, order);
+        self.learn_packing(now, station, false);
         let (volume, weight) = self.order_volume_weight(order);
         let carton = choose_carton(&self.config.packing.cartons, volume, weight);
         let qc = self.qc.random::<f64>() < self.config.packing.qc_rate;
@@ -158,6 +159,7 @@ impl Warehouse {
         let s = &mut self.pack.stations[station.index()];
         s.packing = None;
         s.packed += 1;
+        self.learn_packing(now, station, true);
         let (_, expected) = self.order_volume_weight(order);
         let passed = weight_ok(expected, weight_kg, self.config.packing.weight_tolerance);
         let o = self.orders.get_mut(order);

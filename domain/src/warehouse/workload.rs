@@ -25,6 +25,10 @@ pub struct HourPlan {
     pub planned_heads: u32,
     /// Heads the labour plan has.
     pub rostered_heads: u32,
+    /// Pack stations the forecast needs at the learned packing time.
+    pub planned_packers: u32,
+    /// Pack stations the site has.
+    pub pack_stations: u32,
 }
 
 /// The workload planner's state.
@@ -38,6 +42,10 @@ pub(super) struct Workload {
     /// Capacity adjusted: heads kept on from the end of their window
     /// until then, and when it was decided.
     pub(super) adjusted: Option<Adjustment>,
+    /// When each station's order on the bench was started.
+    pub(super) pack_started: std::collections::BTreeMap<StationId, SimTime>,
+    /// Orders packed and the time they took at the bench (ms).
+    pub(super) packed: (u32, u64),
 }
 
 /// Heads kept on past the end of their labour window.
@@ -51,6 +59,8 @@ pub(super) struct Adjustment {
 const HOUR_MS: u64 = 3_600_000;
 /// Season of the forecast: a day of hours.
 const SEASON: usize = 24;
+/// Orders packed before the packing time is learned rather than assumed.
+const LEARN_AFTER_PACKED: u32 = 20;
 
 impl Warehouse {
     /// Counts an order received for the forecast.
@@ -102,6 +112,27 @@ impl Warehouse {
     }
 
     /// At each hour: refit at midnight, then plan the hour's heads.
+    /// Seconds a pack station takes per order: learned once
+    /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
+    #[must_use]
+    pub fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
+        match self.workload.packed {
+            (n, ms) if n >= LEARN_AFTER_PACKED => ms as f64 / 1000.0 / f64::from(n),
+            _ => policy.pack_seconds_per_order,
+        }
+    }
+
+    /// A packer starts (`done` false) or completes an order at `station`.
+    pub(super) fn learn_packing(&mut self, now: SimTime, station: StationId, done: bool) {
+        let w = &mut self.workload;
+        if !done {
+            w.pack_started.insert(station, now);
+        } else if let Some(start) = w.pack_started.remove(&station) {
+            w.packed.0 += 1;
+            w.packed.1 += now.saturating_since(start).as_millis();
+        }
+    }
+
     pub(super) fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
         let hour = (now.as_millis() / HOUR_MS) as usize;
         if hour > 0 && hour.is_multiple_of(SEASON) {
@@ -126,11 +157,14 @@ impl Warehouse {
         let minute = ((now.as_millis() / 60_000) % 1440) as u32;
         let rate = self.lines_per_head_hour().max(1.0);
         let planned_heads = (forecast_orders * policy.lines_per_order / rate).ceil() as u32;
+        let pack_s = self.pack_seconds_per_order(policy);
         let plan = HourPlan {
             start: now,
             forecast_orders,
             planned_heads,
             rostered_heads: self.config.heads_at(minute),
+            planned_packers: (forecast_orders * pack_s / 3600.0).ceil() as u32,
+            pack_stations: self.config.packing.stations,
         };
         self.workload.plan.push(plan);
         self.emit(
@@ -139,6 +173,8 @@ impl Warehouse {
                 forecast_orders,
                 planned_heads,
                 rostered_heads: plan.rostered_heads,
+                planned_packers: plan.planned_packers,
+                pack_stations: plan.pack_stations,
             },
         );
     }
