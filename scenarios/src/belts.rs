@@ -176,7 +176,8 @@ impl Belts {
     fn freed(&mut self, sched: &mut Scheduler<'_, SimEvent>, s: SegmentId) {
         let now = sched.now();
         self.want(sched, s, now);
-        for f in self.belts[s.index()].feeders.clone() {
+        for k in 0..self.belts[s.index()].feeders.len() {
+            let f = self.belts[s.index()].feeders[k];
             self.want(sched, f, now);
         }
     }
@@ -369,11 +370,5 @@ impl Belts {
     /// Stations totes have reached since the last call.
     pub fn take_arrivals(&mut self) -> Vec<StationId> {
         std::mem::take(&mut self.arrived)
-    }
-
-    /// Totes on belts or waiting to get on.
-    #[must_use]
-    pub fn totes(&self) -> usize {
-        self.belts.iter().map(|b| b.on.len() + b.feed.len()).sum()
     }
 }
