@@ -898,28 +898,27 @@ pub(crate) async fn conveyor(
     find(&state, Query::Conveyor, "this site has no conveyor").await
 }
 
-/// The segment with `code` (and the conveyor's codes by id), or a problem
-/// naming `field`.
-async fn segment_id(
-    state: &AppState,
-    code: &str,
-    field: &str,
-) -> Result<(SegmentId, Vec<String>), Problem> {
+/// The conveyor's segment codes, by segment id.
+async fn segment_codes(state: &AppState) -> Result<Vec<String>, Problem> {
     let Json(c) = find(state, Query::Conveyor, "this site has no conveyor").await?;
-    let codes: Vec<String> = c["segments"]
+    Ok(c["segments"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|s| s["code"].as_str().map(str::to_owned))
-        .collect();
-    match codes.iter().position(|c| c == code) {
-        Some(i) => Ok((SegmentId(i as u32), codes)),
+        .collect())
+}
+
+/// The segment with `code`, or a problem naming the `segment`.
+async fn segment_id(state: &AppState, code: &str) -> Result<SegmentId, Problem> {
+    match segment_codes(state).await?.iter().position(|c| c == code) {
+        Some(i) => Ok(SegmentId(i as u32)),
         None => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid request",
             format!("no conveyor segment has the code \"{code}\""),
         )
-        .with_field(field)),
+        .with_field("segment")),
     }
 }
 
@@ -966,7 +965,7 @@ pub(crate) async fn conveyor_scan(
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
     let Json(scan) = json_body(body)?;
-    let (segment, _) = segment_id(&state, &scan.segment, "segment").await?;
+    let segment = segment_id(&state, &scan.segment).await?;
     let tote = ToteId(scan.tote);
     execute(&state, Command::ConveyTote { tote, segment }).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -989,7 +988,7 @@ pub(crate) async fn conveyor_divert(
 ) -> Result<Json<DivertDecision>, Problem> {
     caller.integration()?;
     let Json(scan) = json_body(body)?;
-    let (_, codes) = segment_id(&state, "main", "segment").await?;
+    let codes = segment_codes(&state).await?;
     let tote = ToteId(scan.tote);
     match execute(&state, Command::DivertTote { tote }).await? {
         Reply::Diverted { segment } => Ok(Json(DivertDecision {
@@ -1046,7 +1045,7 @@ pub(crate) async fn conveyor_stop(
     caller.integration()?;
     let Json(request) = json_body(body)?;
     let reason = checked_reason(&request.reason)?;
-    let (segment, _) = segment_id(&state, &code, "segment").await?;
+    let segment = segment_id(&state, &code).await?;
     let command = Command::SetConveyor {
         segment,
         running: false,
@@ -1072,7 +1071,7 @@ pub(crate) async fn conveyor_start(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
-    let (segment, _) = segment_id(&state, &code, "segment").await?;
+    let segment = segment_id(&state, &code).await?;
     let command = Command::SetConveyor {
         segment,
         running: true,
