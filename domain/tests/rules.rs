@@ -73,6 +73,14 @@ fn released_and_assigned(wh: &mut Warehouse, orders: &[Command]) -> TaskId {
     }
 }
 
+/// [`released_and_assigned`], and associate 0 starts the task at 09:00.
+fn released_and_started(wh: &mut Warehouse, orders: &[Command]) -> TaskId {
+    let task = released_and_assigned(wh, orders);
+    let associate = AssociateId(0);
+    ok(wh, at(9, 0), Command::StartTask { associate, task });
+    task
+}
+
 #[test]
 fn a_valid_order_is_validated_and_its_stock_reserved() {
     let mut wh = given(tiny_site());
@@ -423,15 +431,7 @@ fn the_task_lifecycle_is_enforced_and_tasks_are_private() {
 #[test]
 fn a_wrong_barcode_is_rejected_and_the_right_one_accepted() {
     let mut wh = given(tiny_site());
-    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0002", 1)])]);
-    ok(
-        &mut wh,
-        at(9, 0),
-        Command::StartTask {
-            associate: AssociateId(0),
-            task,
-        },
-    );
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0002", 1)])]);
     let scan = |code: &str| Command::ConfirmPick {
         associate: AssociateId(0),
         task,
@@ -456,15 +456,7 @@ fn a_wrong_barcode_is_rejected_and_the_right_one_accepted() {
 fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
     let mut wh = given(tiny_site());
     // SKU0001 sits in two faces of 10 units (locations 0 and 19).
-    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0001", 4)])]);
-    ok(
-        &mut wh,
-        at(9, 0),
-        Command::StartTask {
-            associate: AssociateId(0),
-            task,
-        },
-    );
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0001", 4)])]);
     let from = wh.bus.len();
     // Only 1 of 4 units is on the shelf.
     let reply = ok(
@@ -514,15 +506,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
     let mut config = tiny_site();
     config.packing.qc_rate = 1.0;
     let mut wh = given(config);
-    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
-    ok(
-        &mut wh,
-        at(9, 0),
-        Command::StartTask {
-            associate: AssociateId(0),
-            task,
-        },
-    );
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
     ok(
         &mut wh,
         at(9, 1),
@@ -976,20 +960,12 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
     // Given two orders for SKU0002, whose only face is location 2, released
     // and one of them started by ann,
     let ann = AssociateId(0);
-    let task = released_and_assigned(
+    let task = released_and_started(
         &mut wh,
         &[
             order("o1", &[("SKU0002", 2)]),
             order("o2", &[("SKU0002", 3)]),
         ],
-    );
-    ok(
-        &mut wh,
-        at(9, 0),
-        Command::StartTask {
-            associate: ann,
-            task,
-        },
     );
     let other = TaskId(1 - task.0);
     // when the location master blocks the face,
@@ -1188,15 +1164,7 @@ fn a_count_after_a_short_pick_corrects_the_books_and_reconciliation_explains_it(
     let mut wh = given(tiny_site());
     let ann = AssociateId(0);
     // Given a pick of 4 of SKU0003 where the shelf holds only 1,
-    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 4)])]);
-    ok(
-        &mut wh,
-        at(9, 0),
-        Command::StartTask {
-            associate: ann,
-            task,
-        },
-    );
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0003", 4)])]);
     confirm(&mut wh, at(9, 1), ann, task, 0, 1);
     // then the location is counted next, by whoever is free,
     let bob = AssociateId(1);
@@ -1419,15 +1387,7 @@ fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for
     // Given 6 of SKU0003 picked (4 left in its face) and an order for 8
     // waiting for stock,
     let ann = AssociateId(0);
-    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 6)])]);
-    ok(
-        &mut wh,
-        at(9, 0),
-        Command::StartTask {
-            associate: ann,
-            task,
-        },
-    );
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0003", 6)])]);
     confirm(&mut wh, at(9, 1), ann, task, 0, 6);
     ok(
         &mut wh,
