@@ -17,7 +17,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use paklog_adapters::live::{Answer, Ask, request};
-use paklog_adapters::store::{EventStore, SqliteStore};
+use paklog_adapters::store::{CommandStore, SqliteStore};
 use paklog_adapters::{AppState, Live, Principal, Tokens, app};
 use paklog_domain::{AssociateId, Command, NewOrder, NewOrderLine, OrderId, Priority, WaveId};
 use paklog_scenarios::build::site_config;
@@ -210,7 +210,7 @@ fn main() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
     }
-    let store: Option<Box<dyn EventStore>> = match a.store.as_str() {
+    let store: Option<Box<dyn CommandStore>> = match a.store.as_str() {
         "sqlite" => Some(Box::new(SqliteStore::open(&file).expect("a temp store"))),
         "none" => None,
         other => panic!("--store {other}: sqlite or none"),

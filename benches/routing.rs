@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use paklog_domain::layout::{LayoutSpec, LocationMaster, Point};
+use paklog_domain::location_master::{LayoutSpec, LocationMaster, Point};
 use paklog_domain::routing::{Policy, route};
 use paklog_sim::RngStreams;
 use rand::RngExt;

@@ -33,7 +33,7 @@ enum Commands {
     Compare(compare::CompareArgs),
     /// Run the site live on the wall clock behind the HTTP API.
     Serve(serve::ServeArgs),
-    /// Turn a live event store into the Parquet reports of a run.
+    /// Turn a live command store into the Parquet reports of a run.
     Replay(replay::ReplayArgs),
     /// Check scenario files without running them.
     Validate {

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use paklog_adapters::live::rebuild;
 use paklog_adapters::store;
-use paklog_domain::task::TaskStatus;
+use paklog_domain::task_execution::TaskStatus;
 use paklog_domain::{DomainEvent, Warehouse};
 use paklog_reports::{AssociateFacts, RunMeta, write_run};
 use paklog_scenarios::build::site_config;
@@ -22,7 +22,7 @@ use paklog_sim::{RngStreams, SimTime};
 /// Arguments of `paklog replay`.
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
-    /// The event store: `sqlite:FILE` or `postgres://…` (the service must
+    /// The command store: `sqlite:FILE` or `postgres://…` (the service must
     /// be stopped: a store is held by one process at a time).
     store: String,
     /// Folder for the reports.
@@ -104,14 +104,14 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
 /// Each associate's walk (planned route of their finished tasks) and time
 /// signed on, up to `end`.
 fn associate_facts(wh: &Warehouse, end: SimTime) -> Vec<AssociateFacts> {
-    let n = wh.tasks.associates.len();
+    let n = wh.tasks().associates.len();
     let mut facts: Vec<AssociateFacts> = (0..n)
         .map(|_| AssociateFacts {
             walked_m: 0.0,
             on_shift_ms: 0,
         })
         .collect();
-    for t in wh.tasks.all() {
+    for t in wh.tasks().all() {
         if let (TaskStatus::Completed, Some(a)) = (t.status, t.associate)
             && let Some(f) = facts.get_mut(a.index())
         {
@@ -119,7 +119,7 @@ fn associate_facts(wh: &Warehouse, end: SimTime) -> Vec<AssociateFacts> {
         }
     }
     let mut since: Vec<Option<SimTime>> = vec![None; n];
-    for r in wh.bus.log() {
+    for r in wh.bus().log() {
         match r.event {
             DomainEvent::AssociateSignedOn { associate } => {
                 if let Some(s) = since.get_mut(associate.index()) {

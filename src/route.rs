@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use paklog_domain::layout::{LocationMaster, Point};
+use paklog_domain::location_master::{LocationMaster, Point};
 use paklog_domain::routing::{Policy, route};
 
 /// Arguments of `paklog route`.
@@ -224,7 +224,7 @@ pub struct GapArgs {
 /// and how much longer each heuristic is on average, over random pick lists
 /// with stops drawn uniformly from the layout's pick bins.
 pub fn gap(args: &GapArgs) -> ExitCode {
-    use paklog_domain::layout::LocationKind;
+    use paklog_domain::location_master::LocationKind;
     use rand::RngExt;
 
     if args.lists == 0 || args.sizes.as_ref().is_some_and(|s| s.contains(&0)) {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paklog_domain::Warehouse;
-use paklog_domain::conveyor::SegmentKind;
+use paklog_domain::material_handling::SegmentKind;
 use paklog_reports::{AssociateFacts, RunMeta, Summary, write_run};
 use paklog_scenarios::ScenarioRun;
 use paklog_sim::{SimDuration, SimTime};
@@ -118,7 +118,7 @@ pub fn print_kpis(
             ),
         ),
     ];
-    if let Some(c) = &wh.conveyor {
+    if let Some(c) = wh.conveyor() {
         // The segment that held up the flow longest, and the main line.
         let hours = |ms: u64| ms as f64 / 3_600_000.0;
         let full = c

@@ -1,5 +1,5 @@
 //! `paklog serve`: the WMS/WES live, on the wall clock, behind the HTTP API,
-//! with every accepted command in the event store.
+//! with every accepted command in the command store.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +22,7 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Event store: `sqlite:FILE` (created if missing) or
+    /// Command store: `sqlite:FILE` (created if missing) or
     /// `postgres://USER@HOST/DATABASE`; replayed on start.
     #[arg(long)]
     store: Option<String>,

@@ -5,13 +5,14 @@
 //! beyond its rights 403; either way nothing changes.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use paklog_domain::AssociateId;
 
-use crate::http::{AppState, Problem};
+use crate::problem::Problem;
 
 /// Who is calling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,10 +151,14 @@ impl Principal {
 #[derive(Debug, Clone)]
 pub struct Caller(pub Principal);
 
-impl FromRequestParts<AppState> for Caller {
+impl<S> FromRequestParts<S> for Caller
+where
+    S: Send + Sync,
+    Arc<Tokens>: FromRef<S>,
+{
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -167,6 +172,8 @@ impl FromRequestParts<AppState> for Caller {
                         .map(|t| format!("Bearer {t}"))
                 })
             });
-        state.tokens.caller(header.as_deref()).map(Caller)
+        Arc::<Tokens>::from_ref(state)
+            .caller(header.as_deref())
+            .map(Caller)
     }
 }

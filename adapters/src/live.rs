@@ -5,8 +5,9 @@
 //! kernel's event sequence where it first ran (domain timers fire in
 //! between as they did), which rebuilds the site exactly; then the wall
 //! clock takes over from the last stored time. A stored command the domain
-//! refuses on replay stops the start: the store is not this site's. An accepted command is appended to the store before its
-//! client gets the reply; a refused one changes nothing and is not stored.
+//! refuses on replay stops the start: the store is not this site's. An
+//! accepted command is appended to the store before its client gets the
+//! reply; a refused one changes nothing and is not stored.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -14,38 +15,20 @@ use std::thread::JoinHandle;
 
 use bevy_ecs::prelude::*;
 use paklog_domain::config::SiteConfig;
-use paklog_domain::task::TaskStatus;
-use paklog_domain::warehouse::METRICS_INTERVAL;
+use paklog_domain::task_execution::TaskStatus;
+use paklog_domain::workload_planning::METRICS_INTERVAL;
 use paklog_domain::{Command, CommandError, DomainTimer, OrderId, Reply, Warehouse, WaveId};
 use paklog_sim::{Clock, CommandSender, Scheduler, SimTime, Simulation, Wake, WallClock};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
 use crate::cloudevents::Published;
-use crate::store::{EventStore, StoreError, Stored};
+use crate::store::{CommandStore, StoreError, Stored};
 
-/// A question about the site's state (answered as JSON).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Query {
-    /// One order.
-    Order(OrderId),
-    /// One wave.
-    Wave(WaveId),
-    /// Tasks, optionally in one state.
-    Tasks(Option<TaskStatus>),
-    /// One task.
-    Task(paklog_domain::TaskId),
-    /// A location by id or code: master data and stock.
-    Location(String),
-    /// The KPIs of the running interval.
-    Metrics,
-    /// Where the RTLS last saw a tag.
-    Tag(String),
-    /// Every variance between master data, books and physical state.
-    Reconciliation,
-    /// The conveyor's segments: state, totes and statistics.
-    Conveyor,
-}
+mod query;
+
+pub use query::{Found, Lookup, Query};
+use query::{look_up, query, task_view};
 
 /// What the kernel answers.
 #[derive(Debug)]
@@ -59,6 +42,8 @@ pub enum Answer {
     NotStored(String),
     /// A handheld's next task.
     NextTask(NextTask),
+    /// What a code names, or why it names nothing.
+    Looked(Result<Found, CommandError>),
 }
 
 /// What a handheld asking for its next task gets.
@@ -85,6 +70,8 @@ pub enum Ask {
     NextTask(paklog_domain::AssociateId),
     /// Answer a query.
     Query(Query),
+    /// Resolve a code.
+    Lookup(Lookup),
 }
 
 /// Sends `ask` to the kernel and waits for its answer; `None` when the
@@ -112,7 +99,7 @@ const MAX_BATCH: usize = 512;
 /// The kernel's own state besides the warehouse.
 #[derive(Resource)]
 struct Kernel {
-    store: Option<Mutex<Box<dyn EventStore>>>,
+    store: Option<Mutex<Box<dyn CommandStore>>>,
     /// The way in, to see whether anyone is waiting (group commit).
     inbox: Option<CommandSender<Input>>,
     /// Appends not yet committed.
@@ -202,13 +189,11 @@ pub struct Rebuilt {
 fn kernel(
     config: SiteConfig,
     history: Vec<Stored>,
-    store: Option<Box<dyn EventStore>>,
+    store: Option<Box<dyn CommandStore>>,
 ) -> Result<Simulation<Input>, LiveError> {
     let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
     warehouse.start(SimTime::ZERO);
     let mut world = World::new();
-    let timers: Vec<_> = warehouse.take_timers().collect();
-    world.insert_resource(warehouse);
     world.insert_resource(Kernel {
         store: store.map(Mutex::new),
         inbox: None,
@@ -220,9 +205,8 @@ fn kernel(
         published: 0,
     });
     let mut sim = Simulation::new(world);
-    for (t, timer) in timers {
-        sim.schedule_at(t, Input::Timer(timer));
-    }
+    warehouse.schedule_timers(&mut sim, Input::Timer);
+    sim.world_mut().insert_resource(warehouse);
     sim.run(
         &mut ReplayClock {
             queue: history.into(),
@@ -280,7 +264,7 @@ impl Live {
     /// is not positive.
     pub fn start(
         config: SiteConfig,
-        mut store: Option<Box<dyn EventStore>>,
+        mut store: Option<Box<dyn CommandStore>>,
         speed: f64,
         site_text: Option<&str>,
     ) -> Result<Live, LiveError> {
@@ -305,7 +289,7 @@ impl Live {
         let (mut clock, sender) =
             WallClock::new(sim.now(), speed).map_err(|e| LiveError::Speed(e.to_string()))?;
         let events = {
-            let wh_len = sim.world().resource::<Warehouse>().bus.len();
+            let wh_len = sim.world().resource::<Warehouse>().bus().len();
             let mut k = sim.world_mut().resource_mut::<Kernel>();
             k.inbox = Some(sender.clone());
             // What the replay re-made was sent out before.
@@ -391,13 +375,15 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                 answer_when_durable(&mut k, reply, answer);
                 false
             }
+            Input::Request(Ask::Lookup(code), reply) => {
+                answer_when_durable(&mut k, reply, Answer::Looked(look_up(&wh, &code)));
+                false
+            }
         };
         if counts {
             k.processed += 1;
         }
-        for (t, timer) in wh.take_timers() {
-            sched.schedule_at(t, Input::Timer(timer));
-        }
+        wh.schedule_timers(sched, Input::Timer);
         // Group commit: while others wait behind this request, their
         // commands join the same transaction; the last one commits.
         let waiting = k.inbox.as_ref().map_or(0, CommandSender::queued);
@@ -439,14 +425,14 @@ fn next_task(
         Answer::Executed(Err(e)) => Answer::NextTask(NextTask::Refused(e)),
         other => other,
     };
-    let Some(me) = wh.tasks.associates.get(associate.index()) else {
+    let Some(me) = wh.tasks().associates.get(associate.index()) else {
         return Answer::NextTask(NextTask::UnknownAssociate);
     };
     if !me.signed_on {
         if let Err(a) = apply(wh, k, sched, Command::SignOn { associate }) {
             return refused(a);
         }
-    } else if me.idle && me.current.is_none() && wh.tasks.pending_len() == 0 {
+    } else if me.idle && me.current.is_none() && wh.tasks().pending_len() == 0 {
         return Answer::NextTask(NextTask::Nothing);
     }
     let task = match apply(wh, k, sched, Command::RequestNextTask { associate }) {
@@ -455,13 +441,13 @@ fn next_task(
         Err(a) => return refused(a),
     };
     let assigned = wh
-        .tasks
+        .tasks()
         .find(task)
         .is_some_and(|t| t.status == TaskStatus::Assigned);
     if assigned && let Err(a) = apply(wh, k, sched, Command::StartTask { associate, task }) {
         return refused(a);
     }
-    match wh.tasks.find(task) {
+    match wh.tasks().find(task) {
         Some(t) => Answer::NextTask(NextTask::Task(task_view(wh, t))),
         None => Answer::NextTask(NextTask::Nothing),
     }
@@ -500,10 +486,10 @@ fn flush(k: &mut Kernel, wh: &Warehouse) -> Result<(), StoreError> {
         let _ = reply.send(answer);
     }
     if result.is_ok() {
-        let new = wh.bus.since(k.published);
+        let new = wh.bus().since(k.published);
         if k.outbox.receiver_count() > 0 {
             for r in new {
-                let _ = k.outbox.send(Published::new(&wh.config.warehouse_id, r));
+                let _ = k.outbox.send(Published::new(&wh.config().warehouse_id, r));
             }
         }
         k.published += new.len();
@@ -521,94 +507,4 @@ fn append(k: &mut Kernel, now: SimTime, ordinal: u64, command: &Command) -> Resu
         .append(now, ordinal, command)?;
     k.dirty = true;
     Ok(())
-}
-
-fn to<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-/// A task as a handheld shows it: each stop with its location and SKU
-/// codes (the SKU code is the barcode to scan).
-fn task_view(wh: &Warehouse, task: &paklog_domain::task::Task) -> Value {
-    let mut v = to(task);
-    if let Some(lines) = v.get_mut("lines").and_then(Value::as_array_mut) {
-        for (line, pick) in lines.iter_mut().zip(&task.lines) {
-            line["location_code"] = json!(wh.master.get(pick.location).code);
-            line["sku_code"] = json!(wh.config.skus.get(pick.sku.index()).map(|s| &s.code));
-        }
-    }
-    v
-}
-
-fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<Value> {
-    match q {
-        Query::Order(id) => wh.orders.find(*id).map(to),
-        Query::Wave(id) => wh.waves.find(*id).map(to),
-        Query::Task(id) => wh.tasks.find(*id).map(|t| task_view(wh, t)),
-        Query::Tasks(status) => Some(Value::Array(
-            wh.tasks
-                .all()
-                .iter()
-                .filter(|t| status.is_none_or(|s| t.status == s))
-                .map(to)
-                .collect(),
-        )),
-        Query::Location(key) => key
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| wh.master.locations.get(i))
-            .or_else(|| wh.master.by_code(key))
-            .map(|l| {
-                json!({
-                    "location": to(l),
-                    "stock": to(wh.inventory.location(l.id)),
-                })
-            }),
-        Query::Metrics => {
-            let interval = METRICS_INTERVAL.as_millis();
-            let start = now.as_millis() - now.as_millis() % interval;
-            let (orders_shipped, lines_picked) = wh.interval_counts();
-            let hours = (now.as_millis() - start) as f64 / 3_600_000.0;
-            let signed_on = wh.tasks.associates.iter().filter(|a| a.signed_on).count();
-            Some(json!({
-                "now_ms": now.as_millis(),
-                "interval": {
-                    "start_ms": start,
-                    "end_ms": start + interval,
-                    "orders_shipped": orders_shipped,
-                    "lines_picked": lines_picked,
-                    "lines_per_hour": if hours > 0.0 { f64::from(lines_picked) / hours } else { 0.0 },
-                },
-                "open_orders": wh.backlog(),
-                "pending_tasks": wh.tasks.pending_len(),
-                "orders": wh.orders.all().len(),
-                "waves": wh.waves.all().len(),
-                "tasks": wh.tasks.all().len(),
-                "associates_signed_on": signed_on,
-                "rtls_tags": wh.tracking.tags(),
-                "rtls_pings": wh.tracking.pings(),
-                "events": wh.bus.len(),
-            }))
-        }
-        Query::Tag(tag) => wh.tracking.tag(tag).map(to),
-        Query::Reconciliation => Some(json!({ "variances": to(&wh.reconcile()) })),
-        Query::Conveyor => wh.conveyor.as_ref().map(|c| {
-            let segments: Vec<Value> = c
-                .segments
-                .iter()
-                .map(|s| {
-                    json!({
-                        "id": s.id,
-                        "code": s.code,
-                        "kind": s.kind.name(),
-                        "running": s.running,
-                        "capacity": s.spec.capacity,
-                        "totes": s.totes,
-                        "stats": to(&s.stats(now)),
-                    })
-                })
-                .collect();
-            json!({ "segments": segments, "totes": c.totes() })
-        }),
-    }
 }

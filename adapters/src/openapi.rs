@@ -6,7 +6,9 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
-use crate::http;
+use axum::Json;
+
+use crate::{http, problem};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +18,7 @@ use crate::http;
     ),
     paths(
         http::healthz,
-        http::openapi_json,
+        openapi_json,
         http::create_order,
         http::get_order,
         http::create_wave,
@@ -45,7 +47,7 @@ use crate::http;
         http::events,
     ),
     components(schemas(
-        http::ProblemBody,
+        problem::ProblemBody,
         http::OrderRequest,
         http::OrderLineRequest,
         http::OrderPriority,
@@ -64,7 +66,7 @@ use crate::http;
         http::PingRequest,
         http::PingBatch,
         http::PingsAccepted,
-    ), responses(http::Unauthorized)),
+    ), responses(problem::Unauthorized)),
     modifiers(&Bearer),
     tags(
         (name = "orders", description = "Order intake (integrations)"),
@@ -98,4 +100,11 @@ pub fn document() -> Value {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     serde_json::to_value(doc).unwrap_or(Value::Null)
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub(crate) async fn openapi_json() -> Json<Value> {
+    Json(document())
 }

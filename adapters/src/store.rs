@@ -1,12 +1,12 @@
-//! The durable event store: every accepted command, in order, with the
+//! The durable command store: every accepted command, in order, with the
 //! simulated time it ran at and its place in the kernel's event sequence.
 //! Replaying it rebuilds the site, because the domain is deterministic.
 //!
-//! Two stores, one contract ([`EventStore`]):
+//! Two stores, one contract ([`CommandStore`]):
 //! - SQLite (embedded default) in WAL mode with `synchronous = FULL`;
 //! - PostgreSQL (`postgres://…`), tables `paklog_commands` and `paklog_meta`.
 //!
-//! Appends go into an open transaction; [`EventStore::commit`] makes them
+//! Appends go into an open transaction; [`CommandStore::commit`] makes them
 //! durable. The kernel commits before it answers anyone (group commit: one
 //! fsync for every command that arrived meanwhile), so no client hears of
 //! a command that is not on disk. Each store is held by one service at a
@@ -19,7 +19,7 @@ use paklog_sim::SimTime;
 
 /// The store cannot be opened, read or written.
 #[derive(Debug, thiserror::Error)]
-#[error("event store {store}: {message}")]
+#[error("command store {store}: {message}")]
 pub struct StoreError {
     /// Which store (file or URL without password).
     pub store: String,
@@ -50,7 +50,7 @@ pub struct Stored {
 }
 
 /// Where accepted commands are kept.
-pub trait EventStore: Send {
+pub trait CommandStore: Send {
     /// Every stored command in order.
     ///
     /// # Errors
@@ -90,7 +90,7 @@ pub trait EventStore: Send {
 ///
 /// # Errors
 /// If the form is neither, or the store cannot be opened.
-pub fn open(spec: &str) -> Result<Box<dyn EventStore>, StoreError> {
+pub fn open(spec: &str) -> Result<Box<dyn CommandStore>, StoreError> {
     if let Some(file) = spec.strip_prefix("sqlite:") {
         Ok(Box::new(SqliteStore::open(Path::new(file))?))
     } else if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
@@ -113,7 +113,7 @@ fn decode(store: &str, seq: i64, at: i64, ordinal: i64, json: &str) -> Result<St
     })
 }
 
-/// A SQLite event store.
+/// A SQLite command store.
 #[derive(Debug)]
 pub struct SqliteStore {
     name: String,
@@ -172,7 +172,7 @@ impl SqliteStore {
     }
 }
 
-impl EventStore for SqliteStore {
+impl CommandStore for SqliteStore {
     fn history(&mut self) -> Result<Vec<Stored>, StoreError> {
         let mut stmt = self
             .conn
@@ -247,7 +247,7 @@ impl EventStore for SqliteStore {
     }
 }
 
-/// A PostgreSQL event store.
+/// A PostgreSQL command store.
 pub struct PgStore {
     name: String,
     client: postgres::Client,
@@ -325,7 +325,7 @@ impl PgStore {
     }
 }
 
-impl EventStore for PgStore {
+impl CommandStore for PgStore {
     fn history(&mut self) -> Result<Vec<Stored>, StoreError> {
         let rows = self
             .client

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use paklog_adapters::{AppState, EventStore, Live, Principal, SqliteStore, Tokens, app};
+use paklog_adapters::{AppState, CommandStore, Live, Principal, SqliteStore, Tokens, app};
 use paklog_domain::AssociateId;
 use paklog_domain::testing::tiny_site;
 use serde_json::{Value, json};
@@ -33,7 +33,7 @@ fn tokens() -> Tokens {
     ])
 }
 
-fn sqlite(path: &std::path::Path) -> Option<Box<dyn EventStore>> {
+fn sqlite(path: &std::path::Path) -> Option<Box<dyn CommandStore>> {
     Some(Box::new(SqliteStore::open(path).unwrap()))
 }
 
@@ -782,7 +782,7 @@ async fn the_location_master_blocks_and_opens_locations_and_reconciliation_expla
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_api() {
-    use paklog_domain::conveyor::{ConveyorSpec, SegmentSpec};
+    use paklog_domain::material_handling::{ConveyorSpec, SegmentSpec};
     let path = store_path("conveyor");
     let belt = |capacity| SegmentSpec {
         length_m: 10.0,

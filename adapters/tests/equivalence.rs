@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use bevy_ecs::prelude::*;
 use http_body_util::BodyExt;
 use paklog_adapters::cloudevents::cloud_event;
-use paklog_adapters::store::EventStore;
+use paklog_adapters::store::CommandStore;
 use paklog_adapters::{AppState, Live, SqliteStore, Tokens, app};
 use paklog_domain::testing::tiny_site;
 use paklog_domain::{Command, DomainTimer, Warehouse};
@@ -168,13 +168,9 @@ async fn http_on_the_wall_clock_and_the_simulation_make_the_same_events() {
     let end = recorded.last().unwrap().at;
     let mut wh = Warehouse::new(tiny_site()).unwrap();
     wh.start(SimTime::ZERO);
-    let timers: Vec<_> = wh.take_timers().collect();
-    let mut world = World::new();
-    world.insert_resource(wh);
-    let mut sim = Simulation::new(world);
-    for (t, timer) in timers {
-        sim.schedule_at(t, Ev::Timer(timer));
-    }
+    let mut sim = Simulation::new(World::new());
+    wh.schedule_timers(&mut sim, Ev::Timer);
+    sim.world_mut().insert_resource(wh);
     for r in &recorded {
         sim.schedule_at(r.at, Ev::Command(r.command.clone()));
     }
@@ -192,14 +188,12 @@ async fn http_on_the_wall_clock_and_the_simulation_make_the_same_events() {
                     }
                 }
             }
-            for (t, timer) in wh.take_timers() {
-                sched.schedule_at(t, Ev::Timer(timer));
-            }
+            wh.schedule_timers(sched, Ev::Timer);
         },
     );
     let wh = sim.world().resource::<Warehouse>();
     let simulated: Vec<Value> = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .map(|r| cloud_event("tiny", r))

@@ -1,11 +1,11 @@
-//! The PostgreSQL event store against a real server: commands are durable
+//! The PostgreSQL command store against a real server: commands are durable
 //! before they are acknowledged, a restart replays them to the same state,
 //! and a second service on the same store is refused.
 
 mod support;
 
 use paklog_adapters::live::{Answer, Ask, Query, request};
-use paklog_adapters::store::EventStore;
+use paklog_adapters::store::CommandStore;
 use paklog_adapters::{Live, PgStore};
 use paklog_domain::testing::tiny_site;
 use paklog_domain::{Command, NewOrder, NewOrderLine, OrderId, Priority, WaveId};
@@ -70,7 +70,7 @@ fn order_view(live: &Live) -> Value {
 #[test]
 fn commands_survive_a_restart_in_postgresql() {
     let db = Database::new("restart");
-    let store: Box<dyn EventStore> = Box::new(PgStore::open(&db.url()).unwrap());
+    let store: Box<dyn CommandStore> = Box::new(PgStore::open(&db.url()).unwrap());
     let live = Live::start(tiny_site(), Some(store), 1.0, Some("name = \"tiny\"")).unwrap();
     let order = Command::ReceiveOrder(NewOrder {
         external_id: "pg-1".into(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::events::WaveStrategy;
 use crate::ids::{LocationId, SkuId};
-use crate::layout::{AbcClass, LayoutSpec};
+use crate::location_master::{AbcClass, LayoutSpec};
 
 /// A SKU of the assortment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,7 +135,7 @@ pub struct SiteConfig {
     /// How pick tasks are routed.
     pub routing: crate::routing::Policy,
     /// How released orders become pick trips.
-    pub picking: crate::picking::Picking,
+    pub picking: crate::pick_execution::Picking,
     /// The roster, indexed by `AssociateId`.
     pub associates: Vec<AssociateSpec>,
     /// Pack and ship.
@@ -156,7 +156,7 @@ pub struct SiteConfig {
     /// Conveyors from the pick zones to packing and from packing to the
     /// docks; without them totes are carried by hand.
     #[serde(default)]
-    pub conveyor: Option<crate::conveyor::ConveyorSpec>,
+    pub conveyor: Option<ConveyorSpec>,
 }
 
 /// How the workload planner plans and adjusts labour.
@@ -220,4 +220,48 @@ impl SiteConfig {
             .max()
             .map(|ahead| (minute + ahead) % 1440)
     }
+}
+
+/// A segment's physical constants.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SegmentSpec {
+    /// Length (m).
+    pub length_m: f64,
+    /// Belt speed (m/s).
+    pub speed_mps: f64,
+    /// Totes it holds when they accumulate nose to tail.
+    pub capacity: u32,
+}
+
+impl SegmentSpec {
+    /// Time a tote takes from one end to the other on a running belt.
+    #[must_use]
+    pub fn transit(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.length_m / self.speed_mps)
+    }
+
+    /// Least time between two totes at either end: the length of belt one
+    /// tote takes up when they accumulate, at belt speed. Its inverse is the
+    /// segment's throughput (totes per second).
+    #[must_use]
+    pub fn headway(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.length_m / (f64::from(self.capacity) * self.speed_mps))
+    }
+}
+
+/// The network's segments by kind: one induct per pick zone, one main
+/// line, one spur per pack station, one takeaway and one lane per dock.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ConveyorSpec {
+    /// From a zone's drop point to the merge onto the main line.
+    pub induct: SegmentSpec,
+    /// From the merge to the diverts to the pack stations.
+    pub main: SegmentSpec,
+    /// From the main line's divert to a pack station; totes wait on it for
+    /// the packer.
+    pub spur: SegmentSpec,
+    /// From the pack stations to the dock sorter.
+    pub takeaway: SegmentSpec,
+    /// From the sorter's divert to a dock door.
+    pub lane: SegmentSpec,
 }

@@ -10,6 +10,12 @@
 //! face, a blocked face, on its way from reserve, in reserve, or received
 //! and not yet put away.
 
+#[cfg(test)]
+mod rules;
+
+mod counting;
+mod stock_work;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{LocationId, SkuId};

@@ -1,20 +1,22 @@
 //! # paklog-domain: the WMS and WES of PakLog Twin
 //!
-//! The services of the seed design, as state in one ECS resource
-//! ([`Warehouse`]) and a command handler:
+//! One module per service of the seed design, each holding its state, its
+//! command handling, the events it emits, its reactions to other services'
+//! facts (`on_<event>`) and its rule tests (`<service>/rules.rs`):
 //!
-//! - WMS: order management ([`order`]), inventory ([`inventory`]), wave
-//!   planning ([`wave`]), the location master ([`layout`]);
-//! - WES: orchestration of each released wave, task execution and
-//!   assignment ([`task`]), pick execution with the short-pick flow, pack &
-//!   ship ([`pack`]), physical tracking of totes as license plates.
+//! - WMS: [`order_management`], [`inventory`], [`wave_planning`],
+//!   [`location_master`], [`workload_planning`];
+//! - WES: [`orchestration`], [`task_execution`], [`pick_execution`],
+//!   [`pack_ship`], [`quality`], [`physical_tracking`],
+//!   [`material_handling`].
 //!
-//! Commands ([`Command`]) come in through one port, [`Warehouse::execute`];
-//! every fact ([`DomainEvent`]) goes out through one bus ([`EventBus`]). The
-//! domain never reads a clock, spawns a task or touches a file: the caller
-//! passes the time, and fires the timers it asks for
-//! ([`Warehouse::take_timers`]). So the same code runs a simulated day and a
-//! live site.
+//! Commands ([`Command`]) come in through one port, [`Warehouse::execute`],
+//! which routes each to its service; a refusal ([`CommandError`]) names its
+//! request field and its [`RefusalKind`]. Every fact ([`DomainEvent`]) goes
+//! out through one bus ([`EventBus`]). The domain never reads a clock,
+//! spawns a task or touches a file: the caller passes the time, and fires
+//! the timers it asks for ([`Warehouse::schedule_timers`]). So the same code
+//! runs a simulated day and a live site.
 //!
 //! ```
 //! use paklog_domain::testing::tiny_site;
@@ -29,7 +31,7 @@
 //!     lines: vec![NewOrderLine { sku: "SKU0001".into(), quantity: 2 }],
 //! })).unwrap();
 //! assert!(matches!(reply, Reply::OrderAccepted { .. }));
-//! let types: Vec<_> = wh.bus.log().iter().map(|r| r.event.cloud_event_type()).collect();
+//! let types: Vec<_> = wh.bus().log().iter().map(|r| r.event.cloud_event_type()).collect();
 //! assert_eq!(types, [
 //!     "com.paklog.wms.order.received.v1",
 //!     "com.paklog.wms.order.validated.v1",
@@ -39,27 +41,32 @@
 
 pub mod commands;
 pub mod config;
-pub mod conveyor;
 pub mod events;
-pub mod forecast;
 pub mod ids;
 pub mod inventory;
-pub mod layout;
-pub mod order;
-pub mod pack;
-pub mod picking;
+pub mod location_master;
+pub mod material_handling;
+pub mod orchestration;
+pub mod order_management;
+pub mod pack_ship;
+pub mod physical_tracking;
+pub mod pick_execution;
+pub mod quality;
+pub mod refusal;
 pub mod routing;
-pub mod task;
+pub mod task_execution;
 pub mod testing;
-pub mod tracking;
 pub mod warehouse;
-pub mod wave;
+pub mod wave_planning;
+pub mod workload_planning;
 
-pub use commands::{Command, CommandError, NewOrder, NewOrderLine, PackJob, Reply, RtlsPing};
+pub use commands::{Command, NewOrder, NewOrderLine, PackJob, Reply, RtlsPing};
 pub use config::SiteConfig;
 pub use events::{CountReason, DomainEvent, EventBus, Priority, Recorded, WaveStrategy};
 pub use ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
 };
-pub use warehouse::{ConfigError, DomainTimer, Variance, VarianceKind, Warehouse};
+pub use physical_tracking::{Variance, VarianceKind};
+pub use refusal::{CommandError, RefusalKind};
+pub use warehouse::{ConfigError, DomainTimer, Warehouse};

@@ -45,7 +45,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::layout::{LocationMaster, Point};
+use crate::location_master::{LocationMaster, Point};
 
 mod blocks;
 pub mod exact;

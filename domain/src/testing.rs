@@ -2,6 +2,10 @@
 //! (the first in two pick faces), ten units per face, one carrier, two
 //! associates and one pack station.
 
+mod given;
+
+pub use given::*;
+
 use paklog_sim::SimDuration;
 
 use crate::config::{
@@ -10,7 +14,7 @@ use crate::config::{
 };
 use crate::events::WaveStrategy;
 use crate::ids::{LocationId, SkuId};
-use crate::layout::{AbcClass, LayoutSpec};
+use crate::location_master::{AbcClass, LayoutSpec};
 
 /// A plain layout for tests and benches: `blocks` blocks of `aisles`
 /// aisles, 10 bays a side, one level, 10 m aisles 3 m apart, the depot at
@@ -83,7 +87,7 @@ pub fn tiny_site() -> SiteConfig {
             priority: 0.2,
         },
         routing: crate::routing::Policy::SShape,
-        picking: crate::picking::Picking::Discrete,
+        picking: crate::pick_execution::Picking::Discrete,
         associates: vec![
             AssociateSpec {
                 name: "ann".into(),

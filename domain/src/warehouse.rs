@@ -9,36 +9,23 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-mod conveying;
-mod execution;
-mod orders;
-mod packing;
-mod stock;
-mod waves;
-mod workload;
-
-pub use stock::{Variance, VarianceKind};
-pub use workload::HourPlan;
-
 use bevy_ecs::resource::Resource;
-use paklog_sim::{RngStreams, SimDuration, SimTime, StreamRng};
-use rand::RngExt;
+use paklog_sim::{RngStreams, Schedule, SimDuration, SimTime, StreamRng};
 
-use crate::commands::{Command, CommandError, NewOrder, PackJob, Reply};
+use crate::commands::{Command, CommandError, Reply};
 use crate::config::SiteConfig;
-use crate::conveyor::Conveyor;
-use crate::events::{DomainEvent, EventBus, Priority, WaveStrategy};
-use crate::ids::{
-    AssociateId, CarrierId, LocationId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId,
-};
+use crate::events::{DomainEvent, EventBus};
+use crate::ids::{AssociateId, CarrierId, LocationId, SegmentId, SkuId};
 use crate::inventory::Inventory;
-use crate::layout::{LocationKind, LocationMaster, Point};
-use crate::order::{Order, OrderBook, OrderLine, OrderStatus, due_time};
-use crate::pack::{PackArea, PutWall, PutWallSlot, Station, choose_carton, weight_ok};
-use crate::picking::{Picking, ZoneMode};
-use crate::task::{AssociateState, PickLine, Task, TaskBoard, TaskKind, TaskStatus};
-use crate::tracking::Tracking;
-use crate::wave::{WaveBook, WaveStatus};
+use crate::location_master::{LocationKind, LocationMaster};
+use crate::material_handling::Conveyor;
+use crate::order_management::{OrderBook, due_time};
+use crate::pack_ship::{PackArea, PutWall, Station};
+use crate::physical_tracking::Tracking;
+use crate::pick_execution::Picking;
+use crate::task_execution::{AssociateState, TaskBoard};
+use crate::wave_planning::WaveBook;
+use crate::workload_planning::{METRICS_INTERVAL, Workload};
 
 /// Timers the domain asks its driver to fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,14 +40,11 @@ pub enum DomainTimer {
     CycleCount,
 }
 
-/// Length of a metrics interval.
-pub const METRICS_INTERVAL: SimDuration = SimDuration::from_mins(5);
-
 /// Counters of the running metrics interval.
 #[derive(Debug, Clone, Copy, Default)]
-struct Counters {
-    orders_shipped: u32,
-    lines_picked: u32,
+pub(crate) struct Counters {
+    pub(crate) orders_shipped: u32,
+    pub(crate) lines_picked: u32,
 }
 
 /// A site's configuration is inconsistent.
@@ -77,48 +61,52 @@ pub enum ConfigError {
     /// Some list that must not be empty is.
     #[error("{0}: must not be empty")]
     Empty(&'static str),
+    /// The location master given was built from another layout.
+    #[error("layout: the location master is not the one of this layout")]
+    ForeignMaster,
 }
 
-/// The whole site: location master, orders, inventory, waves, tasks,
-/// associates, pack area, and the event bus.
+/// The whole site: every service's state, read through one accessor per
+/// service (`orders()`, `tasks()` …) and changed only by commands
+/// ([`execute`](Self::execute)) and timers ([`on_timer`](Self::on_timer)).
 #[derive(Debug, Resource)]
 pub struct Warehouse {
     /// Static configuration.
-    pub config: SiteConfig,
+    pub(crate) config: SiteConfig,
     /// Location master.
-    pub master: LocationMaster,
+    pub(crate) master: LocationMaster,
     /// Order management.
-    pub orders: OrderBook,
+    pub(crate) orders: OrderBook,
     /// Inventory.
-    pub inventory: Inventory,
+    pub(crate) inventory: Inventory,
     /// Wave planning.
-    pub waves: WaveBook,
+    pub(crate) waves: WaveBook,
     /// Task execution and the associates.
-    pub tasks: TaskBoard,
+    pub(crate) tasks: TaskBoard,
     /// Pack & ship.
-    pub pack: PackArea,
+    pub(crate) pack: PackArea,
     /// The event bus and the run's log.
-    pub bus: EventBus,
+    pub(crate) bus: EventBus,
     /// Physical tracking: where the RTLS last saw each tag.
-    pub tracking: Tracking,
+    pub(crate) tracking: Tracking,
     /// Material handling: the conveyor network, if the site has one.
-    pub conveyor: Option<Conveyor>,
-    sku_codes: HashMap<String, SkuId>,
-    carrier_names: HashMap<String, CarrierId>,
-    stage: Vec<LocationId>,
-    docks: Vec<LocationId>,
-    timers: Vec<(SimTime, DomainTimer)>,
-    qc: StreamRng,
-    counters: Counters,
+    pub(crate) conveyor: Option<Conveyor>,
+    pub(crate) sku_codes: HashMap<String, SkuId>,
+    pub(crate) carrier_names: HashMap<String, CarrierId>,
+    pub(crate) stage: Vec<LocationId>,
+    pub(crate) docks: Vec<LocationId>,
+    pub(crate) timers: Vec<(SimTime, DomainTimer)>,
+    pub(crate) qc: StreamRng,
+    pub(crate) counters: Counters,
     /// Lines released to the floor and not yet picked.
-    floor_lines: u32,
-    open_orders: u32,
-    next_tote: u32,
+    pub(crate) floor_lines: u32,
+    pub(crate) open_orders: u32,
+    pub(crate) next_tote: u32,
     /// Locations with an open COUNT task.
-    counts_open: BTreeSet<LocationId>,
+    pub(crate) counts_open: BTreeSet<LocationId>,
     /// Next entry of the slotting the cycle-count plan visits.
-    cycle_cursor: usize,
-    workload: workload::Workload,
+    pub(crate) cycle_cursor: usize,
+    pub(crate) workload: Workload,
 }
 
 impl Warehouse {
@@ -128,6 +116,25 @@ impl Warehouse {
     /// # Errors
     /// If the configuration contradicts itself.
     pub fn new(config: SiteConfig) -> Result<Self, ConfigError> {
+        let master = LocationMaster::new(
+            config.layout.clone(),
+            config.packing.stations,
+            config.skus.len() as u32,
+        );
+        Self::with_master(config, master)
+    }
+
+    /// [`Warehouse::new`] with the location master already built from the
+    /// configuration's layout (by whoever slotted the site), so it is built
+    /// once.
+    ///
+    /// # Errors
+    /// If the configuration contradicts itself, or the master is not the
+    /// one of its layout.
+    pub fn with_master(config: SiteConfig, master: LocationMaster) -> Result<Self, ConfigError> {
+        if master.spec != config.layout {
+            return Err(ConfigError::ForeignMaster);
+        }
         if config.carriers.is_empty() {
             return Err(ConfigError::Empty("carriers"));
         }
@@ -137,11 +144,6 @@ impl Warehouse {
         if config.packing.stations == 0 {
             return Err(ConfigError::Empty("packing.stations"));
         }
-        let master = LocationMaster::new(
-            config.layout.clone(),
-            config.packing.stations,
-            config.skus.len() as u32,
-        );
         let mut inventory = Inventory::new(master.locations.len(), config.skus.len());
         let mut master = master;
         for (i, &(sku, loc)) in config.slotting.iter().enumerate() {
@@ -242,7 +244,7 @@ impl Warehouse {
             next_tote: 0,
             counts_open: BTreeSet::new(),
             cycle_cursor: 0,
-            workload: workload::Workload::default(),
+            workload: Workload::default(),
         })
     }
 
@@ -268,6 +270,81 @@ impl Warehouse {
         }
     }
 
+    // Read-only views of each service's state: other crates change the
+    // site only through commands and timers.
+    /// The site's configuration.
+    #[must_use]
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+
+    /// Location master: the building's locations and their state.
+    #[must_use]
+    pub fn master(&self) -> &LocationMaster {
+        &self.master
+    }
+
+    /// Order management: every order received.
+    #[must_use]
+    pub fn orders(&self) -> &OrderBook {
+        &self.orders
+    }
+
+    /// Inventory: stock per location and SKU.
+    #[must_use]
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    /// Wave planning: every wave.
+    #[must_use]
+    pub fn waves(&self) -> &WaveBook {
+        &self.waves
+    }
+
+    /// Task execution: every task and the associates.
+    #[must_use]
+    pub fn tasks(&self) -> &TaskBoard {
+        &self.tasks
+    }
+
+    /// Pack & ship: stations, put walls and what waits at the docks.
+    #[must_use]
+    pub fn pack(&self) -> &PackArea {
+        &self.pack
+    }
+
+    /// The event bus: the run's log of every fact.
+    #[must_use]
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Physical tracking: where the RTLS last saw each tag.
+    #[must_use]
+    pub fn tracking(&self) -> &Tracking {
+        &self.tracking
+    }
+
+    /// Material handling: the conveyor network, if the site has one.
+    #[must_use]
+    pub fn conveyor(&self) -> Option<&Conveyor> {
+        self.conveyor.as_ref()
+    }
+
+    /// Schedules the timers requested since the last call on the driver's
+    /// calendar, each wrapped in the driver's own event (`wrap`). Every
+    /// driver (simulation, live kernel, tests) drains timers through here.
+    pub fn schedule_timers<E>(
+        &mut self,
+        on: &mut impl Schedule<E>,
+        wrap: impl Fn(DomainTimer) -> E,
+    ) {
+        for (t, timer) in self.timers.drain(..) {
+            on.schedule_at(t, wrap(timer));
+        }
+    }
+
     /// Timers requested since the last call, for the driver to schedule.
     pub fn take_timers(&mut self) -> std::vec::Drain<'_, (SimTime, DomainTimer)> {
         self.timers.drain(..)
@@ -285,13 +362,45 @@ impl Warehouse {
         self.carrier_names.get(name).copied()
     }
 
+    /// Looks up a location by its id (`12`) or its code (`A01-B1-03-1L`).
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownLocationCode`] if neither names a location.
+    pub fn location_by_key(&self, key: &str) -> Result<LocationId, CommandError> {
+        key.parse::<usize>()
+            .ok()
+            .and_then(|i| self.master.locations.get(i))
+            .or_else(|| self.master.by_code(key))
+            .map(|l| l.id)
+            .ok_or_else(|| CommandError::UnknownLocationCode(key.to_owned()))
+    }
+
+    /// Looks up a conveyor segment by its code (`main`, `spur-PS3` …).
+    ///
+    /// # Errors
+    /// [`CommandError::NoConveyor`] on a site without one,
+    /// [`CommandError::UnknownSegmentCode`] for a code it does not have.
+    pub fn segment_by_code(&self, code: &str) -> Result<SegmentId, CommandError> {
+        let conveyor = self.conveyor.as_ref().ok_or(CommandError::NoConveyor)?;
+        conveyor
+            .by_code(code)
+            .ok_or_else(|| CommandError::UnknownSegmentCode(code.to_owned()))
+    }
+
+    /// A conveyor segment's code.
+    #[must_use]
+    pub fn segment_code(&self, segment: SegmentId) -> Option<&str> {
+        let conveyor = self.conveyor.as_ref()?;
+        conveyor.segment(segment).ok().map(|s| s.code.as_str())
+    }
+
     /// Orders received and neither shipped nor closed.
     #[must_use]
     pub fn backlog(&self) -> u32 {
         self.open_orders
     }
 
-    fn emit(&mut self, now: SimTime, event: DomainEvent) {
+    pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) {
         self.bus.publish(now, event);
     }
 
@@ -339,33 +448,12 @@ impl Warehouse {
                 running,
                 reason,
             } => self.set_conveyor(now, segment, running, reason),
-            Command::RtlsPings { pings } => {
-                Tracking::check(&self.master, &pings)?;
-                for p in &pings {
-                    let Some(moved) = self.tracking.record(now, &p.tag, p.x_mm, p.y_mm) else {
-                        continue;
-                    };
-                    // Physical tracking: the place a tote left and the one
-                    // it reached change state.
-                    for location in [moved.from, moved.to].into_iter().flatten() {
-                        let totes = self.tracking.totes_at(location);
-                        self.emit(
-                            now,
-                            DomainEvent::LocationStateChanged {
-                                location,
-                                on_hand: totes,
-                                occupied: totes > 0,
-                            },
-                        );
-                    }
-                }
-                Ok(Reply::Done)
-            }
+            Command::RtlsPings { pings } => self.record_pings(now, &pings),
         }
     }
 
     /// Orders shipped and lines picked so far in the running metrics
-    /// interval (the next `MetricsUpdate` reports them).
+    /// interval (the next `MetricsUpdated` reports them).
     #[must_use]
     pub fn interval_counts(&self) -> (u32, u32) {
         (self.counters.orders_shipped, self.counters.lines_picked)
@@ -386,21 +474,7 @@ impl Warehouse {
                     DomainTimer::CarrierDeparture(carrier),
                 ));
             }
-            DomainTimer::MetricsTick => {
-                let c = std::mem::take(&mut self.counters);
-                let backlog = self.backlog();
-                self.emit(
-                    now,
-                    DomainEvent::MetricsUpdate {
-                        orders_shipped: c.orders_shipped,
-                        lines_picked: c.lines_picked,
-                        backlog,
-                    },
-                );
-                self.timers
-                    .push((now + METRICS_INTERVAL, DomainTimer::MetricsTick));
-                self.workload_tick(now);
-            }
+            DomainTimer::MetricsTick => self.close_metrics_interval(now),
             DomainTimer::CycleCount => {
                 if !self.counts_paused(now) {
                     self.cycle_count(now);

@@ -18,11 +18,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use paklog_domain::conveyor::{Destination, SegmentKind};
+use paklog_domain::material_handling::{Destination, SegmentKind};
 use paklog_domain::{AssociateId, Command, OrderId, SegmentId, StationId, ToteId, Warehouse};
 use paklog_sim::{Scheduler, SimDuration, SimTime};
 
-use crate::world::SimEvent;
+use crate::event::SimEvent;
 
 /// Someone waiting to put a tote on a belt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Belts {
     /// The belts of the domain's conveyor network, if the site has one.
     #[must_use]
     pub fn new(wh: &Warehouse) -> Option<Self> {
-        let conveyor = wh.conveyor.as_ref()?;
+        let conveyor = wh.conveyor()?;
         let belts = conveyor
             .segments
             .iter()
@@ -282,7 +282,7 @@ impl Belts {
                 // The scanner before the diverts asks where the tote goes.
                 self.send(wh, now, Command::DivertTote { tote: head.tote });
             }
-            let Some(trip) = wh.conveyor.as_ref().and_then(|c| c.transit(head.tote)) else {
+            let Some(trip) = wh.conveyor().and_then(|c| c.transit(head.tote)) else {
                 // Not the domain's (a refused scan): it leaves the belt.
                 self.belts[s.index()].on.remove(i);
                 continue;

@@ -6,66 +6,17 @@ use paklog_domain::config::{
     AssignmentWeights, AssociateSpec, CarrierSpec, CartonSpec, LabourWindow, MinMax, PackPolicy,
     SiteConfig, SkuSpec, WavePolicy, WorkloadPolicy,
 };
-use paklog_domain::conveyor::{Conveyor, ConveyorSpec, SegmentSpec};
-use paklog_domain::layout::{AbcClass, LayoutSpec, LocationKind, LocationMaster};
-use paklog_domain::picking::{BatchRule, Picking, ZoneMode};
+use paklog_domain::location_master::{LayoutSpec, LocationKind, LocationMaster};
+use paklog_domain::material_handling::{Conveyor, ConveyorSpec, SegmentSpec};
+use paklog_domain::pick_execution::{BatchRule, Picking, ZoneMode};
 use paklog_domain::routing::Policy;
 use paklog_domain::{LocationId, SkuId};
 use paklog_sim::{RngStreams, SimDuration};
 use rand::RngExt;
 
+pub use crate::assortment::{Assortment, assortment, sku_code};
 use crate::dist::{CountSampler, Sampler};
 use crate::schema::{PickingKind, Scenario, Skill, Slotting};
-
-/// Velocity class of each SKU and the share of order lines it draws.
-#[derive(Debug, Clone)]
-pub struct Assortment {
-    /// Class per SKU, by index.
-    pub class: Vec<AbcClass>,
-    /// Probability that a line is for each SKU.
-    pub line_share: Vec<f64>,
-}
-
-/// Splits `count` SKUs into classes A, B, C (in that order of index) and
-/// spreads each class's line share evenly over its SKUs.
-#[must_use]
-pub fn assortment(s: &Scenario) -> Assortment {
-    let n = s.skus.count as usize;
-    let a = ((s.skus.abc.a_skus * n as f64).round() as usize).min(n);
-    let b = ((s.skus.abc.b_skus * n as f64).round() as usize).min(n - a);
-    let c = n - a - b;
-    let mut class = Vec::with_capacity(n);
-    let mut line_share = Vec::with_capacity(n);
-    let mut leftover = 0.0;
-    for (size, share, cls) in [
-        (a, s.skus.abc.a_lines, AbcClass::A),
-        (b, s.skus.abc.b_lines, AbcClass::B),
-        (
-            c,
-            1.0 - s.skus.abc.a_lines - s.skus.abc.b_lines,
-            AbcClass::C,
-        ),
-    ] {
-        let share = share + leftover;
-        leftover = if size == 0 { share } else { 0.0 };
-        for _ in 0..size {
-            class.push(cls);
-            line_share.push(share / size as f64);
-        }
-    }
-    if leftover > 0.0 {
-        // A class with lines but no SKUs hands its lines to the last SKUs.
-        let each = leftover / n as f64;
-        line_share.iter_mut().for_each(|p| *p += each);
-    }
-    Assortment { class, line_share }
-}
-
-/// The SKU code of SKU `i` (0-based): `SKU00001` …
-#[must_use]
-pub fn sku_code(i: usize) -> String {
-    format!("SKU{:05}", i + 1)
-}
 
 /// The domain's layout from the scenario's.
 #[must_use]
@@ -261,6 +212,13 @@ pub fn lines_per_head_hour(
 /// The domain's configuration of the scenario's site.
 #[must_use]
 pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
+    site(s, streams).0
+}
+
+/// The domain's configuration of the scenario's site, and its location
+/// master (built once: slotting needs it, and the site takes it over).
+#[must_use]
+pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) {
     let assortment = assortment(s);
     let mut volume = streams.stream("sku-volume");
     let mut weight = streams.stream("sku-weight");
@@ -280,7 +238,7 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
     let lines_per_head_hour = lines_per_head_hour(s, &master, &slotting, &assortment);
     let zones = zone_assignment(s, &master, &slotting, &assortment);
     let w = &s.strategy.assignment;
-    SiteConfig {
+    let config = SiteConfig {
         warehouse_id: s.name.clone(),
         layout,
         skus,
@@ -369,7 +327,8 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
             .map(|m| SimDuration::from_mins(u64::from(m))),
         workload: workload_policy(s, None),
         conveyor: conveyor_spec(s),
-    }
+    };
+    (config, master)
 }
 
 fn conveyor_spec(s: &Scenario) -> Option<ConveyorSpec> {

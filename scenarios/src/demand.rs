@@ -9,9 +9,9 @@ use paklog_sim::{SimDuration, SimTime, StreamRng};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
-use crate::build::{Assortment, sku_code};
+use crate::assortment::{Assortment, sku_code};
 use crate::dist::CountSampler;
-use crate::load::ScenarioError;
+use crate::error::ScenarioError;
 use crate::schema::Scenario;
 
 const HOUR_MS: u64 = 3_600_000;

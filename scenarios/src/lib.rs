@@ -21,13 +21,17 @@
 //! assert!(errors.to_string().contains("`associates.shifts[0].headcount`: must be ≥ 1, got 0"));
 //! ```
 
+pub mod assortment;
 pub mod belts;
 pub mod build;
 pub mod demand;
 pub mod dist;
+pub mod error;
+pub mod event;
 pub mod load;
 pub mod schema;
 pub mod study;
+pub mod validate;
 pub mod world;
 
 pub use load::{LoadedScenario, ScenarioError, ScenarioErrors, load};

@@ -4,13 +4,17 @@
 //! learns of new assignments from the event bus, as a handheld would from a
 //! push.
 
+mod associates;
+mod disruptions;
+mod rtls;
+mod stations;
+
 use bevy_ecs::prelude::*;
 use paklog_domain::commands::PackJob;
-use paklog_domain::layout::{LocationKind, Point};
-use paklog_domain::task::TaskKind;
+use paklog_domain::location_master::{LocationKind, Point};
+use paklog_domain::task_execution::TaskKind;
 use paklog_domain::{
-    AssociateId, Command, DomainEvent, DomainTimer, LocationId, Reply, RtlsPing, SegmentId,
-    StationId, TaskId, Warehouse,
+    AssociateId, Command, DomainEvent, LocationId, Reply, RtlsPing, StationId, TaskId, Warehouse,
 };
 use paklog_sim::{
     Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation, StreamRng,
@@ -20,51 +24,14 @@ use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
 use crate::belts::{Belts, Waiter};
-use crate::build::{assortment, roster, site_config, workload_policy};
+use crate::build::{assortment, roster, site, workload_policy};
 use crate::demand::{Generator, TracedOrder};
 use crate::dist::Sampler;
+pub use crate::event::SimEvent;
 use crate::load::LoadedScenario;
 use crate::schema::Scenario;
 
 const DAY: SimDuration = SimDuration::from_hours(24);
-
-/// Everything that can happen in a simulated run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimEvent {
-    /// A timer the domain asked for.
-    Domain(DomainTimer),
-    /// The generator's next order arrives.
-    OrderArrives,
-    /// Order `i` of the trace arrives.
-    TraceOrder(u32),
-    /// A shift starts.
-    ShiftStart(u32),
-    /// A break of a shift starts.
-    BreakStart {
-        /// The shift.
-        shift: u32,
-        /// The break.
-        brk: u32,
-    },
-    /// A shift ends.
-    ShiftEnd(u32),
-    /// An associate finishes what they were doing.
-    Associate(AssociateId),
-    /// A pack station finishes its order.
-    PackDone(StationId),
-    /// A put-wall operator has put the current stop's units.
-    PutDone(u16),
-    /// Disruption `i` of the scenario happens.
-    Disruption(u32),
-    /// A blocked location opens again.
-    Unblock(LocationId),
-    /// A supplier delivery arrives.
-    Receipt,
-    /// A conveyor belt moves what it can.
-    Conveyor(SegmentId),
-    /// A stopped belt restarts.
-    ConveyorRestart(SegmentId),
-}
 
 /// What a virtual associate is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,15 +174,15 @@ impl ScenarioRun {
         }
         let s = &scenario;
         let streams = RngStreams::new(s.seed);
-        let mut site = site_config(s, &streams);
+        let (mut site, master) = site(s, &streams);
         if let Some(trace) = &loaded.trace {
             site.workload = workload_policy(s, Some(trace));
         }
-        let mut warehouse =
-            Warehouse::new(site).expect("a validated scenario builds a consistent site");
+        let mut warehouse = Warehouse::with_master(site, master)
+            .expect("a validated scenario builds a consistent site");
         warehouse.start(SimTime::ZERO);
-        let depot = warehouse.master.depot();
-        let warehouse_walls = warehouse.pack.put_walls.len();
+        let depot = warehouse.master().depot();
+        let warehouse_walls = warehouse.pack().put_walls.len();
         let horizon = SimTime::ZERO + SimDuration::from_secs_f64(s.horizon_h * 3600.0);
         let associates = roster(s)
             .into_iter()
@@ -289,8 +256,8 @@ impl ScenarioRun {
                 .next_arrival(SimTime::ZERO, rng)
                 .map(|t| (t, SimEvent::OrderArrives)),
         };
-        let shelf = (0..warehouse.master.locations.len())
-            .map(|l| warehouse.inventory.location(LocationId(l as u32)).on_hand)
+        let shelf = (0..warehouse.master().locations.len())
+            .map(|l| warehouse.inventory().location(LocationId(l as u32)).on_hand)
             .collect();
         let world_state = VirtualWorld {
             associates,
@@ -328,19 +295,15 @@ impl ScenarioRun {
             tote_rng: streams.stream("rtls-totes"),
             scenario: scenario.clone(),
         };
-        let timers: Vec<_> = warehouse.take_timers().collect();
-        let mut world = World::new();
-        world.insert_resource(warehouse);
-        let mut sim = Simulation::new(world);
+        let mut sim = Simulation::new(World::new());
         for (t, i) in occurrences {
             sim.schedule_at(t, SimEvent::Disruption(i));
         }
         for t in receipts {
             sim.schedule_at(t, SimEvent::Receipt);
         }
-        for (t, timer) in timers {
-            sim.schedule_at(t, SimEvent::Domain(timer));
-        }
+        warehouse.schedule_timers(&mut sim, SimEvent::Domain);
+        sim.world_mut().insert_resource(warehouse);
         // Shifts and breaks of every day of the horizon.
         let days = (horizon.as_millis() / DAY.as_millis()) + 1;
         for day in 0..days {
@@ -472,9 +435,7 @@ pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: Sim
             if let Some(b) = &mut vw.belts {
                 vw.refused += std::mem::take(&mut b.refused);
             }
-            for (t, timer) in wh.take_timers() {
-                sched.schedule_at(t, SimEvent::Domain(timer));
-            }
+            wh.schedule_timers(sched, SimEvent::Domain);
             vw.observe(wh, sched);
         });
     });
@@ -498,14 +459,14 @@ impl VirtualWorld {
     /// Reacts to new events as devices would: an idle associate's handheld
     /// shows the task just assigned to them.
     fn observe(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>) {
-        while self.seen < wh.bus.len() {
+        while self.seen < wh.bus().len() {
             let from = self.seen;
-            self.seen = wh.bus.len();
+            self.seen = wh.bus().len();
             let mut assigned: Vec<(TaskId, AssociateId)> = Vec::new();
             let mut overtime = None;
             let mut moved = Vec::new();
             let mut tote_pings = Vec::new();
-            for r in wh.bus.since(from) {
+            for r in wh.bus().since(from) {
                 match r.event {
                     DomainEvent::TaskAssigned {
                         task, associate, ..
@@ -559,591 +520,6 @@ impl VirtualWorld {
         }
     }
 
-    fn shift_start(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        shift: usize,
-    ) {
-        let now = sched.now();
-        let sh = &self.scenario.associates.shifts[shift];
-        let length = SimDuration::from_mins(u64::from(sh.length_min()));
-        let breaks: Vec<(SimTime, SimTime)> = sh
-            .breaks
-            .iter()
-            .map(|b| {
-                let offset = sh.offset_min(b.start);
-                let start = now + SimDuration::from_mins(u64::from(offset));
-                (start, start + SimDuration::from_mins(u64::from(b.minutes)))
-            })
-            .collect();
-        for i in 0..self.associates.len() {
-            if self.associates[i].shift != shift {
-                continue;
-            }
-            let a = &mut self.associates[i];
-            a.shift_end = now + length;
-            a.shift_started = now;
-            a.breaks.clone_from(&breaks);
-            if a.activity == Activity::OffShift {
-                let id = a.id;
-                self.sign_on(wh, now, id);
-                self.request_work(wh, sched, id);
-            }
-        }
-    }
-
-    fn sign_on(&mut self, wh: &mut Warehouse, now: SimTime, a: AssociateId) {
-        if !self.associates[a.index()].signed_on {
-            self.associates[a.index()].signed_on = true;
-            self.send(wh, now, Command::SignOn { associate: a });
-        }
-    }
-
-    fn sign_off(&mut self, wh: &mut Warehouse, now: SimTime, a: AssociateId) {
-        if self.associates[a.index()].signed_on {
-            self.associates[a.index()].signed_on = false;
-            self.send(wh, now, Command::SignOff { associate: a });
-        }
-    }
-
-    fn break_start(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        shift: usize,
-        brk: usize,
-    ) {
-        let now = sched.now();
-        let minutes = self.scenario.associates.shifts[shift].breaks[brk].minutes;
-        for i in 0..self.associates.len() {
-            let a = &self.associates[i];
-            if a.shift == shift && a.activity == Activity::Idle {
-                let id = a.id;
-                self.sign_off(wh, now, id);
-                self.associates[i].activity = Activity::OnBreak;
-                sched.schedule_in(
-                    SimDuration::from_mins(u64::from(minutes)),
-                    SimEvent::Associate(id),
-                );
-            }
-        }
-    }
-
-    /// The workload planner adjusted capacity: everyone at work whose shift
-    /// ends at `shift_end` (or in overtime already granted past it) stays on
-    /// until `until`.
-    fn stay_on(&mut self, sched: &mut Scheduler<'_, SimEvent>, shift_end: SimTime, until: SimTime) {
-        let now = sched.now();
-        let mut shifts = Vec::new();
-        for a in &mut self.associates {
-            if a.activity != Activity::OffShift
-                && a.shift_end > now
-                && (shift_end..until).contains(&a.shift_end)
-            {
-                a.shift_end = until;
-                if !shifts.contains(&a.shift) {
-                    shifts.push(a.shift);
-                }
-            }
-        }
-        for shift in shifts {
-            sched.schedule_at(until, SimEvent::ShiftEnd(shift as u32));
-        }
-    }
-
-    fn shift_end(&mut self, wh: &mut Warehouse, now: SimTime, shift: usize) {
-        for i in 0..self.associates.len() {
-            let a = &self.associates[i];
-            if a.shift == shift
-                && now >= a.shift_end
-                && matches!(a.activity, Activity::Idle | Activity::OnBreak)
-            {
-                let id = a.id;
-                self.go_home(wh, now, id);
-            }
-        }
-    }
-
-    fn go_home(&mut self, wh: &mut Warehouse, now: SimTime, a: AssociateId) {
-        self.sign_off(wh, now, a);
-        let va = &mut self.associates[a.index()];
-        va.activity = Activity::OffShift;
-        va.on_shift_ms += now
-            .min(va.shift_end)
-            .saturating_since(va.shift_started)
-            .as_millis();
-    }
-
-    /// An associate between tasks: home, break, or the next task.
-    fn request_work(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        a: AssociateId,
-    ) {
-        let now = sched.now();
-        let va = &self.associates[a.index()];
-        if now >= va.shift_end {
-            self.go_home(wh, now, a);
-            return;
-        }
-        let back = va
-            .breaks
-            .iter()
-            .find(|(s, e)| (*s..*e).contains(&now))
-            .map(|&(_, end)| end)
-            .into_iter()
-            .chain(va.away_until.filter(|&t| t > now))
-            .max();
-        if let Some(back) = back {
-            self.sign_off(wh, now, a);
-            self.associates[a.index()].activity = Activity::OnBreak;
-            sched.schedule_at(back, SimEvent::Associate(a));
-            return;
-        }
-        self.sign_on(wh, now, a);
-        match self.send(wh, now, Command::RequestNextTask { associate: a }) {
-            Some(Reply::NextTask { task: Some(task) }) => self.begin_task(wh, sched, a, task),
-            _ => self.associates[a.index()].activity = Activity::Idle,
-        }
-    }
-
-    fn begin_task(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        a: AssociateId,
-        task: TaskId,
-    ) {
-        let now = sched.now();
-        if self
-            .send(wh, now, Command::StartTask { associate: a, task })
-            .is_some()
-        {
-            self.walk_to_stop(wh, sched, a, task, 0);
-        } else {
-            self.associates[a.index()].activity = Activity::Idle;
-        }
-    }
-
-    /// Walks to stop `line` along the task's route and picks it; the pick is
-    /// confirmed when the associate's next event fires.
-    fn walk_to_stop(
-        &mut self,
-        wh: &Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        a: AssociateId,
-        task: TaskId,
-        line: u32,
-    ) {
-        let stop = &wh.tasks.get(task).lines[line as usize];
-        let to = wh.master.get(stop.location).point;
-        self.walk_pings(wh, a, to, stop.leg_m);
-        let va = &mut self.associates[a.index()];
-        // Along the task's route, as its policy planned it.
-        let distance = stop.leg_m;
-        let at_shelf = va.line_time.draw(&mut va.rng)
-            + f64::from(stop.quantity) * va.unit_time.draw(&mut va.rng);
-        va.walked_m += distance;
-        va.position = to;
-        va.activity = Activity::Picking { task, line };
-        sched.schedule_in(
-            SimDuration::from_secs_f64(distance / va.speed_mps + at_shelf),
-            SimEvent::Associate(a),
-        );
-    }
-
-    fn step(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, a: AssociateId) {
-        let now = sched.now();
-        // The tag reports the walk that has just ended.
-        let pings = std::mem::take(&mut self.associates[a.index()].pings);
-        for batch in pings.chunks(paklog_domain::tracking::MAX_PINGS) {
-            self.send(
-                wh,
-                now,
-                Command::RtlsPings {
-                    pings: batch.to_vec(),
-                },
-            );
-        }
-        match self.associates[a.index()].activity {
-            Activity::Picking { task, line } => {
-                let t = wh.tasks.get(task);
-                let stop = &t.lines[line as usize];
-                let (kind, location, asked) = (t.kind, stop.location, stop.quantity);
-                let l = location.index();
-                let stock = wh.inventory.location(location);
-                let quantity = if stock.blocked {
-                    // Out of reach: nothing is taken, the handheld reports it.
-                    0
-                } else {
-                    match kind {
-                        TaskKind::Pick => {
-                            let va = &mut self.associates[a.index()];
-                            if self.shelf[l] < asked && stock.incoming > 0 && va.waits < MAX_WAITS {
-                                // The face's replenishment is on its way: wait for it.
-                                va.waits += 1;
-                                sched.schedule_in(REPLENISH_WAIT, SimEvent::Associate(a));
-                                return;
-                            }
-                            va.waits = 0;
-                            let found = asked.min(self.shelf[l]);
-                            self.shelf[l] -= found;
-                            found
-                        }
-                        TaskKind::Replenish | TaskKind::Putaway => {
-                            // Reserve is kept per SKU, not per location.
-                            if wh.master.get(location).kind == LocationKind::Pick {
-                                self.shelf[l] += asked;
-                            }
-                            asked
-                        }
-                        TaskKind::Count => self.shelf[l],
-                    }
-                };
-                let confirm = Command::ConfirmPick {
-                    associate: a,
-                    task,
-                    line,
-                    quantity,
-                    barcode: None,
-                };
-                match self.send(wh, now, confirm) {
-                    Some(Reply::PickRecorded {
-                        next_line: Some(next),
-                    }) => self.walk_to_stop(wh, sched, a, task, next),
-                    _ => {
-                        let t = wh.tasks.get(task);
-                        let (distance, home) = (t.home_m, t.depot_point());
-                        self.walk_pings(wh, a, home, distance);
-                        let va = &mut self.associates[a.index()];
-                        va.walked_m += distance;
-                        va.position = home;
-                        va.activity = Activity::Returning { task };
-                        sched.schedule_in(
-                            SimDuration::from_secs_f64(distance / va.speed_mps),
-                            SimEvent::Associate(a),
-                        );
-                    }
-                }
-            }
-            Activity::Returning { task } => {
-                if let (Some(belts), Some(induct)) = (&mut self.belts, wh.induct_of(task))
-                    && !belts.can_feed(induct)
-                {
-                    // The induct is full or stopped: wait with the cart.
-                    belts.wait(induct, Waiter::Associate(a));
-                    return;
-                }
-                if let Some(Reply::ToteDelivered { stations, put_wall }) =
-                    self.send(wh, now, Command::DeliverTote { associate: a, task })
-                {
-                    for station in stations {
-                        self.kick_station(wh, sched, station);
-                    }
-                    if let Some(wall) = put_wall {
-                        self.kick_wall(wh, sched, wall);
-                    }
-                }
-                self.request_work(wh, sched, a);
-            }
-            Activity::OnBreak => self.request_work(wh, sched, a),
-            Activity::Idle | Activity::OffShift => {}
-        }
-    }
-
-    fn kick_station(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        station: StationId,
-    ) {
-        if self.stations[station.index()].job.is_some() {
-            return;
-        }
-        if let Some(Reply::Packing { job: Some(job) }) =
-            self.send(wh, sched.now(), Command::StartPacking { station })
-        {
-            if let Some(b) = &mut self.belts {
-                b.taken(sched, job.order);
-            }
-            let s = &mut self.stations[station.index()];
-            let mut secs = self.pack_time.draw(&mut s.rng);
-            if job.qc {
-                secs += self.qc_time.draw(&mut s.rng);
-            }
-            s.job = Some(job);
-            sched.schedule_in(
-                SimDuration::from_secs_f64(secs),
-                SimEvent::PackDone(station),
-            );
-        }
-    }
-
-    fn pack_done(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        station: StationId,
-    ) {
-        if let (Some(belts), Some(takeaway)) =
-            (&mut self.belts, wh.conveyor.as_ref().map(|c| c.takeaway()))
-            && self.stations[station.index()].job.is_some()
-            && !belts.can_feed(takeaway)
-        {
-            // The takeaway is full or stopped: the parcel waits on the bench.
-            belts.wait(takeaway, Waiter::Station(station));
-            return;
-        }
-        let s = &mut self.stations[station.index()];
-        if let Some(job) = s.job.take() {
-            let weight_kg = job.expected_weight_kg * self.scale.sample(&mut s.rng).max(0.0);
-            self.send(
-                wh,
-                sched.now(),
-                Command::CompletePacking {
-                    station,
-                    order: job.order,
-                    weight_kg,
-                },
-            );
-        }
-        self.kick_station(wh, sched, station);
-    }
-
-    /// An idle put-wall operator takes the next bulk tote.
-    fn kick_wall(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, wall: u16) {
-        if self.walls[wall as usize].job.is_some() {
-            return;
-        }
-        if let Some(Reply::Sorting { task: Some(task) }) =
-            self.send(wh, sched.now(), Command::StartSort { wall })
-        {
-            self.put_next(wh, sched, wall, task, 0);
-        }
-    }
-
-    /// Puts stop `line` of the bulk tote: each unit takes a draw of the put
-    /// time.
-    fn put_next(
-        &mut self,
-        wh: &Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        wall: u16,
-        task: TaskId,
-        line: u32,
-    ) {
-        let units = wh.tasks.get(task).lines[line as usize].picked.unwrap_or(0);
-        let w = &mut self.walls[wall as usize];
-        let secs: f64 = (0..units).map(|_| self.put_time.draw(&mut w.rng)).sum();
-        w.job = Some((task, line));
-        sched.schedule_in(SimDuration::from_secs_f64(secs), SimEvent::PutDone(wall));
-    }
-
-    fn put_done(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, wall: u16) {
-        let Some((task, line)) = self.walls[wall as usize].job.take() else {
-            return;
-        };
-        let reply = self.send(wh, sched.now(), Command::PutItem { wall, task, line });
-        if let Some(Reply::Put { station, left }) = reply {
-            if let Some(station) = station {
-                self.kick_station(wh, sched, station);
-            }
-            if left > 0 {
-                self.put_next(wh, sched, wall, task, line + 1);
-                return;
-            }
-        }
-        self.kick_wall(wh, sched, wall);
-    }
-
-    /// A tote's tag pings at `dy` metres in front of the spot of `at` (a
-    /// staging location or dock door), with the RTLS noise.
-    fn tote_ping(
-        &mut self,
-        wh: &mut Warehouse,
-        now: SimTime,
-        tote: paklog_domain::ToteId,
-        at: LocationId,
-        dy: f64,
-    ) {
-        let (Some((_, noise)), Some((x, y))) = (self.rtls, wh.tracking.spot(at)) else {
-            return;
-        };
-        let mm = |v: f64| (v * 1000.0).round() as i64;
-        let ping = RtlsPing {
-            tag: tote.to_string(),
-            x_mm: mm(x + noise.sample(&mut self.tote_rng)),
-            y_mm: mm(y + dy + noise.sample(&mut self.tote_rng)),
-        };
-        self.send(wh, now, Command::RtlsPings { pings: vec![ping] });
-    }
-
-    /// The pings of associate `a`'s tag on a walk of `distance_m` (at their
-    /// speed) from where they are to `to`: one every ping interval and one
-    /// on arrival, along the shortest walk, with measurement noise.
-    fn walk_pings(&mut self, wh: &Warehouse, a: AssociateId, to: Point, distance_m: f64) {
-        let Some((interval_s, noise)) = self.rtls else {
-            return;
-        };
-        let va = &mut self.associates[a.index()];
-        let corners = wh.master.path(va.position, to);
-        let length: f64 = corners
-            .windows(2)
-            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
-            .sum();
-        let walk_s = distance_m / va.speed_mps;
-        let tag = paklog_domain::tracking::Tracking::associate_tag(a);
-        let mut k = 1.0;
-        loop {
-            let share = if walk_s > 0.0 {
-                (k * interval_s / walk_s).min(1.0)
-            } else {
-                1.0
-            };
-            let (x, y) = along(&corners, share * length);
-            let mm = |v: f64, e: f64| ((v + e) * 1000.0).round() as i64;
-            let (ex, ey) = (
-                noise.sample(&mut va.rtls_rng),
-                noise.sample(&mut va.rtls_rng),
-            );
-            va.pings.push(RtlsPing {
-                tag: tag.clone(),
-                x_mm: mm(x, ex),
-                y_mm: mm(y, ey),
-            });
-            if share >= 1.0 {
-                return;
-            }
-            k += 1.0;
-        }
-
-        /// The point `at` metres along a polyline.
-        fn along(corners: &[(f64, f64)], mut at: f64) -> (f64, f64) {
-            for w in corners.windows(2) {
-                let seg = (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1);
-                if at <= seg && seg > 0.0 {
-                    let f = at / seg;
-                    return (
-                        w[0].0 + f * (w[1].0 - w[0].0),
-                        w[0].1 + f * (w[1].1 - w[0].1),
-                    );
-                }
-                at -= seg;
-            }
-            corners[corners.len() - 1]
-        }
-    }
-
-    /// Disruption `i` of the scenario happens now.
-    fn disrupt(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, i: usize) {
-        use crate::schema::Disruption as D;
-        let now = sched.now();
-        match self.scenario.disruptions[i].clone() {
-            D::BlockedLocation {
-                location, minutes, ..
-            } => {
-                let Some(location) = self.pick_face(wh, location.as_deref()) else {
-                    return;
-                };
-                if wh.inventory.location(location).blocked {
-                    return;
-                }
-                self.send(
-                    wh,
-                    now,
-                    Command::BlockLocation {
-                        location,
-                        reason: format!("disruptions[{i}]"),
-                    },
-                );
-                if let Some(m) = minutes {
-                    sched.schedule_in(
-                        SimDuration::from_secs_f64(m * 60.0),
-                        SimEvent::Unblock(location),
-                    );
-                }
-            }
-            D::InventoryDiscrepancy {
-                location, units, ..
-            } => {
-                let Some(location) = self.pick_face(wh, location.as_deref()) else {
-                    return;
-                };
-                let lost = units.min(self.shelf[location.index()]);
-                self.shelf[location.index()] -= lost;
-                if lost > 0 {
-                    self.discrepancies.push((now, location, lost));
-                }
-            }
-            D::Absence {
-                associate, minutes, ..
-            } => {
-                let a = match associate {
-                    Some(a) => a as usize,
-                    None => self.disruptions.random_range(0..self.associates.len()),
-                };
-                let until = now + SimDuration::from_secs_f64(minutes * 60.0);
-                let va = &mut self.associates[a];
-                va.away_until = Some(va.away_until.map_or(until, |t| t.max(until)));
-                if va.activity == Activity::Idle {
-                    let id = va.id;
-                    self.request_work(wh, sched, id);
-                }
-            }
-            // Built into the demand generator's rate.
-            D::DemandSurge { .. } => {}
-            D::ConveyorStop {
-                segment, minutes, ..
-            } => {
-                let code = segment.as_deref().unwrap_or("main");
-                let (Some(belts), Some(s)) = (
-                    &mut self.belts,
-                    wh.conveyor.as_ref().and_then(|c| c.by_code(code)),
-                ) else {
-                    return;
-                };
-                belts.set_running(wh, sched, s, false, &format!("disruptions[{i}]"));
-                sched.schedule_in(
-                    SimDuration::from_secs_f64(minutes * 60.0),
-                    SimEvent::ConveyorRestart(s),
-                );
-            }
-        }
-    }
-
-    /// A supplier delivery: the SKU with the least stock on the books.
-    fn receive(&mut self, wh: &mut Warehouse, now: SimTime) {
-        let Some(units) = self.scenario.inbound.as_ref().map(|i| i.units) else {
-            return;
-        };
-        let stock = |i: usize| {
-            let s = wh.inventory.sku(paklog_domain::SkuId(i as u32));
-            u64::from(s.on_hand)
-                + u64::from(s.reserve)
-                + u64::from(s.incoming)
-                + u64::from(s.inbound)
-        };
-        let Some(sku) = (0..wh.inventory.sku_count()).min_by_key(|&i| (stock(i), i)) else {
-            return;
-        };
-        let sku = wh.config.skus[sku].code.clone();
-        self.send(wh, now, Command::ReceiveStock { sku, units });
-    }
-
-    /// The pick face a disruption names, or one drawn among the slotted
-    /// faces.
-    fn pick_face(&mut self, wh: &Warehouse, code: Option<&str>) -> Option<LocationId> {
-        match code {
-            Some(code) => wh.master.by_code(code).map(|l| l.id),
-            None => {
-                let slots = &wh.config.slotting;
-                (!slots.is_empty()).then(|| slots[self.disruptions.random_range(0..slots.len())].1)
-            }
-        }
-    }
-
     /// Locations whose shelf differs from the books: `(location, books,
     /// shelf)`.
     #[must_use]
@@ -1153,7 +529,7 @@ impl VirtualWorld {
             .enumerate()
             .filter_map(|(l, &shelf)| {
                 let id = LocationId(l as u32);
-                let books = wh.inventory.location(id).on_hand;
+                let books = wh.inventory().location(id).on_hand;
                 (books != shelf).then_some((id, books, shelf))
             })
             .collect()

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use paklog_domain::order::OrderStatus;
+use paklog_domain::order_management::OrderStatus;
 use paklog_domain::{DomainEvent, SegmentId, ToteId, Warehouse};
 use paklog_scenarios::schema::{ClockTime, Conveyor, Disruption, Segment};
 use paklog_scenarios::{LoadedScenario, ScenarioRun, load};
@@ -46,7 +46,7 @@ fn run(loaded: &LoadedScenario) -> ScenarioRun {
 /// Units ordered against shipped + short + open.
 fn conserved(wh: &Warehouse) -> bool {
     let (mut ordered, mut accounted) = (0u64, 0u64);
-    for o in wh.orders.all() {
+    for o in wh.orders().all() {
         ordered += u64::from(o.units());
         accounted += u64::from(o.short_units());
         accounted += match o.status {
@@ -60,7 +60,7 @@ fn conserved(wh: &Warehouse) -> bool {
 
 /// Every scan: `(tote, segment, when)`, in order.
 fn scans(wh: &Warehouse) -> Vec<(ToteId, SegmentId, SimTime)> {
-    wh.bus
+    wh.bus()
         .log()
         .iter()
         .filter_map(|r| match r.event {
@@ -71,11 +71,11 @@ fn scans(wh: &Warehouse) -> Vec<(ToteId, SegmentId, SimTime)> {
 }
 
 fn segment(wh: &Warehouse, code: &str) -> SegmentId {
-    wh.conveyor.as_ref().unwrap().by_code(code).unwrap()
+    wh.conveyor().unwrap().by_code(code).unwrap()
 }
 
 fn shipped(wh: &Warehouse) -> usize {
-    wh.orders
+    wh.orders()
         .all()
         .iter()
         .filter(|o| o.status == OrderStatus::Shipped)
@@ -87,7 +87,7 @@ fn totes_take_exactly_their_belts_transit_when_free_and_never_beat_a_headway() {
     let cv = run(&conveyed(belt(40.0, 40), vec![]));
     let wh = cv.warehouse();
     assert!(conserved(wh));
-    let conveyor = wh.conveyor.as_ref().unwrap();
+    let conveyor = wh.conveyor().unwrap();
     let scans = scans(wh);
     assert!(scans.len() > 5000, "{} scans", scans.len());
     // Entries into each segment are at least a headway apart.
@@ -124,9 +124,9 @@ fn totes_take_exactly_their_belts_transit_when_free_and_never_beat_a_headway() {
     for &(tote, _, at) in &scans {
         first_scan.entry(tote).or_insert(at);
     }
-    let stage = |l| wh.master.get(l).kind == paklog_domain::layout::LocationKind::Stage;
+    let stage = |l| wh.master().get(l).kind == paklog_domain::location_master::LocationKind::Stage;
     let trips: Vec<SimDuration> = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter_map(|r| match r.event {
@@ -139,7 +139,7 @@ fn totes_take_exactly_their_belts_transit_when_free_and_never_beat_a_headway() {
     assert_eq!(trips.iter().min(), Some(&SimDuration::from_secs(108)));
     // Every tote inducted an hour before the end has reached its station.
     let inducted_early = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter(|r| {
@@ -177,10 +177,10 @@ fn a_main_line_at_its_capacity_carries_one_tote_a_headway_and_backs_up_to_the_pi
     // starts and ends on one), and the peak hours are saturated.
     assert!(busiest <= 61);
     assert!(busiest >= 59, "the peak saturates the main line");
-    let stats = wh.conveyor.as_ref().unwrap().segments[induct.index()].stats(cv.horizon);
+    let stats = wh.conveyor().unwrap().segments[induct.index()].stats(cv.horizon);
     assert!(stats.full_ms > 3_600_000, "the induct is full for hours");
     assert!(
-        wh.bus
+        wh.bus()
             .log()
             .iter()
             .any(|r| r.event == DomainEvent::ConveyorBlocked { segment: induct })
@@ -205,15 +205,15 @@ fn a_stopped_main_line_holds_its_totes_and_the_flow_recovers_after_it() {
     );
     // Nothing enters or leaves the main line while it stands.
     for (_, s, at) in scans(wh) {
-        let off_main = wh.conveyor.as_ref().unwrap().feeders(s).contains(&main);
+        let off_main = wh.conveyor().unwrap().feeders(s).contains(&main);
         assert!(
             !((s == main || off_main) && (from..to).contains(&at)),
             "{s} at {at}"
         );
     }
-    let stats = wh.conveyor.as_ref().unwrap().segments[main.index()].stats(cv.horizon);
+    let stats = wh.conveyor().unwrap().segments[main.index()].stats(cv.horizon);
     assert_eq!((stats.stops, stats.stopped_ms), (1, 1_800_000));
-    assert!(wh.bus.log().iter().any(|r| r.at == to
+    assert!(wh.bus().log().iter().any(|r| r.at == to
         && r.event
             == DomainEvent::ConveyorRestarted {
                 segment: main,
@@ -221,7 +221,7 @@ fn a_stopped_main_line_holds_its_totes_and_the_flow_recovers_after_it() {
             }));
     // The induct backs up during the stop.
     let induct = segment(wh, "induct-A");
-    assert!(wh.bus.log().iter().any(|r| (from..to).contains(&r.at)
+    assert!(wh.bus().log().iter().any(|r| (from..to).contains(&r.at)
         && r.event == DomainEvent::ConveyorBlocked { segment: induct }));
     // And the day ships within 2 % of the day without the stop.
     let calm = run(&conveyed(belt(40.0, 40), vec![]));

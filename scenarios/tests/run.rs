@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use paklog_domain::DomainEvent;
-use paklog_domain::order::OrderStatus;
-use paklog_domain::task::{TaskKind, TaskStatus};
-use paklog_domain::wave::WaveStatus;
+use paklog_domain::order_management::OrderStatus;
+use paklog_domain::task_execution::{TaskKind, TaskStatus};
+use paklog_domain::wave_planning::WaveStatus;
 use paklog_scenarios::schema::{
     ClockTime, Disruption, Dist, Inbound, Replenishment, Rtls, Workload,
 };
@@ -19,7 +19,7 @@ fn small() -> paklog_scenarios::LoadedScenario {
 /// Units ordered, shipped, short and still open over every order.
 fn units(wh: &paklog_domain::Warehouse) -> (u64, u64, u64, u64) {
     let (mut ordered, mut shipped, mut short, mut open) = (0u64, 0u64, 0u64, 0u64);
-    for o in wh.orders.all() {
+    for o in wh.orders().all() {
         let units = u64::from(o.units());
         ordered += units;
         short += u64::from(o.short_units());
@@ -41,19 +41,19 @@ fn every_unit_ordered_is_shipped_short_or_still_open() {
     let (ordered, shipped, short, open) = units(wh);
     eprintln!(
         "orders {} ordered {ordered} shipped {shipped} short {short} open {open} events {}",
-        wh.orders.all().len(),
+        wh.orders().all().len(),
         summary.events_run
     );
-    assert!(wh.orders.all().len() > 1000);
+    assert!(wh.orders().all().len() > 1000);
     assert!(shipped > ordered / 2, "most of the day's units ship");
     assert_eq!(ordered, shipped + short + open);
-    for t in wh.tasks.all() {
+    for t in wh.tasks().all() {
         assert!(
             !matches!(t.status, TaskStatus::Cancelled),
             "no task is cancelled in this scenario"
         );
     }
-    for w in wh.waves.all() {
+    for w in wh.waves().all() {
         assert!(matches!(
             w.status,
             WaveStatus::Released | WaveStatus::Completed
@@ -104,7 +104,7 @@ fn every_picking_strategy_conserves_units_and_keeps_its_rules() {
         let (ordered, shipped, short, open) = units(wh);
         assert_eq!(ordered, shipped + short + open, "{name}");
         assert!(shipped > ordered / 2, "{name}: most units ship");
-        let tasks = wh.tasks.all();
+        let tasks = wh.tasks().all();
         let done: Vec<_> = tasks
             .iter()
             .filter(|t| t.status == TaskStatus::Completed)
@@ -133,17 +133,17 @@ fn every_picking_strategy_conserves_units_and_keeps_its_rules() {
                     assert!(
                         t.lines
                             .iter()
-                            .all(|l| wh.master.get(l.location).zone == zone),
+                            .all(|l| wh.master().get(l.location).zone == zone),
                         "{name}: a zone task picks in its zone only"
                     );
                     if let Some(a) = t.associate {
-                        assert_eq!(wh.tasks.associates[a.index()].zone, Some(zone));
+                        assert_eq!(wh.tasks().associates[a.index()].zone, Some(zone));
                     }
                     if let (Some(next), ZoneMode::PickAndPass) =
                         (t.next, picking.mode.unwrap_or(ZoneMode::PickAndPass))
                     {
                         // The next zone starts only once the tote is passed.
-                        let n = wh.tasks.get(next);
+                        let n = wh.tasks().get(next);
                         assert_eq!(n.totes, t.totes);
                         if let Some(assigned) = n.assigned_at {
                             assert!(t.completed_at.is_some_and(|c| c <= assigned), "{name}");
@@ -151,7 +151,7 @@ fn every_picking_strategy_conserves_units_and_keeps_its_rules() {
                     }
                 }
                 // Some orders span both zones: two tasks for one order.
-                let mut per_order = vec![0u32; wh.orders.all().len()];
+                let mut per_order = vec![0u32; wh.orders().all().len()];
                 for t in tasks {
                     per_order[t.orders[0].index()] += 1;
                 }
@@ -160,13 +160,13 @@ fn every_picking_strategy_conserves_units_and_keeps_its_rules() {
             PickingKind::PutWall => {
                 assert!(tasks.iter().all(|t| t.put_wall && t.totes.len() == 1));
                 let completed = wh
-                    .bus
+                    .bus()
                     .log()
                     .iter()
                     .filter(|r| matches!(r.event, DomainEvent::PutWallOrderCompleted { .. }))
                     .count();
                 let packed = wh
-                    .orders
+                    .orders()
                     .all()
                     .iter()
                     .filter(|o| o.packed_at.is_some())
@@ -229,13 +229,13 @@ fn face_on_the_way(disruptions: Vec<Disruption>) -> String {
     run.run(|_| {});
     let wh = run.warehouse();
     let stop = wh
-        .tasks
+        .tasks()
         .all()
         .iter()
         .filter(|t| t.status == TaskStatus::InProgress && t.kind == TaskKind::Pick)
         .find_map(|t| t.next_line().map(|i| t.lines[i].location))
         .expect("someone is picking at 11:01");
-    wh.master.get(stop).code.clone()
+    wh.master().get(stop).code.clone()
 }
 
 fn clock(s: &str) -> Option<ClockTime> {
@@ -280,9 +280,9 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
     run.run(|_| {});
     let (wh, vw) = (run.warehouse(), run.virtual_world());
     assert_eq!(vw.refused, 0);
-    let blocked = wh.master.by_code(&code).unwrap().id;
+    let blocked = wh.master().by_code(&code).unwrap().id;
     let kinds = |name: &str| {
-        wh.bus
+        wh.bus()
             .log()
             .iter()
             .filter(|r| r.event.cloud_event_type() == name)
@@ -299,9 +299,9 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
     // The flow recovers: after the block nothing of that SKU is short (the
     // new face is filled from reserve), and the day ships as much as
     // without the block, give or take 2 %.
-    let sku = wh.inventory.location(blocked).sku.unwrap();
+    let sku = wh.inventory().location(blocked).sku.unwrap();
     let short_after: u32 = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter(|r| r.at.as_millis() >= 11 * 3_600_000)
@@ -312,7 +312,7 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
         .sum();
     assert_eq!(short_after, 0);
     let shipped = |wh: &paklog_domain::Warehouse| {
-        wh.orders
+        wh.orders()
             .all()
             .iter()
             .filter(|o| o.status == OrderStatus::Shipped)
@@ -329,7 +329,7 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
     // … the books moved only by picks, counts and receipts …
     assert!(kinds("com.paklog.wms.inventory.put-away.v1") >= 1);
     let (mut picked, mut adjusted) = (0i64, 0i64);
-    for r in wh.bus.log() {
+    for r in wh.bus().log() {
         match r.event {
             DomainEvent::PickCompleted { picked: p, .. } => picked += i64::from(p),
             DomainEvent::StockReceived { units, .. } => adjusted += i64::from(units),
@@ -340,7 +340,7 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
         }
     }
     assert_eq!(
-        wh.inventory.total_units() as i64,
+        wh.inventory().total_units() as i64,
         units_at_start as i64 - picked + adjusted
     );
     // … every variance reconciliation finds is explained by a fact of the
@@ -387,7 +387,7 @@ fn surge(overtime_min: u32, horizon_h: f64) -> paklog_scenarios::LoadedScenario 
 
 /// Orders received and not yet packed.
 fn work_backlog(wh: &paklog_domain::Warehouse) -> usize {
-    wh.orders
+    wh.orders()
         .all()
         .iter()
         .filter(|o| {
@@ -408,7 +408,7 @@ fn with_common_random_numbers_the_feedback_loop_lowers_the_end_of_day_backlog_of
         let wh = run.warehouse();
         assert_eq!(run.virtual_world().refused, 0);
         let count = |name: &str| {
-            wh.bus
+            wh.bus()
                 .log()
                 .iter()
                 .filter(|r| r.event.cloud_event_type() == name)
@@ -418,7 +418,12 @@ fn with_common_random_numbers_the_feedback_loop_lowers_the_end_of_day_backlog_of
         assert_eq!(count("com.paklog.wms.workload.planned.v1"), 25);
         let adjusted = count("com.paklog.wms.workload.capacity-adjusted.v1");
         assert_eq!(adjusted, count("com.paklog.wes.workload.rebalanced.v1"));
-        results.push((wh.orders.all().len(), work_backlog(wh), adjusted, units(wh)));
+        results.push((
+            wh.orders().all().len(),
+            work_backlog(wh),
+            adjusted,
+            units(wh),
+        ));
     }
     let [
         (orders_off, backlog_off, adjusted_off, units_off),
@@ -452,7 +457,7 @@ fn the_forecast_is_refitted_each_midnight_and_tracks_the_days_that_follow() {
     run.run(|_| {});
     let wh = run.warehouse();
     let refits: Vec<u32> = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter_map(|r| match r.event {
@@ -466,7 +471,7 @@ fn the_forecast_is_refitted_each_midnight_and_tracks_the_days_that_follow() {
     // Day 4 against its forecast, hour by hour (Poisson arrivals of 17 to
     // 100 orders an hour: the noise alone is a MAPE of about 11 %).
     let mut actual = vec![0.0; 24];
-    for o in wh.orders.all() {
+    for o in wh.orders().all() {
         let h = o.created.as_millis() / 3_600_000;
         if (72..96).contains(&h) {
             actual[(h - 72) as usize] += 1.0;
@@ -476,21 +481,21 @@ fn the_forecast_is_refitted_each_midnight_and_tracks_the_days_that_follow() {
         .iter()
         .map(|p| p.forecast_orders)
         .collect();
-    let error = paklog_domain::forecast::mape(&actual, &forecast);
+    let error = paklog_domain::workload_planning::forecast::mape(&actual, &forecast);
     // Day 1 was planned on the generator's true rates: the best any
     // forecast can do.
     let truth: Vec<f64> = wh.hour_plans()[..24]
         .iter()
         .map(|p| p.forecast_orders)
         .collect();
-    let floor = paklog_domain::forecast::mape(&actual, &truth);
+    let floor = paklog_domain::workload_planning::forecast::mape(&actual, &truth);
     eprintln!("day 4 hourly orders: MAPE {error:.1} % (the true rates: {floor:.1} %)");
     // Three days of Poisson counts leave the fit some noise of its own.
     assert!(error < 2.0 * floor, "{error} vs {floor}");
     // Packing: the time per order learned at the benches is the scenario's
     // mean (lognormal 45 s, plus 5 % of orders × 60 s of QC = 48 s), and
     // each hour plans the stations its forecast needs at that rate.
-    let policy = wh.config.workload.as_ref().unwrap();
+    let policy = wh.config().workload.as_ref().unwrap();
     assert_eq!(policy.pack_seconds_per_order, 48.0);
     let learned = wh.pack_seconds_per_order(policy);
     eprintln!("packing time learned: {learned:.2} s per order");
@@ -519,8 +524,8 @@ fn rtls_trips(noise_m: f64) -> Vec<(f64, f64)> {
     run.run(|_| {});
     let wh = run.warehouse();
     assert_eq!(run.virtual_world().refused, 0);
-    assert!(wh.tracking.pings() > 10_000);
-    wh.tasks
+    assert!(wh.tracking().pings() > 10_000);
+    wh.tasks()
         .all()
         .iter()
         .filter(|t| t.status == TaskStatus::Completed)
@@ -528,11 +533,11 @@ fn rtls_trips(noise_m: f64) -> Vec<(f64, f64)> {
             let mut at = t.depot_point();
             let mut shortest = 0.0;
             for l in &t.lines {
-                let to = wh.master.get(l.location).point;
-                shortest += wh.master.distance(at, to);
+                let to = wh.master().get(l.location).point;
+                shortest += wh.master().distance(at, to);
                 at = to;
             }
-            shortest += wh.master.distance(at, t.depot_point());
+            shortest += wh.master().distance(at, t.depot_point());
             (t.rtls_m.expect("every picker wears a tag"), shortest)
         })
         .collect()
@@ -571,26 +576,26 @@ fn rtls_tote_tags_show_every_staging_lane_and_dock_door_holding_what_the_wes_say
     let check = |run: &ScenarioRun| {
         let wh = run.warehouse();
         let kind = |k| {
-            wh.master
+            wh.master()
                 .locations
                 .iter()
                 .filter(move |l| l.kind == k)
                 .map(|l| l.id)
         };
-        let stages: Vec<_> = kind(paklog_domain::layout::LocationKind::Stage).collect();
-        let docks: Vec<_> = kind(paklog_domain::layout::LocationKind::Dock).collect();
+        let stages: Vec<_> = kind(paklog_domain::location_master::LocationKind::Stage).collect();
+        let docks: Vec<_> = kind(paklog_domain::location_master::LocationKind::Dock).collect();
         let mut seen = 0;
         for (s, &stage) in stages.iter().enumerate() {
-            let queued = wh.pack.stations[s].queue.len() as u32;
-            assert_eq!(wh.tracking.totes_at(stage), queued, "station {s}");
+            let queued = wh.pack().stations[s].queue.len() as u32;
+            assert_eq!(wh.tracking().totes_at(stage), queued, "station {s}");
             seen += queued;
         }
         for (d, &dock) in docks.iter().enumerate() {
-            let waiting: usize = (0..wh.pack.at_dock.len())
+            let waiting: usize = (0..wh.pack().at_dock.len())
                 .filter(|c| c % docks.len() == d)
-                .map(|c| wh.pack.at_dock[c].len())
+                .map(|c| wh.pack().at_dock[c].len())
                 .sum();
-            assert_eq!(wh.tracking.totes_at(dock) as usize, waiting, "dock {d}");
+            assert_eq!(wh.tracking().totes_at(dock) as usize, waiting, "dock {d}");
             seen += waiting as u32;
         }
         seen
@@ -612,7 +617,7 @@ fn rtls_tote_tags_show_every_staging_lane_and_dock_door_holding_what_the_wes_say
         .iter()
         .filter(|r| {
             matches!(r.event, DomainEvent::LocationStateChanged { location, .. }
-                if run.warehouse().master.get(location).kind == paklog_domain::layout::LocationKind::Stage)
+                if run.warehouse().master.get(location).kind == paklog_domain::location_master::LocationKind::Stage)
         })
         .count();
     eprintln!("{at_noon} totes and parcels placed at noon; {changes} staging state changes");

@@ -93,5 +93,5 @@ pub use bevy_ecs::world::World;
 pub use calendar::{Calendar, EventHandle};
 pub use clock::{Clock, CommandSender, InvalidSpeed, RunEnded, VirtualClock, Wake, WallClock};
 pub use rng::{RngStreams, StreamRng};
-pub use run::{Progress, RunSummary, Scheduler, Simulation, StopHandle, StopReason};
+pub use run::{Progress, RunSummary, Schedule, Scheduler, Simulation, StopHandle, StopReason};
 pub use time::{SimDuration, SimTime};

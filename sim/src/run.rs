@@ -64,6 +64,27 @@ impl<E> Scheduler<'_, E> {
     }
 }
 
+/// Anything events can be scheduled on: a [`Scheduler`] inside the loop, a
+/// [`Simulation`] before it runs. A model that asks for its own events
+/// (timers) hands them to either through this one trait.
+pub trait Schedule<E> {
+    /// Schedules `event` at `time`.
+    fn schedule_at(&mut self, time: SimTime, event: E) -> EventHandle;
+}
+
+impl<E> Schedule<E> for Scheduler<'_, E> {
+    #[inline]
+    fn schedule_at(&mut self, time: SimTime, event: E) -> EventHandle {
+        Scheduler::schedule_at(self, time, event)
+    }
+}
+
+impl<E> Schedule<E> for Simulation<E> {
+    fn schedule_at(&mut self, time: SimTime, event: E) -> EventHandle {
+        Simulation::schedule_at(self, time, event)
+    }
+}
+
 /// Asks a running simulation to stop from another thread (e.g. on Ctrl-C).
 /// The loop notices within a few thousand events.
 #[derive(Debug, Clone, Default)]

@@ -27,7 +27,7 @@
 //! combined programme from the front. It is the shortest of those walks.
 
 use super::{Plan, Policy, by_aisle_indexed};
-use crate::layout::{LocationMaster, Point};
+use crate::location_master::{LocationMaster, Point};
 use crate::routing::plan::Walk;
 
 /// Most blocks with picks for which combined+ tries every sweep direction.

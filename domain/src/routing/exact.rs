@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 
 use super::Plan;
-use crate::layout::{LocationMaster, Point};
+use crate::location_master::{LocationMaster, Point};
 
 /// Most blocks the exact programme takes (6 intersections per aisle; the
 /// number of states grows fast with more).

@@ -6,7 +6,7 @@ use super::{
     EXACT_LIMIT, NotApplicable, Policy, SingleBlock, by_aisle_indexed, held_karp_tour,
     nearest_neighbour_2opt_tour,
 };
-use crate::layout::{LocationMaster, Point};
+use crate::location_master::{LocationMaster, Point};
 
 /// A route to walk.
 #[derive(Debug, Clone, PartialEq)]
@@ -324,7 +324,7 @@ impl Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::LayoutSpec;
+    use crate::location_master::LayoutSpec;
     use crate::routing::route;
     use paklog_sim::RngStreams;
     use rand::RngExt;

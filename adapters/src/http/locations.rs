@@ -1,0 +1,151 @@
+//! The location master and stock: locations by id or code, receipts, blocking and unblocking, reconciliation.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use paklog_domain::{Command, LocationId};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::live::{Found, Lookup, Query};
+
+use super::*;
+use crate::problem::{Problem, ProblemBody, Unauthorized};
+
+/// A location by id or code (`A03-B1-12-2L`): master data and stock.
+#[utoipa::path(get, path = "/api/v1/locations/{location_id}", tag = "locations",
+    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Master data and stock", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_location(
+    State(state): State<AppState>,
+    Caller(_caller): Caller,
+    Path(location_id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let what = format!("no location {location_id}");
+    find(&state, Query::Location(location_id), &what).await
+}
+
+/// Goods received at the dock.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// SKU code.
+    pub sku: String,
+    /// Units received (≥ 1).
+    pub units: u32,
+}
+
+/// Goods received at the dock: a PUTAWAY task takes them to the SKU's
+/// pick face while it has room, the rest to reserve; orders waiting for the
+/// stock are reserved once it is put away.
+#[utoipa::path(post, path = "/api/v1/receipts", tag = "locations", request_body = Receipt,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Received and stored; the PUTAWAY task is open"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `sku` or no `units`", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn receive_stock(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<Receipt>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(receipt) = json_body(body)?;
+    execute(
+        &state,
+        Command::ReceiveStock {
+            sku: receipt.sku,
+            units: receipt.units,
+        },
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Why a location is blocked.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRequest {
+    /// Free text (`rack damage`, `spill` …), 1 to 200 characters.
+    pub reason: String,
+}
+
+/// The location id behind an id or a code.
+async fn location_id(state: &AppState, key: String) -> Result<LocationId, Problem> {
+    match look_up(state, Lookup::Location(key)).await? {
+        Found::Location(id) => Ok(id),
+        _ => Err(unexpected()),
+    }
+}
+
+/// The location master blocks a location: nothing more is allocated there,
+/// and the next pick there raises a location exception that re-slots its
+/// SKU and re-routes open tasks.
+#[utoipa::path(post, path = "/api/v1/locations/{location_id}/block", tag = "locations",
+    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+    request_body = BlockRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Blocked (or already blocked) and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "A bad `reason`", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn block_location(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(key): Path<String>,
+    body: Result<Json<BlockRequest>, JsonRejection>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let Json(request) = json_body(body)?;
+    let reason = checked_reason(&request.reason)?;
+    let location = location_id(&state, key).await?;
+    execute(&state, Command::BlockLocation { location, reason }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The location master opens a blocked location again.
+#[utoipa::path(post, path = "/api/v1/locations/{location_id}/unblock", tag = "locations",
+    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Open (or already open) and stored"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn unblock_location(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(key): Path<String>,
+) -> Result<StatusCode, Problem> {
+    caller.integration()?;
+    let location = location_id(&state, key).await?;
+    execute(&state, Command::UnblockLocation { location }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the reconciliation service finds now: every variance between the
+/// location master, the books and the physical state, with the sequence
+/// number of the event that explains it.
+#[utoipa::path(get, path = "/api/v1/reconciliation", tag = "locations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`{\"variances\": [{kind, location, sku, units, explained_by}]}`", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn reconciliation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    find(&state, Query::Reconciliation, "no reconciliation").await
+}

@@ -1,0 +1,215 @@
+//! Order intake and waves: `POST /api/v1/orders`, `GET /api/v1/orders/{id}`, `POST /api/v1/waves`, wave release.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use paklog_domain::{Command, NewOrder, NewOrderLine, OrderId, Priority, Reply, WaveId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::live::Query;
+
+use super::*;
+use crate::problem::{Problem, ProblemBody, Unauthorized};
+
+/// Order priority.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderPriority {
+    /// Ships first.
+    Express,
+    /// Everything else.
+    #[default]
+    Standard,
+}
+
+/// A line of an order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLineRequest {
+    /// SKU code, as in the site file.
+    #[schema(example = "SKU0001")]
+    pub sku: String,
+    /// Units, at least 1.
+    #[schema(minimum = 1)]
+    pub quantity: u32,
+}
+
+/// An order to take in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRequest {
+    /// The source's id for it; must be new (a repeat is refused, so a
+    /// client may safely retry).
+    #[schema(example = "ERP-000123")]
+    pub external_id: String,
+    /// Carrier name, as in the site file.
+    #[schema(example = "UPS")]
+    pub carrier: String,
+    /// Priority (default STANDARD).
+    #[serde(default)]
+    pub priority: OrderPriority,
+    /// The lines.
+    pub lines: Vec<OrderLineRequest>,
+}
+
+impl From<OrderRequest> for NewOrder {
+    fn from(o: OrderRequest) -> Self {
+        NewOrder {
+            external_id: o.external_id,
+            carrier: o.carrier,
+            priority: match o.priority {
+                OrderPriority::Express => Priority::Express,
+                OrderPriority::Standard => Priority::Standard,
+            },
+            lines: o
+                .lines
+                .into_iter()
+                .map(|l| NewOrderLine {
+                    sku: l.sku,
+                    quantity: l.quantity,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An order was taken in.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreated {
+    /// Its id.
+    pub order_id: u32,
+    /// `RESERVED` or `BACKORDERED`.
+    pub status: Value,
+}
+
+/// Take in an order: validate it and reserve its stock.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Accepted and stored", body = OrderCreated),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Bad order (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Not stored: not accepted", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn create_order(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<OrderRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    caller.integration()?;
+    let Json(order) = json_body(body)?;
+    match execute(&state, Command::ReceiveOrder(order.into())).await? {
+        Reply::OrderAccepted { order, status } => Ok((
+            StatusCode::CREATED,
+            Json(OrderCreated {
+                order_id: order.0,
+                status: serde_json::to_value(status).unwrap_or(Value::Null),
+            }),
+        )
+            .into_response()),
+        other => Ok(Json(other).into_response()),
+    }
+}
+
+/// An order: lines, status, times.
+#[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders",
+    params(("order_id" = String, Path, description = "Order id (`7` or `ORD-7`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The order", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_order(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(order_id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    let id = OrderId(id_of(&order_id, "orderId")?);
+    find(&state, Query::Order(id), &format!("no order {order_id}")).await
+}
+
+/// A wave planned by hand.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewWave {
+    /// Reserved orders to put in it.
+    pub order_ids: Vec<u32>,
+}
+
+/// A wave was planned.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WaveCreated {
+    /// Its id.
+    pub wave_id: u32,
+}
+
+/// Plan a wave from reserved orders (the site's strategy and priority
+/// rules apply when it is released).
+#[utoipa::path(post, path = "/api/v1/waves", tag = "waves", request_body = NewWave,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Planned and stored", body = WaveCreated),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Bad request (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn create_wave(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<NewWave>, JsonRejection>,
+) -> Result<Response, Problem> {
+    caller.integration()?;
+    let Json(wave) = json_body(body)?;
+    let orders = wave.order_ids.into_iter().map(OrderId).collect();
+    match execute(&state, Command::CreateWave { orders }).await? {
+        Reply::WavePlanned { wave } => {
+            Ok((StatusCode::CREATED, Json(WaveCreated { wave_id: wave.0 })).into_response())
+        }
+        other => Ok(Json(other).into_response()),
+    }
+}
+
+/// A wave: its orders and status.
+#[utoipa::path(get, path = "/api/v1/waves/{wave_id}", tag = "waves",
+    params(("wave_id" = String, Path, description = "Wave id (`3` or `WAVE-3`)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The wave", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn get_wave(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(wave_id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    let id = WaveId(id_of(&wave_id, "waveId")?);
+    find(&state, Query::Wave(id), &format!("no wave {wave_id}")).await
+}
+
+/// Release a planned wave to the floor: its pick tasks are created.
+#[utoipa::path(post, path = "/api/v1/waves/{wave_id}/release", tag = "waves",
+    params(("wave_id" = String, Path, description = "Wave id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The released wave", body = Object),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not planned (already released)", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn release_wave(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(wave_id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    caller.integration()?;
+    let wave = WaveId(id_of(&wave_id, "waveId")?);
+    execute(&state, Command::ReleaseWave { wave }).await?;
+    find(&state, Query::Wave(wave), "the wave").await
+}

@@ -1,0 +1,53 @@
+//! The API's routes: one table from path to handler.
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::http::*;
+use crate::openapi::openapi_json;
+
+/// The API's routes.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi_json))
+        .route("/api/v1/orders", post(create_order))
+        .route("/api/v1/orders/{order_id}", get(get_order))
+        .route("/api/v1/waves", post(create_wave))
+        .route("/api/v1/waves/{wave_id}", get(get_wave))
+        .route("/api/v1/waves/{wave_id}/release", post(release_wave))
+        .route("/api/v1/tasks", get(list_tasks))
+        .route("/api/v1/mobile/picking/next-task", get(next_task))
+        .route("/api/v1/mobile/picking/confirm", post(confirm))
+        .route("/api/v1/mobile/picking/deliver", post(deliver))
+        .route("/api/v1/mobile/packing/start", post(start_packing))
+        .route("/api/v1/mobile/packing/complete", post(complete_packing))
+        .route("/api/v1/locations/{location_id}", get(get_location))
+        .route(
+            "/api/v1/locations/{location_id}/block",
+            post(block_location),
+        )
+        .route(
+            "/api/v1/locations/{location_id}/unblock",
+            post(unblock_location),
+        )
+        .route("/api/v1/reconciliation", get(reconciliation))
+        .route("/api/v1/receipts", post(receive_stock))
+        .route("/api/v1/conveyor", get(conveyor))
+        .route("/api/v1/conveyor/scans", post(conveyor_scan))
+        .route("/api/v1/conveyor/diverts", post(conveyor_divert))
+        .route("/api/v1/conveyor/discharges", post(conveyor_discharge))
+        .route(
+            "/api/v1/conveyor/segments/{segment}/stop",
+            post(conveyor_stop),
+        )
+        .route(
+            "/api/v1/conveyor/segments/{segment}/start",
+            post(conveyor_start),
+        )
+        .route("/api/v1/rtls/pings", post(rtls_pings))
+        .route("/api/v1/rtls/tags/{tag}", get(get_tag))
+        .route("/api/v1/metrics", get(metrics))
+        .route("/api/v1/events", get(events))
+        .with_state(state)
+}

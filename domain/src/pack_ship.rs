@@ -1,0 +1,316 @@
+//! Pack & ship (WES): pack station queues, QC sampling, carton choice by
+//! volume and weight, the weight check, and the carriers' departures.
+
+#[cfg(test)]
+mod rules;
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::CartonSpec;
+
+use paklog_sim::SimTime;
+
+use crate::commands::{CommandError, PackJob, Reply};
+use crate::events::DomainEvent;
+use crate::ids::{CarrierId, OrderId, StationId, TaskId, ToteId};
+use crate::order_management::OrderStatus;
+use crate::quality::weight_ok;
+use crate::warehouse::Warehouse;
+
+/// A pack station's queue and the order on its bench.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Station {
+    /// Totes waiting at the station, in arrival order.
+    pub queue: VecDeque<OrderId>,
+    /// The order being packed.
+    pub packing: Option<OrderId>,
+    /// Orders packed.
+    pub packed: u32,
+    /// Totes on the conveyor on their way to it.
+    #[serde(default)]
+    pub inbound: u32,
+}
+
+/// A put-wall slot, as the seed's `PutWallSlot`: it holds one order's items
+/// and is complete when the expected count is in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutWallSlot {
+    /// The order it is assigned to.
+    pub order: OrderId,
+    /// Units expected (what was picked for the order).
+    pub expected: u32,
+    /// Units put so far.
+    pub current: u32,
+    /// Whether every expected unit is in.
+    pub complete: bool,
+}
+
+/// A put wall: batches picked in bulk wait in its queue; the batch being
+/// sorted occupies one slot per order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutWall {
+    /// Bulk totes (their pick tasks) waiting to be sorted, in arrival order.
+    pub queue: VecDeque<TaskId>,
+    /// The batch being sorted, and the lines of its task already put.
+    pub sorting: Option<(TaskId, Vec<bool>)>,
+    /// Slots of the batch being sorted, in the task's order of orders.
+    pub slots: Vec<PutWallSlot>,
+    /// Orders sorted.
+    pub sorted: u32,
+}
+
+impl PutWall {
+    /// Adds `units` of a slot's order; returns whether this completed it.
+    pub fn add_item(&mut self, slot: usize, units: u32) -> bool {
+        let s = &mut self.slots[slot];
+        s.current += units;
+        let completes = !s.complete && s.current >= s.expected;
+        s.complete |= completes;
+        completes
+    }
+}
+
+/// All pack stations.
+#[derive(Debug, Clone, Default)]
+pub struct PackArea {
+    /// Stations, indexed by [`StationId`].
+    pub stations: Vec<Station>,
+    /// Put walls (put-wall picking), by index.
+    pub put_walls: Vec<PutWall>,
+    /// Orders packed and waiting for their carrier, per carrier.
+    pub at_dock: Vec<Vec<OrderId>>,
+}
+
+impl PackArea {
+    /// The station with the least work queued or on its way (ties: lowest
+    /// id).
+    #[must_use]
+    pub fn least_loaded(&self) -> StationId {
+        (0..self.stations.len() as u32)
+            .map(StationId)
+            .min_by_key(|s| (self.work(*s), *s))
+            .expect("at least one station")
+    }
+
+    /// Orders at a station: queued, on their way to it, and on the bench.
+    #[must_use]
+    pub fn work(&self, station: StationId) -> usize {
+        let s = &self.stations[station.index()];
+        s.queue.len() + s.inbound as usize + usize::from(s.packing.is_some())
+    }
+
+    /// The put wall with the least work queued (ties: lowest index).
+    #[must_use]
+    pub fn least_loaded_wall(&self) -> Option<u16> {
+        self.put_walls
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, w)| (w.queue.len() + usize::from(w.sorting.is_some()), *i))
+            .map(|(i, _)| i as u16)
+    }
+}
+
+/// The smallest carton (by volume) that holds `volume_l` and `weight_kg`,
+/// or the largest one if none does (the order then ships in it anyway and
+/// the overflow is left to the packer).
+#[must_use]
+pub fn choose_carton(cartons: &[CartonSpec], volume_l: f64, weight_kg: f64) -> u32 {
+    let fits = cartons
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.volume_l >= volume_l && c.max_weight_kg >= weight_kg)
+        .min_by(|a, b| a.1.volume_l.total_cmp(&b.1.volume_l));
+    let largest = || {
+        cartons
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.volume_l.total_cmp(&b.1.volume_l))
+            .expect("at least one carton")
+    };
+    fits.unwrap_or_else(largest).0 as u32
+}
+
+impl Warehouse {
+    pub(crate) fn station(&self, station: StationId) -> Result<&Station, CommandError> {
+        self.pack
+            .stations
+            .get(station.index())
+            .ok_or(CommandError::UnknownStation(station))
+    }
+
+    pub(crate) fn start_packing(
+        &mut self,
+        now: SimTime,
+        station: StationId,
+    ) -> Result<Reply, CommandError> {
+        let s = self.station(station)?;
+        if let Some(order) = s.packing {
+            return Err(CommandError::StationBusy { station, order });
+        }
+        let Some(order) = self.pack.stations[station.index()].queue.pop_front() else {
+            return Ok(Reply::Packing { job: None });
+        };
+        self.pack.stations[station.index()].packing = Some(order);
+        self.take_from_spur(now, order);
+        self.learn_packing(now, station, false);
+        let (volume, weight) = self.order_volume_weight(order);
+        let carton = choose_carton(&self.config.packing.cartons, volume, weight);
+        let qc = self.sample_for_qc();
+        let o = self.orders.get_mut(order);
+        o.carton = Some(carton);
+        o.qc = qc;
+        let units = o.picked_units();
+        self.emit(now, DomainEvent::PackingStarted { order, station });
+        Ok(Reply::Packing {
+            job: Some(PackJob {
+                order,
+                qc,
+                carton,
+                expected_weight_kg: weight,
+                units,
+            }),
+        })
+    }
+
+    /// Volume (l) and weight (kg) of what was picked for an order.
+    pub(crate) fn order_volume_weight(&self, order: OrderId) -> (f64, f64) {
+        self.orders
+            .get(order)
+            .lines
+            .iter()
+            .fold((0.0, 0.0), |(v, w), l| {
+                let s = &self.config.skus[l.sku.index()];
+                (
+                    v + s.volume_l * f64::from(l.picked),
+                    w + s.weight_kg * f64::from(l.picked),
+                )
+            })
+    }
+
+    pub(crate) fn complete_packing(
+        &mut self,
+        now: SimTime,
+        station: StationId,
+        order: OrderId,
+        weight_kg: f64,
+    ) -> Result<Reply, CommandError> {
+        let s = self.station(station)?;
+        if s.packing != Some(order) {
+            return Err(CommandError::NotOnBench { station, order });
+        }
+        if !(weight_kg.is_finite() && weight_kg >= 0.0) {
+            return Err(CommandError::BadWeight(weight_kg));
+        }
+        let s = &mut self.pack.stations[station.index()];
+        s.packing = None;
+        s.packed += 1;
+        self.learn_packing(now, station, true);
+        let (_, expected) = self.order_volume_weight(order);
+        let passed = weight_ok(expected, weight_kg, self.config.packing.weight_tolerance);
+        let o = self.orders.get_mut(order);
+        o.status = OrderStatus::ReadyToShip;
+        o.packed_at = Some(now);
+        let (qc, carrier, carton, wave) = (o.qc, o.carrier, o.carton.unwrap_or(0), o.wave);
+        if qc || !passed {
+            self.emit(now, DomainEvent::QualityInspected { order, passed });
+        }
+        self.emit(
+            now,
+            DomainEvent::PackingCompleted {
+                order,
+                station,
+                carton,
+                weight_kg,
+            },
+        );
+        let dock = self.docks[carrier.index() % self.docks.len()];
+        if self.conveyor.is_some() {
+            self.induct_parcel(now, order, carrier, dock);
+        } else {
+            // The parcel travels on under its tote's license plate.
+            let tote = self.orders.get(order).tote;
+            self.at_dock(now, order, carrier, tote);
+        }
+        if let Some(wave) = wave {
+            self.order_done_in_wave(now, wave);
+        }
+        Ok(Reply::Done)
+    }
+
+    /// The parcel is at its carrier's dock door, ready to ship.
+    pub(crate) fn at_dock(
+        &mut self,
+        now: SimTime,
+        order: OrderId,
+        carrier: CarrierId,
+        tote: Option<ToteId>,
+    ) {
+        let dock = self.docks[carrier.index() % self.docks.len()];
+        if let Some(tote) = tote {
+            self.emit(
+                now,
+                DomainEvent::LicensePlateMoved {
+                    tote,
+                    order,
+                    to: dock,
+                },
+            );
+        }
+        self.pack.at_dock[carrier.index()].push(order);
+        self.emit(
+            now,
+            DomainEvent::ShipmentReady {
+                order,
+                carrier,
+                dock,
+            },
+        );
+    }
+
+    pub(crate) fn depart(&mut self, now: SimTime, carrier: CarrierId) {
+        let leaving = std::mem::take(&mut self.pack.at_dock[carrier.index()]);
+        for order in leaving {
+            let o = self.orders.get_mut(order);
+            o.status = OrderStatus::Shipped;
+            o.shipped_at = Some(now);
+            let on_time = now <= o.due;
+            self.open_orders = self.open_orders.saturating_sub(1);
+            self.counters.orders_shipped += 1;
+            self.emit(
+                now,
+                DomainEvent::OrderShipped {
+                    order,
+                    carrier,
+                    on_time,
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cartons() -> Vec<CartonSpec> {
+        [("S", 5.0, 5.0), ("L", 50.0, 30.0), ("M", 20.0, 15.0)]
+            .into_iter()
+            .map(|(n, v, w)| CartonSpec {
+                name: n.into(),
+                volume_l: v,
+                max_weight_kg: w,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn picks_the_smallest_carton_that_fits() {
+        let c = cartons();
+        assert_eq!(choose_carton(&c, 4.0, 1.0), 0);
+        assert_eq!(choose_carton(&c, 6.0, 1.0), 2, "M, listed after L");
+        assert_eq!(choose_carton(&c, 4.0, 10.0), 2, "too heavy for S");
+        assert_eq!(choose_carton(&c, 80.0, 1.0), 1, "nothing fits: the largest");
+    }
+}

@@ -1,0 +1,138 @@
+//! The rules of pack & ship, as given / when / then over commands and events
+//! on the tiny site of [`crate::testing`].
+
+use crate::commands::PackJob;
+use crate::order_management::OrderStatus;
+use crate::task_execution::TaskStatus;
+use crate::testing::*;
+use crate::*;
+
+#[test]
+fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
+    let mut config = tiny_site();
+    config.packing.qc_rate = 1.0;
+    let mut wh = given(config);
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::ConfirmPick {
+            associate: AssociateId(0),
+            task,
+            line: 0,
+            quantity: 2,
+            barcode: None,
+        },
+    );
+    let reply = ok(
+        &mut wh,
+        at(9, 2),
+        Command::DeliverTote {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    assert_eq!(
+        reply,
+        Reply::ToteDelivered {
+            stations: vec![StationId(0)],
+            put_wall: None
+        }
+    );
+    assert_eq!(wh.tasks.get(task).status, TaskStatus::Completed);
+    let job = match ok(
+        &mut wh,
+        at(9, 3),
+        Command::StartPacking {
+            station: StationId(0),
+        },
+    ) {
+        Reply::Packing { job: Some(job) } => job,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        job,
+        PackJob {
+            order: OrderId(0),
+            qc: true,
+            carton: 0,
+            expected_weight_kg: 1.0,
+            units: 2
+        }
+    );
+    // The scale is 10 % off: QC records the failure, the parcel still goes.
+    let from = wh.bus.len();
+    ok(
+        &mut wh,
+        at(9, 5),
+        Command::CompletePacking {
+            station: StationId(0),
+            order: OrderId(0),
+            weight_kg: 1.1,
+        },
+    );
+    assert_eq!(
+        wh.bus.since(from)[0].event,
+        DomainEvent::QualityInspected {
+            order: OrderId(0),
+            passed: false
+        }
+    );
+    assert_eq!(
+        types_since(&wh, from)[1..],
+        [
+            "com.paklog.wes.packing.completed.v1",
+            "com.paklog.wes.license-plate.moved.v1",
+            "com.paklog.wes.shipment.ready.v1",
+            "com.paklog.wms.wave.completed.v1",
+            "com.paklog.wes.workflow.completed.v1"
+        ]
+    );
+    wh.on_timer(at(17, 0), DomainTimer::CarrierDeparture(CarrierId(0)));
+    let last = &wh.bus.log().last().unwrap().event;
+    assert_eq!(
+        *last,
+        DomainEvent::OrderShipped {
+            order: OrderId(0),
+            carrier: CarrierId(0),
+            on_time: true
+        }
+    );
+    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Shipped);
+    assert_eq!(wh.backlog(), 0);
+}
+
+#[test]
+fn a_station_packs_one_order_at_a_time() {
+    let mut wh = given(tiny_site());
+    assert_eq!(
+        ok(
+            &mut wh,
+            at(9, 0),
+            Command::StartPacking {
+                station: StationId(0)
+            }
+        ),
+        Reply::Packing { job: None }
+    );
+    let err = wh
+        .execute(
+            at(9, 0),
+            Command::StartPacking {
+                station: StationId(7),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "station: unknown station PS7");
+    let err = wh
+        .execute(
+            at(9, 0),
+            Command::CompletePacking {
+                station: StationId(0),
+                order: OrderId(0),
+                weight_kg: 1.0,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "order: O0 is not being packed at PS0");
+}

@@ -1,0 +1,176 @@
+//! Reconciliation: every disagreement between master data, the books and
+//! the physical state (what the RTLS sees).
+
+use serde::Serialize;
+
+use std::collections::HashMap;
+
+use crate::events::DomainEvent;
+use crate::ids::{LocationId, SkuId};
+use crate::warehouse::Warehouse;
+
+/// One disagreement between master data, the books and the physical state,
+/// with the fact that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variance {
+    /// What disagrees.
+    pub kind: VarianceKind,
+    /// The location.
+    pub location: LocationId,
+    /// The SKU, if any.
+    pub sku: Option<SkuId>,
+    /// Units concerned (signed: counted minus books for an adjustment).
+    pub units: i64,
+    /// Sequence number in the event log of the fact that explains it, if
+    /// any: a variance without one is a fault to investigate.
+    pub explained_by: Option<u64>,
+}
+
+/// Kinds of variance the reconciliation looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VarianceKind {
+    /// Stock on the books in a blocked location: out of reach.
+    BlockedStock,
+    /// A count found a different quantity than the books held.
+    CountAdjusted,
+    /// A short pick put a location in doubt and no count has settled it.
+    CountPending,
+    /// The SKU a location holds on the books differs from the master's
+    /// slotting.
+    SlottingMismatch,
+    /// A SKU's totals differ from the sum of its locations.
+    BooksMismatch,
+    /// Once RTLS follows totes: the totes it sees at a staging lane or dock
+    /// door differ from those the WES has queued or waiting there (a tote
+    /// put down at the wrong station, a parcel at the wrong door).
+    OccupancyMismatch,
+}
+
+impl Warehouse {
+    /// Compares the location master, the books and the physical state, and
+    /// explains every variance found by the fact that caused it.
+    #[must_use]
+    pub fn reconcile(&self) -> Vec<Variance> {
+        let mut out = Vec::new();
+        // The last fact about each location: who blocked it, who put it in
+        // doubt, what each count found.
+        let mut blocked_by = HashMap::new();
+        let mut doubted_by = HashMap::new();
+        for r in self.bus.log() {
+            match &r.event {
+                DomainEvent::LocationConfigChanged {
+                    location,
+                    blocked: true,
+                    ..
+                } => {
+                    blocked_by.insert(*location, r.seq);
+                }
+                DomainEvent::ShortPicked { location, .. } => {
+                    doubted_by.insert(*location, r.seq);
+                }
+                DomainEvent::InventoryAdjusted {
+                    location,
+                    sku,
+                    books,
+                    counted,
+                    ..
+                } if books != counted => out.push(Variance {
+                    kind: VarianceKind::CountAdjusted,
+                    location: *location,
+                    sku: Some(*sku),
+                    units: i64::from(*counted) - i64::from(*books),
+                    explained_by: Some(r.seq),
+                }),
+                _ => {}
+            }
+        }
+        for (i, stock) in self.inventory.locations().iter().enumerate() {
+            let location = LocationId(i as u32);
+            let master = self.master.locations[i].sku;
+            if master != stock.sku {
+                // Re-slotting writes both; a difference has no explanation.
+                out.push(Variance {
+                    kind: VarianceKind::SlottingMismatch,
+                    location,
+                    sku: stock.sku.or(master),
+                    units: i64::from(stock.on_hand),
+                    explained_by: None,
+                });
+            }
+            if stock.blocked && stock.on_hand > 0 {
+                out.push(Variance {
+                    kind: VarianceKind::BlockedStock,
+                    location,
+                    sku: stock.sku,
+                    units: i64::from(stock.on_hand),
+                    explained_by: blocked_by.get(&location).copied(),
+                });
+            }
+            if stock.count_pending {
+                out.push(Variance {
+                    kind: VarianceKind::CountPending,
+                    location,
+                    sku: stock.sku,
+                    units: 0,
+                    explained_by: doubted_by.get(&location).copied(),
+                });
+            }
+        }
+        for i in 0..self.inventory.sku_count() {
+            let sku = SkuId(i as u32);
+            let s = self.inventory.sku(sku);
+            let (mut reach, mut blocked, mut incoming) = (0u32, 0u32, 0u32);
+            for &f in &s.faces {
+                let l = self.inventory.location(f);
+                if l.blocked {
+                    blocked += l.on_hand;
+                } else {
+                    reach += l.on_hand;
+                }
+                incoming += l.incoming;
+            }
+            if (reach, blocked, incoming) != (s.on_hand, s.blocked, s.incoming) {
+                out.push(Variance {
+                    kind: VarianceKind::BooksMismatch,
+                    location: s.faces.first().copied().unwrap_or(LocationId(0)),
+                    sku: Some(sku),
+                    units: i64::from(reach) - i64::from(s.on_hand),
+                    explained_by: None,
+                });
+            }
+        }
+        if self.tracking.follows_totes() {
+            for (location, expected) in self.expected_totes() {
+                let seen = self.tracking.totes_at(location);
+                if seen != expected {
+                    out.push(Variance {
+                        kind: VarianceKind::OccupancyMismatch,
+                        location,
+                        sku: None,
+                        units: i64::from(seen) - i64::from(expected),
+                        explained_by: None,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The totes the WES has at each staging lane (queued for its station)
+    /// and dock door (parcels waiting for their carrier).
+    pub(crate) fn expected_totes(&self) -> Vec<(LocationId, u32)> {
+        let mut out: Vec<(LocationId, u32)> = self
+            .stage
+            .iter()
+            .zip(&self.pack.stations)
+            .map(|(&l, s)| (l, s.queue.len() as u32))
+            .collect();
+        let mut docks: Vec<(LocationId, u32)> = self.docks.iter().map(|&d| (d, 0)).collect();
+        for (c, parcels) in self.pack.at_dock.iter().enumerate() {
+            docks[c % self.docks.len()].1 += parcels.len() as u32;
+        }
+        out.extend(docks);
+        out
+    }
+}

@@ -1,0 +1,31 @@
+//! Quality (WES): which packed orders are sampled for inspection, and the
+//! weight check on the scale. An order sampled or off weight is held for
+//! QC at its station instead of going to the dock.
+
+use crate::warehouse::Warehouse;
+
+/// Whether the scale agrees with the expected weight within `tolerance`.
+#[must_use]
+pub fn weight_ok(expected_kg: f64, measured_kg: f64, tolerance: f64) -> bool {
+    (measured_kg - expected_kg).abs() <= tolerance * expected_kg.max(1e-9)
+}
+
+impl Warehouse {
+    /// Draws whether the order on the bench is sampled for QC, at the
+    /// site's QC rate, from the QC stream.
+    pub(crate) fn sample_for_qc(&mut self) -> bool {
+        use rand::RngExt;
+        self.qc.random::<f64>() < self.config.packing.qc_rate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_check_uses_a_relative_tolerance() {
+        assert!(weight_ok(2.0, 2.09, 0.05));
+        assert!(!weight_ok(2.0, 2.11, 0.05));
+    }
+}

@@ -1,0 +1,437 @@
+//! Refusals: why a command was refused, which request field is at fault,
+//! and what kind of refusal it is (so the HTTP layer maps kinds to
+//! statuses without reading the text).
+//!
+//! A refused command changes nothing. Every variant answers [`CommandError::field`]
+//! and [`CommandError::kind`] through an exhaustive match, so a new variant
+//! must say both before the crate compiles.
+//!
+//! ```
+//! use paklog_domain::{CommandError, RefusalKind};
+//!
+//! let e = CommandError::UnknownSku { line: 2, sku: "X".into() };
+//! assert_eq!(e.field(), "lines[2].sku");
+//! assert_eq!(e.kind(), RefusalKind::Invalid);
+//! assert_eq!(e.to_string(), "lines[2].sku: unknown SKU \"X\"");
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
+use crate::order_management::OrderStatus;
+use crate::task_execution::TaskStatus;
+use crate::wave_planning::WaveStatus;
+
+/// What kind of refusal a [`CommandError`] is: what the caller should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalKind {
+    /// An id or code names nothing: check it (HTTP 404).
+    NotFound,
+    /// The caller may not do this to that thing, e.g. another associate's
+    /// task (HTTP 403).
+    Forbidden,
+    /// The thing is in a state that does not allow this now: read it again
+    /// and retry when it changes (HTTP 409).
+    Conflict,
+    /// A value of the request is wrong: fix it (HTTP 422).
+    Invalid,
+}
+
+/// Why a command was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// `external_id` is empty or already used. Send a new id.
+    BadExternalId(String),
+    /// The carrier is not one of the site's. Use a configured carrier.
+    UnknownCarrier(String),
+    /// A receipt names an unknown SKU.
+    UnknownReceiptSku(String),
+    /// A receipt of no units.
+    NoUnits,
+    /// The order has no lines.
+    NoLines,
+    /// A line names an unknown SKU.
+    UnknownSku {
+        /// Line index.
+        line: usize,
+        /// The code given.
+        sku: String,
+    },
+    /// A line asks for no units.
+    ZeroQuantity {
+        /// Line index.
+        line: usize,
+    },
+    /// No such associate on the roster.
+    UnknownAssociate(AssociateId),
+    /// The associate must sign on first.
+    NotSignedOn(AssociateId),
+    /// No such task.
+    UnknownTask(TaskId),
+    /// The task belongs to someone else.
+    NotYourTask {
+        /// The task.
+        task: TaskId,
+        /// Who asked.
+        associate: AssociateId,
+    },
+    /// The task is not in a state that allows this.
+    WrongTaskState {
+        /// The task.
+        task: TaskId,
+        /// Its state.
+        status: TaskStatus,
+    },
+    /// No such stop in the task.
+    UnknownLine {
+        /// The task.
+        task: TaskId,
+        /// The index given.
+        line: u32,
+    },
+    /// The stop was already confirmed.
+    LineConfirmed {
+        /// The task.
+        task: TaskId,
+        /// The stop.
+        line: u32,
+    },
+    /// More units than asked for.
+    TooMany {
+        /// Units asked for.
+        max: u32,
+        /// Units confirmed.
+        got: u32,
+    },
+    /// The scanned barcode is not the SKU to pick. Scan the right item.
+    WrongBarcode {
+        /// The SKU code expected.
+        expected: String,
+        /// What was scanned.
+        scanned: String,
+    },
+    /// Stops are still unconfirmed.
+    StopsOpen {
+        /// The task.
+        task: TaskId,
+        /// Stops left.
+        open: usize,
+    },
+    /// No such wave.
+    UnknownWave(WaveId),
+    /// Only planned waves can be released.
+    WaveNotPlanned {
+        /// The wave.
+        wave: WaveId,
+        /// Its state.
+        status: WaveStatus,
+    },
+    /// An order cannot go into a wave.
+    OrderNotWaveable {
+        /// Position in the request.
+        index: usize,
+        /// The order.
+        order: OrderId,
+        /// Its state.
+        status: OrderStatus,
+    },
+    /// No such order.
+    UnknownOrder {
+        /// Position in the request.
+        index: usize,
+        /// The id.
+        order: OrderId,
+    },
+    /// No orders were given.
+    EmptyWave,
+    /// No such put wall.
+    UnknownPutWall(u16),
+    /// The put wall is still sorting another bulk tote.
+    PutWallBusy {
+        /// The wall.
+        wall: u16,
+        /// The task being sorted.
+        task: TaskId,
+    },
+    /// That task is not the one being sorted at that wall.
+    NotAtPutWall {
+        /// The wall.
+        wall: u16,
+        /// The task given.
+        task: TaskId,
+    },
+    /// No such station.
+    UnknownStation(StationId),
+    /// The station is still packing another order.
+    StationBusy {
+        /// The station.
+        station: StationId,
+        /// The order on the bench.
+        order: OrderId,
+    },
+    /// That order is not on that station's bench.
+    NotOnBench {
+        /// The station.
+        station: StationId,
+        /// The order given.
+        order: OrderId,
+    },
+    /// The weight is not a number ≥ 0.
+    BadWeight(f64),
+    /// The location is not in the master.
+    UnknownLocation(LocationId),
+    /// No location has that id or code.
+    UnknownLocationCode(String),
+    /// The site has no conveyor.
+    NoConveyor,
+    /// No conveyor segment has that code.
+    UnknownSegmentCode(String),
+    /// There is no such conveyor segment.
+    UnknownSegment(SegmentId),
+    /// The tote has no route on the conveyor.
+    ToteNotRouted(ToteId),
+    /// A scan on a segment the tote's route does not take next.
+    OffRoute {
+        /// The tote.
+        tote: ToteId,
+        /// The segment scanned.
+        segment: SegmentId,
+        /// The segment expected, if any is left.
+        expected: Option<SegmentId>,
+    },
+    /// A stopped segment takes no tote.
+    SegmentStopped(SegmentId),
+    /// A full segment takes no tote.
+    SegmentFull(SegmentId),
+    /// A discharge of a tote not on its route's last segment.
+    NotAtDestination(ToteId),
+    /// An RTLS tag must be 1 to 64 characters.
+    BadTag {
+        /// Which ping of the batch.
+        index: usize,
+        /// The tag given (cut at 80 characters).
+        tag: String,
+    },
+    /// The RTLS position is not on the site.
+    OffSite {
+        /// Which ping of the batch.
+        index: usize,
+        /// Across the aisles (m).
+        x_m: f64,
+        /// Along the aisles (m).
+        y_m: f64,
+    },
+    /// A batch of pings is empty or too large.
+    PingBatch {
+        /// Pings sent.
+        got: usize,
+        /// Most taken at once.
+        max: usize,
+    },
+}
+
+impl CommandError {
+    /// The request field at fault, as a JSON path into the command
+    /// (`lines[2].sku`, `segment`, `pings[0].tag` …).
+    #[must_use]
+    pub fn field(&self) -> String {
+        use CommandError as E;
+        match self {
+            E::BadExternalId(_) => "external_id".into(),
+            E::UnknownCarrier(_) => "carrier".into(),
+            E::UnknownReceiptSku(_) => "sku".into(),
+            E::NoUnits => "units".into(),
+            E::NoLines => "lines".into(),
+            E::UnknownSku { line, .. } => format!("lines[{line}].sku"),
+            E::ZeroQuantity { line } => format!("lines[{line}].quantity"),
+            E::UnknownAssociate(_) | E::NotSignedOn(_) => "associate".into(),
+            E::UnknownTask(_)
+            | E::NotYourTask { .. }
+            | E::WrongTaskState { .. }
+            | E::StopsOpen { .. }
+            | E::NotAtPutWall { .. } => "task".into(),
+            E::UnknownLine { .. } | E::LineConfirmed { .. } => "line".into(),
+            E::TooMany { .. } => "quantity".into(),
+            E::WrongBarcode { .. } => "barcode".into(),
+            E::UnknownWave(_) | E::WaveNotPlanned { .. } => "wave".into(),
+            E::OrderNotWaveable { index, .. } | E::UnknownOrder { index, .. } => {
+                format!("orders[{index}]")
+            }
+            E::EmptyWave => "orders".into(),
+            E::UnknownPutWall(_) | E::PutWallBusy { .. } => "wall".into(),
+            E::UnknownStation(_) | E::StationBusy { .. } => "station".into(),
+            E::NotOnBench { .. } => "order".into(),
+            E::BadWeight(_) => "weight_kg".into(),
+            E::UnknownLocation(_) | E::UnknownLocationCode(_) => "location".into(),
+            E::NoConveyor
+            | E::UnknownSegment(_)
+            | E::UnknownSegmentCode(_)
+            | E::OffRoute { .. }
+            | E::SegmentStopped(_)
+            | E::SegmentFull(_) => "segment".into(),
+            E::ToteNotRouted(_) | E::NotAtDestination(_) => "tote".into(),
+            E::BadTag { index, .. } => format!("pings[{index}].tag"),
+            E::OffSite { index, .. } => format!("pings[{index}].x_m"),
+            E::PingBatch { .. } => "pings".into(),
+        }
+    }
+
+    /// What kind of refusal this is.
+    #[must_use]
+    pub fn kind(&self) -> RefusalKind {
+        use CommandError as E;
+        use RefusalKind as K;
+        match self {
+            E::UnknownTask(_)
+            | E::UnknownWave(_)
+            | E::UnknownStation(_)
+            | E::UnknownLocation(_)
+            | E::UnknownLocationCode(_)
+            | E::UnknownSegment(_)
+            | E::NoConveyor
+            | E::ToteNotRouted(_) => K::NotFound,
+            E::NotYourTask { .. } => K::Forbidden,
+            E::WrongTaskState { .. }
+            | E::WaveNotPlanned { .. }
+            | E::LineConfirmed { .. }
+            | E::StopsOpen { .. }
+            | E::StationBusy { .. }
+            | E::OffRoute { .. }
+            | E::SegmentStopped(_)
+            | E::SegmentFull(_)
+            | E::NotAtDestination(_)
+            | E::NotSignedOn(_) => K::Conflict,
+            E::BadExternalId(_)
+            | E::UnknownCarrier(_)
+            | E::UnknownReceiptSku(_)
+            | E::NoUnits
+            | E::NoLines
+            | E::UnknownSku { .. }
+            | E::ZeroQuantity { .. }
+            | E::UnknownAssociate(_)
+            | E::UnknownLine { .. }
+            | E::TooMany { .. }
+            | E::WrongBarcode { .. }
+            | E::OrderNotWaveable { .. }
+            | E::UnknownOrder { .. }
+            | E::EmptyWave
+            | E::UnknownPutWall(_)
+            | E::PutWallBusy { .. }
+            | E::NotAtPutWall { .. }
+            | E::NotOnBench { .. }
+            | E::BadWeight(_)
+            | E::UnknownSegmentCode(_)
+            | E::BadTag { .. }
+            | E::OffSite { .. }
+            | E::PingBatch { .. } => K::Invalid,
+        }
+    }
+
+    /// What is wrong with the field, for a person (the message without the
+    /// field's name).
+    #[must_use]
+    pub fn detail(&self) -> String {
+        Detail(self).to_string()
+    }
+}
+
+/// The message of a refusal after its field's name.
+struct Detail<'a>(&'a CommandError);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use CommandError as E;
+        match self.0 {
+            E::BadExternalId(why) => write!(f, "{why}"),
+            E::UnknownCarrier(c) => write!(f, "unknown carrier \"{c}\""),
+            E::UnknownReceiptSku(s) => write!(f, "unknown SKU \"{s}\""),
+            E::NoUnits => write!(f, "must be at least 1"),
+            E::NoLines => write!(f, "an order needs at least one line"),
+            E::UnknownSku { sku, .. } => write!(f, "unknown SKU \"{sku}\""),
+            E::ZeroQuantity { .. } => write!(f, "must be ≥ 1, got 0"),
+            E::UnknownAssociate(a) => write!(f, "unknown associate {a}"),
+            E::NotSignedOn(a) => write!(f, "{a} is not signed on"),
+            E::UnknownTask(t) => write!(f, "unknown task {t}"),
+            E::NotYourTask { task, associate } => {
+                write!(f, "{task} is not assigned to {associate}")
+            }
+            E::WrongTaskState { task, status } => {
+                write!(f, "{task} is {status:?}, which does not allow this")
+            }
+            E::UnknownLine { task, line } => write!(f, "task {task} has no stop {line}"),
+            E::LineConfirmed { task, line } => {
+                write!(f, "stop {line} of task {task} is already confirmed")
+            }
+            E::TooMany { max, got } => {
+                write!(f, "at most {max} units are to be picked here, got {got}")
+            }
+            E::WrongBarcode { expected, scanned } => {
+                write!(f, "expected {expected}, scanned {scanned}")
+            }
+            E::StopsOpen { task, open } => write!(f, "{task} still has {open} unconfirmed stops"),
+            E::UnknownWave(w) => write!(f, "unknown wave {w}"),
+            E::WaveNotPlanned { wave, status } => {
+                write!(
+                    f,
+                    "{wave} is {status:?}; only a PLANNED wave can be released"
+                )
+            }
+            E::OrderNotWaveable { order, status, .. } => write!(
+                f,
+                "order {order} is {status:?}; only RESERVED orders not yet in a wave can be waved"
+            ),
+            E::UnknownOrder { order, .. } => write!(f, "unknown order {order}"),
+            E::EmptyWave => write!(f, "a wave needs at least one order"),
+            E::UnknownPutWall(w) => write!(f, "unknown put wall {w}"),
+            E::PutWallBusy { wall, task } => {
+                write!(f, "put wall {wall} is still sorting task {task}")
+            }
+            E::NotAtPutWall { wall, task } => {
+                write!(f, "{task} is not being sorted at put wall {wall}")
+            }
+            E::UnknownStation(s) => write!(f, "unknown station {s}"),
+            E::StationBusy { station, order } => {
+                write!(f, "{station} is still packing order {order}")
+            }
+            E::NotOnBench { station, order } => {
+                write!(f, "{order} is not being packed at {station}")
+            }
+            E::BadWeight(w) => write!(f, "must be a number ≥ 0, got {w}"),
+            E::UnknownLocation(l) => write!(f, "unknown location {l}"),
+            E::UnknownLocationCode(key) => write!(f, "no location {key}"),
+            E::NoConveyor => write!(f, "this site has no conveyor"),
+            E::UnknownSegmentCode(code) => {
+                write!(f, "no conveyor segment has the code \"{code}\"")
+            }
+            E::UnknownSegment(s) => write!(f, "unknown conveyor segment {s}"),
+            E::ToteNotRouted(t) => write!(f, "{t} is not on the conveyor"),
+            E::OffRoute {
+                tote,
+                segment,
+                expected,
+            } => match expected {
+                Some(next) => write!(f, "{tote} is routed to {next} next, not {segment}"),
+                None => write!(f, "{tote} is routed to its destination next, not {segment}"),
+            },
+            E::SegmentStopped(s) => write!(f, "{s} is stopped"),
+            E::SegmentFull(s) => write!(f, "{s} is full"),
+            E::NotAtDestination(t) => write!(f, "{t} is not on the last segment of its route"),
+            E::BadTag { tag, .. } => write!(f, "must be 1 to 64 characters, got \"{tag}\""),
+            E::OffSite { x_m, y_m, .. } => write!(f, "({x_m} m, {y_m} m) is off the site"),
+            E::PingBatch { got, max } => {
+                write!(f, "send 1 to {max} pings at a time, got {got}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field(), Detail(self))
+    }
+}
+
+impl std::error::Error for CommandError {}

@@ -1,0 +1,350 @@
+//! Workload planning and its feedback loop (seed diagram 5): an hourly
+//! demand forecast (Holt–Winters, refitted each midnight: `ModelUpdated`),
+//! a labour plan per hour (`WorkloadPlanned`), plan against actual at every
+//! metrics interval, `CapacityAdjusted` (overtime for the heads on the
+//! floor) when the open work will not fit in what is left of the shift,
+//! and task execution's answer, `WorkloadRebalanced` (cycle counts give way
+//! to picking while capacity is adjusted; with zone picking, a picker moves
+//! to the zone with the most pending work per head).
+
+#[cfg(test)]
+mod rules;
+
+pub mod forecast;
+
+use serde::Serialize;
+
+use paklog_sim::{SimDuration, SimTime};
+
+use crate::config::WorkloadPolicy;
+use crate::events::DomainEvent;
+use crate::events::ZoneMove;
+use crate::ids::StationId;
+use crate::pick_execution::Picking;
+use crate::task_execution::TaskStatus;
+use crate::warehouse::{DomainTimer, Warehouse};
+use crate::workload_planning::forecast::HoltWinters;
+
+/// Length of a metrics interval: every interval task execution reports its
+/// metrics (`MetricsUpdated`), and workload planning compares plan against
+/// actual and adjusts capacity.
+pub const METRICS_INTERVAL: SimDuration = SimDuration::from_mins(5);
+
+/// One hour of the labour plan, as planned at its start.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HourPlan {
+    /// Start of the hour.
+    pub start: SimTime,
+    /// Orders forecast for the hour.
+    pub forecast_orders: f64,
+    /// Heads the forecast needs.
+    pub planned_heads: u32,
+    /// Heads the labour plan has.
+    pub rostered_heads: u32,
+    /// Pack stations the forecast needs at the learned packing time.
+    pub planned_packers: u32,
+    /// Pack stations the site has.
+    pub pack_stations: u32,
+}
+
+/// The workload planner's state.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Workload {
+    /// Orders received per hour since time 0.
+    hourly: Vec<u32>,
+    model: Option<HoltWinters>,
+    /// The plan of every hour so far.
+    pub(crate) plan: Vec<HourPlan>,
+    /// Capacity adjusted: heads kept on from the end of their window
+    /// until then, and when it was decided.
+    pub(crate) adjusted: Option<Adjustment>,
+    /// When each station's order on the bench was started.
+    pub(crate) pack_started: std::collections::BTreeMap<StationId, SimTime>,
+    /// Orders packed and the time they took at the bench (ms).
+    pub(crate) packed: (u32, u64),
+}
+
+/// Heads kept on past the end of their labour window.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Adjustment {
+    heads: u32,
+    shift_end: SimTime,
+    until: SimTime,
+}
+
+const HOUR_MS: u64 = 3_600_000;
+/// Season of the forecast: a day of hours.
+const SEASON: usize = 24;
+/// Orders packed before the packing time is learned rather than assumed.
+const LEARN_AFTER_PACKED: u32 = 20;
+
+impl Warehouse {
+    /// Counts an order received for the forecast.
+    pub(crate) fn workload_order(&mut self, now: SimTime) {
+        if self.config.workload.is_none() {
+            return;
+        }
+        let hour = (now.as_millis() / HOUR_MS) as usize;
+        let h = &mut self.workload.hourly;
+        if h.len() <= hour {
+            h.resize(hour + 1, 0);
+        }
+        h[hour] += 1;
+    }
+
+    /// Heads the workload planner keeps on past the labour plan now (in
+    /// their overtime), if any.
+    pub(crate) fn adjusted_heads(&self, now: SimTime) -> u32 {
+        match self.workload.adjusted {
+            Some(a) if (a.shift_end..a.until).contains(&now) => a.heads,
+            _ => 0,
+        }
+    }
+
+    /// Whether cycle counts give way to picking now: from a capacity
+    /// adjustment to the end of its overtime.
+    pub(crate) fn counts_paused(&self, now: SimTime) -> bool {
+        self.workload.adjusted.is_some_and(|a| now < a.until)
+    }
+
+    /// **Every metrics interval (5 minutes), metrics, then capacity
+    /// adjusted**: the interval's counters go out as `MetricsUpdated`, and
+    /// workload planning reacts ([`on_metrics_update`](Self::on_metrics_update)).
+    pub(crate) fn close_metrics_interval(&mut self, now: SimTime) {
+        let c = std::mem::take(&mut self.counters);
+        let backlog = self.backlog();
+        self.emit(
+            now,
+            DomainEvent::MetricsUpdated {
+                orders_shipped: c.orders_shipped,
+                lines_picked: c.lines_picked,
+                backlog,
+            },
+        );
+        self.timers
+            .push((now + METRICS_INTERVAL, DomainTimer::MetricsTick));
+        self.on_metrics_update(now);
+    }
+
+    /// Metrics reported → the hour's plan at the top of each hour, then
+    /// plan against actual (`CapacityAdjusted`, `WorkloadRebalanced`).
+    pub(crate) fn on_metrics_update(&mut self, now: SimTime) {
+        let Some(policy) = self.config.workload.clone() else {
+            return;
+        };
+        if now.as_millis().is_multiple_of(HOUR_MS) {
+            self.plan_hour(now, &policy);
+        }
+        self.compare_plan(now, &policy);
+    }
+
+    /// The orders forecast for the hour starting at `start`.
+    pub(crate) fn forecast_orders(&self, start: SimTime, policy: &WorkloadPolicy) -> f64 {
+        let hour = (start.as_millis() / HOUR_MS) as usize;
+        match &self.workload.model {
+            Some(m) => m.forecast((hour + 1).saturating_sub(m.n).max(1)),
+            None => policy.prior_orders_per_hour[hour % SEASON],
+        }
+    }
+
+    /// At each hour: refit at midnight, then plan the hour's heads.
+    /// Seconds a pack station takes per order: learned once
+    /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
+    #[must_use]
+    pub fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
+        match self.workload.packed {
+            (n, ms) if n >= LEARN_AFTER_PACKED => ms as f64 / 1000.0 / f64::from(n),
+            _ => policy.pack_seconds_per_order,
+        }
+    }
+
+    /// A packer starts (`done` false) or completes an order at `station`.
+    pub(crate) fn learn_packing(&mut self, now: SimTime, station: StationId, done: bool) {
+        let w = &mut self.workload;
+        if !done {
+            w.pack_started.insert(station, now);
+        } else if let Some(start) = w.pack_started.remove(&station) {
+            w.packed.0 += 1;
+            w.packed.1 += now.saturating_since(start).as_millis();
+        }
+    }
+
+    pub(crate) fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
+        let hour = (now.as_millis() / HOUR_MS) as usize;
+        if hour > 0 && hour.is_multiple_of(SEASON) {
+            let mut history: Vec<f64> =
+                self.workload.hourly.iter().map(|&c| f64::from(c)).collect();
+            history.resize(hour, 0.0);
+            if let Some(m) = HoltWinters::fit(&history, SEASON) {
+                self.emit(
+                    now,
+                    DomainEvent::ModelUpdated {
+                        observations: m.n as u32,
+                        rmse: m.rmse,
+                        alpha: m.alpha,
+                        beta: m.beta,
+                        gamma: m.gamma,
+                    },
+                );
+                self.workload.model = Some(m);
+            }
+        }
+        let forecast_orders = self.forecast_orders(now, policy);
+        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let rate = self.lines_per_head_hour().max(1.0);
+        let planned_heads = (forecast_orders * policy.lines_per_order / rate).ceil() as u32;
+        let pack_s = self.pack_seconds_per_order(policy);
+        let plan = HourPlan {
+            start: now,
+            forecast_orders,
+            planned_heads,
+            rostered_heads: self.config.heads_at(minute),
+            planned_packers: (forecast_orders * pack_s / 3600.0).ceil() as u32,
+            pack_stations: self.config.packing.stations,
+        };
+        self.workload.plan.push(plan);
+        self.emit(
+            now,
+            DomainEvent::WorkloadPlanned {
+                forecast_orders,
+                planned_heads,
+                rostered_heads: plan.rostered_heads,
+                planned_packers: plan.planned_packers,
+                pack_stations: plan.pack_stations,
+            },
+        );
+    }
+
+    /// Lines of orders received and not yet picked: waiting for a wave or
+    /// on the floor.
+    pub(crate) fn open_lines(&self) -> u32 {
+        let waiting: usize = self
+            .waves
+            .waiting
+            .iter()
+            .map(|&o| self.orders.get(o).lines.len())
+            .sum();
+        waiting as u32 + self.floor_lines
+    }
+
+    /// Plan against actual: if the open work and the forecast arrivals will
+    /// not fit in what is left of the labour plan's window, ask the heads on
+    /// the floor to stay on (up to the policy's overtime).
+    pub(crate) fn compare_plan(&mut self, now: SimTime, policy: &WorkloadPolicy) {
+        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let heads = self.config.heads_at(minute);
+        let Some(end_min) = self.config.window_end(minute) else {
+            return;
+        };
+        let day = now.as_millis() - now.as_millis() % 86_400_000;
+        let mut end = SimTime::from_millis(day + u64::from(end_min) * 60_000);
+        if end <= now {
+            end += SimDuration::from_hours(24);
+        }
+        let left_h = end.saturating_since(now).as_secs_f64() / 3600.0;
+        // Arrivals until the window ends, by the forecast.
+        let mut arriving = 0.0;
+        let mut t = now;
+        while t < end {
+            let next = SimTime::from_millis((t.as_millis() / HOUR_MS + 1) * HOUR_MS).min(end);
+            let share = next.saturating_since(t).as_secs_f64() / 3600.0;
+            arriving += self.forecast_orders(t, policy) * share;
+            t = next;
+        }
+        let work = f64::from(self.open_lines()) + arriving * policy.lines_per_order;
+        let rate = self.lines_per_head_hour().max(1.0);
+        let capacity = f64::from(heads) * rate * left_h;
+        if heads == 0 || work <= capacity {
+            return;
+        }
+        let overtime_h = ((work - capacity) / (f64::from(heads) * rate))
+            .min(policy.max_overtime.as_secs_f64() / 3600.0);
+        // Whole quarters of an hour, so the plan does not chase noise.
+        let quarters = (overtime_h * 4.0).ceil() as u64;
+        let until = end + SimDuration::from_mins(15 * quarters);
+        if quarters == 0 || self.workload.adjusted.is_some_and(|a| a.until >= until) {
+            return;
+        }
+        self.workload.adjusted = Some(Adjustment {
+            heads,
+            shift_end: end,
+            until,
+        });
+        self.emit(
+            now,
+            DomainEvent::CapacityAdjusted {
+                heads,
+                shift_end: end,
+                until,
+                open_lines: work.round() as u32,
+                capacity_lines: capacity.round() as u32,
+            },
+        );
+        // Task execution's answer: counts wait, pickers pick, and go where
+        // the work is.
+        let moves = self.rebalance_zones();
+        self.emit(
+            now,
+            DomainEvent::WorkloadRebalanced {
+                counts_paused_until: until,
+                moves,
+            },
+        );
+    }
+
+    /// Zone picking: moves one signed-on picker from the zone with the least
+    /// pending lines per head (if it has another) to the one with the most,
+    /// when that has more than twice as many; an idle picker first.
+    pub(crate) fn rebalance_zones(&mut self) -> Vec<ZoneMove> {
+        if !matches!(self.config.picking, Picking::Zone { .. }) {
+            return Vec::new();
+        }
+        let zones = self.master.zones.len();
+        let mut lines = vec![0u32; zones];
+        let mut heads = vec![0u32; zones];
+        for t in self.tasks.all() {
+            if let (TaskStatus::Pending, Some(z)) = (t.status, t.zone) {
+                lines[z as usize] += t.lines.len() as u32;
+            }
+        }
+        for a in &self.tasks.associates {
+            if let (true, Some(z)) = (a.signed_on, a.zone) {
+                heads[z as usize] += 1;
+            }
+        }
+        let per_head = |z: usize| f64::from(lines[z]) / f64::from(heads[z].max(1));
+        let busiest =
+            (0..zones).max_by(|&a, &b| per_head(a).total_cmp(&per_head(b)).then(b.cmp(&a)));
+        let quietest = (0..zones)
+            .filter(|&z| heads[z] >= 2)
+            .min_by(|&a, &b| per_head(a).total_cmp(&per_head(b)).then(a.cmp(&b)));
+        let (Some(to), Some(from)) = (busiest, quietest) else {
+            return Vec::new();
+        };
+        if to == from || per_head(to) <= 2.0 * per_head(from) {
+            return Vec::new();
+        }
+        let (from, to) = (from as u16, to as u16);
+        let Some(a) = self
+            .tasks
+            .associates
+            .iter_mut()
+            .filter(|a| a.signed_on && a.zone == Some(from))
+            .min_by_key(|a| (a.current.is_some(), a.id))
+        else {
+            return Vec::new();
+        };
+        a.zone = Some(to);
+        vec![ZoneMove {
+            associate: a.id,
+            from,
+            to,
+        }]
+    }
+
+    /// The labour plan of every hour so far.
+    #[must_use]
+    pub fn hour_plans(&self) -> &[HourPlan] {
+        &self.workload.plan
+    }
+}
