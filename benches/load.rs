@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use paklog_adapters::live::{Answer, Ask, request};
 use paklog_adapters::store::{CommandStore, SqliteStore};
+use paklog_adapters::views::View;
 use paklog_adapters::{AppState, Live, Principal, Tokens, app};
 use paklog_domain::{AssociateId, Command, NewOrder, NewOrderLine, OrderId, Priority, WaveId};
 use paklog_scenarios::build::site_config;
@@ -105,7 +106,10 @@ async fn feed(sender: paklog_sim::CommandSender<paklog_adapters::live::Input>, w
     while next < waves {
         let pending =
             match request(&sender, Ask::Query(paklog_adapters::live::Query::Metrics)).await {
-                Some(Answer::Found(Some(m))) => m["pending_tasks"].as_u64().unwrap_or(0),
+                Some(Answer::Found(Some(view))) => match *view {
+                    View::Metrics(m) => m.pending_tasks,
+                    _ => return,
+                },
                 _ => return,
             };
         if pending < 400 {

@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn every_event_type_of_the_catalog_has_its_topic() {
-        let catalog = include_str!("../../domain/src/events.rs");
+        let catalog = include_str!("../../domain/src/events/cloudevents.rs");
         let kinds: Vec<&str> = catalog
             .split('"')
             .filter(|s| s.starts_with("com.paklog."))

@@ -24,7 +24,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use paklog_domain::{Command, Reply};
 use paklog_sim::CommandSender;
-use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::auth::Tokens;
@@ -32,6 +31,7 @@ use crate::cloudevents::Published;
 use crate::live::{Answer, Ask, Found, Input, Live, Lookup, Query};
 
 use crate::problem::Problem;
+use crate::views::View;
 
 /// What every handler needs: the way to the kernel, the tokens, and the
 /// events.
@@ -109,13 +109,13 @@ pub(crate) async fn execute(state: &AppState, command: Command) -> Result<Reply,
     }
 }
 
-pub(crate) async fn find(
+pub(crate) async fn find<T: TryFrom<View>>(
     state: &AppState,
     query: Query,
     what: &str,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<T>, Problem> {
     match ask(state, Ask::Query(query)).await? {
-        Answer::Found(Some(v)) => Ok(Json(v)),
+        Answer::Found(Some(view)) => T::try_from(*view).map(Json).map_err(|_| unexpected()),
         _ => Err(Problem::new(
             StatusCode::NOT_FOUND,
             "not found",

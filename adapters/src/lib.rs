@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod store;
+pub mod views;
 
 pub use auth::{Principal, Tokens};
 pub use http::AppState;

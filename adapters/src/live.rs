@@ -16,19 +16,18 @@ use std::thread::JoinHandle;
 use bevy_ecs::prelude::*;
 use paklog_domain::config::SiteConfig;
 use paklog_domain::task_execution::TaskStatus;
-use paklog_domain::workload_planning::METRICS_INTERVAL;
 use paklog_domain::{Command, CommandError, DomainTimer, OrderId, Reply, Warehouse, WaveId};
 use paklog_sim::{Clock, CommandSender, Scheduler, SimTime, Simulation, Wake, WallClock};
-use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
 use crate::cloudevents::Published;
 use crate::store::{CommandStore, StoreError, Stored};
+use crate::views::{TaskView, View};
 
 mod query;
 
 pub use query::{Found, Lookup, Query};
-use query::{look_up, query, task_view};
+use query::{look_up, query};
 
 /// What the kernel answers.
 #[derive(Debug)]
@@ -36,7 +35,7 @@ pub enum Answer {
     /// The command's outcome.
     Executed(Result<Reply, CommandError>),
     /// The query's answer, or `None` when it names nothing.
-    Found(Option<Value>),
+    Found(Option<Box<View>>),
     /// The command was accepted by the domain but could not be stored: it
     /// is not acknowledged, and the service stops.
     NotStored(String),
@@ -54,7 +53,7 @@ pub enum NextTask {
     /// Nothing to do now.
     Nothing,
     /// The task in hand, started (as [`Query::Task`] shows it).
-    Task(Value),
+    Task(Box<TaskView>),
     /// A step was refused.
     Refused(CommandError),
 }
@@ -371,7 +370,7 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                 false
             }
             Input::Request(Ask::Query(q), reply) => {
-                let answer = Answer::Found(query(&wh, now, &q));
+                let answer = Answer::Found(query(&wh, now, &q).map(Box::new));
                 answer_when_durable(&mut k, reply, answer);
                 false
             }
@@ -448,7 +447,7 @@ fn next_task(
         return refused(a);
     }
     match wh.tasks().find(task) {
-        Some(t) => Answer::NextTask(NextTask::Task(task_view(wh, t))),
+        Some(t) => Answer::NextTask(NextTask::Task(Box::new(TaskView::new(wh, t)))),
         None => Answer::NextTask(NextTask::Nothing),
     }
 }

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use axum::Json;
 
-use crate::{http, problem};
+use crate::{http, problem, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -66,6 +66,23 @@ use crate::{http, problem};
         http::PingRequest,
         http::PingBatch,
         http::PingsAccepted,
+        views::OrderView,
+        views::OrderLineView,
+        views::WaveView,
+        views::TaskView,
+        views::StopView,
+        views::LocationView,
+        views::LocationMasterView,
+        views::PointView,
+        views::StockView,
+        views::MetricsView,
+        views::IntervalView,
+        views::TagView,
+        views::ReconciliationView,
+        views::VarianceView,
+        views::ConveyorView,
+        views::SegmentView,
+        views::SegmentStatsView,
     ), responses(problem::Unauthorized)),
     modifiers(&Bearer),
     tags(

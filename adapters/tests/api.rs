@@ -602,7 +602,7 @@ async fn the_openapi_document_describes_every_route() {
         "bearer"
     );
     // Every route the router serves, with each of its methods.
-    let source = include_str!("../src/http.rs");
+    let source = include_str!("../src/routes.rs");
     let mut routes = 0;
     for line in source
         .lines()
@@ -621,6 +621,26 @@ async fn the_openapi_document_describes_every_route() {
         routes += 1;
     }
     assert!(routes >= 18, "{routes}");
+    // What the API answers are typed schemas, not bare objects.
+    for (path, view) in [
+        ("/api/v1/orders/{order_id}", "OrderView"),
+        ("/api/v1/waves/{wave_id}", "WaveView"),
+        ("/api/v1/locations/{location_id}", "LocationView"),
+        ("/api/v1/metrics", "MetricsView"),
+        ("/api/v1/conveyor", "ConveyorView"),
+    ] {
+        let schema = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"];
+        assert_eq!(
+            schema.as_str(),
+            Some(format!("#/components/schemas/{view}").as_str()),
+            "{path}"
+        );
+        assert!(
+            doc["components"]["schemas"][view]["properties"].is_object(),
+            "{view}"
+        );
+    }
     // Request bodies are the types the handlers read.
     let order = &doc["components"]["schemas"]["OrderRequest"];
     assert_eq!(

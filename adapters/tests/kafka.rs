@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 async fn metrics(live: &Live) -> Value {
     match request(&live.sender, Ask::Query(Query::Metrics)).await {
-        Some(Answer::Found(Some(v))) => v,
+        Some(Answer::Found(Some(v))) => serde_json::to_value(v).unwrap(),
         other => panic!("{other:?}"),
     }
 }

@@ -62,7 +62,7 @@ fn run(live: &Live, ask: Ask) -> Answer {
 
 fn order_view(live: &Live) -> Value {
     match run(live, Ask::Query(Query::Order(OrderId(0)))) {
-        Answer::Found(Some(v)) => v,
+        Answer::Found(Some(v)) => serde_json::to_value(v).unwrap(),
         other => panic!("{other:?}"),
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::events::Priority;
 use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
 use crate::order_management::OrderStatus;
+use crate::physical_tracking::PlateKind;
 pub use crate::refusal::{CommandError, RefusalKind};
 
 /// A line of an incoming order.
@@ -176,6 +177,29 @@ pub enum Command {
         running: bool,
         /// Why it stops (required to stop).
         reason: String,
+    },
+    /// A label is applied to a tote, carton, case or pallet: a new licence
+    /// plate, optionally at a location.
+    OpenLicensePlate {
+        /// Its code (1 to 64 characters, new).
+        plate: String,
+        /// What it is on.
+        kind: PlateKind,
+        /// Where it is.
+        location: Option<LocationId>,
+    },
+    /// A plate is put into (onto) another: a tote in a case, a case on a
+    /// pallet. It comes out of the plate it was in.
+    NestLicensePlate {
+        /// The plate.
+        plate: String,
+        /// The plate it goes into.
+        into: String,
+    },
+    /// A plate is taken out of the plate it is in, and left where that is.
+    UnnestLicensePlate {
+        /// The plate.
+        plate: String,
     },
     /// A real-time location system reports where tags (associates' badges,
     /// totes) are; all or none of the pings are taken.

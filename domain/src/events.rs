@@ -18,6 +18,7 @@ use crate::ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
 };
+use crate::physical_tracking::PlateKind;
 
 /// Order priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -246,6 +247,31 @@ pub enum DomainEvent {
         order: OrderId,
         /// Where to.
         to: LocationId,
+    },
+    /// A licence plate was opened (a label applied).
+    LicensePlateOpened {
+        /// Its code.
+        plate: String,
+        /// What it is on.
+        kind: PlateKind,
+        /// Where it is, if known.
+        location: Option<LocationId>,
+    },
+    /// A licence plate was nested in another.
+    LicensePlateNested {
+        /// The plate.
+        plate: String,
+        /// The plate it went into.
+        into: String,
+        /// The plate it came out of, if it was in one.
+        from: Option<String>,
+    },
+    /// A licence plate was taken out of the plate it was in.
+    LicensePlateUnnested {
+        /// The plate.
+        plate: String,
+        /// The plate it came out of.
+        from: String,
     },
     /// A packer started on an order.
     PackingStarted {

@@ -556,6 +556,8 @@ impl Conveyor {
 
 #[cfg(test)]
 mod tests {
+    use paklog_sim::SimDuration;
+
     use super::*;
 
     fn spec(length_m: f64, capacity: u32) -> SegmentSpec {

@@ -10,6 +10,7 @@ use paklog_sim::SimTime;
 use crate::events::{DomainEvent, Priority};
 use crate::ids::{LocationId, OrderId, SkuId, TaskId, ToteId, WaveId};
 use crate::location_master::Point;
+use crate::physical_tracking::PlateKind;
 use crate::pick_execution::{Picking, ZoneMode};
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
 use crate::warehouse::Warehouse;
@@ -213,8 +214,16 @@ impl Warehouse {
     }
 
     pub(crate) fn new_tote(&mut self) -> ToteId {
+        self.new_plate(PlateKind::Tote)
+    }
+
+    /// The next licence plate, opened as `kind` (a tote, or a packed
+    /// parcel's carton).
+    pub(crate) fn new_plate(&mut self, kind: PlateKind) -> ToteId {
         self.next_tote += 1;
-        ToteId(self.next_tote - 1)
+        let plate = ToteId(self.next_tote - 1);
+        self.plates.open(&plate.to_string(), kind, None);
+        plate
     }
 
     /// Adds one pick trip: its orders' lines in the walking order of the

@@ -249,14 +249,7 @@ impl Warehouse {
     ) {
         let dock = self.docks[carrier.index() % self.docks.len()];
         if let Some(tote) = tote {
-            self.emit(
-                now,
-                DomainEvent::LicensePlateMoved {
-                    tote,
-                    order,
-                    to: dock,
-                },
-            );
+            self.plate_moved(now, tote, order, dock);
         }
         self.pack.at_dock[carrier.index()].push(order);
         self.emit(

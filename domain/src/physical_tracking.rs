@@ -8,8 +8,10 @@
 #[cfg(test)]
 mod rules;
 
+mod licence_plates;
 mod reconciliation;
 
+pub use licence_plates::{Contents, InsideOf, LicencePlates, Place, Plate, PlateKind};
 pub use reconciliation::{Variance, VarianceKind};
 
 use std::collections::BTreeMap;
@@ -19,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::{CommandError, Reply, RtlsPing};
 use crate::events::DomainEvent;
-use crate::ids::{AssociateId, LocationId};
+use crate::ids::{AssociateId, LocationId, OrderId, ToteId};
 use crate::location_master::LocationMaster;
 use crate::warehouse::Warehouse;
 
@@ -236,6 +238,83 @@ impl Tracking {
 }
 
 impl Warehouse {
+    /// A tote (or a parcel under its own plate) was put down at `to` with
+    /// its order: the plate's place changes and `LicensePlateMoved` says so.
+    pub(crate) fn plate_moved(
+        &mut self,
+        now: SimTime,
+        tote: ToteId,
+        order: OrderId,
+        to: LocationId,
+    ) {
+        self.plates.put(&tote.to_string(), to);
+        self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
+    }
+
+    /// A label is applied: a new licence plate.
+    ///
+    /// # Errors
+    /// A code that is empty, too long or already open; an unknown location.
+    pub(crate) fn open_plate(
+        &mut self,
+        now: SimTime,
+        plate: String,
+        kind: PlateKind,
+        location: Option<LocationId>,
+    ) -> Result<Reply, CommandError> {
+        if plate.is_empty() || plate.chars().count() > 64 {
+            return Err(CommandError::BadPlateCode(plate.chars().take(80).collect()));
+        }
+        if self.plates.get(&plate).is_some() {
+            return Err(CommandError::PlateExists(plate));
+        }
+        if let Some(l) = location
+            && l.index() >= self.master.locations.len()
+        {
+            return Err(CommandError::UnknownLocation(l));
+        }
+        self.plates.open(&plate, kind, location);
+        self.emit(
+            now,
+            DomainEvent::LicensePlateOpened {
+                plate,
+                kind,
+                location,
+            },
+        );
+        Ok(Reply::Done)
+    }
+
+    /// **Licence plates can be nested**: `plate` goes into `into` (out of
+    /// the plate it was in), by the rules of [`LicencePlates`].
+    ///
+    /// # Errors
+    /// An unknown plate, or a nesting the rules refuse.
+    pub(crate) fn nest_plate(
+        &mut self,
+        now: SimTime,
+        plate: String,
+        into: String,
+    ) -> Result<Reply, CommandError> {
+        let from = self.plates.nest(&plate, &into)?;
+        self.emit(now, DomainEvent::LicensePlateNested { plate, into, from });
+        Ok(Reply::Done)
+    }
+
+    /// A plate comes out of the plate it is in.
+    ///
+    /// # Errors
+    /// An unknown plate, or one not nested.
+    pub(crate) fn unnest_plate(
+        &mut self,
+        now: SimTime,
+        plate: String,
+    ) -> Result<Reply, CommandError> {
+        let from = self.plates.unnest(&plate)?;
+        self.emit(now, DomainEvent::LicensePlateUnnested { plate, from });
+        Ok(Reply::Done)
+    }
+
     /// RTLS pings → each tag's place; a tote seen leaving one place or
     /// reaching another changes the state of both (`LocationStateChanged`).
     ///

@@ -239,7 +239,7 @@ impl Warehouse {
         self.pack.stations[station.index()].queue.push_back(order);
         self.orders.get_mut(order).station = Some(station);
         let to = self.stage[station.index()];
-        self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
+        self.plate_moved(now, tote, order, to);
         station
     }
 }

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
 use crate::order_management::OrderStatus;
+use crate::physical_tracking::PlateKind;
 use crate::task_execution::TaskStatus;
 use crate::wave_planning::WaveStatus;
 
@@ -224,6 +225,37 @@ pub enum CommandError {
         /// Along the aisles (m).
         y_m: f64,
     },
+    /// No licence plate has that code.
+    UnknownPlate {
+        /// The request field that names it (`plate`, `into`).
+        field: &'static str,
+        /// The code given.
+        code: String,
+    },
+    /// A plate goes only into a plate of a larger kind.
+    PlateCannotHold {
+        /// The plate it was to go into.
+        into: String,
+        /// That plate's kind.
+        kind: PlateKind,
+        /// The plate to nest.
+        plate: String,
+        /// Its kind.
+        plate_kind: PlateKind,
+    },
+    /// The plate is not nested in another.
+    PlateNotNested(String),
+    /// A nested plate moves only with the plate it is in.
+    PlateNested {
+        /// The plate.
+        plate: String,
+        /// The plate it is in.
+        parent: String,
+    },
+    /// A plate with that code is already open.
+    PlateExists(String),
+    /// A plate code must be 1 to 64 characters.
+    BadPlateCode(String),
     /// A batch of pings is empty or too large.
     PingBatch {
         /// Pings sent.
@@ -276,6 +308,12 @@ impl CommandError {
             E::BadTag { index, .. } => format!("pings[{index}].tag"),
             E::OffSite { index, .. } => format!("pings[{index}].x_m"),
             E::PingBatch { .. } => "pings".into(),
+            E::UnknownPlate { field, .. } => (*field).into(),
+            E::PlateCannotHold { .. } => "into".into(),
+            E::PlateNotNested(_)
+            | E::PlateNested { .. }
+            | E::PlateExists(_)
+            | E::BadPlateCode(_) => "plate".into(),
         }
     }
 
@@ -292,7 +330,8 @@ impl CommandError {
             | E::UnknownLocationCode(_)
             | E::UnknownSegment(_)
             | E::NoConveyor
-            | E::ToteNotRouted(_) => K::NotFound,
+            | E::ToteNotRouted(_)
+            | E::UnknownPlate { .. } => K::NotFound,
             E::NotYourTask { .. } => K::Forbidden,
             E::WrongTaskState { .. }
             | E::WaveNotPlanned { .. }
@@ -303,7 +342,10 @@ impl CommandError {
             | E::SegmentStopped(_)
             | E::SegmentFull(_)
             | E::NotAtDestination(_)
-            | E::NotSignedOn(_) => K::Conflict,
+            | E::NotSignedOn(_)
+            | E::PlateNotNested(_)
+            | E::PlateNested { .. }
+            | E::PlateExists(_) => K::Conflict,
             E::BadExternalId(_)
             | E::UnknownCarrier(_)
             | E::UnknownReceiptSku(_)
@@ -326,7 +368,9 @@ impl CommandError {
             | E::UnknownSegmentCode(_)
             | E::BadTag { .. }
             | E::OffSite { .. }
-            | E::PingBatch { .. } => K::Invalid,
+            | E::PingBatch { .. }
+            | E::PlateCannotHold { .. }
+            | E::BadPlateCode(_) => K::Invalid,
         }
     }
 
@@ -424,6 +468,22 @@ impl fmt::Display for Detail<'_> {
             E::PingBatch { got, max } => {
                 write!(f, "send 1 to {max} pings at a time, got {got}")
             }
+            E::UnknownPlate { code, .. } => write!(f, "no licence plate \"{code}\""),
+            E::PlateCannotHold {
+                into,
+                kind,
+                plate,
+                plate_kind,
+            } => write!(
+                f,
+                "{into} is a {kind} and cannot hold {plate}, a {plate_kind}"
+            ),
+            E::PlateNotNested(plate) => write!(f, "{plate} is not in another plate"),
+            E::PlateNested { plate, parent } => {
+                write!(f, "{plate} is in {parent}: move {parent} instead")
+            }
+            E::PlateExists(plate) => write!(f, "{plate} is already open"),
+            E::BadPlateCode(plate) => write!(f, "must be 1 to 64 characters, got \"{plate}\""),
         }
     }
 }

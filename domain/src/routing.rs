@@ -50,6 +50,7 @@ use crate::location_master::{LocationMaster, Point};
 mod blocks;
 pub mod exact;
 mod plan;
+mod walk;
 pub use plan::{Plan, plan, plan_from};
 
 /// Most stops the exact subset dynamic programme handles (2ⁿ·n² work) in

@@ -21,7 +21,7 @@ use crate::location_master::{LocationKind, LocationMaster};
 use crate::material_handling::Conveyor;
 use crate::order_management::{OrderBook, due_time};
 use crate::pack_ship::{PackArea, PutWall, Station};
-use crate::physical_tracking::Tracking;
+use crate::physical_tracking::{LicencePlates, Tracking};
 use crate::pick_execution::Picking;
 use crate::task_execution::{AssociateState, TaskBoard};
 use crate::wave_planning::WaveBook;
@@ -89,6 +89,8 @@ pub struct Warehouse {
     pub(crate) bus: EventBus,
     /// Physical tracking: where the RTLS last saw each tag.
     pub(crate) tracking: Tracking,
+    /// Physical tracking: every licence plate, as ECS entities.
+    pub(crate) plates: LicencePlates,
     /// Material handling: the conveyor network, if the site has one.
     pub(crate) conveyor: Option<Conveyor>,
     pub(crate) sku_codes: HashMap<String, SkuId>,
@@ -233,6 +235,7 @@ impl Warehouse {
             pack,
             bus: EventBus::default(),
             tracking,
+            plates: LicencePlates::default(),
             conveyor,
             sku_codes,
             stage,
@@ -324,6 +327,12 @@ impl Warehouse {
     #[must_use]
     pub fn tracking(&self) -> &Tracking {
         &self.tracking
+    }
+
+    /// Physical tracking: every licence plate, nested or not.
+    #[must_use]
+    pub fn plates(&self) -> &LicencePlates {
+        &self.plates
     }
 
     /// Material handling: the conveyor network, if the site has one.
@@ -449,6 +458,13 @@ impl Warehouse {
                 reason,
             } => self.set_conveyor(now, segment, running, reason),
             Command::RtlsPings { pings } => self.record_pings(now, &pings),
+            Command::OpenLicensePlate {
+                plate,
+                kind,
+                location,
+            } => self.open_plate(now, plate, kind, location),
+            Command::NestLicensePlate { plate, into } => self.nest_plate(now, plate, into),
+            Command::UnnestLicensePlate { plate } => self.unnest_plate(now, plate),
         }
     }
 

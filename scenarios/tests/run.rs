@@ -276,7 +276,7 @@ fn a_location_blocked_mid_day_is_reslotted_the_flow_recovers_and_no_unit_is_lost
     });
     let loaded = disrupted(all);
     let mut run = ScenarioRun::new(&loaded, None);
-    let units_at_start = run.warehouse().inventory.total_units();
+    let units_at_start = run.warehouse().inventory().total_units();
     run.run(|_| {});
     let (wh, vw) = (run.warehouse(), run.virtual_world());
     assert_eq!(vw.refused, 0);
@@ -612,12 +612,12 @@ fn rtls_tote_tags_show_every_staging_lane_and_dock_door_holding_what_the_wes_say
     assert_eq!(run.virtual_world().refused, 0);
     let changes = run
         .warehouse()
-        .bus
+        .bus()
         .log()
         .iter()
         .filter(|r| {
             matches!(r.event, DomainEvent::LocationStateChanged { location, .. }
-                if run.warehouse().master.get(location).kind == paklog_domain::location_master::LocationKind::Stage)
+                if run.warehouse().master().get(location).kind == paklog_domain::location_master::LocationKind::Stage)
         })
         .count();
     eprintln!("{at_noon} totes and parcels placed at noon; {changes} staging state changes");

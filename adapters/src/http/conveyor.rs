@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use paklog_domain::{Command, Reply, SegmentId, ToteId};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -14,20 +13,21 @@ use crate::live::{Found, Lookup, Query};
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
+use crate::views::*;
 
 /// The conveyor's segments: whether each runs, the totes on it, and its
 /// statistics so far (as in `conveyors.parquet`).
 #[utoipa::path(get, path = "/api/v1/conveyor", tag = "conveyor",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "`{\"segments\": [{id, code, kind, running, capacity, totes, stats}], \"totes\": n}`", body = Object),
+        (status = 200, description = "`{\"segments\": [{id, code, kind, running, capacity, totes, stats}], \"totes\": n}`", body = ConveyorView),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "The site has no conveyor", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn conveyor(
     State(state): State<AppState>,
     Caller(caller): Caller,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<ConveyorView>, Problem> {
     caller.integration()?;
     find(&state, Query::Conveyor, "this site has no conveyor").await
 }

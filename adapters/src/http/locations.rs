@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use paklog_domain::{Command, LocationId};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -14,20 +13,21 @@ use crate::live::{Found, Lookup, Query};
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
+use crate::views::*;
 
 /// A location by id or code (`A03-B1-12-2L`): master data and stock.
 #[utoipa::path(get, path = "/api/v1/locations/{location_id}", tag = "locations",
     params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Master data and stock", body = Object),
+        (status = 200, description = "Master data and stock", body = LocationView),
         (status = 401, response = Unauthorized),
         (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_location(
     State(state): State<AppState>,
     Caller(_caller): Caller,
     Path(location_id): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<LocationView>, Problem> {
     let what = format!("no location {location_id}");
     find(&state, Query::Location(location_id), &what).await
 }
@@ -139,13 +139,13 @@ pub(crate) async fn unblock_location(
 #[utoipa::path(get, path = "/api/v1/reconciliation", tag = "locations",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "`{\"variances\": [{kind, location, sku, units, explained_by}]}`", body = Object),
+        (status = 200, description = "`{\"variances\": [{kind, location, sku, units, explained_by}]}`", body = ReconciliationView),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn reconciliation(
     State(state): State<AppState>,
     Caller(caller): Caller,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<ReconciliationView>, Problem> {
     caller.integration()?;
     find(&state, Query::Reconciliation, "no reconciliation").await
 }

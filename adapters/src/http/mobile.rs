@@ -16,6 +16,7 @@ use crate::live::{Answer, Ask, NextTask, Query};
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
+use crate::views::*;
 
 /// Which tasks to list.
 #[derive(Debug, Deserialize)]
@@ -28,14 +29,14 @@ pub struct TaskFilter {
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(("status" = Option<String>, Query, description = "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED or CANCELLED")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The tasks", body = Vec<Object>),
+        (status = 200, description = "The tasks", body = Vec<TaskView>),
         (status = 401, response = Unauthorized),
         (status = 422, description = "Unknown status", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn list_tasks(
     State(state): State<AppState>,
     Caller(caller): Caller,
     QueryParams(filter): QueryParams<TaskFilter>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<Vec<TaskView>>, Problem> {
     caller.integration()?;
     let status = match filter.status.as_deref() {
         None => None,
@@ -69,7 +70,7 @@ pub struct Device {
 #[utoipa::path(get, path = "/api/v1/mobile/picking/next-task", tag = "mobile", params(("associate" = Option<u32>, Query, description = "The associate; optional with a device token, and must be its own")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The task in hand, started", body = Object),
+        (status = 200, description = "The task in hand, started", body = TaskView),
         (status = 204, description = "Nothing to do"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's device, or an integration", body = ProblemBody, content_type = "application/problem+json"),

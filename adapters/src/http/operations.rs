@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::auth::Caller;
@@ -13,6 +12,7 @@ use crate::live::Query;
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
+use crate::views::*;
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
@@ -25,12 +25,12 @@ pub(crate) async fn healthz() -> &'static str {
 #[utoipa::path(get, path = "/api/v1/metrics", tag = "operations",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Interval KPIs and counters", body = Object),
+        (status = 200, description = "Interval KPIs and counters", body = MetricsView),
         (status = 401, response = Unauthorized)))]
 pub(crate) async fn metrics(
     State(state): State<AppState>,
     Caller(caller): Caller,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<MetricsView>, Problem> {
     caller.integration()?;
     find(&state, Query::Metrics, "metrics").await
 }

@@ -15,6 +15,7 @@ use crate::live::Query;
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
+use crate::views::*;
 
 /// Order priority.
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
@@ -122,14 +123,14 @@ pub(crate) async fn create_order(
     params(("order_id" = String, Path, description = "Order id (`7` or `ORD-7`)")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The order", body = Object),
+        (status = 200, description = "The order", body = OrderView),
         (status = 401, response = Unauthorized),
         (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_order(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(order_id): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<OrderView>, Problem> {
     caller.integration()?;
     let id = OrderId(id_of(&order_id, "orderId")?);
     find(&state, Query::Order(id), &format!("no order {order_id}")).await
@@ -181,14 +182,14 @@ pub(crate) async fn create_wave(
     params(("wave_id" = String, Path, description = "Wave id (`3` or `WAVE-3`)")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The wave", body = Object),
+        (status = 200, description = "The wave", body = WaveView),
         (status = 401, response = Unauthorized),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_wave(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(wave_id): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<WaveView>, Problem> {
     caller.integration()?;
     let id = WaveId(id_of(&wave_id, "waveId")?);
     find(&state, Query::Wave(id), &format!("no wave {wave_id}")).await
@@ -199,7 +200,7 @@ pub(crate) async fn get_wave(
     params(("wave_id" = String, Path, description = "Wave id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The released wave", body = Object),
+        (status = 200, description = "The released wave", body = WaveView),
         (status = 401, response = Unauthorized),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Not planned (already released)", body = ProblemBody, content_type = "application/problem+json")))]
@@ -207,7 +208,7 @@ pub(crate) async fn release_wave(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(wave_id): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<WaveView>, Problem> {
     caller.integration()?;
     let wave = WaveId(id_of(&wave_id, "waveId")?);
     execute(&state, Command::ReleaseWave { wave }).await?;

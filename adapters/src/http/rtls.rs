@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use paklog_domain::{Command, RtlsPing};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -15,6 +14,7 @@ use crate::live::Query;
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
+use crate::views::*;
 
 /// One RTLS position report, in metres.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,14 +93,14 @@ pub(crate) async fn rtls_pings(
     params(("tag" = String, Path, description = "The tag")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Last position (mm), time, pings, distance travelled", body = Object),
+        (status = 200, description = "Last position (mm), time, pings, distance travelled", body = TagView),
         (status = 401, response = Unauthorized),
         (status = 404, description = "Never seen", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn get_tag(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(tag): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<TagView>, Problem> {
     caller.integration()?;
     let what = format!("no tag {tag}");
     find(&state, Query::Tag(tag), &what).await

@@ -1,9 +1,10 @@
 //! Questions about the site's state, answered by the kernel: queries (as
-//! JSON views) and look-ups of the codes people use (typed ids).
+//! typed views) and look-ups of the codes people use (typed ids).
 
 use super::*;
+use crate::views::{ConveyorView, LocationView, MetricsView, TaskView, View};
 
-/// A question about the site's state (answered as JSON).
+/// A question about the site's state (answered with a typed [`View`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
     /// One order.
@@ -48,23 +49,6 @@ pub enum Found {
     Code(String),
 }
 
-pub(crate) fn to<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-/// A task as a handheld shows it: each stop with its location and SKU
-/// codes (the SKU code is the barcode to scan).
-pub(crate) fn task_view(wh: &Warehouse, task: &paklog_domain::task_execution::Task) -> Value {
-    let mut v = to(task);
-    if let Some(lines) = v.get_mut("lines").and_then(Value::as_array_mut) {
-        for (line, pick) in lines.iter_mut().zip(&task.lines) {
-            line["location_code"] = json!(wh.master().get(pick.location).code);
-            line["sku_code"] = json!(wh.config().skus.get(pick.sku.index()).map(|s| &s.code));
-        }
-    }
-    v
-}
-
 pub(crate) fn look_up(wh: &Warehouse, code: &Lookup) -> Result<Found, CommandError> {
     match code {
         Lookup::Location(key) => wh.location_by_key(key).map(Found::Location),
@@ -76,75 +60,31 @@ pub(crate) fn look_up(wh: &Warehouse, code: &Lookup) -> Result<Found, CommandErr
     }
 }
 
-pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<Value> {
+pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<View> {
     match q {
-        Query::Order(id) => wh.orders().find(*id).map(to),
-        Query::Wave(id) => wh.waves().find(*id).map(to),
-        Query::Task(id) => wh.tasks().find(*id).map(|t| task_view(wh, t)),
-        Query::Tasks(status) => Some(Value::Array(
+        Query::Order(id) => wh.orders().find(*id).map(|o| View::Order(o.into())),
+        Query::Wave(id) => wh.waves().find(*id).map(|w| View::Wave(w.into())),
+        Query::Task(id) => wh
+            .tasks()
+            .find(*id)
+            .map(|t| View::Task(TaskView::new(wh, t))),
+        Query::Tasks(status) => Some(View::Tasks(
             wh.tasks()
                 .all()
                 .iter()
                 .filter(|t| status.is_none_or(|s| t.status == s))
-                .map(to)
+                .map(|t| TaskView::new(wh, t))
                 .collect(),
         )),
-        Query::Location(key) => key
-            .parse::<usize>()
+        Query::Location(key) => wh
+            .location_by_key(key)
             .ok()
-            .and_then(|i| wh.master().locations.get(i))
-            .or_else(|| wh.master().by_code(key))
-            .map(|l| {
-                json!({
-                    "location": to(l),
-                    "stock": to(wh.inventory().location(l.id)),
-                })
-            }),
-        Query::Metrics => {
-            let interval = METRICS_INTERVAL.as_millis();
-            let start = now.as_millis() - now.as_millis() % interval;
-            let (orders_shipped, lines_picked) = wh.interval_counts();
-            let hours = (now.as_millis() - start) as f64 / 3_600_000.0;
-            let signed_on = wh.tasks().associates.iter().filter(|a| a.signed_on).count();
-            Some(json!({
-                "now_ms": now.as_millis(),
-                "interval": {
-                    "start_ms": start,
-                    "end_ms": start + interval,
-                    "orders_shipped": orders_shipped,
-                    "lines_picked": lines_picked,
-                    "lines_per_hour": if hours > 0.0 { f64::from(lines_picked) / hours } else { 0.0 },
-                },
-                "open_orders": wh.backlog(),
-                "pending_tasks": wh.tasks().pending_len(),
-                "orders": wh.orders().all().len(),
-                "waves": wh.waves().all().len(),
-                "tasks": wh.tasks().all().len(),
-                "associates_signed_on": signed_on,
-                "rtls_tags": wh.tracking().tags(),
-                "rtls_pings": wh.tracking().pings(),
-                "events": wh.bus().len(),
-            }))
-        }
-        Query::Tag(tag) => wh.tracking().tag(tag).map(to),
-        Query::Reconciliation => Some(json!({ "variances": to(&wh.reconcile()) })),
-        Query::Conveyor => wh.conveyor().map(|c| {
-            let segments: Vec<Value> = c
-                .segments
-                .iter()
-                .map(|s| {
-                    json!({
-                        "id": s.id,
-                        "code": s.code,
-                        "kind": s.kind.name(),
-                        "running": s.running,
-                        "capacity": s.spec.capacity,
-                        "totes": s.totes,
-                        "stats": to(&s.stats(now)),
-                    })
-                })
-                .collect();
-            json!({ "segments": segments, "totes": c.totes() })
-        }),
+            .map(|l| View::Location(LocationView::new(wh, wh.master().get(l)))),
+        Query::Metrics => Some(View::Metrics(MetricsView::new(wh, now))),
+        Query::Tag(tag) => wh.tracking().tag(tag).map(|t| View::Tag(t.into())),
+        Query::Reconciliation => Some(View::Reconciliation(wh.reconcile()[..].into())),
+        Query::Conveyor => wh
+            .conveyor()
+            .map(|c| View::Conveyor(ConveyorView::new(c, now))),
     }
 }

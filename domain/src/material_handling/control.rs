@@ -10,6 +10,7 @@ use crate::task_execution::{Task, TaskKind};
 use crate::warehouse::Warehouse;
 
 use crate::material_handling::Destination;
+use crate::physical_tracking::PlateKind;
 
 impl Warehouse {
     /// The induct where `task`'s totes go on the conveyor when it is
@@ -65,7 +66,7 @@ impl Warehouse {
         carrier: CarrierId,
         dock: LocationId,
     ) {
-        let tote = self.new_tote();
+        let tote = self.new_plate(PlateKind::Carton);
         let conveyor = self.conveyor.as_mut().expect("only with a conveyor");
         conveyor.route_to_dock(now, tote, order, carrier, dock);
         let segment = conveyor.takeaway();
@@ -169,14 +170,7 @@ impl Warehouse {
                 s.inbound = s.inbound.saturating_sub(1);
                 s.queue.push_back(trip.order);
                 let to = self.stage[station.index()];
-                self.emit(
-                    now,
-                    DomainEvent::LicensePlateMoved {
-                        tote,
-                        order: trip.order,
-                        to,
-                    },
-                );
+                self.plate_moved(now, tote, trip.order, to);
                 Ok(Reply::ToteDelivered {
                     stations: vec![station],
                     put_wall: None,

@@ -1,8 +1,85 @@
 //! The rules of physical tracking, as given / when / then over commands and events
 //! on the tiny site of [`crate::testing`].
 
+use crate::physical_tracking::PlateKind;
 use crate::testing::*;
 use crate::*;
+
+fn open(plate: &str, kind: PlateKind, location: Option<LocationId>) -> Command {
+    Command::OpenLicensePlate {
+        plate: plate.into(),
+        kind,
+        location,
+    }
+}
+
+fn nest(plate: &str, into: &str) -> Command {
+    Command::NestLicensePlate {
+        plate: plate.into(),
+        into: into.into(),
+    }
+}
+
+#[test]
+fn licence_plates_can_be_nested_and_a_picked_tote_goes_on_a_pallet_with_its_place() {
+    // Given a tote picked and delivered to the staging lane
+    let mut site = given(tiny_site());
+    let task = released_and_assigned(&mut site, &[order("o1", &[("SKU0003", 1)])]);
+    work_through(&mut site, at(9, 0), 0, task);
+    let tote = site.tasks.get(task).totes[0].to_string();
+    let lane = site.plates().place(&tote).expect("the tote was put down");
+    assert_eq!(
+        site.master.get(lane).kind,
+        location_master::LocationKind::Stage
+    );
+    // When a pallet is opened at the lane and the tote goes on it
+    site.when(at(9, 5), open("PAL-1", PlateKind::Pallet, Some(lane)))
+        .then_events(&[DomainEvent::LicensePlateOpened {
+            plate: "PAL-1".into(),
+            kind: PlateKind::Pallet,
+            location: Some(lane),
+        }]);
+    site.when(at(9, 6), nest(&tote, "PAL-1"))
+        .then_events(&[DomainEvent::LicensePlateNested {
+            plate: tote.clone(),
+            into: "PAL-1".into(),
+            from: None,
+        }]);
+    // Then the pallet holds it, and it is where the pallet is
+    assert_eq!(site.plates().contents("PAL-1"), [tote.as_str()]);
+    assert_eq!(site.plates().parent(&tote), Some("PAL-1"));
+    // A pallet goes on nothing smaller, a plate must exist, a code is new
+    site.when(at(9, 7), nest("PAL-1", &tote))
+        .then_refused("into", RefusalKind::Invalid);
+    site.when(at(9, 7), nest("LP99", "PAL-1"))
+        .then_refused("plate", RefusalKind::NotFound);
+    site.when(at(9, 7), nest(&tote, "PAL-9"))
+        .then_refused("into", RefusalKind::NotFound);
+    site.when(at(9, 7), open("PAL-1", PlateKind::Pallet, None))
+        .then_refused("plate", RefusalKind::Conflict);
+    site.when(at(9, 7), open("", PlateKind::Case, None))
+        .then_refused("plate", RefusalKind::Invalid);
+    site.when(
+        at(9, 7),
+        open("C-1", PlateKind::Case, Some(LocationId(9999))),
+    )
+    .then_refused("location", RefusalKind::NotFound);
+    // When it comes off again, it stays where the pallet is
+    site.when(
+        at(9, 8),
+        Command::UnnestLicensePlate {
+            plate: tote.clone(),
+        },
+    )
+    .then_events(&[DomainEvent::LicensePlateUnnested {
+        plate: tote.clone(),
+        from: "PAL-1".into(),
+    }]);
+    assert!(site.plates().contents("PAL-1").is_empty());
+    assert_eq!(site.plates().place(&tote), Some(lane));
+    site.when(at(9, 9), Command::UnnestLicensePlate { plate: tote })
+        .then_refused("plate", RefusalKind::Conflict);
+}
 
 #[test]
 fn rtls_sees_totes_arrive_and_leave_and_reconciliation_finds_one_in_the_wrong_place() {

@@ -28,7 +28,7 @@
 
 use super::{Plan, Policy, by_aisle_indexed};
 use crate::location_master::{LocationMaster, Point};
-use crate::routing::plan::Walk;
+use crate::routing::walk::Walk;
 
 /// Most blocks with picks for which combined+ tries every sweep direction.
 const SWEEP_SEARCH_BLOCKS: u32 = 8;

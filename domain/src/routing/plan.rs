@@ -7,6 +7,7 @@ use super::{
     nearest_neighbour_2opt_tour,
 };
 use crate::location_master::{LocationMaster, Point};
+use crate::routing::walk::Walk;
 
 /// A route to walk.
 #[derive(Debug, Clone, PartialEq)]
@@ -257,68 +258,6 @@ fn serpentine(master: &LocationMaster, stops: &[Point]) -> Vec<usize> {
             .then(x.3.cmp(&y.3))
     });
     keyed.into_iter().map(|k| k.3).collect()
-}
-
-/// A walk along aisle and cross-aisle centre lines, recording the distance
-/// to each stop.
-pub(super) struct Walk {
-    depot: u32,
-    pitch: f64,
-    aisle: u32,
-    y: f64,
-    since_stop: f64,
-    order: Vec<usize>,
-    legs: Vec<f64>,
-}
-
-impl Walk {
-    pub(super) fn new(depot: u32, pitch: f64) -> Self {
-        Walk {
-            depot,
-            pitch,
-            aisle: depot,
-            y: 0.0,
-            since_stop: 0.0,
-            order: Vec::new(),
-            legs: Vec::new(),
-        }
-    }
-
-    /// Moves to a point: along the current aisle, or (from a cross aisle)
-    /// along the cross aisle to another aisle at the same end.
-    pub(super) fn to(&mut self, aisle: u32, y: f64) {
-        if aisle != self.aisle {
-            debug_assert_eq!(self.y, y, "aisle changes happen on a cross aisle");
-            self.since_stop += f64::from(self.aisle.abs_diff(aisle)) * self.pitch;
-            self.aisle = aisle;
-        }
-        self.since_stop += (self.y - y).abs();
-        self.y = y;
-    }
-
-    /// The aisle the walk is in.
-    pub(super) fn aisle(&self) -> u32 {
-        self.aisle
-    }
-
-    pub(super) fn stop(&mut self, aisle: u32, y: f64, index: usize) {
-        self.to(aisle, y);
-        self.legs.push(self.since_stop);
-        self.order.push(index);
-        self.since_stop = 0.0;
-    }
-
-    pub(super) fn home(mut self) -> Plan {
-        let depot = self.depot;
-        self.to(self.aisle, 0.0);
-        self.to(depot, 0.0);
-        Plan {
-            order: self.order,
-            legs: self.legs,
-            home_m: self.since_stop,
-            exact: false,
-        }
-    }
 }
 
 #[cfg(test)]
