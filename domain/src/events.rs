@@ -249,30 +249,11 @@ pub enum DomainEvent {
         to: LocationId,
     },
     /// A licence plate was opened (a label applied).
-    LicensePlateOpened {
-        /// Its code.
-        plate: String,
-        /// What it is on.
-        kind: PlateKind,
-        /// Where it is, if known.
-        location: Option<LocationId>,
-    },
+    LicensePlateOpened(Box<PlateOpened>),
     /// A licence plate was nested in another.
-    LicensePlateNested {
-        /// The plate.
-        plate: String,
-        /// The plate it went into.
-        into: String,
-        /// The plate it came out of, if it was in one.
-        from: Option<String>,
-    },
+    LicensePlateNested(Box<PlateNested>),
     /// A licence plate was taken out of the plate it was in.
-    LicensePlateUnnested {
-        /// The plate.
-        plate: String,
-        /// The plate it came out of.
-        from: String,
-    },
+    LicensePlateUnnested(Box<PlateUnnested>),
     /// A packer started on an order.
     PackingStarted {
         /// The order.
@@ -560,4 +541,36 @@ pub enum DomainEvent {
         /// Orders received and not yet shipped.
         backlog: u32,
     },
+}
+
+/// What [`DomainEvent::LicensePlateOpened`] says (boxed: plate events are
+/// rare, and every event of the log is as large as the largest variant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlateOpened {
+    /// Its code.
+    pub plate: String,
+    /// What it is on.
+    pub kind: PlateKind,
+    /// Where it is, if known.
+    pub location: Option<LocationId>,
+}
+
+/// What [`DomainEvent::LicensePlateNested`] says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlateNested {
+    /// The plate.
+    pub plate: String,
+    /// The plate it went into.
+    pub into: String,
+    /// The plate it came out of, if it was in one.
+    pub from: Option<String>,
+}
+
+/// What [`DomainEvent::LicensePlateUnnested`] says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlateUnnested {
+    /// The plate.
+    pub plate: String,
+    /// The plate it came out of.
+    pub from: String,
 }

@@ -222,7 +222,7 @@ impl Warehouse {
     pub(crate) fn new_plate(&mut self, kind: PlateKind) -> ToteId {
         self.next_tote += 1;
         let plate = ToteId(self.next_tote - 1);
-        self.plates.open(&plate.to_string(), kind, None);
+        self.plates.made(plate.0, kind);
         plate
     }
 

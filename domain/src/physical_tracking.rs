@@ -20,7 +20,7 @@ use paklog_sim::SimTime;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::{CommandError, Reply, RtlsPing};
-use crate::events::DomainEvent;
+use crate::events::{DomainEvent, PlateNested, PlateOpened, PlateUnnested};
 use crate::ids::{AssociateId, LocationId, OrderId, ToteId};
 use crate::location_master::LocationMaster;
 use crate::warehouse::Warehouse;
@@ -247,7 +247,7 @@ impl Warehouse {
         order: OrderId,
         to: LocationId,
     ) {
-        self.plates.put(&tote.to_string(), to);
+        self.plates.put(tote.0, to);
         self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
     }
 
@@ -265,7 +265,7 @@ impl Warehouse {
         if plate.is_empty() || plate.chars().count() > 64 {
             return Err(CommandError::BadPlateCode(plate.chars().take(80).collect()));
         }
-        if self.plates.get(&plate).is_some() {
+        if self.plates.contains(&plate) {
             return Err(CommandError::PlateExists(plate));
         }
         if let Some(l) = location
@@ -274,14 +274,12 @@ impl Warehouse {
             return Err(CommandError::UnknownLocation(l));
         }
         self.plates.open(&plate, kind, location);
-        self.emit(
-            now,
-            DomainEvent::LicensePlateOpened {
-                plate,
-                kind,
-                location,
-            },
-        );
+        let opened = PlateOpened {
+            plate,
+            kind,
+            location,
+        };
+        self.emit(now, DomainEvent::LicensePlateOpened(Box::new(opened)));
         Ok(Reply::Done)
     }
 
@@ -297,7 +295,8 @@ impl Warehouse {
         into: String,
     ) -> Result<Reply, CommandError> {
         let from = self.plates.nest(&plate, &into)?;
-        self.emit(now, DomainEvent::LicensePlateNested { plate, into, from });
+        let nested = PlateNested { plate, into, from };
+        self.emit(now, DomainEvent::LicensePlateNested(Box::new(nested)));
         Ok(Reply::Done)
     }
 
@@ -311,7 +310,8 @@ impl Warehouse {
         plate: String,
     ) -> Result<Reply, CommandError> {
         let from = self.plates.unnest(&plate)?;
-        self.emit(now, DomainEvent::LicensePlateUnnested { plate, from });
+        let unnested = PlateUnnested { plate, from };
+        self.emit(now, DomainEvent::LicensePlateUnnested(Box::new(unnested)));
         Ok(Reply::Done)
     }
 

@@ -29,9 +29,9 @@ impl DomainEvent {
             E::PutWallOrderCompleted { .. } => "com.paklog.wes.putwall.order-completed.v1",
             E::PickingCompleted { .. } => "com.paklog.wes.picking.completed.v1",
             E::LicensePlateMoved { .. } => "com.paklog.wes.license-plate.moved.v1",
-            E::LicensePlateOpened { .. } => "com.paklog.wes.license-plate.opened.v1",
-            E::LicensePlateNested { .. } => "com.paklog.wes.license-plate.nested.v1",
-            E::LicensePlateUnnested { .. } => "com.paklog.wes.license-plate.unnested.v1",
+            E::LicensePlateOpened(_) => "com.paklog.wes.license-plate.opened.v1",
+            E::LicensePlateNested(_) => "com.paklog.wes.license-plate.nested.v1",
+            E::LicensePlateUnnested(_) => "com.paklog.wes.license-plate.unnested.v1",
             E::PackingStarted { .. } => "com.paklog.wes.packing.started.v1",
             E::QualityInspected { .. } => "com.paklog.wes.quality.inspected.v1",
             E::PackingCompleted { .. } => "com.paklog.wes.packing.completed.v1",
@@ -191,8 +191,8 @@ impl DomainEvent {
                 s.location = Some(to);
             }
             E::ToteConveyed { order, .. } => s.order = Some(order),
-            E::LicensePlateOpened { location, .. } => s.location = location,
-            E::LicensePlateNested { .. } | E::LicensePlateUnnested { .. } => {}
+            E::LicensePlateOpened(ref p) => s.location = p.location,
+            E::LicensePlateNested(_) | E::LicensePlateUnnested(_) => {}
             E::PackingStarted { order, .. } | E::PackingCompleted { order, .. } => {
                 s.order = Some(order)
             }

@@ -16,9 +16,11 @@
 //! - A plate that holds others cannot be nested in one of them. Since a
 //!   plate only goes into a larger kind, no plate is ever inside itself.
 //!
-//! The entities live in a world of their own that the site owns. Every
-//! query below resolves codes through an ordered index, so iteration order
-//! never decides an outcome.
+//! The entities live in a world of their own that the site owns. The
+//! plates the flow of work makes (a tote per order, a parcel's carton) are
+//! numbered `LP{n}` and kept as a few bytes each until a command names one:
+//! then it becomes an entity like any other. Codes resolve through an
+//! ordered index, so iteration order never decides an outcome.
 
 use std::collections::BTreeMap;
 
@@ -96,20 +98,35 @@ impl Contents {
     }
 }
 
+/// A plate the flow of work made (a tote, a parcel's carton), numbered
+/// `LP{n}` in the order it was made. It becomes an entity only when a
+/// command names it, so the flow pays a few bytes per tote, not an entity.
+#[derive(Debug, Clone, Copy)]
+struct FlowPlate {
+    kind: PlateKind,
+    place: Option<LocationId>,
+    entity: Option<Entity>,
+}
+
 /// Every licence plate of the site.
 #[derive(Debug, Default)]
 pub struct LicencePlates {
-    world: World,
+    world: Box<World>,
     by_code: BTreeMap<String, Entity>,
+    flow: Vec<FlowPlate>,
 }
 
 impl LicencePlates {
     /// Opens a plate: a label applied to a tote, carton, case or pallet.
     /// Opening a plate that exists changes nothing and returns it.
     pub fn open(&mut self, code: &str, kind: PlateKind, at: Option<LocationId>) -> Entity {
-        if let Some(&e) = self.by_code.get(code) {
+        if let Some(e) = self.entity(code) {
             return e;
         }
+        self.spawn(code, kind, at)
+    }
+
+    fn spawn(&mut self, code: &str, kind: PlateKind, at: Option<LocationId>) -> Entity {
         let e = self
             .world
             .spawn((
@@ -124,17 +141,50 @@ impl LicencePlates {
         e
     }
 
-    /// The plate with `code`.
-    #[must_use]
-    pub fn get(&self, code: &str) -> Option<Entity> {
+    /// Records plate `LP{n}` that the flow of work made; `n` is the next
+    /// number.
+    pub(crate) fn made(&mut self, n: u32, kind: PlateKind) {
+        debug_assert_eq!(n as usize, self.flow.len(), "plates are made in order");
+        self.flow.push(FlowPlate {
+            kind,
+            place: None,
+            entity: None,
+        });
+    }
+
+    /// The flow's plate a code names (`LP17`), if the flow made it.
+    fn flow_index(&self, code: &str) -> Option<usize> {
+        let n: usize = code.strip_prefix("LP")?.parse().ok()?;
+        (n < self.flow.len() && code == format!("LP{n}")).then_some(n)
+    }
+
+    /// The entity of a plate, if it is one yet.
+    fn entity(&self, code: &str) -> Option<Entity> {
         self.by_code.get(code).copied()
     }
 
-    fn plate(&self, code: &str, field: &'static str) -> Result<Entity, CommandError> {
-        self.get(code).ok_or_else(|| CommandError::UnknownPlate {
-            field,
-            code: code.to_owned(),
-        })
+    /// Whether a plate has that code.
+    #[must_use]
+    pub fn contains(&self, code: &str) -> bool {
+        self.by_code.contains_key(code) || self.flow_index(code).is_some()
+    }
+
+    /// The plate's entity, made from the flow's record the first time a
+    /// command names it.
+    fn plate(&mut self, code: &str, field: &'static str) -> Result<Entity, CommandError> {
+        if let Some(e) = self.entity(code) {
+            return Ok(e);
+        }
+        let Some(n) = self.flow_index(code) else {
+            return Err(CommandError::UnknownPlate {
+                field,
+                code: code.to_owned(),
+            });
+        };
+        let FlowPlate { kind, place, .. } = self.flow[n];
+        let e = self.spawn(code, kind, place);
+        self.flow[n].entity = Some(e);
+        Ok(e)
     }
 
     /// A plate's code and kind.
@@ -150,7 +200,9 @@ impl LicencePlates {
     /// is.
     #[must_use]
     pub fn place(&self, code: &str) -> Option<LocationId> {
-        let mut e = self.get(code)?;
+        let Some(mut e) = self.entity(code) else {
+            return self.flow_index(code).and_then(|n| self.flow[n].place);
+        };
         while let Some(parent) = self.world.get::<InsideOf>(e) {
             e = parent.0;
         }
@@ -160,7 +212,7 @@ impl LicencePlates {
     /// The code of the plate `code` is nested in, if any.
     #[must_use]
     pub fn parent(&self, code: &str) -> Option<&str> {
-        let e = self.get(code)?;
+        let e = self.entity(code)?;
         let parent = self.world.get::<InsideOf>(e)?.0;
         Some(&self.label(parent).code)
     }
@@ -169,7 +221,7 @@ impl LicencePlates {
     /// went in.
     #[must_use]
     pub fn contents(&self, code: &str) -> Vec<&str> {
-        let Some(e) = self.get(code) else {
+        let Some(e) = self.entity(code) else {
             return Vec::new();
         };
         self.world
@@ -178,13 +230,13 @@ impl LicencePlates {
             .unwrap_or_default()
     }
 
-    /// Checks that `plate` may go into `into`, and returns both entities.
+    /// Nests `plate` in `into` (taking it out of where it was): returns the
+    /// plate it was in before, if any.
     ///
     /// # Errors
-    /// An unknown plate, or a nesting the rules refuse.
-    pub fn check_nest(&self, plate: &str, into: &str) -> Result<(Entity, Entity), CommandError> {
-        let child = self.plate(plate, "plate")?;
-        let parent = self.plate(into, "into")?;
+    /// An unknown plate, or a nesting the rules refuse; nothing changes.
+    pub fn nest(&mut self, plate: &str, into: &str) -> Result<Option<String>, CommandError> {
+        let (child, parent) = (self.plate(plate, "plate")?, self.plate(into, "into")?);
         let (ck, pk) = (self.label(child).kind, self.label(parent).kind);
         if !pk.holds(ck) {
             return Err(CommandError::PlateCannotHold {
@@ -194,16 +246,6 @@ impl LicencePlates {
                 plate_kind: ck,
             });
         }
-        Ok((child, parent))
-    }
-
-    /// Nests `plate` in `into` (taking it out of where it was): returns the
-    /// plate it was in before, if any.
-    ///
-    /// # Errors
-    /// An unknown plate, or a nesting the rules refuse; nothing changes.
-    pub fn nest(&mut self, plate: &str, into: &str) -> Result<Option<String>, CommandError> {
-        let (child, parent) = self.check_nest(plate, into)?;
         let before = self.parent(plate).map(str::to_owned);
         self.world.entity_mut(child).insert(InsideOf(parent));
         Ok(before)
@@ -243,24 +285,28 @@ impl LicencePlates {
         Ok(())
     }
 
-    /// Records where a plate was put, as the flow of work reports it (a
-    /// tote at its staging lane, a parcel at its dock door).
-    pub(crate) fn put(&mut self, code: &str, to: LocationId) {
-        if let Some(&e) = self.by_code.get(code) {
+    /// Records where the flow put plate `LP{n}` (a tote at its staging
+    /// lane, a parcel at its dock door).
+    pub(crate) fn put(&mut self, n: u32, to: LocationId) {
+        let Some(p) = self.flow.get_mut(n as usize) else {
+            return;
+        };
+        p.place = Some(to);
+        if let Some(e) = p.entity {
             self.world.entity_mut(e).insert(Place(Some(to)));
         }
     }
 
-    /// Plates opened.
+    /// Plates there are.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.by_code.len()
+        self.by_code.len() + self.flow.iter().filter(|p| p.entity.is_none()).count()
     }
 
-    /// Whether no plate was ever opened.
+    /// Whether there is no plate.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.by_code.is_empty()
+        self.len() == 0
     }
 }
 
@@ -272,27 +318,27 @@ mod tests {
         let mut lp = LicencePlates::default();
         lp.open("PAL-1", PlateKind::Pallet, Some(LocationId(40)));
         lp.open("CASE-1", PlateKind::Case, Some(LocationId(41)));
-        lp.open("LP1", PlateKind::Tote, None);
-        lp.open("LP2", PlateKind::Carton, None);
+        lp.open("T-1", PlateKind::Tote, None);
+        lp.open("C-2", PlateKind::Carton, None);
         lp
     }
 
     #[test]
     fn nested_plates_move_with_the_plate_they_are_in() {
         let mut lp = plates();
-        assert_eq!(lp.nest("LP1", "CASE-1").unwrap(), None);
+        assert_eq!(lp.nest("T-1", "CASE-1").unwrap(), None);
         assert_eq!(lp.nest("CASE-1", "PAL-1").unwrap(), None);
-        assert_eq!(lp.nest("LP2", "PAL-1").unwrap(), None);
-        assert_eq!(lp.contents("PAL-1"), ["CASE-1", "LP2"]);
-        assert_eq!(lp.contents("CASE-1"), ["LP1"]);
-        assert_eq!(lp.place("LP1"), Some(LocationId(40)));
+        assert_eq!(lp.nest("C-2", "PAL-1").unwrap(), None);
+        assert_eq!(lp.contents("PAL-1"), ["CASE-1", "C-2"]);
+        assert_eq!(lp.contents("CASE-1"), ["T-1"]);
+        assert_eq!(lp.place("T-1"), Some(LocationId(40)));
         lp.move_to("PAL-1", LocationId(7)).unwrap();
-        for code in ["PAL-1", "CASE-1", "LP1", "LP2"] {
+        for code in ["PAL-1", "CASE-1", "T-1", "C-2"] {
             assert_eq!(lp.place(code), Some(LocationId(7)), "{code}");
         }
         // A nested plate moves only with its parent.
         assert!(matches!(
-            lp.move_to("LP1", LocationId(8)),
+            lp.move_to("T-1", LocationId(8)),
             Err(CommandError::PlateNested { .. })
         ));
     }
@@ -302,8 +348,8 @@ mod tests {
         let mut lp = plates();
         for (plate, into) in [
             ("PAL-1", "CASE-1"),
-            ("CASE-1", "LP1"),
-            ("LP1", "LP2"),
+            ("CASE-1", "T-1"),
+            ("T-1", "C-2"),
             ("PAL-1", "PAL-1"),
         ] {
             let e = lp.nest(plate, into).unwrap_err();
@@ -314,23 +360,23 @@ mod tests {
         }
         assert!(lp.contents("CASE-1").is_empty());
         assert_eq!(
-            lp.nest("LP9", "PAL-1").unwrap_err().to_string(),
-            "plate: no licence plate \"LP9\""
+            lp.nest("T-9", "PAL-1").unwrap_err().to_string(),
+            "plate: no licence plate \"T-9\""
         );
     }
 
     #[test]
     fn nesting_elsewhere_takes_a_plate_out_first_and_unnesting_leaves_it_there() {
         let mut lp = plates();
-        lp.nest("LP1", "CASE-1").unwrap();
-        assert_eq!(lp.nest("LP1", "PAL-1").unwrap().as_deref(), Some("CASE-1"));
+        lp.nest("T-1", "CASE-1").unwrap();
+        assert_eq!(lp.nest("T-1", "PAL-1").unwrap().as_deref(), Some("CASE-1"));
         assert!(lp.contents("CASE-1").is_empty());
-        assert_eq!(lp.contents("PAL-1"), ["LP1"]);
-        assert_eq!(lp.unnest("LP1").unwrap(), "PAL-1");
-        assert_eq!(lp.place("LP1"), Some(LocationId(40)), "left where it was");
+        assert_eq!(lp.contents("PAL-1"), ["T-1"]);
+        assert_eq!(lp.unnest("T-1").unwrap(), "PAL-1");
+        assert_eq!(lp.place("T-1"), Some(LocationId(40)), "left where it was");
         assert!(lp.contents("PAL-1").is_empty());
         assert!(matches!(
-            lp.unnest("LP1"),
+            lp.unnest("T-1"),
             Err(CommandError::PlateNotNested(_))
         ));
     }

@@ -1,6 +1,7 @@
 //! The rules of physical tracking, as given / when / then over commands and events
 //! on the tiny site of [`crate::testing`].
 
+use crate::events::{PlateNested, PlateOpened, PlateUnnested};
 use crate::physical_tracking::PlateKind;
 use crate::testing::*;
 use crate::*;
@@ -34,17 +35,17 @@ fn licence_plates_can_be_nested_and_a_picked_tote_goes_on_a_pallet_with_its_plac
     );
     // When a pallet is opened at the lane and the tote goes on it
     site.when(at(9, 5), open("PAL-1", PlateKind::Pallet, Some(lane)))
-        .then_events(&[DomainEvent::LicensePlateOpened {
+        .then_events(&[DomainEvent::LicensePlateOpened(Box::new(PlateOpened {
             plate: "PAL-1".into(),
             kind: PlateKind::Pallet,
             location: Some(lane),
-        }]);
+        }))]);
     site.when(at(9, 6), nest(&tote, "PAL-1"))
-        .then_events(&[DomainEvent::LicensePlateNested {
+        .then_events(&[DomainEvent::LicensePlateNested(Box::new(PlateNested {
             plate: tote.clone(),
             into: "PAL-1".into(),
             from: None,
-        }]);
+        }))]);
     // Then the pallet holds it, and it is where the pallet is
     assert_eq!(site.plates().contents("PAL-1"), [tote.as_str()]);
     assert_eq!(site.plates().parent(&tote), Some("PAL-1"));
@@ -71,10 +72,10 @@ fn licence_plates_can_be_nested_and_a_picked_tote_goes_on_a_pallet_with_its_plac
             plate: tote.clone(),
         },
     )
-    .then_events(&[DomainEvent::LicensePlateUnnested {
+    .then_events(&[DomainEvent::LicensePlateUnnested(Box::new(PlateUnnested {
         plate: tote.clone(),
         from: "PAL-1".into(),
-    }]);
+    }))]);
     assert!(site.plates().contents("PAL-1").is_empty());
     assert_eq!(site.plates().place(&tote), Some(lane));
     site.when(at(9, 9), Command::UnnestLicensePlate { plate: tote })
