@@ -2,7 +2,8 @@
 //! resource. Each view is built from the domain's state in the kernel
 //! thread and documented as its own schema in the OpenAPI document. Ids
 //! are the kernel's dense numbers; times are milliseconds of site time;
-//! states and kinds are the upper-case names the event catalog uses.
+//! states and kinds are the names the event catalog uses (upper case, but
+//! a wave's strategy in lower case).
 
 use paklog_domain::Warehouse;
 use paklog_domain::location_master::Location;
@@ -138,7 +139,7 @@ pub struct WaveView {
     pub lines: u32,
     /// Units in it.
     pub units: u32,
-    /// Orders of it not yet shipped or closed.
+    /// Orders of it not yet packed (or closed).
     pub open_orders: u32,
     /// Planned at (ms).
     pub planned_at: u64,
@@ -304,7 +305,7 @@ pub struct LocationMasterView {
     pub id: u32,
     /// Its code (`A01-B1-03-1L`).
     pub code: String,
-    /// `PICK`, `STAGE` or `DOCK`.
+    /// `PICK`, `RESERVE`, `STAGE` or `DOCK`.
     pub kind: String,
     /// Zone index.
     pub zone: u16,
@@ -487,7 +488,8 @@ impl From<&TagState> for TagView {
 /// One disagreement between master data, the books and the physical state.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VarianceView {
-    /// `BLOCKED_STOCK`, `COUNT_ADJUSTED`, `SHORT_PICK`, `OCCUPANCY_MISMATCH` …
+    /// `BLOCKED_STOCK`, `COUNT_ADJUSTED`, `COUNT_PENDING`,
+    /// `SLOTTING_MISMATCH`, `BOOKS_MISMATCH` or `OCCUPANCY_MISMATCH`.
     pub kind: String,
     /// The location.
     pub location: u32,

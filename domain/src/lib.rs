@@ -2,7 +2,7 @@
 //!
 //! One module per service of the seed design, each holding its state, its
 //! command handling, the events it emits, its reactions to other services'
-//! facts (`on_<event>`) and its rule tests (`<service>/rules.rs`):
+//! facts and its rule tests (`<service>/rules.rs`):
 //!
 //! - WMS: [`order_management`], [`inventory`], [`wave_planning`],
 //!   [`location_master`], [`workload_planning`];

@@ -1,9 +1,12 @@
-//! Physical tracking: what the RTLS says about where tags are.
+//! Physical tracking (WES): what the RTLS says about where tags are, the
+//! licence plates and their nesting ([`LicencePlates`]), and the
+//! reconciliation of master data, books and physical state.
 //!
-//! Every ping is a [`Command::RtlsPing`](crate::Command::RtlsPing), whether a
-//! live RTLS feed sends it through the HTTP API or Kafka, or the virtual
-//! world sends it in a simulation. Positions are kept in whole millimetres so
-//! that replaying a stored ping gives exactly the same state.
+//! Every ping comes in a [`Command::RtlsPings`](crate::Command::RtlsPings)
+//! batch, whether a live RTLS feed sends it through the HTTP API or Kafka,
+//! or the virtual world sends it in a simulation. Positions are kept in
+//! whole millimetres so that replaying a stored ping gives exactly the same
+//! state.
 
 #[cfg(test)]
 mod rules;
@@ -267,6 +270,9 @@ impl Warehouse {
         }
         if self.plates.contains(&plate) {
             return Err(CommandError::PlateExists(plate));
+        }
+        if LicencePlates::is_flow_code(&plate) {
+            return Err(CommandError::ReservedPlateCode(plate));
         }
         if let Some(l) = location
             && l.index() >= self.master.locations.len()

@@ -97,8 +97,9 @@ impl Warehouse {
         Ok(Reply::PickRecorded { next_line })
     }
 
-    /// The short-pick flow: retry the missing units from other faces holding
-    /// the SKU (appended to the task), and record what cannot be found as a
+    /// The short-pick flow. **A short pick retries from an alternative
+    /// location**: the missing units are asked of other faces holding the
+    /// SKU (appended to the task), and what cannot be found is recorded as a
     /// shortage. The location is counted next (see `request_count`).
     pub(crate) fn short_pick(
         &mut self,

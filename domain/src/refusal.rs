@@ -256,6 +256,8 @@ pub enum CommandError {
     PlateExists(String),
     /// A plate code must be 1 to 64 characters.
     BadPlateCode(String),
+    /// `LP` and a number is the form of the site's own totes and parcels.
+    ReservedPlateCode(String),
     /// A batch of pings is empty or too large.
     PingBatch {
         /// Pings sent.
@@ -313,7 +315,8 @@ impl CommandError {
             E::PlateNotNested(_)
             | E::PlateNested { .. }
             | E::PlateExists(_)
-            | E::BadPlateCode(_) => "plate".into(),
+            | E::BadPlateCode(_)
+            | E::ReservedPlateCode(_) => "plate".into(),
         }
     }
 
@@ -370,7 +373,8 @@ impl CommandError {
             | E::OffSite { .. }
             | E::PingBatch { .. }
             | E::PlateCannotHold { .. }
-            | E::BadPlateCode(_) => K::Invalid,
+            | E::BadPlateCode(_)
+            | E::ReservedPlateCode(_) => K::Invalid,
         }
     }
 
@@ -484,6 +488,10 @@ impl fmt::Display for Detail<'_> {
             }
             E::PlateExists(plate) => write!(f, "{plate} is already open"),
             E::BadPlateCode(plate) => write!(f, "must be 1 to 64 characters, got \"{plate}\""),
+            E::ReservedPlateCode(plate) => write!(
+                f,
+                "\"{plate}\" has the form of the site's own totes and parcels (LP and a number)"
+            ),
         }
     }
 }

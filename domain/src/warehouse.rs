@@ -1,11 +1,13 @@
-//! The site as one ECS resource: every WMS and WES service's state, the
-//! command handler that routes each command to its service, and the timers
-//! the services ask for (wave planning, carrier departures, metrics).
+//! The site: the owner of every service's state (one ECS resource in the
+//! driver's world), the router that hands each command to its service's
+//! home module, and the timers the services ask for (wave planning, carrier
+//! departures, metrics, cycle counts).
 //!
-//! Services react to one another's facts the way the seed's choreography
-//! describes (an order validated → stock reserved → waved → released →
-//! tasks created → assigned …); because they share one resource the
-//! reactions run synchronously, in the same order on every run.
+//! The services' code lives in their homes (`wave_planning.rs`,
+//! `pick_execution.rs` …) as `impl Warehouse` blocks. A service reacts to
+//! another's fact through a call into its home made where the fact is
+//! emitted (`on_wave_released`, `on_metrics_update`, `retry_backorders` …),
+//! so the reactions run synchronously and in the same order on every run.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -343,7 +345,8 @@ impl Warehouse {
 
     /// Schedules the timers requested since the last call on the driver's
     /// calendar, each wrapped in the driver's own event (`wrap`). Every
-    /// driver (simulation, live kernel, tests) drains timers through here.
+    /// driver (the simulation, the live kernel, the equivalence test) drains
+    /// timers through here; rule tests read them with `take_timers`.
     pub fn schedule_timers<E>(
         &mut self,
         on: &mut impl Schedule<E>,

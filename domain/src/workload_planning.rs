@@ -147,7 +147,6 @@ impl Warehouse {
         }
     }
 
-    /// At each hour: refit at midnight, then plan the hour's heads.
     /// Seconds a pack station takes per order: learned once
     /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
     #[must_use]
@@ -169,6 +168,7 @@ impl Warehouse {
         }
     }
 
+    /// At each hour: refit at midnight, then plan the hour's heads.
     pub(crate) fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
         let hour = (now.as_millis() / HOUR_MS) as usize;
         if hour > 0 && hour.is_multiple_of(SEASON) {

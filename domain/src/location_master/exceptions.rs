@@ -13,6 +13,10 @@ use crate::task_execution::{TaskKind, TaskStatus};
 use crate::warehouse::Warehouse;
 
 impl Warehouse {
+    /// The location master blocks (or opens) a location. **A blocked
+    /// location requires re-slotting**: nothing more is allocated there, and
+    /// the next pick there raises the location exception that re-slots its
+    /// SKU ([`location_exception`](Self::location_exception)).
     pub(crate) fn set_blocked(
         &mut self,
         now: SimTime,

@@ -108,6 +108,13 @@ struct FlowPlate {
     entity: Option<Entity>,
 }
 
+/// The number of a flow plate's code (`LP17` → 17), written as
+/// [`ToteId`](crate::ToteId) writes it.
+fn flow_number(code: &str) -> Option<u32> {
+    let n: u32 = code.strip_prefix("LP")?.parse().ok()?;
+    (code == format!("LP{n}")).then_some(n)
+}
+
 /// Every licence plate of the site.
 #[derive(Debug, Default)]
 pub struct LicencePlates {
@@ -118,12 +125,21 @@ pub struct LicencePlates {
 
 impl LicencePlates {
     /// Opens a plate: a label applied to a tote, carton, case or pallet.
-    /// Opening a plate that exists changes nothing and returns it.
+    /// Opening a plate that exists (or that the flow made) changes nothing
+    /// and returns it.
     pub fn open(&mut self, code: &str, kind: PlateKind, at: Option<LocationId>) -> Entity {
-        if let Some(e) = self.entity(code) {
-            return e;
+        match self.plate(code, "plate") {
+            Ok(e) => e,
+            Err(_) => self.spawn(code, kind, at),
         }
-        self.spawn(code, kind, at)
+    }
+
+    /// Whether `code` has the form of the flow's own plates (`LP` and a
+    /// number, as [`ToteId`](crate::ToteId) shows them): such codes are
+    /// the site's to give, not a label's.
+    #[must_use]
+    pub fn is_flow_code(code: &str) -> bool {
+        flow_number(code).is_some()
     }
 
     fn spawn(&mut self, code: &str, kind: PlateKind, at: Option<LocationId>) -> Entity {
@@ -154,8 +170,8 @@ impl LicencePlates {
 
     /// The flow's plate a code names (`LP17`), if the flow made it.
     fn flow_index(&self, code: &str) -> Option<usize> {
-        let n: usize = code.strip_prefix("LP")?.parse().ok()?;
-        (n < self.flow.len() && code == format!("LP{n}")).then_some(n)
+        let n = flow_number(code)? as usize;
+        (n < self.flow.len()).then_some(n)
     }
 
     /// The entity of a plate, if it is one yet.

@@ -60,6 +60,10 @@ fn licence_plates_can_be_nested_and_a_picked_tote_goes_on_a_pallet_with_its_plac
         .then_refused("plate", RefusalKind::Conflict);
     site.when(at(9, 7), open("", PlateKind::Case, None))
         .then_refused("plate", RefusalKind::Invalid);
+    site.when(at(9, 7), open("LP900", PlateKind::Case, None))
+        .then_refused("plate", RefusalKind::Invalid);
+    site.when(at(9, 7), open(&tote, PlateKind::Case, None))
+        .then_refused("plate", RefusalKind::Conflict);
     site.when(
         at(9, 7),
         open("C-1", PlateKind::Case, Some(LocationId(9999))),

@@ -125,6 +125,7 @@ impl Then<'_> {
     /// # Panics
     /// If the command was refused or other events were emitted.
     pub fn then_types(self, types: &[&str]) -> Self {
+        assert!(self.result.is_ok(), "refused: {:?}", self.result);
         let got: Vec<_> = self.events().iter().map(|e| e.cloud_event_type()).collect();
         assert_eq!(got, types, "refusal: {:?}", self.result.as_ref().err());
         self
@@ -135,6 +136,7 @@ impl Then<'_> {
     /// # Panics
     /// If the command was refused or other events were emitted.
     pub fn then_events(self, events: &[DomainEvent]) -> Self {
+        assert!(self.result.is_ok(), "refused: {:?}", self.result);
         let got: Vec<_> = self.events().into_iter().cloned().collect();
         assert_eq!(got, events, "refusal: {:?}", self.result.as_ref().err());
         self
