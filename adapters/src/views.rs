@@ -609,10 +609,31 @@ impl ConveyorView {
     }
 }
 
-/// A query's answer (serialized as the view it holds).
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum View {
+/// The query answers: the [`View`] enum, one variant per view, and each
+/// view out of it (`TryFrom<View>`) for the handler that asked for it.
+macro_rules! views {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty)),* $(,)?) => {
+        /// A query's answer (serialized as the view it holds).
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(untagged)]
+        pub enum View {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        $(impl TryFrom<View> for $ty {
+            type Error = View;
+
+            fn try_from(view: View) -> Result<Self, View> {
+                match view {
+                    View::$variant(v) => Ok(v),
+                    other => Err(other),
+                }
+            }
+        })*
+    };
+}
+
+views!(
     /// One order.
     Order(OrderView),
     /// One wave.
@@ -630,33 +651,5 @@ pub enum View {
     /// The reconciliation.
     Reconciliation(ReconciliationView),
     /// The conveyor.
-    Conveyor(ConveyorView),
-}
-
-/// Each view out of a [`View`], for handlers that asked for it.
-macro_rules! views {
-    ($($variant:ident($ty:ty)),* $(,)?) => {
-        $(impl TryFrom<View> for $ty {
-            type Error = View;
-
-            fn try_from(view: View) -> Result<Self, View> {
-                match view {
-                    View::$variant(v) => Ok(v),
-                    other => Err(other),
-                }
-            }
-        })*
-    };
-}
-
-views!(
-    Order(OrderView),
-    Wave(WaveView),
-    Task(TaskView),
-    Tasks(Vec<TaskView>),
-    Location(LocationView),
-    Metrics(MetricsView),
-    Tag(TagView),
-    Reconciliation(ReconciliationView),
     Conveyor(ConveyorView),
 );
