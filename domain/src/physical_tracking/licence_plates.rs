@@ -111,8 +111,10 @@ struct FlowPlate {
 /// The number of a flow plate's code (`LP17` → 17), written as
 /// [`ToteId`](crate::ToteId) writes it.
 fn flow_number(code: &str) -> Option<u32> {
-    let n: u32 = code.strip_prefix("LP")?.parse().ok()?;
-    (code == format!("LP{n}")).then_some(n)
+    let digits = code.strip_prefix("LP")?;
+    let canonical =
+        digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+    canonical.then(|| digits.parse().ok()).flatten()
 }
 
 /// Every licence plate of the site.
@@ -128,9 +130,9 @@ impl LicencePlates {
     /// Opening a plate that exists (or that the flow made) changes nothing
     /// and returns it.
     pub fn open(&mut self, code: &str, kind: PlateKind, at: Option<LocationId>) -> Entity {
-        match self.plate(code, "plate") {
-            Ok(e) => e,
-            Err(_) => self.spawn(code, kind, at),
+        match self.resolve(code) {
+            Some(e) => e,
+            None => self.spawn(code, kind, at),
         }
     }
 
@@ -187,20 +189,24 @@ impl LicencePlates {
 
     /// The plate's entity, made from the flow's record the first time a
     /// command names it.
-    fn plate(&mut self, code: &str, field: &'static str) -> Result<Entity, CommandError> {
+    fn resolve(&mut self, code: &str) -> Option<Entity> {
         if let Some(e) = self.entity(code) {
-            return Ok(e);
+            return Some(e);
         }
-        let Some(n) = self.flow_index(code) else {
-            return Err(CommandError::UnknownPlate {
-                field,
-                code: code.to_owned(),
-            });
-        };
+        let n = self.flow_index(code)?;
         let FlowPlate { kind, place, .. } = self.flow[n];
         let e = self.spawn(code, kind, place);
         self.flow[n].entity = Some(e);
-        Ok(e)
+        Some(e)
+    }
+
+    /// [`resolve`](Self::resolve), or a refusal naming the request field.
+    fn plate(&mut self, code: &str, field: &'static str) -> Result<Entity, CommandError> {
+        self.resolve(code)
+            .ok_or_else(|| CommandError::UnknownPlate {
+                field,
+                code: code.to_owned(),
+            })
     }
 
     /// A plate's code and kind.
