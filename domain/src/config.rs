@@ -110,7 +110,7 @@ pub struct AssociateSpec {
 }
 
 /// Everything static about a site.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, bevy_ecs::resource::Resource)]
 pub struct SiteConfig {
     /// Warehouse id (Kafka key, CloudEvents source).
     pub warehouse_id: String,

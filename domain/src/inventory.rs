@@ -16,6 +16,8 @@ mod rules;
 mod counting;
 mod stock_work;
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{LocationId, SkuId};
@@ -73,13 +75,17 @@ pub struct SkuStock {
 }
 
 /// Stock of the whole site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct Inventory {
     locations: Vec<LocationStock>,
     skus: Vec<SkuStock>,
     /// Reserve stock counts as available to promise: the site replenishes
     /// its pick faces from it.
     pub promise_reserve: bool,
+    /// Locations with an open COUNT task.
+    pub(crate) counts_open: BTreeSet<LocationId>,
+    /// Next entry of the slotting the cycle-count plan visits.
+    pub(crate) cycle_cursor: usize,
 }
 
 impl Inventory {
@@ -90,6 +96,8 @@ impl Inventory {
             locations: vec![LocationStock::default(); locations],
             skus: vec![SkuStock::default(); skus],
             promise_reserve: false,
+            counts_open: BTreeSet::new(),
+            cycle_cursor: 0,
         }
     }
 

@@ -130,6 +130,10 @@ pub struct LocationMaster {
     pub zones: Vec<String>,
     /// Zone of each aisle.
     aisle_zone: Vec<u16>,
+    /// The staging lanes, one per pack station.
+    pub(crate) stage: Vec<LocationId>,
+    /// The dock doors.
+    pub(crate) docks: Vec<LocationId>,
 }
 
 impl LocationMaster {
@@ -218,11 +222,22 @@ impl LocationMaster {
         for r in 0..reserve {
             extra(LocationKind::Reserve, format!("RES-{:05}", r + 1));
         }
+        let of_kind = |kind| {
+            locations
+                .iter()
+                .filter(|l: &&Location| l.kind == kind)
+                .map(|l| l.id)
+                .collect()
+        };
+        let stage = of_kind(LocationKind::Stage);
+        let docks = of_kind(LocationKind::Dock);
         LocationMaster {
             spec,
             locations,
             zones,
             aisle_zone,
+            stage,
+            docks,
         }
     }
 

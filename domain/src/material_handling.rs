@@ -218,7 +218,7 @@ pub struct Transit {
 }
 
 /// The conveyor network and every tote on it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, bevy_ecs::resource::Resource)]
 pub struct Conveyor {
     /// The segments, indexed by [`SegmentId`].
     pub segments: Vec<Segment>,

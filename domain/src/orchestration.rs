@@ -13,7 +13,7 @@ use crate::location_master::Point;
 use crate::physical_tracking::PlateKind;
 use crate::pick_execution::{Picking, ZoneMode};
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
 /// A pick trip about to become a task.
 struct Trip {
@@ -41,7 +41,7 @@ impl Trip {
     }
 }
 
-impl Warehouse {
+impl Site<'_> {
     /// Wave released → workflow started, stock allocated, tasks created
     /// (one tote per order, by the picking strategy) and dispatched to idle
     /// associates.
@@ -220,8 +220,8 @@ impl Warehouse {
     /// The next licence plate, opened as `kind` (a tote, or a packed
     /// parcel's carton).
     pub(crate) fn new_plate(&mut self, kind: PlateKind) -> ToteId {
-        self.next_tote += 1;
-        let plate = ToteId(self.next_tote - 1);
+        self.plates.next_tote += 1;
+        let plate = ToteId(self.plates.next_tote - 1);
         self.plates.made(plate.0, kind);
         plate
     }
@@ -273,7 +273,7 @@ impl Warehouse {
                 ..slots[i].take().expect("a plan visits each stop once")
             })
             .collect();
-        self.floor_lines += ordered.len() as u32;
+        self.waves.floor_lines += ordered.len() as u32;
         let task = Task {
             id,
             kind: TaskKind::Pick,

@@ -13,7 +13,7 @@ use paklog_sim::{SimDuration, SimTime};
 use crate::commands::{CommandError, NewOrder, Reply};
 use crate::events::{DomainEvent, Priority};
 use crate::ids::{CarrierId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,10 +123,12 @@ impl Order {
 }
 
 /// All orders, by id and by external id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct OrderBook {
     orders: Vec<Order>,
     by_external: HashMap<String, OrderId>,
+    /// Orders received and neither shipped nor closed.
+    pub(crate) open: u32,
 }
 
 /// The cut-off an order created at `created` must meet: its carrier's first
@@ -193,7 +195,7 @@ impl OrderBook {
     }
 }
 
-impl Warehouse {
+impl Site<'_> {
     pub(crate) fn receive_order(
         &mut self,
         now: SimTime,
@@ -209,7 +211,8 @@ impl Warehouse {
             )));
         }
         let carrier = self
-            .carrier_by_name(&new.carrier)
+            .codes
+            .carrier(&new.carrier)
             .ok_or_else(|| CommandError::UnknownCarrier(new.carrier.clone()))?;
         if new.lines.is_empty() {
             return Err(CommandError::NoLines);
@@ -217,7 +220,8 @@ impl Warehouse {
         let mut lines = Vec::with_capacity(new.lines.len());
         for (i, l) in new.lines.iter().enumerate() {
             let sku = self
-                .sku_by_code(&l.sku)
+                .codes
+                .sku(&l.sku)
                 .ok_or_else(|| CommandError::UnknownSku {
                     line: i,
                     sku: l.sku.clone(),
@@ -260,7 +264,7 @@ impl Warehouse {
         let line_count = order.lines.len() as u32;
         let wanted: Vec<(SkuId, u32)> = order.lines.iter().map(|l| (l.sku, l.quantity)).collect();
         self.orders.insert(order);
-        self.open_orders += 1;
+        self.orders.open += 1;
         self.workload_order(now);
         self.emit(
             now,
@@ -337,7 +341,7 @@ impl Warehouse {
         let o = self.orders.get_mut(order);
         o.status = OrderStatus::Closed;
         let wave = o.wave;
-        self.open_orders = self.open_orders.saturating_sub(1);
+        self.orders.open = self.orders.open.saturating_sub(1);
         if let Some(wave) = wave {
             self.order_done_in_wave(now, wave);
         }

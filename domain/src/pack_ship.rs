@@ -17,7 +17,7 @@ use crate::events::DomainEvent;
 use crate::ids::{CarrierId, OrderId, StationId, TaskId, ToteId};
 use crate::order_management::OrderStatus;
 use crate::quality::weight_ok;
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
 /// A pack station's queue and the order on its bench.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -73,7 +73,7 @@ impl PutWall {
 }
 
 /// All pack stations.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct PackArea {
     /// Stations, indexed by [`StationId`].
     pub stations: Vec<Station>,
@@ -132,7 +132,7 @@ pub fn choose_carton(cartons: &[CartonSpec], volume_l: f64, weight_kg: f64) -> u
     fits.unwrap_or_else(largest).0 as u32
 }
 
-impl Warehouse {
+impl Site<'_> {
     pub(crate) fn station(&self, station: StationId) -> Result<&Station, CommandError> {
         self.pack
             .stations
@@ -225,7 +225,7 @@ impl Warehouse {
                 weight_kg,
             },
         );
-        let dock = self.docks[carrier.index() % self.docks.len()];
+        let dock = self.master.docks[carrier.index() % self.master.docks.len()];
         if self.conveyor.is_some() {
             self.induct_parcel(now, order, carrier, dock);
         } else {
@@ -247,7 +247,7 @@ impl Warehouse {
         carrier: CarrierId,
         tote: Option<ToteId>,
     ) {
-        let dock = self.docks[carrier.index() % self.docks.len()];
+        let dock = self.master.docks[carrier.index() % self.master.docks.len()];
         if let Some(tote) = tote {
             self.plate_moved(now, tote, order, dock);
         }
@@ -269,8 +269,8 @@ impl Warehouse {
             o.status = OrderStatus::Shipped;
             o.shipped_at = Some(now);
             let on_time = now <= o.due;
-            self.open_orders = self.open_orders.saturating_sub(1);
-            self.counters.orders_shipped += 1;
+            self.orders.open = self.orders.open.saturating_sub(1);
+            self.workload.counters.orders_shipped += 1;
             self.emit(
                 now,
                 DomainEvent::OrderShipped {

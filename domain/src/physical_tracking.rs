@@ -26,7 +26,7 @@ use crate::commands::{CommandError, Reply, RtlsPing};
 use crate::events::{DomainEvent, PlateNested, PlateOpened, PlateUnnested};
 use crate::ids::{AssociateId, LocationId, OrderId, ToteId};
 use crate::location_master::LocationMaster;
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
 /// How far outside the racking (m) a tag may be and still be on site:
 /// the depot, pack and dock areas lie in front of the aisles.
@@ -66,7 +66,7 @@ pub struct Movement {
 
 /// Every tag the RTLS has reported, and the totes it has seen at staging
 /// locations and dock doors.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, bevy_ecs::resource::Resource)]
 pub struct Tracking {
     tags: BTreeMap<String, TagState>,
     pings: u64,
@@ -240,7 +240,7 @@ impl Tracking {
     }
 }
 
-impl Warehouse {
+impl Site<'_> {
     /// A tote (or a parcel under its own plate) was put down at `to` with
     /// its order: the plate's place changes and `LicensePlateMoved` says so.
     pub(crate) fn plate_moved(

@@ -18,9 +18,9 @@ use crate::events::{CountReason, DomainEvent};
 use crate::ids::{AssociateId, OrderId, StationId, TaskId, ToteId};
 use crate::order_management::OrderStatus;
 use crate::task_execution::{PickLine, TaskKind, TaskStatus};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
-impl Warehouse {
+impl Site<'_> {
     pub(crate) fn confirm_pick(
         &mut self,
         now: SimTime,
@@ -65,8 +65,8 @@ impl Warehouse {
         self.tasks.get_mut(task).lines[line as usize].picked = Some(quantity);
         let left = self.inventory.pick(stop.location, stop.quantity, quantity);
         self.orders.get_mut(order).lines[stop.order_line as usize].picked += quantity;
-        self.counters.lines_picked += 1;
-        self.floor_lines = self.floor_lines.saturating_sub(1);
+        self.workload.counters.lines_picked += 1;
+        self.waves.floor_lines = self.waves.floor_lines.saturating_sub(1);
         self.emit(
             now,
             DomainEvent::PickCompleted {
@@ -125,7 +125,7 @@ impl Warehouse {
         // The retries go at the end of the route: from its last stop to each
         // of them, then home.
         self.append_stops(task, stop, &split);
-        self.floor_lines += split.len() as u32;
+        self.waves.floor_lines += split.len() as u32;
         if covered < missing {
             self.record_shortage(now, order, stop.order_line, missing - covered);
         }
@@ -239,7 +239,7 @@ impl Warehouse {
         let station = self.pack.least_loaded();
         self.pack.stations[station.index()].queue.push_back(order);
         self.orders.get_mut(order).station = Some(station);
-        let to = self.stage[station.index()];
+        let to = self.master.stage[station.index()];
         self.plate_moved(now, tote, order, to);
         station
     }

@@ -2,7 +2,16 @@
 //! weight check on the scale. An order sampled or off weight is held for
 //! QC at its station instead of going to the dock.
 
-use crate::warehouse::Warehouse;
+use bevy_ecs::resource::Resource;
+use paklog_sim::StreamRng;
+
+use crate::warehouse::Site;
+
+/// Quality's own state: the stream it samples packed orders from.
+#[derive(Debug, Resource)]
+pub(crate) struct Quality {
+    pub(crate) rng: StreamRng,
+}
 
 /// Whether the scale agrees with the expected weight within `tolerance`.
 #[must_use]
@@ -10,12 +19,12 @@ pub fn weight_ok(expected_kg: f64, measured_kg: f64, tolerance: f64) -> bool {
     (measured_kg - expected_kg).abs() <= tolerance * expected_kg.max(1e-9)
 }
 
-impl Warehouse {
+impl Site<'_> {
     /// Draws whether the order on the bench is sampled for QC, at the
     /// site's QC rate, from the QC stream.
     pub(crate) fn sample_for_qc(&mut self) -> bool {
         use rand::RngExt;
-        self.qc.random::<f64>() < self.config.packing.qc_rate
+        self.quality.rng.random::<f64>() < self.config.packing.qc_rate
     }
 }
 

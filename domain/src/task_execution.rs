@@ -207,7 +207,7 @@ impl AssociateState {
 }
 
 /// Tasks and associates.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct TaskBoard {
     tasks: Vec<Task>,
     /// Pending tasks, most urgent first: (express first, due, id).

@@ -1,18 +1,20 @@
-//! The site: the owner of every service's state (one ECS resource in the
-//! driver's world), the router that hands each command to its service's
-//! home module, and the timers the services ask for (wave planning, carrier
-//! departures, metrics, cycle counts).
+//! The site: a bevy world holding one resource per service (its books),
+//! the router that hands each command to its service's home module, and
+//! the timers the services ask for (wave planning, carrier departures,
+//! metrics, cycle counts).
 //!
 //! The services' code lives in their homes (`wave_planning.rs`,
-//! `pick_execution.rs` …) as `impl Warehouse` blocks. A service reacts to
-//! another's fact through a call into its home made where the fact is
-//! emitted (`on_wave_released`, `on_metrics_update`, `retry_backorders` …),
-//! so the reactions run synchronously and in the same order on every run.
+//! `pick_execution.rs` …) as `impl Site` blocks: [`Site`] borrows every
+//! service's resource from the world for one command or timer. The read
+//! side (`impl Warehouse`: `orders()`, `reconcile()` …) reads the
+//! resources directly.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
+use bevy_ecs::prelude::{Res, ResMut, World};
 use bevy_ecs::resource::Resource;
-use paklog_sim::{RngStreams, Schedule, SimDuration, SimTime, StreamRng};
+use bevy_ecs::system::{SystemParam, SystemState};
+use paklog_sim::{RngStreams, Schedule, SimDuration, SimTime};
 
 use crate::commands::{Command, CommandError, Reply};
 use crate::config::SiteConfig;
@@ -25,6 +27,7 @@ use crate::order_management::{OrderBook, due_time};
 use crate::pack_ship::{PackArea, PutWall, Station};
 use crate::physical_tracking::{LicencePlates, Tracking};
 use crate::pick_execution::Picking;
+use crate::quality::Quality;
 use crate::task_execution::{AssociateState, TaskBoard};
 use crate::wave_planning::WaveBook;
 use crate::workload_planning::{METRICS_INTERVAL, Workload};
@@ -40,13 +43,6 @@ pub enum DomainTimer {
     MetricsTick,
     /// Open the next cycle count.
     CycleCount,
-}
-
-/// Counters of the running metrics interval.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Counters {
-    pub(crate) orders_shipped: u32,
-    pub(crate) lines_picked: u32,
 }
 
 /// A site's configuration is inconsistent.
@@ -68,49 +64,92 @@ pub enum ConfigError {
     ForeignMaster,
 }
 
-/// The whole site: every service's state, read through one accessor per
-/// service (`orders()`, `tasks()` …) and changed only by commands
-/// ([`execute`](Self::execute)) and timers ([`on_timer`](Self::on_timer)).
-#[derive(Debug, Resource)]
-pub struct Warehouse {
+/// Wave planning, carrier departure, metrics and cycle-count timers the
+/// services asked for since the driver last drained them.
+#[derive(Debug, Default, Resource)]
+pub(crate) struct Timers(Vec<(SimTime, DomainTimer)>);
+
+impl Timers {
+    pub(crate) fn push(&mut self, timer: (SimTime, DomainTimer)) {
+        self.0.push(timer);
+    }
+}
+
+/// The site's codes: SKUs and carriers by the names the outside world
+/// gives them.
+#[derive(Debug, Default, Resource)]
+pub(crate) struct Codes {
+    skus: HashMap<String, SkuId>,
+    carriers: HashMap<String, CarrierId>,
+}
+
+impl Codes {
+    pub(crate) fn sku(&self, code: &str) -> Option<SkuId> {
+        self.skus.get(code).copied()
+    }
+
+    pub(crate) fn carrier(&self, name: &str) -> Option<CarrierId> {
+        self.carriers.get(name).copied()
+    }
+}
+
+/// Every service's state, borrowed from the site's world for one command,
+/// timer or reaction. The services' code is written against it
+/// (`impl Site` in each service's home); each field is that service's own
+/// resource.
+#[derive(SystemParam)]
+pub(crate) struct Site<'w> {
     /// Static configuration.
-    pub(crate) config: SiteConfig,
+    pub(crate) config: Res<'w, SiteConfig>,
+    /// SKU and carrier codes.
+    pub(crate) codes: Res<'w, Codes>,
     /// Location master.
-    pub(crate) master: LocationMaster,
+    pub(crate) master: ResMut<'w, LocationMaster>,
     /// Order management.
-    pub(crate) orders: OrderBook,
+    pub(crate) orders: ResMut<'w, OrderBook>,
     /// Inventory.
-    pub(crate) inventory: Inventory,
+    pub(crate) inventory: ResMut<'w, Inventory>,
     /// Wave planning.
-    pub(crate) waves: WaveBook,
+    pub(crate) waves: ResMut<'w, WaveBook>,
     /// Task execution and the associates.
-    pub(crate) tasks: TaskBoard,
+    pub(crate) tasks: ResMut<'w, TaskBoard>,
     /// Pack & ship.
-    pub(crate) pack: PackArea,
+    pub(crate) pack: ResMut<'w, PackArea>,
+    /// Quality.
+    pub(crate) quality: ResMut<'w, Quality>,
     /// The event bus and the run's log.
-    pub(crate) bus: EventBus,
+    pub(crate) bus: ResMut<'w, EventBus>,
     /// Physical tracking: where the RTLS last saw each tag.
-    pub(crate) tracking: Tracking,
-    /// Physical tracking: every licence plate, as ECS entities.
-    pub(crate) plates: LicencePlates,
+    pub(crate) tracking: ResMut<'w, Tracking>,
+    /// Physical tracking: every licence plate.
+    pub(crate) plates: ResMut<'w, LicencePlates>,
     /// Material handling: the conveyor network, if the site has one.
-    pub(crate) conveyor: Option<Conveyor>,
-    pub(crate) sku_codes: HashMap<String, SkuId>,
-    pub(crate) carrier_names: HashMap<String, CarrierId>,
-    pub(crate) stage: Vec<LocationId>,
-    pub(crate) docks: Vec<LocationId>,
-    pub(crate) timers: Vec<(SimTime, DomainTimer)>,
-    pub(crate) qc: StreamRng,
-    pub(crate) counters: Counters,
-    /// Lines released to the floor and not yet picked.
-    pub(crate) floor_lines: u32,
-    pub(crate) open_orders: u32,
-    pub(crate) next_tote: u32,
-    /// Locations with an open COUNT task.
-    pub(crate) counts_open: BTreeSet<LocationId>,
-    /// Next entry of the slotting the cycle-count plan visits.
-    pub(crate) cycle_cursor: usize,
-    pub(crate) workload: Workload,
+    pub(crate) conveyor: Option<ResMut<'w, Conveyor>>,
+    /// Workload planning.
+    pub(crate) workload: ResMut<'w, Workload>,
+    /// Timers asked for.
+    pub(crate) timers: ResMut<'w, Timers>,
+}
+
+/// The whole site: a bevy world holding one resource per service (the
+/// books: orders, stock, waves, tasks …) and the entities of the physical
+/// world, read through one accessor per service (`orders()`, `tasks()` …)
+/// and changed only by commands ([`execute`](Self::execute)) and timers
+/// ([`on_timer`](Self::on_timer)).
+#[derive(Resource)]
+pub struct Warehouse {
+    world: World,
+    site: SystemState<Site<'static>>,
+}
+
+impl std::fmt::Debug for Warehouse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Warehouse")
+            .field("site", &self.config().warehouse_id)
+            .field("orders", &self.orders().all().len())
+            .field("events", &self.bus().len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Warehouse {
@@ -172,17 +211,8 @@ impl Warehouse {
             inventory.set_reserve(SkuId(i as u32), config.reserve_units);
         }
         inventory.promise_reserve = config.replenishment.is_some();
-        let of_kind = |kind| {
-            master
-                .locations
-                .iter()
-                .filter(|l| l.kind == kind)
-                .map(|l| l.id)
-                .collect::<Vec<_>>()
-        };
         let tracking = Tracking::new(master.spots());
-        let stage = of_kind(LocationKind::Stage);
-        let docks = of_kind(LocationKind::Dock);
+        let docks = &master.docks;
         let conveyor = config.conveyor.as_ref().map(|spec| {
             let doors: Vec<_> = docks
                 .iter()
@@ -220,42 +250,225 @@ impl Warehouse {
             put_walls: vec![PutWall::default(); walls],
             at_dock: vec![Vec::new(); config.carriers.len()],
         };
-        Ok(Warehouse {
-            carrier_names: config
-                .carriers
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.name.clone(), CarrierId(i as u32)))
-                .collect(),
-            qc: RngStreams::new(config.seed).stream("qc-sampling"),
-            config,
-            master,
-            orders: OrderBook::default(),
-            inventory,
-            waves: WaveBook::default(),
-            tasks,
-            pack,
-            bus: EventBus::default(),
-            tracking,
-            plates: LicencePlates::default(),
-            conveyor,
-            sku_codes,
-            stage,
-            docks,
-            timers: Vec::new(),
-            counters: Counters::default(),
-            floor_lines: 0,
-            open_orders: 0,
-            next_tote: 0,
-            counts_open: BTreeSet::new(),
-            cycle_cursor: 0,
-            workload: Workload::default(),
-        })
+        let carrier_names = config
+            .carriers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), CarrierId(i as u32)))
+            .collect();
+        let mut world = World::new();
+        world.insert_resource(Quality {
+            rng: RngStreams::new(config.seed).stream("qc-sampling"),
+        });
+        world.insert_resource(Codes {
+            skus: sku_codes,
+            carriers: carrier_names,
+        });
+        world.insert_resource(config);
+        world.insert_resource(master);
+        world.insert_resource(OrderBook::default());
+        world.insert_resource(inventory);
+        world.insert_resource(WaveBook::default());
+        world.insert_resource(tasks);
+        world.insert_resource(pack);
+        world.insert_resource(EventBus::default());
+        world.insert_resource(tracking);
+        world.insert_resource(LicencePlates::default());
+        if let Some(conveyor) = conveyor {
+            world.insert_resource(conveyor);
+        }
+        world.insert_resource(Workload::default());
+        world.insert_resource(Timers::default());
+        let site = SystemState::new(&mut world);
+        Ok(Warehouse { world, site })
+    }
+
+    /// One service's state, for the read side in its home.
+    pub(crate) fn resource<R: Resource>(&self) -> &R {
+        self.world.resource::<R>()
+    }
+
+    /// Runs `f` on every service's state, then lets the services react to
+    /// the facts it published.
+    fn run<R>(&mut self, f: impl FnOnce(&mut Site<'_>) -> R) -> R {
+        let mut site = self
+            .site
+            .get_mut(&mut self.world)
+            .expect("every service's state is in the site's world");
+        let r = f(&mut site);
+        self.site.apply(&mut self.world);
+        r
     }
 
     /// Starts the site's clocks at `now`: the first wave planning run, the
     /// carriers' departures and the metrics intervals.
     pub fn start(&mut self, now: SimTime) {
+        self.run(|site| site.start(now));
+    }
+
+    // Read-only views of each service's state: other crates change the
+    // site only through commands and timers.
+    /// The site's configuration.
+    #[must_use]
+    pub fn config(&self) -> &SiteConfig {
+        self.world.resource::<SiteConfig>()
+    }
+
+    /// Location master: the building's locations and their state.
+    #[must_use]
+    pub fn master(&self) -> &LocationMaster {
+        self.world.resource::<LocationMaster>()
+    }
+
+    /// Order management: every order received.
+    #[must_use]
+    pub fn orders(&self) -> &OrderBook {
+        self.world.resource::<OrderBook>()
+    }
+
+    /// Inventory: stock per location and SKU.
+    #[must_use]
+    pub fn inventory(&self) -> &Inventory {
+        self.world.resource::<Inventory>()
+    }
+
+    /// Wave planning: every wave.
+    #[must_use]
+    pub fn waves(&self) -> &WaveBook {
+        self.world.resource::<WaveBook>()
+    }
+
+    /// Task execution: every task and the associates.
+    #[must_use]
+    pub fn tasks(&self) -> &TaskBoard {
+        self.world.resource::<TaskBoard>()
+    }
+
+    /// Pack & ship: stations, put walls and what waits at the docks.
+    #[must_use]
+    pub fn pack(&self) -> &PackArea {
+        self.world.resource::<PackArea>()
+    }
+
+    /// The event bus: the run's log of every fact.
+    #[must_use]
+    pub fn bus(&self) -> &EventBus {
+        self.world.resource::<EventBus>()
+    }
+
+    /// Physical tracking: where the RTLS last saw each tag.
+    #[must_use]
+    pub fn tracking(&self) -> &Tracking {
+        self.world.resource::<Tracking>()
+    }
+
+    /// Physical tracking: every licence plate, nested or not.
+    #[must_use]
+    pub fn plates(&self) -> &LicencePlates {
+        self.world.resource::<LicencePlates>()
+    }
+
+    /// Material handling: the conveyor network, if the site has one.
+    #[must_use]
+    pub fn conveyor(&self) -> Option<&Conveyor> {
+        self.world.get_resource::<Conveyor>()
+    }
+
+    /// Schedules the timers requested since the last call on the driver's
+    /// calendar, each wrapped in the driver's own event (`wrap`). Every
+    /// driver (the simulation, the live kernel, the equivalence test) drains
+    /// timers through here; rule tests read them with `take_timers`.
+    pub fn schedule_timers<E>(
+        &mut self,
+        on: &mut impl Schedule<E>,
+        wrap: impl Fn(DomainTimer) -> E,
+    ) {
+        for (t, timer) in self.world.resource_mut::<Timers>().0.drain(..) {
+            on.schedule_at(t, wrap(timer));
+        }
+    }
+
+    /// Timers requested since the last call, for the driver to schedule.
+    pub fn take_timers(&mut self) -> std::vec::Drain<'_, (SimTime, DomainTimer)> {
+        self.world.resource_mut::<Timers>().into_inner().0.drain(..)
+    }
+
+    /// Looks up a SKU by code.
+    #[must_use]
+    pub fn sku_by_code(&self, code: &str) -> Option<SkuId> {
+        self.world.resource::<Codes>().sku(code)
+    }
+
+    /// Looks up a carrier by name.
+    #[must_use]
+    pub fn carrier_by_name(&self, name: &str) -> Option<CarrierId> {
+        self.world.resource::<Codes>().carrier(name)
+    }
+
+    /// Looks up a location by its id (`12`) or its code (`A01-B1-03-1L`).
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownLocationCode`] if neither names a location.
+    pub fn location_by_key(&self, key: &str) -> Result<LocationId, CommandError> {
+        key.parse::<usize>()
+            .ok()
+            .and_then(|i| self.master().locations.get(i))
+            .or_else(|| self.master().by_code(key))
+            .map(|l| l.id)
+            .ok_or_else(|| CommandError::UnknownLocationCode(key.to_owned()))
+    }
+
+    /// Looks up a conveyor segment by its code (`main`, `spur-PS3` …).
+    ///
+    /// # Errors
+    /// [`CommandError::NoConveyor`] on a site without one,
+    /// [`CommandError::UnknownSegmentCode`] for a code it does not have.
+    pub fn segment_by_code(&self, code: &str) -> Result<SegmentId, CommandError> {
+        let conveyor = self.conveyor().ok_or(CommandError::NoConveyor)?;
+        conveyor
+            .by_code(code)
+            .ok_or_else(|| CommandError::UnknownSegmentCode(code.to_owned()))
+    }
+
+    /// A conveyor segment's code.
+    #[must_use]
+    pub fn segment_code(&self, segment: SegmentId) -> Option<&str> {
+        let conveyor = self.conveyor()?;
+        conveyor.segment(segment).ok().map(|s| s.code.as_str())
+    }
+
+    /// Orders received and neither shipped nor closed.
+    #[must_use]
+    pub fn backlog(&self) -> u32 {
+        self.orders().open
+    }
+
+    /// Handles one command at `now`.
+    ///
+    /// # Errors
+    /// Why the command was refused; a refused command changes nothing.
+    pub fn execute(&mut self, now: SimTime, command: Command) -> Result<Reply, CommandError> {
+        self.run(|site| site.execute(now, command))
+    }
+
+    /// Orders shipped and lines picked so far in the running metrics
+    /// interval (the next `MetricsUpdated` reports them).
+    #[must_use]
+    pub fn interval_counts(&self) -> (u32, u32) {
+        let c = &self.world.resource::<Workload>().counters;
+        (c.orders_shipped, c.lines_picked)
+    }
+
+    /// Handles a timer the driver fired.
+    pub fn on_timer(&mut self, now: SimTime, timer: DomainTimer) {
+        self.run(|site| site.on_timer(now, timer));
+    }
+}
+
+impl Site<'_> {
+    /// Starts the site's clocks at `now`: the first wave planning run, the
+    /// carriers' departures and the metrics intervals.
+    pub(crate) fn start(&mut self, now: SimTime) {
         self.timers
             .push((now + self.config.wave.interval, DomainTimer::PlanWaves));
         for (i, c) in self.config.carriers.iter().enumerate() {
@@ -275,152 +488,24 @@ impl Warehouse {
         }
     }
 
-    // Read-only views of each service's state: other crates change the
-    // site only through commands and timers.
-    /// The site's configuration.
-    #[must_use]
-    pub fn config(&self) -> &SiteConfig {
-        &self.config
-    }
-
-    /// Location master: the building's locations and their state.
-    #[must_use]
-    pub fn master(&self) -> &LocationMaster {
-        &self.master
-    }
-
-    /// Order management: every order received.
-    #[must_use]
-    pub fn orders(&self) -> &OrderBook {
-        &self.orders
-    }
-
-    /// Inventory: stock per location and SKU.
-    #[must_use]
-    pub fn inventory(&self) -> &Inventory {
-        &self.inventory
-    }
-
-    /// Wave planning: every wave.
-    #[must_use]
-    pub fn waves(&self) -> &WaveBook {
-        &self.waves
-    }
-
-    /// Task execution: every task and the associates.
-    #[must_use]
-    pub fn tasks(&self) -> &TaskBoard {
-        &self.tasks
-    }
-
-    /// Pack & ship: stations, put walls and what waits at the docks.
-    #[must_use]
-    pub fn pack(&self) -> &PackArea {
-        &self.pack
-    }
-
-    /// The event bus: the run's log of every fact.
-    #[must_use]
-    pub fn bus(&self) -> &EventBus {
-        &self.bus
-    }
-
-    /// Physical tracking: where the RTLS last saw each tag.
-    #[must_use]
-    pub fn tracking(&self) -> &Tracking {
-        &self.tracking
-    }
-
-    /// Physical tracking: every licence plate, nested or not.
-    #[must_use]
-    pub fn plates(&self) -> &LicencePlates {
-        &self.plates
-    }
-
-    /// Material handling: the conveyor network, if the site has one.
-    #[must_use]
-    pub fn conveyor(&self) -> Option<&Conveyor> {
-        self.conveyor.as_ref()
-    }
-
-    /// Schedules the timers requested since the last call on the driver's
-    /// calendar, each wrapped in the driver's own event (`wrap`). Every
-    /// driver (the simulation, the live kernel, the equivalence test) drains
-    /// timers through here; rule tests read them with `take_timers`.
-    pub fn schedule_timers<E>(
-        &mut self,
-        on: &mut impl Schedule<E>,
-        wrap: impl Fn(DomainTimer) -> E,
-    ) {
-        for (t, timer) in self.timers.drain(..) {
-            on.schedule_at(t, wrap(timer));
-        }
-    }
-
-    /// Timers requested since the last call, for the driver to schedule.
-    pub fn take_timers(&mut self) -> std::vec::Drain<'_, (SimTime, DomainTimer)> {
-        self.timers.drain(..)
-    }
-
-    /// Looks up a SKU by code.
-    #[must_use]
-    pub fn sku_by_code(&self, code: &str) -> Option<SkuId> {
-        self.sku_codes.get(code).copied()
-    }
-
-    /// Looks up a carrier by name.
-    #[must_use]
-    pub fn carrier_by_name(&self, name: &str) -> Option<CarrierId> {
-        self.carrier_names.get(name).copied()
-    }
-
-    /// Looks up a location by its id (`12`) or its code (`A01-B1-03-1L`).
-    ///
-    /// # Errors
-    /// [`CommandError::UnknownLocationCode`] if neither names a location.
-    pub fn location_by_key(&self, key: &str) -> Result<LocationId, CommandError> {
-        key.parse::<usize>()
-            .ok()
-            .and_then(|i| self.master.locations.get(i))
-            .or_else(|| self.master.by_code(key))
-            .map(|l| l.id)
-            .ok_or_else(|| CommandError::UnknownLocationCode(key.to_owned()))
-    }
-
-    /// Looks up a conveyor segment by its code (`main`, `spur-PS3` …).
-    ///
-    /// # Errors
-    /// [`CommandError::NoConveyor`] on a site without one,
-    /// [`CommandError::UnknownSegmentCode`] for a code it does not have.
-    pub fn segment_by_code(&self, code: &str) -> Result<SegmentId, CommandError> {
-        let conveyor = self.conveyor.as_ref().ok_or(CommandError::NoConveyor)?;
-        conveyor
-            .by_code(code)
-            .ok_or_else(|| CommandError::UnknownSegmentCode(code.to_owned()))
-    }
-
-    /// A conveyor segment's code.
-    #[must_use]
-    pub fn segment_code(&self, segment: SegmentId) -> Option<&str> {
-        let conveyor = self.conveyor.as_ref()?;
-        conveyor.segment(segment).ok().map(|s| s.code.as_str())
+    pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) {
+        self.bus.publish(now, event);
     }
 
     /// Orders received and neither shipped nor closed.
-    #[must_use]
-    pub fn backlog(&self) -> u32 {
-        self.open_orders
-    }
-
-    pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) {
-        self.bus.publish(now, event);
+    pub(crate) fn backlog(&self) -> u32 {
+        self.orders.open
     }
 
     /// Handles one command at `now`.
     ///
     /// # Errors
     /// Why the command was refused; a refused command changes nothing.
-    pub fn execute(&mut self, now: SimTime, command: Command) -> Result<Reply, CommandError> {
+    pub(crate) fn execute(
+        &mut self,
+        now: SimTime,
+        command: Command,
+    ) -> Result<Reply, CommandError> {
         match command {
             Command::ReceiveOrder(order) => self.receive_order(now, order),
             Command::CreateWave { orders } => self.create_wave(now, &orders),
@@ -471,15 +556,8 @@ impl Warehouse {
         }
     }
 
-    /// Orders shipped and lines picked so far in the running metrics
-    /// interval (the next `MetricsUpdated` reports them).
-    #[must_use]
-    pub fn interval_counts(&self) -> (u32, u32) {
-        (self.counters.orders_shipped, self.counters.lines_picked)
-    }
-
     /// Handles a timer the driver fired.
-    pub fn on_timer(&mut self, now: SimTime, timer: DomainTimer) {
+    pub(crate) fn on_timer(&mut self, now: SimTime, timer: DomainTimer) {
         match timer {
             DomainTimer::PlanWaves => {
                 self.plan_waves(now);

@@ -18,7 +18,7 @@ use crate::commands::{CommandError, Reply};
 use crate::events::{DomainEvent, Priority, WaveStrategy};
 use crate::ids::{OrderId, WaveId};
 use crate::order_management::OrderStatus;
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
 /// Where a wave is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,11 +62,13 @@ pub struct Wave {
 }
 
 /// Waves and the queue of reserved orders waiting for one.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct WaveBook {
     waves: Vec<Wave>,
     /// Reserved orders not yet in a wave, in the order they were reserved.
     pub waiting: VecDeque<OrderId>,
+    /// Lines released to the floor and not yet picked.
+    pub(crate) floor_lines: u32,
 }
 
 impl WaveBook {
@@ -122,7 +124,7 @@ impl WaveBook {
 /// rate over the configured estimate.
 const LEARN_AFTER_TASKS: u32 = 50;
 
-impl Warehouse {
+impl Site<'_> {
     /// Lines the floor can still take this planning interval, by the labour
     /// plan, after what is already released and not yet picked.
     pub(crate) fn capacity_lines(&self, now: SimTime) -> u32 {
@@ -130,7 +132,7 @@ impl Warehouse {
         let heads = f64::from(self.config.heads_at(minute) + self.adjusted_heads(now));
         let hours = self.config.wave.interval.as_secs_f64() / 3600.0;
         let capacity = heads * hours * self.lines_per_head_hour();
-        (capacity as u32).saturating_sub(self.floor_lines)
+        (capacity as u32).saturating_sub(self.waves.floor_lines)
     }
 
     /// Lines an associate picks per hour at work: measured on the floor once
@@ -213,7 +215,7 @@ impl Warehouse {
                 let n = self.orders.get(o).lines.len() as u32;
                 // An order bigger than what the floor can take goes alone
                 // once the floor is empty, so it cannot block the queue.
-                let alone = wave_orders.is_empty() && self.floor_lines == 0;
+                let alone = wave_orders.is_empty() && self.waves.floor_lines == 0;
                 if n > capacity && !urgent && !alone {
                     break;
                 }

@@ -22,7 +22,7 @@ use crate::events::ZoneMove;
 use crate::ids::StationId;
 use crate::pick_execution::Picking;
 use crate::task_execution::TaskStatus;
-use crate::warehouse::{DomainTimer, Warehouse};
+use crate::warehouse::{DomainTimer, Site, Warehouse};
 use crate::workload_planning::forecast::HoltWinters;
 
 /// Length of a metrics interval: every interval task execution reports its
@@ -48,7 +48,7 @@ pub struct HourPlan {
 }
 
 /// The workload planner's state.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub(crate) struct Workload {
     /// Orders received per hour since time 0.
     hourly: Vec<u32>,
@@ -62,6 +62,15 @@ pub(crate) struct Workload {
     pub(crate) pack_started: std::collections::BTreeMap<StationId, SimTime>,
     /// Orders packed and the time they took at the bench (ms).
     pub(crate) packed: (u32, u64),
+    /// Counters of the running metrics interval.
+    pub(crate) counters: Counters,
+}
+
+/// Counters of the running metrics interval.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counters {
+    pub(crate) orders_shipped: u32,
+    pub(crate) lines_picked: u32,
 }
 
 /// Heads kept on past the end of their labour window.
@@ -78,7 +87,34 @@ const SEASON: usize = 24;
 /// Orders packed before the packing time is learned rather than assumed.
 const LEARN_AFTER_PACKED: u32 = 20;
 
+impl Workload {
+    /// Seconds a pack station takes per order: learned once
+    /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
+    #[must_use]
+    pub fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
+        match self.packed {
+            (n, ms) if n >= LEARN_AFTER_PACKED => ms as f64 / 1000.0 / f64::from(n),
+            _ => policy.pack_seconds_per_order,
+        }
+    }
+}
+
 impl Warehouse {
+    /// The labour plan of every hour so far.
+    #[must_use]
+    pub fn hour_plans(&self) -> &[HourPlan] {
+        &self.resource::<Workload>().plan
+    }
+
+    /// Seconds a pack station takes per order: learned once
+    /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
+    #[must_use]
+    pub fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
+        self.resource::<Workload>().pack_seconds_per_order(policy)
+    }
+}
+
+impl Site<'_> {
     /// Counts an order received for the forecast.
     pub(crate) fn workload_order(&mut self, now: SimTime) {
         if self.config.workload.is_none() {
@@ -111,7 +147,7 @@ impl Warehouse {
     /// adjusted**: the interval's counters go out as `MetricsUpdated`, and
     /// workload planning reacts ([`on_metrics_update`](Self::on_metrics_update)).
     pub(crate) fn close_metrics_interval(&mut self, now: SimTime) {
-        let c = std::mem::take(&mut self.counters);
+        let c = std::mem::take(&mut self.workload.counters);
         let backlog = self.backlog();
         self.emit(
             now,
@@ -147,14 +183,8 @@ impl Warehouse {
         }
     }
 
-    /// Seconds a pack station takes per order: learned once
-    /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
-    #[must_use]
-    pub fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
-        match self.workload.packed {
-            (n, ms) if n >= LEARN_AFTER_PACKED => ms as f64 / 1000.0 / f64::from(n),
-            _ => policy.pack_seconds_per_order,
-        }
+    pub(crate) fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
+        self.workload.pack_seconds_per_order(policy)
     }
 
     /// A packer starts (`done` false) or completes an order at `station`.
@@ -224,7 +254,7 @@ impl Warehouse {
             .iter()
             .map(|&o| self.orders.get(o).lines.len())
             .sum();
-        waiting as u32 + self.floor_lines
+        waiting as u32 + self.waves.floor_lines
     }
 
     /// Plan against actual: if the open work and the forecast arrivals will
@@ -340,11 +370,5 @@ impl Warehouse {
             from,
             to,
         }]
-    }
-
-    /// The labour plan of every hour so far.
-    #[must_use]
-    pub fn hour_plans(&self) -> &[HourPlan] {
-        &self.workload.plan
     }
 }

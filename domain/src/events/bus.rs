@@ -16,7 +16,7 @@ pub struct Recorded {
 }
 
 /// The one bus every domain event goes through, with the run's log.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct EventBus {
     log: Vec<Recorded>,
 }

@@ -5,9 +5,9 @@ use paklog_sim::SimTime;
 use crate::events::{CountReason, DomainEvent, Priority};
 use crate::ids::LocationId;
 use crate::task_execution::TaskKind;
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
-impl Warehouse {
+impl Site<'_> {
     /// Opens a COUNT task for `location`, unless one is open.
     pub(crate) fn request_count(
         &mut self,
@@ -15,7 +15,7 @@ impl Warehouse {
         location: LocationId,
         reason: CountReason,
     ) {
-        if !self.counts_open.insert(location) {
+        if !self.inventory.counts_open.insert(location) {
             return;
         }
         let stock = self.inventory.location(location);
@@ -48,9 +48,11 @@ impl Warehouse {
     pub(crate) fn cycle_count(&mut self, now: SimTime) {
         let n = self.config.slotting.len();
         for _ in 0..n {
-            let (_, location) = self.config.slotting[self.cycle_cursor % n];
-            self.cycle_cursor += 1;
-            if self.inventory.location(location).usable() && !self.counts_open.contains(&location) {
+            let (_, location) = self.config.slotting[self.inventory.cycle_cursor % n];
+            self.inventory.cycle_cursor += 1;
+            if self.inventory.location(location).usable()
+                && !self.inventory.counts_open.contains(&location)
+            {
                 self.request_count(now, location, CountReason::Cycle);
                 return;
             }

@@ -24,7 +24,7 @@ fn stock_is_never_over_allocated_and_a_shortage_backorders() {
             status: OrderStatus::Backordered
         }
     );
-    let last = &wh.bus.log().last().unwrap().event;
+    let last = &wh.bus().log().last().unwrap().event;
     assert_eq!(
         *last,
         DomainEvent::OrderBackordered {
@@ -34,11 +34,11 @@ fn stock_is_never_over_allocated_and_a_shortage_backorders() {
         }
     );
     assert_eq!(
-        wh.inventory.available(SkuId(1)),
+        wh.inventory().available(SkuId(1)),
         2,
         "nothing of o2 was reserved"
     );
-    assert_eq!(wh.inventory.available(SkuId(0)), 20);
+    assert_eq!(wh.inventory().available(SkuId(0)), 20);
 }
 
 #[test]
@@ -47,15 +47,15 @@ fn a_face_at_its_minimum_is_replenished_to_its_maximum_from_reserve() {
     config.reserve_units = 20;
     config.replenishment = Some(config::MinMax { min: 3, max: 10 });
     let mut wh = given(config);
-    let units_before = wh.inventory.total_units();
+    let units_before = wh.inventory().total_units();
     // Reserve stock is promised to orders when the site replenishes.
-    assert_eq!(wh.inventory.available(SkuId(2)), 30);
+    assert_eq!(wh.inventory().available(SkuId(2)), 30);
     // Given an order for 8 of SKU0003 (one face, 10 units), when it is
     // released, then the face would be left with 2 ≤ 3: 8 units come from
     // reserve.
     let first = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 8)])]);
     let requested: Vec<_> = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter_map(|r| match r.event {
@@ -66,12 +66,12 @@ fn a_face_at_its_minimum_is_replenished_to_its_maximum_from_reserve() {
         })
         .collect();
     assert_eq!(requested, [(LocationId(12), 8)]);
-    assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 12);
-    assert_eq!(wh.inventory.total_units(), units_before);
+    assert_eq!(wh.inventory().sku(SkuId(2)).reserve, 12);
+    assert_eq!(wh.inventory().total_units(), units_before);
     // The pick is due at 15:00, the replenishment within the lead time: ann
     // gets the replenishment first (one pool for every kind of work).
     assert_eq!(
-        wh.tasks.get(first).kind,
+        wh.tasks().get(first).kind,
         task_execution::TaskKind::Replenish
     );
     let ann = AssociateId(0);
@@ -83,7 +83,7 @@ fn a_face_at_its_minimum_is_replenished_to_its_maximum_from_reserve() {
             task: first,
         },
     );
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     confirm(&mut wh, at(9, 2), ann, first, 0, 8);
     assert_eq!(
         types_since(&wh, from),
@@ -96,8 +96,8 @@ fn a_face_at_its_minimum_is_replenished_to_its_maximum_from_reserve() {
     let bob = AssociateId(1);
     let pick = next_started(&mut wh, at(9, 3), bob);
     confirm(&mut wh, at(9, 4), bob, pick, 0, 8);
-    assert_eq!(wh.inventory.location(LocationId(12)).on_hand, 10);
-    assert_eq!(wh.inventory.total_units(), units_before - 8);
+    assert_eq!(wh.inventory().location(LocationId(12)).on_hand, 10);
+    assert_eq!(wh.inventory().total_units(), units_before - 8);
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn a_line_larger_than_its_face_is_covered_by_a_replenishment_on_its_way() {
     // then release brings 10 from reserve and allocates 5 of them: nothing
     // is short.
     let pick = wh
-        .tasks
+        .tasks()
         .all()
         .iter()
         .find(|t| t.kind == task_execution::TaskKind::Pick)
@@ -122,8 +122,8 @@ fn a_line_larger_than_its_face_is_covered_by_a_replenishment_on_its_way() {
         .map(|l| (l.location, l.quantity))
         .collect();
     assert_eq!(lines, [(LocationId(12), 15)]);
-    assert_eq!(wh.orders.get(OrderId(0)).lines[0].short, 0);
-    assert_eq!(wh.inventory.location(LocationId(12)).incoming, 10);
+    assert_eq!(wh.orders().get(OrderId(0)).lines[0].short, 0);
+    assert_eq!(wh.inventory().location(LocationId(12)).incoming, 10);
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn a_count_after_a_short_pick_corrects_the_books_and_reconciliation_explains_it(
     // then the location is counted next, by whoever is free,
     let bob = AssociateId(1);
     let count = next_started(&mut wh, at(9, 2), bob);
-    let t = wh.tasks.get(count);
+    let t = wh.tasks().get(count);
     assert_eq!(
         (t.kind, t.lines[0].location, t.lines[0].quantity),
         (task_execution::TaskKind::Count, LocationId(12), 9)
@@ -149,10 +149,10 @@ fn a_count_after_a_short_pick_corrects_the_books_and_reconciliation_explains_it(
         [(VarianceKind::CountPending, true)]
     );
     // and when bob counts none, the books follow.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     confirm(&mut wh, at(9, 3), bob, count, 0, 0);
     assert_eq!(
-        wh.bus.since(from)[0].event,
+        wh.bus().since(from)[0].event,
         DomainEvent::InventoryAdjusted {
             task: count,
             location: LocationId(12),
@@ -161,14 +161,14 @@ fn a_count_after_a_short_pick_corrects_the_books_and_reconciliation_explains_it(
             counted: 0
         }
     );
-    assert_eq!(wh.inventory.sku(SkuId(2)).on_hand, 0);
-    assert!(wh.inventory.location(LocationId(12)).usable());
+    assert_eq!(wh.inventory().sku(SkuId(2)).on_hand, 0);
+    assert!(wh.inventory().location(LocationId(12)).usable());
     let v = wh.reconcile();
     assert_eq!(v.len(), 1);
     assert_eq!((v[0].kind, v[0].units), (VarianceKind::CountAdjusted, -9));
-    assert_eq!(v[0].explained_by, Some(wh.bus.since(from)[0].seq));
+    assert_eq!(v[0].explained_by, Some(wh.bus().since(from)[0].seq));
     // Every unit ordered is picked or short.
-    let line = &wh.orders.get(OrderId(0)).lines[0];
+    let line = &wh.orders().get(OrderId(0)).lines[0];
     assert_eq!((line.picked, line.short), (1, 3));
 }
 
@@ -183,7 +183,7 @@ fn the_cycle_count_plan_counts_slotted_faces_in_turn() {
     wh.on_timer(at(0, 30), DomainTimer::CycleCount);
     wh.on_timer(at(1, 0), DomainTimer::CycleCount);
     let counted: Vec<_> = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter_map(|r| match r.event {
@@ -205,7 +205,7 @@ fn the_cycle_count_plan_counts_slotted_faces_in_turn() {
 #[test]
 fn received_goods_are_put_away_to_the_face_then_reserve_and_release_backorders() {
     let mut wh = given(tiny_site());
-    let units_before = wh.inventory.total_units();
+    let units_before = wh.inventory().total_units();
     // Given an order for 12 of SKU0003, which has 10 in its face: it waits
     // for stock,
     let reply = ok(&mut wh, at(8, 0), order("o1", &[("SKU0003", 12)]));
@@ -236,24 +236,24 @@ fn received_goods_are_put_away_to_the_face_then_reserve_and_release_backorders()
             units: 8,
         },
     );
-    assert_eq!(wh.inventory.total_units(), units_before + 8);
+    assert_eq!(wh.inventory().total_units(), units_before + 8);
     let ann = AssociateId(0);
     let putaway = next_started(&mut wh, at(8, 2), ann);
-    let t = wh.tasks.get(putaway);
+    let t = wh.tasks().get(putaway);
     assert_eq!(t.kind, task_execution::TaskKind::Putaway);
     assert_eq!(
         t.lines
             .iter()
-            .map(|l| (wh.master.get(l.location).code.as_str(), l.quantity))
+            .map(|l| (wh.master().get(l.location).code.as_str(), l.quantity))
             .collect::<Vec<_>>(),
         [("RES-00003", 8)]
     );
     confirm(&mut wh, at(8, 4), ann, putaway, 0, 8);
-    assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 8);
-    assert_eq!(wh.inventory.total_units(), units_before + 8);
+    assert_eq!(wh.inventory().sku(SkuId(2)).reserve, 8);
+    assert_eq!(wh.inventory().total_units(), units_before + 8);
     // and with stock promised from reserve the order is still waiting: the
     // site does not replenish, so only the faces count.
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Backordered);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Backordered);
 }
 
 #[test]
@@ -273,7 +273,7 @@ fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for
         },
     );
     ok(&mut wh, at(9, 3), order("o2", &[("SKU0003", 8)]));
-    assert_eq!(wh.orders.get(OrderId(1)).status, OrderStatus::Backordered);
+    assert_eq!(wh.orders().get(OrderId(1)).status, OrderStatus::Backordered);
     // when 9 units come in, 6 fill the face to 10 and 3 go to reserve,
     ok(
         &mut wh,
@@ -285,7 +285,7 @@ fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for
     );
     let putaway = next_started(&mut wh, at(9, 5), ann);
     let stops: Vec<_> = wh
-        .tasks
+        .tasks()
         .get(putaway)
         .lines
         .iter()
@@ -294,10 +294,10 @@ fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for
     assert_eq!(stops[0], (LocationId(12), 6));
     assert_eq!(stops[1].1, 3);
     // and once the face is filled the order waiting for it is reserved.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     confirm(&mut wh, at(9, 6), ann, putaway, 0, 6);
     assert!(types_since(&wh, from).contains(&"com.paklog.wms.inventory.reserved.v1"));
-    assert_eq!(wh.orders.get(OrderId(1)).status, OrderStatus::Reserved);
+    assert_eq!(wh.orders().get(OrderId(1)).status, OrderStatus::Reserved);
     confirm(&mut wh, at(9, 7), ann, putaway, 1, 3);
-    assert_eq!(wh.inventory.sku(SkuId(2)).reserve, 3);
+    assert_eq!(wh.inventory().sku(SkuId(2)).reserve, 3);
 }

@@ -9,9 +9,9 @@ use crate::events::{DomainEvent, Priority};
 use crate::ids::{LocationId, SkuId, TaskId};
 use crate::location_master::LocationKind;
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
-impl Warehouse {
+impl Site<'_> {
     /// Units a face is filled to: the replenishment maximum, or what faces
     /// held at the start.
     pub(crate) fn face_target(&self) -> u32 {
@@ -170,7 +170,8 @@ impl Warehouse {
         units: u32,
     ) -> Result<Reply, CommandError> {
         let sku = self
-            .sku_by_code(code)
+            .codes
+            .sku(code)
             .ok_or_else(|| CommandError::UnknownReceiptSku(code.to_owned()))?;
         if units == 0 {
             return Err(CommandError::NoUnits);
@@ -255,7 +256,7 @@ impl Warehouse {
             }
             TaskKind::Count => {
                 let books = self.inventory.adjust(stop.location, quantity);
-                self.counts_open.remove(&stop.location);
+                self.inventory.counts_open.remove(&stop.location);
                 self.emit(
                     now,
                     DomainEvent::InventoryAdjusted {

@@ -10,9 +10,9 @@ use crate::events::DomainEvent;
 use crate::ids::{LocationId, SkuId, TaskId};
 use crate::location_master::{LocationKind, Point};
 use crate::task_execution::{TaskKind, TaskStatus};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
-impl Warehouse {
+impl Site<'_> {
     /// The location master blocks (or opens) a location. **A blocked
     /// location requires re-slotting**: nothing more is allocated there, and
     /// the next pick there raises the location exception that re-slots its
@@ -87,7 +87,7 @@ impl Warehouse {
                 self.tasks.get_mut(task).lines[line].picked = Some(0);
             }
             TaskKind::Count => {
-                self.counts_open.remove(&stop.location);
+                self.inventory.counts_open.remove(&stop.location);
                 self.tasks.get_mut(task).lines[line].picked = Some(0);
             }
         }
@@ -205,14 +205,14 @@ impl Warehouse {
                     let l = &mut self.tasks.get_mut(task).lines[i];
                     l.quantity = 0;
                     l.picked = Some(0);
-                    self.floor_lines = self.floor_lines.saturating_sub(1);
+                    self.waves.floor_lines = self.waves.floor_lines.saturating_sub(1);
                 } else {
                     let (to, quantity) = split.remove(0);
                     self.tasks.get_mut(task).lines[i].quantity = quantity;
                     let walker = current.filter(|c| (c.0, c.1) == (task, i)).map(|c| c.2);
                     self.repoint(task, i, to, walker);
                     self.append_stops(task, &stop, &split);
-                    self.floor_lines += split.len() as u32;
+                    self.waves.floor_lines += split.len() as u32;
                 }
                 if covered < stop.quantity {
                     short += stop.quantity - covered;

@@ -10,7 +10,7 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
     let mut config = tiny_site();
     config.reserve_units = 50;
     let mut wh = given(config);
-    let units_before = wh.inventory.total_units();
+    let units_before = wh.inventory().total_units();
     // Given two orders for SKU0002, whose only face is location 2, released
     // and one of them started by ann,
     let ann = AssociateId(0);
@@ -23,7 +23,7 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
     );
     let other = TaskId(1 - task.0);
     // when the location master blocks the face,
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(
         &mut wh,
         at(9, 1),
@@ -38,11 +38,11 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
         types_since(&wh, from),
         ["com.paklog.wms.location.config-changed.v1"]
     );
-    assert_eq!(wh.inventory.sku(SkuId(1)).on_hand, 0);
-    assert_eq!(wh.inventory.sku(SkuId(1)).blocked, 10);
-    assert_eq!(wh.tasks.get(task).lines[0].location, LocationId(2));
+    assert_eq!(wh.inventory().sku(SkuId(1)).on_hand, 0);
+    assert_eq!(wh.inventory().sku(SkuId(1)).blocked, 10);
+    assert_eq!(wh.tasks().get(task).lines[0].location, LocationId(2));
     // when ann confirms the pick there,
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     let reply = confirm(&mut wh, at(9, 2), ann, task, 0, 2);
     // then nothing is picked, the SKU gets the free face nearest the depot
     // (location 1), filled from reserve, and both tasks go there.
@@ -58,16 +58,16 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
         ]
     );
     let new_face = LocationId(1);
-    assert_eq!(wh.master.get(new_face).sku, Some(SkuId(1)));
+    assert_eq!(wh.master().get(new_face).sku, Some(SkuId(1)));
     for t in [task, other] {
-        let line = &wh.tasks.get(t).lines[0];
+        let line = &wh.tasks().get(t).lines[0];
         assert_eq!((line.location, line.picked), (new_face, None));
     }
-    let stock = wh.inventory.location(new_face);
+    let stock = wh.inventory().location(new_face);
     assert_eq!((stock.on_hand, stock.incoming, stock.allocated), (0, 10, 5));
-    assert_eq!(wh.inventory.total_units(), units_before, "no unit lost");
+    assert_eq!(wh.inventory().total_units(), units_before, "no unit lost");
     // The planned route now walks from location 2, where ann stands, to 1.
-    let t = wh.tasks.get(task);
+    let t = wh.tasks().get(task);
     let legs: f64 = t.lines.iter().map(|l| l.leg_m).sum::<f64>() + t.home_m;
     assert!(
         t.distance_m > legs,
@@ -77,18 +77,18 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
     let bob = AssociateId(1);
     let replenish = next_started(&mut wh, at(9, 3), bob);
     assert_eq!(
-        wh.tasks.get(replenish).kind,
+        wh.tasks().get(replenish).kind,
         task_execution::TaskKind::Replenish
     );
-    assert_eq!(wh.tasks.get(replenish).priority, Priority::Express);
+    assert_eq!(wh.tasks().get(replenish).priority, Priority::Express);
     confirm(&mut wh, at(9, 5), bob, replenish, 0, 10);
     // then ann picks there, and reconciliation explains the blocked stock
     // by the block.
     confirm(&mut wh, at(9, 6), ann, task, 0, 2);
-    assert_eq!(wh.orders.get(OrderId(task.0)).lines[0].picked, 2);
-    assert_eq!(wh.inventory.total_units(), units_before - 2);
+    assert_eq!(wh.orders().get(OrderId(task.0)).lines[0].picked, 2);
+    assert_eq!(wh.inventory().total_units(), units_before - 2);
     let blocked_at = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .find(|r| r.event.cloud_event_type() == "com.paklog.wms.location.config-changed.v1")
@@ -111,7 +111,7 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
             location: LocationId(2),
         },
     );
-    assert_eq!(wh.inventory.sku(SkuId(1)).blocked, 0);
+    assert_eq!(wh.inventory().sku(SkuId(1)).blocked, 0);
     assert!(wh.reconcile().is_empty());
 }
 
@@ -131,5 +131,5 @@ fn blocking_an_unknown_location_is_refused_and_changes_nothing() {
         err,
         CommandError::UnknownLocation(LocationId(999))
     ));
-    assert!(wh.bus.is_empty());
+    assert!(wh.bus().is_empty());
 }

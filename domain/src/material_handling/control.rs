@@ -6,11 +6,17 @@ use paklog_sim::SimTime;
 use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
 use crate::ids::{CarrierId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId};
+use crate::location_master::LocationMaster;
 use crate::task_execution::{Task, TaskKind};
-use crate::warehouse::Warehouse;
+use crate::warehouse::{Site, Warehouse};
 
 use crate::material_handling::Destination;
 use crate::physical_tracking::PlateKind;
+
+/// The zone whose induct a task's totes are dropped at.
+fn drop_zone(master: &LocationMaster, t: &Task) -> u16 {
+    t.zone.unwrap_or_else(|| master.zone_of_aisle(t.depot))
+}
 
 impl Warehouse {
     /// The induct where `task`'s totes go on the conveyor when it is
@@ -18,15 +24,17 @@ impl Warehouse {
     /// another zone or to a put wall.
     #[must_use]
     pub fn induct_of(&self, task: TaskId) -> Option<SegmentId> {
-        let conveyor = self.conveyor.as_ref()?;
-        let t = self.tasks.get(task);
+        let conveyor = self.conveyor()?;
+        let t = self.tasks().get(task);
         (t.kind == TaskKind::Pick && t.next.is_none() && !t.put_wall)
-            .then(|| conveyor.induct(self.drop_zone(t)))
+            .then(|| conveyor.induct(drop_zone(self.master(), t)))
     }
+}
 
+impl Site<'_> {
     /// The zone whose induct a task's totes are dropped at.
     pub(crate) fn drop_zone(&self, t: &Task) -> u16 {
-        t.zone.unwrap_or_else(|| self.master.zone_of_aisle(t.depot))
+        drop_zone(&self.master, t)
     }
 
     /// Hands a picked order's tote to the conveyor at zone `zone`'s induct,
@@ -44,7 +52,7 @@ impl Warehouse {
         let conveyor = self.conveyor.as_mut().expect("only with a conveyor");
         conveyor.route_to_station(now, tote, order, zone, station);
         let segment = conveyor.induct(zone);
-        let destination = self.stage[station.index()];
+        let destination = self.master.stage[station.index()];
         self.emit(
             now,
             DomainEvent::ToteInducted {
@@ -84,7 +92,7 @@ impl Warehouse {
     pub(crate) fn conveyor_mut(
         &mut self,
     ) -> Result<&mut crate::material_handling::Conveyor, CommandError> {
-        self.conveyor.as_mut().ok_or(CommandError::NoConveyor)
+        self.conveyor.as_deref_mut().ok_or(CommandError::NoConveyor)
     }
 
     pub(crate) fn convey_tote(
@@ -142,7 +150,7 @@ impl Warehouse {
         let conveyor = self.conveyor.as_mut().expect("checked");
         conveyor.divert(tote, station);
         let segment = conveyor.spur(station);
-        let destination = self.stage[station.index()];
+        let destination = self.master.stage[station.index()];
         self.emit(
             now,
             DomainEvent::ToteDiverted {
@@ -169,7 +177,7 @@ impl Warehouse {
                 let s = &mut self.pack.stations[station.index()];
                 s.inbound = s.inbound.saturating_sub(1);
                 s.queue.push_back(trip.order);
-                let to = self.stage[station.index()];
+                let to = self.master.stage[station.index()];
                 self.plate_moved(now, tote, trip.order, to);
                 Ok(Reply::ToteDelivered {
                     stations: vec![station],

@@ -12,7 +12,7 @@ use crate::*;
 fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock() {
     // Given a site with a conveyor and an order picked in full
     let mut wh = given(conveyed());
-    let segment = |wh: &Warehouse, code: &str| wh.conveyor.as_ref().unwrap().by_code(code).unwrap();
+    let segment = |wh: &Warehouse, code: &str| wh.conveyor().unwrap().by_code(code).unwrap();
     let (induct, main, spur, takeaway) = (
         segment(&wh, "induct-Z1"),
         segment(&wh, "main"),
@@ -22,7 +22,7 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
     let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
     assert_eq!(wh.induct_of(task), Some(induct));
     // When the picker delivers the tote
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     let reply = work_through(&mut wh, at(9, 0), 0, task);
     // Then it is inducted, routed to a station, and waits for no packer yet
     assert_eq!(
@@ -32,14 +32,14 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
             put_wall: None
         }
     );
-    let tote = match wh.bus.since(from).last().unwrap().event {
+    let tote = match wh.bus().since(from).last().unwrap().event {
         DomainEvent::ToteInducted { tote, segment, .. } => {
             assert_eq!(segment, induct);
             tote
         }
         ref other => panic!("{other:?}"),
     };
-    assert_eq!(wh.pack.stations[0].inbound, 1);
+    assert_eq!(wh.pack().stations[0].inbound, 1);
     // A scan off its route, or a discharge before the end, is refused.
     let wrong = wh.execute(
         at(9, 0),
@@ -61,7 +61,7 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
     }
     // Then the one-tote spur is full, and the discharge queues the order
     assert_eq!(
-        wh.bus.log().last().unwrap().event,
+        wh.bus().log().last().unwrap().event,
         DomainEvent::ConveyorBlocked { segment: spur }
     );
     let reply = ok(&mut wh, at(9, 2), Command::DischargeTote { tote });
@@ -72,9 +72,9 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
             put_wall: None
         }
     );
-    assert_eq!(wh.pack.stations[0].inbound, 0);
+    assert_eq!(wh.pack().stations[0].inbound, 0);
     // When the packer takes it, the spur clears after 20 s full
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(
         &mut wh,
         at(9, 2),
@@ -82,14 +82,14 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
             station: StationId(0),
         },
     );
-    assert!(wh.bus.since(from).iter().any(|r| r.event
+    assert!(wh.bus().since(from).iter().any(|r| r.event
         == DomainEvent::ConveyorCleared {
             segment: spur,
             blocked_ms: 20_000
         }));
     // And the packed parcel rides the takeaway under a plate of its own:
     // it is ready to ship only at the dock door.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(
         &mut wh,
         at(9, 5),
@@ -101,7 +101,7 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
     );
     assert!(!types_since(&wh, from).contains(&"com.paklog.wes.shipment.ready.v1"));
     let parcel = wh
-        .bus
+        .bus()
         .since(from)
         .iter()
         .find_map(|r| match r.event {
@@ -112,7 +112,7 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
     assert_eq!(parcel.1, takeaway);
     assert_ne!(parcel.0, tote);
     let lane = wh
-        .conveyor
+        .conveyor()
         .as_ref()
         .unwrap()
         .transit(parcel.0)
@@ -128,7 +128,7 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
             },
         );
     }
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(&mut wh, at(9, 7), Command::DischargeTote { tote: parcel.0 });
     assert_eq!(
         types_since(&wh, from),
@@ -138,15 +138,15 @@ fn a_conveyed_tote_is_routed_scanned_to_its_station_and_its_parcel_to_the_dock()
         ]
     );
     wh.on_timer(at(17, 0), DomainTimer::CarrierDeparture(CarrierId(0)));
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Shipped);
-    assert_eq!(wh.conveyor.as_ref().unwrap().totes(), 0);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Shipped);
+    assert_eq!(wh.conveyor().unwrap().totes(), 0);
 }
 
 #[test]
 fn a_stopped_segment_refuses_totes_until_it_restarts() {
     // Given a conveyed site whose main line stops
     let mut wh = given(conveyed());
-    let main = wh.conveyor.as_ref().unwrap().by_code("main").unwrap();
+    let main = wh.conveyor().unwrap().by_code("main").unwrap();
     let stop = Command::SetConveyor {
         segment: main,
         running: false,
@@ -155,7 +155,7 @@ fn a_stopped_segment_refuses_totes_until_it_restarts() {
     ok(&mut wh, at(9, 0), stop);
     let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 1)])]);
     work_through(&mut wh, at(9, 0), 0, task);
-    let tote = wh.orders.get(OrderId(0)).tote.unwrap();
+    let tote = wh.orders().get(OrderId(0)).tote.unwrap();
     let induct = wh.induct_of(task).unwrap();
     ok(
         &mut wh,
@@ -184,7 +184,7 @@ fn a_stopped_segment_refuses_totes_until_it_restarts() {
     };
     ok(&mut wh, at(9, 15), start);
     assert_eq!(
-        wh.bus.log().last().unwrap().event,
+        wh.bus().log().last().unwrap().event,
         DomainEvent::ConveyorRestarted {
             segment: main,
             stopped_ms: 15 * 60_000
@@ -221,9 +221,9 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
         ],
     );
     work_through(&mut wh, at(9, 0), 0, task);
-    let next = wh.tasks.all().iter().find(|t| t.id != task).unwrap().id;
+    let next = wh.tasks().all().iter().find(|t| t.id != task).unwrap().id;
     work_through(&mut wh, at(9, 0), 0, next);
-    let c = wh.conveyor.as_ref().unwrap();
+    let c = wh.conveyor().unwrap();
     let (induct, main, spur0, spur1) = (
         c.by_code("induct-Z1").unwrap(),
         c.by_code("main").unwrap(),
@@ -231,7 +231,7 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
         c.by_code("spur-PS1").unwrap(),
     );
     let totes: Vec<ToteId> = wh
-        .bus
+        .bus()
         .log()
         .iter()
         .filter_map(|r| match r.event {
@@ -239,8 +239,7 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
             _ => None,
         })
         .collect();
-    let route =
-        |wh: &Warehouse, t: ToteId| wh.conveyor.as_ref().unwrap().transit(t).unwrap().route[2];
+    let route = |wh: &Warehouse, t: ToteId| wh.conveyor().unwrap().transit(t).unwrap().route[2];
     // Least loaded at induction: one to each station.
     assert_eq!((route(&wh, totes[0]), route(&wh, totes[1])), (spur0, spur1));
     for &t in &totes {
@@ -268,7 +267,7 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
         reason: "jam".into(),
     };
     ok(&mut wh, at(9, 2), stop);
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(&mut wh, at(9, 2), Command::DivertTote { tote: totes[1] });
     // Then it goes to station 0, whose spur has room
     assert_eq!(route(&wh, totes[1]), spur0);
@@ -276,7 +275,7 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
         types_since(&wh, from),
         ["com.paklog.wes.conveyor.tote-diverted.v1"]
     );
-    assert_eq!(wh.orders.get(OrderId(1)).station, Some(StationId(0)));
+    assert_eq!(wh.orders().get(OrderId(1)).station, Some(StationId(0)));
     ok(
         &mut wh,
         at(9, 2),

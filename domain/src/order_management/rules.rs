@@ -28,15 +28,15 @@ fn a_valid_order_is_validated_and_its_stock_reserved() {
             "com.paklog.wms.inventory.reserved.v1"
         ]
     );
-    assert_eq!(wh.inventory.available(SkuId(0)), 17);
-    assert_eq!(wh.orders.get(OrderId(0)).due, at(17, 0));
+    assert_eq!(wh.inventory().available(SkuId(0)), 17);
+    assert_eq!(wh.orders().get(OrderId(0)).due, at(17, 0));
 }
 
 #[test]
 fn an_invalid_order_is_refused_and_changes_nothing() {
     let mut wh = given(tiny_site());
     ok(&mut wh, at(8, 0), order("o1", &[("SKU0001", 1)]));
-    let before = wh.bus.len();
+    let before = wh.bus().len();
     let cases = [
         (
             order("o2", &[("SKU0001", 1), ("NOPE", 1)]),
@@ -56,7 +56,7 @@ fn an_invalid_order_is_refused_and_changes_nothing() {
         let err = wh.execute(at(8, 1), cmd).unwrap_err();
         assert_eq!(err.to_string(), message);
     }
-    assert_eq!(wh.bus.len(), before);
-    assert_eq!(wh.orders.all().len(), 1);
-    assert_eq!(wh.inventory.available(SkuId(0)), 19);
+    assert_eq!(wh.bus().len(), before);
+    assert_eq!(wh.orders().all().len(), 1);
+    assert_eq!(wh.inventory().available(SkuId(0)), 19);
 }

@@ -39,7 +39,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
             put_wall: None
         }
     );
-    assert_eq!(wh.tasks.get(task).status, TaskStatus::Completed);
+    assert_eq!(wh.tasks().get(task).status, TaskStatus::Completed);
     let job = match ok(
         &mut wh,
         at(9, 3),
@@ -61,7 +61,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
         }
     );
     // The scale is 10 % off: QC records the failure, the parcel still goes.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(
         &mut wh,
         at(9, 5),
@@ -72,7 +72,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
         },
     );
     assert_eq!(
-        wh.bus.since(from)[0].event,
+        wh.bus().since(from)[0].event,
         DomainEvent::QualityInspected {
             order: OrderId(0),
             passed: false
@@ -89,7 +89,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
         ]
     );
     wh.on_timer(at(17, 0), DomainTimer::CarrierDeparture(CarrierId(0)));
-    let last = &wh.bus.log().last().unwrap().event;
+    let last = &wh.bus().log().last().unwrap().event;
     assert_eq!(
         *last,
         DomainEvent::OrderShipped {
@@ -98,7 +98,7 @@ fn a_picked_tote_is_packed_checked_and_shipped_on_time() {
             on_time: true
         }
     );
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Shipped);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Shipped);
     assert_eq!(wh.backlog(), 0);
 }
 

@@ -118,11 +118,13 @@ fn flow_number(code: &str) -> Option<u32> {
 }
 
 /// Every licence plate of the site.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, bevy_ecs::resource::Resource)]
 pub struct LicencePlates {
     world: Box<World>,
     by_code: BTreeMap<String, Entity>,
     flow: Vec<FlowPlate>,
+    /// The number the flow's next plate (`LP{n}`) takes.
+    pub(crate) next_tote: u32,
 }
 
 impl LicencePlates {

@@ -57,7 +57,7 @@ impl Warehouse {
         // doubt, what each count found.
         let mut blocked_by = HashMap::new();
         let mut doubted_by = HashMap::new();
-        for r in self.bus.log() {
+        for r in self.bus().log() {
             match &r.event {
                 DomainEvent::LocationConfigChanged {
                     location,
@@ -85,9 +85,9 @@ impl Warehouse {
                 _ => {}
             }
         }
-        for (i, stock) in self.inventory.locations().iter().enumerate() {
+        for (i, stock) in self.inventory().locations().iter().enumerate() {
             let location = LocationId(i as u32);
-            let master = self.master.locations[i].sku;
+            let master = self.master().locations[i].sku;
             if master != stock.sku {
                 // Re-slotting writes both; a difference has no explanation.
                 out.push(Variance {
@@ -117,12 +117,12 @@ impl Warehouse {
                 });
             }
         }
-        for i in 0..self.inventory.sku_count() {
+        for i in 0..self.inventory().sku_count() {
             let sku = SkuId(i as u32);
-            let s = self.inventory.sku(sku);
+            let s = self.inventory().sku(sku);
             let (mut reach, mut blocked, mut incoming) = (0u32, 0u32, 0u32);
             for &f in &s.faces {
-                let l = self.inventory.location(f);
+                let l = self.inventory().location(f);
                 if l.blocked {
                     blocked += l.on_hand;
                 } else {
@@ -140,9 +140,9 @@ impl Warehouse {
                 });
             }
         }
-        if self.tracking.follows_totes() {
+        if self.tracking().follows_totes() {
             for (location, expected) in self.expected_totes() {
-                let seen = self.tracking.totes_at(location);
+                let seen = self.tracking().totes_at(location);
                 if seen != expected {
                     out.push(Variance {
                         kind: VarianceKind::OccupancyMismatch,
@@ -159,16 +159,18 @@ impl Warehouse {
 
     /// The totes the WES has at each staging lane (queued for its station)
     /// and dock door (parcels waiting for their carrier).
-    pub(crate) fn expected_totes(&self) -> Vec<(LocationId, u32)> {
+    fn expected_totes(&self) -> Vec<(LocationId, u32)> {
         let mut out: Vec<(LocationId, u32)> = self
+            .master()
             .stage
             .iter()
-            .zip(&self.pack.stations)
+            .zip(&self.pack().stations)
             .map(|(&l, s)| (l, s.queue.len() as u32))
             .collect();
-        let mut docks: Vec<(LocationId, u32)> = self.docks.iter().map(|&d| (d, 0)).collect();
-        for (c, parcels) in self.pack.at_dock.iter().enumerate() {
-            docks[c % self.docks.len()].1 += parcels.len() as u32;
+        let mut docks: Vec<(LocationId, u32)> =
+            self.master().docks.iter().map(|&d| (d, 0)).collect();
+        for (c, parcels) in self.pack().at_dock.iter().enumerate() {
+            docks[c % self.master().docks.len()].1 += parcels.len() as u32;
         }
         out.extend(docks);
         out

@@ -27,10 +27,10 @@ fn licence_plates_can_be_nested_and_a_picked_tote_goes_on_a_pallet_with_its_plac
     let mut site = given(tiny_site());
     let task = released_and_assigned(&mut site, &[order("o1", &[("SKU0003", 1)])]);
     work_through(&mut site, at(9, 0), 0, task);
-    let tote = site.tasks.get(task).totes[0].to_string();
+    let tote = site.tasks().get(task).totes[0].to_string();
     let lane = site.plates().place(&tote).expect("the tote was put down");
     assert_eq!(
-        site.master.get(lane).kind,
+        site.master().get(lane).kind,
         location_master::LocationKind::Stage
     );
     // When a pallet is opened at the lane and the tote goes on it
@@ -92,16 +92,16 @@ fn rtls_sees_totes_arrive_and_leave_and_reconciliation_finds_one_in_the_wrong_pl
     let mut wh = given(tiny_site());
     let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 1)])]);
     work_through(&mut wh, at(9, 0), 0, task);
-    let tote = wh.orders.get(OrderId(0)).tote.unwrap();
+    let tote = wh.orders().get(OrderId(0)).tote.unwrap();
     let spot = |wh: &Warehouse, kind| {
         let l = wh
-            .master
+            .master()
             .locations
             .iter()
             .find(|l| l.kind == kind)
             .unwrap()
             .id;
-        let (x, y) = wh.tracking.spot(l).unwrap();
+        let (x, y) = wh.tracking().spot(l).unwrap();
         (l, (x * 1000.0) as i64, (y * 1000.0) as i64)
     };
     let (stage, sx, sy) = spot(&wh, location_master::LocationKind::Stage);
@@ -115,10 +115,10 @@ fn rtls_sees_totes_arrive_and_leave_and_reconciliation_finds_one_in_the_wrong_pl
     };
     // When its tag pings at the lane, then the lane is occupied, and the
     // physical state agrees with the WES
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(&mut wh, at(9, 1), ping(sx + 300, sy));
     assert_eq!(
-        wh.bus.since(from)[0].event,
+        wh.bus().since(from)[0].event,
         DomainEvent::LocationStateChanged {
             location: stage,
             on_hand: 1,
@@ -128,7 +128,7 @@ fn rtls_sees_totes_arrive_and_leave_and_reconciliation_finds_one_in_the_wrong_pl
     assert!(wh.reconcile().is_empty(), "{:?}", wh.reconcile());
     // When it turns up at the dock door instead, then both places change
     // state and reconciliation reports each, unexplained
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(&mut wh, at(9, 2), ping(dx, dy));
     assert_eq!(types_since(&wh, from).len(), 2);
     let found: Vec<_> = wh

@@ -7,9 +7,9 @@ use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
 use crate::ids::TaskId;
 use crate::pack_ship::{PutWall, PutWallSlot};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
-impl Warehouse {
+impl Site<'_> {
     pub(crate) fn put_wall(&self, wall: u16) -> Result<&PutWall, CommandError> {
         self.pack
             .put_walls

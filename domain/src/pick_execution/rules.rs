@@ -18,13 +18,13 @@ fn a_wrong_barcode_is_rejected_and_the_right_one_accepted() {
         quantity: 1,
         barcode: Some(code.into()),
     };
-    let before = wh.bus.len();
+    let before = wh.bus().len();
     let err = wh.execute(at(9, 1), scan("SKU0003")).unwrap_err();
     assert_eq!(
         err.to_string(),
         "barcode: expected SKU0002, scanned SKU0003"
     );
-    assert_eq!(wh.bus.len(), before);
+    assert_eq!(wh.bus().len(), before);
     assert_eq!(
         ok(&mut wh, at(9, 1), scan("SKU0002")),
         Reply::PickRecorded { next_line: None }
@@ -36,7 +36,7 @@ fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
     let mut wh = given(tiny_site());
     // SKU0001 sits in two faces of 10 units (locations 0 and 19).
     let task = released_and_started(&mut wh, &[order("o1", &[("SKU0001", 4)])]);
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     // Only 1 of 4 units is on the shelf.
     let reply = ok(
         &mut wh,
@@ -59,11 +59,11 @@ fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
             "com.paklog.wms.inventory.count-requested.v1",
         ]
     );
-    assert!(wh.inventory.location(LocationId(0)).count_pending);
-    let retry = &wh.tasks.get(task).lines[1];
+    assert!(wh.inventory().location(LocationId(0)).count_pending);
+    let retry = &wh.tasks().get(task).lines[1];
     assert_eq!((retry.location, retry.quantity), (LocationId(19), 3));
     // The second face holds only 2: the last unit is short everywhere.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     ok(
         &mut wh,
         at(9, 2),
@@ -76,7 +76,7 @@ fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
         },
     );
     assert!(types_since(&wh, from).contains(&"com.paklog.wms.inventory.shortage-recorded.v1"));
-    let line = &wh.orders.get(OrderId(0)).lines[0];
+    let line = &wh.orders().get(OrderId(0)).lines[0];
     assert_eq!((line.quantity, line.picked, line.short), (4, 3, 1));
 }
 
@@ -98,13 +98,13 @@ fn a_batch_trip_picks_several_orders_each_into_its_own_tote() {
         ],
     );
     // then the first trip carries the two most urgent orders in two totes,
-    let t = wh.tasks.get(first).clone();
+    let t = wh.tasks().get(first).clone();
     assert_eq!(t.orders, vec![OrderId(0), OrderId(1)]);
     assert_eq!(t.totes.len(), 2);
     assert_ne!(t.totes[0], t.totes[1]);
-    assert_eq!(wh.tasks.all().len(), 2);
+    assert_eq!(wh.tasks().all().len(), 2);
     // and delivering it sends both orders to packing, each in its tote.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     let reply = work_through(&mut wh, at(9, 0), 0, first);
     assert_eq!(
         reply,
@@ -113,9 +113,9 @@ fn a_batch_trip_picks_several_orders_each_into_its_own_tote() {
             put_wall: None
         }
     );
-    assert_eq!(wh.pack.stations[0].queue, [OrderId(0), OrderId(1)]);
+    assert_eq!(wh.pack().stations[0].queue, [OrderId(0), OrderId(1)]);
     let moved: Vec<ToteId> = wh
-        .bus
+        .bus()
         .since(from)
         .iter()
         .filter_map(|r| match r.event {
@@ -131,9 +131,9 @@ fn pick_and_pass_opens_the_next_zone_when_the_tote_is_passed() {
     let mut wh = given(zoned(pick_execution::ZoneMode::PickAndPass));
     // Given an order with a stop in each zone, released:
     let front = released_and_assigned(&mut wh, &[order("o1", &[("SKU0002", 1), ("SKU0003", 1)])]);
-    let back = wh.tasks.get(front).next.expect("the back zone follows");
-    assert_eq!(wh.tasks.get(back).zone, Some(1));
-    assert_eq!(wh.tasks.get(back).totes, wh.tasks.get(front).totes);
+    let back = wh.tasks().get(front).next.expect("the back zone follows");
+    assert_eq!(wh.tasks().get(back).zone, Some(1));
+    assert_eq!(wh.tasks().get(back).totes, wh.tasks().get(front).totes);
     // the back zone's picker has nothing to do until the tote comes,
     let bob = AssociateId(1);
     ok(&mut wh, at(9, 0), Command::SignOn { associate: bob });
@@ -144,7 +144,7 @@ fn pick_and_pass_opens_the_next_zone_when_the_tote_is_passed() {
     );
     assert_eq!(reply, Reply::NextTask { task: None });
     // when the front zone passes it on, the order is not yet picked
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     let reply = work_through(&mut wh, at(9, 1), 0, front);
     assert_eq!(
         reply,
@@ -154,9 +154,9 @@ fn pick_and_pass_opens_the_next_zone_when_the_tote_is_passed() {
         }
     );
     assert!(types_since(&wh, from).contains(&"com.paklog.wes.tote.passed.v1"));
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Picking);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Picking);
     // and the back zone's idle picker gets the tote at once;
-    assert_eq!(wh.tasks.get(back).associate, Some(bob));
+    assert_eq!(wh.tasks().get(back).associate, Some(bob));
     // when the back zone delivers it, the order goes to packing.
     let reply = work_through(&mut wh, at(9, 2), 1, back);
     assert_eq!(
@@ -166,7 +166,7 @@ fn pick_and_pass_opens_the_next_zone_when_the_tote_is_passed() {
             put_wall: None
         }
     );
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Picked);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Picked);
 }
 
 #[test]
@@ -175,10 +175,10 @@ fn parallel_zones_pick_at_once_and_consolidate_at_packing() {
     let front = released_and_assigned(&mut wh, &[order("o1", &[("SKU0002", 1), ("SKU0003", 1)])]);
     let back = TaskId(front.0 + 1);
     // Given both zones' tasks open at once, in their own totes,
-    assert_eq!(wh.tasks.get(back).status, TaskStatus::Pending);
-    assert_ne!(wh.tasks.get(back).totes, wh.tasks.get(front).totes);
+    assert_eq!(wh.tasks().get(back).status, TaskStatus::Pending);
+    assert_ne!(wh.tasks().get(back).totes, wh.tasks().get(front).totes);
     // and a back-zone trip that starts and ends in the back zone,
-    assert_eq!(wh.tasks.get(back).depot, 1);
+    assert_eq!(wh.tasks().get(back).depot, 1);
     // when the back zone delivers first, the order waits for the front's tote;
     let reply = work_through(&mut wh, at(9, 0), 1, back);
     assert_eq!(
@@ -188,11 +188,11 @@ fn parallel_zones_pick_at_once_and_consolidate_at_packing() {
             put_wall: None
         }
     );
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Picking);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Picking);
     // when the front zone's tote arrives, it goes to packing.
     work_through(&mut wh, at(9, 1), 0, front);
-    assert_eq!(wh.orders.get(OrderId(0)).status, OrderStatus::Picked);
-    assert_eq!(wh.pack.stations[0].queue, [OrderId(0)]);
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Picked);
+    assert_eq!(wh.pack().stations[0].queue, [OrderId(0)]);
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn a_put_wall_slot_completes_when_its_orders_items_are_in() {
             order("o2", &[("SKU0002", 1), ("SKU0001", 1)]),
         ],
     );
-    assert_eq!(wh.tasks.get(task).totes.len(), 1);
+    assert_eq!(wh.tasks().get(task).totes.len(), 1);
     let reply = work_through(&mut wh, at(9, 0), 0, task);
     // the tote goes to the put wall, not to packing;
     assert_eq!(
@@ -227,7 +227,7 @@ fn a_put_wall_slot_completes_when_its_orders_items_are_in() {
         Err(CommandError::PutWallBusy { wall, task })
     );
     let line_of = |wh: &Warehouse, sku: u32| {
-        wh.tasks
+        wh.tasks()
             .get(task)
             .lines
             .iter()
@@ -239,7 +239,7 @@ fn a_put_wall_slot_completes_when_its_orders_items_are_in() {
         ok(wh, at(9, 2), Command::PutItem { wall, task, line })
     };
     // when half of o2 is in, its slot is not complete;
-    let left = wh.tasks.get(task).lines.len() as u32 - 1;
+    let left = wh.tasks().get(task).lines.len() as u32 - 1;
     assert_eq!(
         put(&mut wh, 1),
         Reply::Put {
@@ -248,7 +248,7 @@ fn a_put_wall_slot_completes_when_its_orders_items_are_in() {
         }
     );
     // when all of o1 is in, o1 goes to packing,
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     assert_eq!(
         put(&mut wh, 2),
         Reply::Put {
@@ -281,7 +281,7 @@ fn a_put_wall_slot_completes_when_its_orders_items_are_in() {
             left: 0
         }
     );
-    assert_eq!(wh.pack.stations[0].queue, [OrderId(0), OrderId(1)]);
+    assert_eq!(wh.pack().stations[0].queue, [OrderId(0), OrderId(1)]);
     assert_eq!(
         ok(&mut wh, at(9, 3), Command::StartSort { wall }),
         Reply::Sorting { task: None }

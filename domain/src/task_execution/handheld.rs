@@ -8,9 +8,9 @@ use crate::events::DomainEvent;
 use crate::ids::{AssociateId, LocationId, TaskId};
 use crate::order_management::OrderStatus;
 use crate::task_execution::{AssociateState, PickLine, Task, TaskStatus};
-use crate::warehouse::Warehouse;
+use crate::warehouse::Site;
 
-impl Warehouse {
+impl Site<'_> {
     pub(crate) fn dispatch(&mut self, now: SimTime) {
         let made = self
             .tasks

@@ -34,16 +34,16 @@ fn idle_associates_get_new_tasks_by_score_and_express_goes_to_the_skilled() {
     }
     ok(&mut wh, at(8, 1), order("s1", &[("SKU0001", 1)]));
     ok(&mut wh, at(8, 2), express);
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     let assigned: Vec<_> = wh
-        .bus
+        .bus()
         .since(from)
         .iter()
         .filter_map(|r| match r.event {
             DomainEvent::TaskAssigned {
                 task, associate, ..
-            } => Some((wh.tasks.get(task).orders[0], associate)),
+            } => Some((wh.tasks().get(task).orders[0], associate)),
             _ => None,
         })
         .collect();

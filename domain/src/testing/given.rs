@@ -63,7 +63,7 @@ impl Given {
     /// When `command` is sent at `now`.
     #[must_use = "a `when` is checked by its `then`s"]
     pub fn when(&mut self, now: SimTime, command: Command) -> Then<'_> {
-        let from = self.wh.bus.len();
+        let from = self.wh.bus().len();
         let result = self.wh.execute(now, command);
         Then {
             wh: &self.wh,
@@ -75,7 +75,7 @@ impl Given {
     /// When the driver fires `timer` at `now`.
     #[must_use = "a `when` is checked by its `then`s"]
     pub fn when_timer(&mut self, now: SimTime, timer: DomainTimer) -> Then<'_> {
-        let from = self.wh.bus.len();
+        let from = self.wh.bus().len();
         self.wh.on_timer(now, timer);
         Then {
             wh: &self.wh,
@@ -113,7 +113,7 @@ impl Then<'_> {
     #[must_use]
     pub fn events(&self) -> Vec<&DomainEvent> {
         self.wh
-            .bus
+            .bus()
             .since(self.from)
             .iter()
             .map(|r| &r.event)
@@ -197,7 +197,7 @@ pub fn order(id: &str, lines: &[(&str, u32)]) -> Command {
 
 /// CloudEvents types of the events recorded since `from`.
 pub fn types_since(wh: &Warehouse, from: usize) -> Vec<&'static str> {
-    wh.bus
+    wh.bus()
         .since(from)
         .iter()
         .map(|r| r.event.cloud_event_type())
@@ -249,15 +249,15 @@ pub fn released_and_started(wh: &mut Warehouse, orders: &[Command]) -> TaskId {
 pub fn work_through(wh: &mut Warehouse, now: SimTime, a: u32, task: TaskId) -> Reply {
     let associate = AssociateId(a);
     ok(wh, now, Command::SignOn { associate });
-    if wh.tasks.get(task).associate.is_none() {
+    if wh.tasks().get(task).associate.is_none() {
         match ok(wh, now, Command::RequestNextTask { associate }) {
             Reply::NextTask { task: Some(t) } => assert_eq!(t, task),
             other => panic!("{associate} got {other:?}, not {task}"),
         }
     }
     ok(wh, now, Command::StartTask { associate, task });
-    for line in 0..wh.tasks.get(task).lines.len() as u32 {
-        let quantity = wh.tasks.get(task).lines[line as usize].quantity;
+    for line in 0..wh.tasks().get(task).lines.len() as u32 {
+        let quantity = wh.tasks().get(task).lines[line as usize].quantity;
         let confirm = Command::ConfirmPick {
             associate,
             task,

@@ -16,7 +16,7 @@ fn time_waves_are_planned_released_and_turned_into_tasks() {
         order("o1", &[("SKU0001", 2), ("SKU0003", 1)]),
     );
     ok(&mut wh, at(8, 5), order("o2", &[("SKU0002", 1)]));
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     assert_eq!(
         types_since(&wh, from),
@@ -27,12 +27,12 @@ fn time_waves_are_planned_released_and_turned_into_tasks() {
             "com.paklog.wes.task.created.v1"
         ]
     );
-    let wave = &wh.waves.all()[0];
+    let wave = &wh.waves().all()[0];
     assert_eq!(wave.status, WaveStatus::Released);
     assert_eq!(wave.orders, vec![OrderId(0), OrderId(1)]);
-    assert_eq!(wh.tasks.all().len(), 2);
+    assert_eq!(wh.tasks().all().len(), 2);
     assert!(
-        wh.tasks
+        wh.tasks()
             .all()
             .iter()
             .all(|t| t.status == TaskStatus::Pending)
@@ -51,7 +51,7 @@ fn a_wave_is_released_only_from_planned() {
     site.when(at(8, 1), one())
         .then_types(&["com.paklog.wms.wave.planned.v1"]);
     let wave = WaveId(0);
-    assert_eq!(site.waves.find(wave).unwrap().status, WaveStatus::Planned);
+    assert_eq!(site.waves().find(wave).unwrap().status, WaveStatus::Planned);
     site.when(at(8, 2), Command::ReleaseWave { wave })
         .then_types(&[
             "com.paklog.wms.wave.released.v1",
@@ -64,7 +64,10 @@ fn a_wave_is_released_only_from_planned() {
         .when(at(8, 3), Command::ReleaseWave { wave })
         .then_refused("wave", RefusalKind::Conflict);
     assert_eq!(refused.events().len(), 0, "a refused release emits nothing");
-    assert_eq!(site.waves.find(wave).unwrap().status, WaveStatus::Released);
+    assert_eq!(
+        site.waves().find(wave).unwrap().status,
+        WaveStatus::Released
+    );
     site.when(at(8, 3), Command::ReleaseWave { wave: WaveId(9) })
         .then_refused("wave", RefusalKind::NotFound);
     // An order already in a wave cannot be waved again.
@@ -86,15 +89,15 @@ fn the_labour_plan_caps_what_a_wave_may_release() {
         );
     }
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
-    assert_eq!(wh.waves.all()[0].orders.len(), 2);
+    assert_eq!(wh.waves().all()[0].orders.len(), 2);
     assert_eq!(
-        wh.waves.waiting.len(),
+        wh.waves().waiting.len(),
         1,
         "the third order waits for capacity"
     );
     // Nothing was picked yet, so the floor is still full at the next run.
     wh.on_timer(at(9, 0), DomainTimer::PlanWaves);
-    assert_eq!(wh.waves.all().len(), 1);
+    assert_eq!(wh.waves().all().len(), 1);
 }
 
 #[test]
@@ -106,13 +109,13 @@ fn carrier_waves_wait_until_full_or_near_the_cutoff() {
     ok(&mut wh, at(8, 0), order("o1", &[("SKU0001", 1)]));
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     assert!(
-        wh.waves.all().is_empty(),
+        wh.waves().all().is_empty(),
         "one order is not a full wave, and 17:00 is far"
     );
     // Two hours before the 17:00 cut-off the carrier's orders go.
     wh.on_timer(at(15, 0), DomainTimer::PlanWaves);
-    assert_eq!(wh.waves.all().len(), 1);
-    assert_eq!(wh.waves.all()[0].strategy, WaveStrategy::Carrier);
+    assert_eq!(wh.waves().all().len(), 1);
+    assert_eq!(wh.waves().all()[0].strategy, WaveStrategy::Carrier);
 }
 
 #[test]
@@ -127,7 +130,7 @@ fn zone_waves_group_orders_by_the_zone_of_their_picks() {
     ok(&mut wh, at(8, 2), order("o3", &[("SKU0002", 1)]));
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     let waves: Vec<_> = wh
-        .waves
+        .waves()
         .all()
         .iter()
         .map(|w| (w.zone, w.orders.clone()))
@@ -155,10 +158,10 @@ fn an_order_bigger_than_the_floor_can_take_goes_alone_once_the_floor_is_empty() 
     ok(&mut wh, at(8, 1), order("small", &[("SKU0002", 1)]));
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     // The two-line order does not block the queue: it goes alone.
-    let waves = wh.waves.all();
+    let waves = wh.waves().all();
     assert_eq!(waves.len(), 1);
     assert_eq!(waves[0].orders, vec![OrderId(0)]);
     // The next run waits for the floor: two lines are still on it.
     wh.on_timer(at(9, 0), DomainTimer::PlanWaves);
-    assert_eq!(wh.waves.all().len(), 1);
+    assert_eq!(wh.waves().all().len(), 1);
 }

@@ -30,11 +30,16 @@ fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
         ok(&mut wh, at(11, 0), order(&format!("o{i}"), &[(sku, 1)]));
     }
     // when the 11:30 metrics interval closes,
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     wh.on_timer(at(11, 30), DomainTimer::MetricsTick);
     // then 30 lines against 10 the head can pick by 12:00 take an hour of
     // overtime, and task execution pauses cycle counts until then.
-    let events: Vec<_> = wh.bus.since(from).iter().map(|r| r.event.clone()).collect();
+    let events: Vec<_> = wh
+        .bus()
+        .since(from)
+        .iter()
+        .map(|r| r.event.clone())
+        .collect();
     assert_eq!(
         events[1..],
         [
@@ -53,11 +58,11 @@ fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
     );
     // Five minutes on, with nothing picked, counts still wait and the plan
     // asks for another quarter of an hour.
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     wh.on_timer(at(11, 35), DomainTimer::CycleCount);
     wh.on_timer(at(11, 35), DomainTimer::MetricsTick);
     let adjusted: Vec<_> = wh
-        .bus
+        .bus()
         .since(from)
         .iter()
         .filter_map(|r| match r.event {
@@ -70,7 +75,7 @@ fn open_work_beyond_the_rest_of_the_shift_adjusts_capacity_and_pauses_counts() {
     // Wave planning counts the head kept on after 12:00.
     wh.on_timer(at(12, 30), DomainTimer::PlanWaves);
     assert!(
-        wh.bus
+        wh.bus()
             .since(from)
             .iter()
             .any(|r| matches!(r.event, DomainEvent::WaveReleased { .. })),
@@ -133,11 +138,11 @@ fn with_zone_picking_a_capacity_adjustment_moves_a_picker_to_where_the_work_is()
     }
     wh.on_timer(at(8, 30), DomainTimer::PlanWaves);
     // when the plan falls behind,
-    let from = wh.bus.len();
+    let from = wh.bus().len();
     wh.on_timer(at(11, 30), DomainTimer::MetricsTick);
     // then task execution moves a front-zone picker to the back.
     let moves: Vec<_> = wh
-        .bus
+        .bus()
         .since(from)
         .iter()
         .filter_map(|r| match &r.event {
@@ -153,5 +158,5 @@ fn with_zone_picking_a_capacity_adjustment_moves_a_picker_to_where_the_work_is()
             to: 1
         }]]
     );
-    assert_eq!(wh.tasks.associates[0].zone, Some(1));
+    assert_eq!(wh.tasks().associates[0].zone, Some(1));
 }
