@@ -16,6 +16,8 @@ mod rules;
 mod counting;
 mod stock_work;
 
+pub(crate) use stock_work::StockPutAway;
+
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};

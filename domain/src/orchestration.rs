@@ -5,6 +5,8 @@
 #[cfg(test)]
 mod rules;
 
+use bevy_ecs::observer::On;
+use bevy_ecs::world::World;
 use paklog_sim::SimTime;
 
 use crate::events::{DomainEvent, Priority};
@@ -14,6 +16,7 @@ use crate::physical_tracking::PlateKind;
 use crate::pick_execution::{Picking, ZoneMode};
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
 use crate::warehouse::Site;
+use crate::wave_planning::WaveReleased;
 
 /// A pick trip about to become a task.
 struct Trip {
@@ -41,11 +44,20 @@ impl Trip {
     }
 }
 
-impl Site<'_> {
-    /// Wave released → workflow started, stock allocated, tasks created
-    /// (one tote per order, by the picking strategy) and dispatched to idle
-    /// associates.
-    pub(crate) fn on_wave_released(&mut self, now: SimTime, wave: WaveId, orders: &[OrderId]) {
+/// Orchestration's reactions to other services' facts.
+pub(crate) fn reactions(world: &mut World) {
+    world.add_observer(on_wave_released);
+}
+
+/// Wave released → workflow started, stock allocated, tasks created (one
+/// tote per order, by the picking strategy) and dispatched to idle
+/// associates.
+pub(crate) fn on_wave_released(fact: On<WaveReleased>, mut site: Site) {
+    site.start_workflow(fact.at, fact.wave, &fact.orders);
+}
+
+impl Site<'_, '_> {
+    fn start_workflow(&mut self, now: SimTime, wave: WaveId, orders: &[OrderId]) {
         self.emit(now, DomainEvent::WorkflowStarted { wave });
         let first = self.tasks.next_id();
         self.create_pick_tasks(now, wave, orders);

@@ -8,11 +8,14 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use bevy_ecs::observer::On;
+use bevy_ecs::world::World;
 use paklog_sim::{SimDuration, SimTime};
 
 use crate::commands::{CommandError, NewOrder, Reply};
 use crate::events::{DomainEvent, Priority};
 use crate::ids::{CarrierId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId};
+use crate::inventory::StockPutAway;
 use crate::warehouse::Site;
 
 /// Where an order is in its life.
@@ -195,7 +198,17 @@ impl OrderBook {
     }
 }
 
-impl Site<'_> {
+/// Order management's reactions to other services' facts.
+pub(crate) fn reactions(world: &mut World) {
+    world.add_observer(on_stock_put_away);
+}
+
+/// Stock put away → backordered orders retried.
+pub(crate) fn on_stock_put_away(fact: On<StockPutAway>, mut site: Site) {
+    site.retry_backorders(fact.at);
+}
+
+impl Site<'_, '_> {
     pub(crate) fn receive_order(
         &mut self,
         now: SimTime,
@@ -310,7 +323,7 @@ impl Site<'_> {
     }
 
     /// Stock came in: orders waiting for it are reserved, oldest first.
-    pub(crate) fn retry_backorders(&mut self, now: SimTime) {
+    fn retry_backorders(&mut self, now: SimTime) {
         let waiting: Vec<OrderId> = self
             .orders
             .all()

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::CartonSpec;
 
+use bevy_ecs::event::Event;
 use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, PackJob, Reply};
@@ -132,7 +133,25 @@ pub fn choose_carton(cartons: &[CartonSpec], volume_l: f64, weight_kg: f64) -> u
     fits.unwrap_or_else(largest).0 as u32
 }
 
-impl Site<'_> {
+/// Fact: a packer took an order onto the bench at `station`.
+#[derive(Debug, Clone, Event)]
+pub(crate) struct PackingStarted {
+    pub(crate) at: SimTime,
+    pub(crate) station: StationId,
+}
+
+/// Fact: a packer completed the order on the bench at `station`.
+#[derive(Debug, Clone, Event)]
+pub(crate) struct PackingCompleted {
+    pub(crate) at: SimTime,
+    pub(crate) station: StationId,
+}
+
+/// Fact: an order left on its carrier's truck.
+#[derive(Debug, Clone, Event)]
+pub(crate) struct OrderShipped;
+
+impl Site<'_, '_> {
     pub(crate) fn station(&self, station: StationId) -> Result<&Station, CommandError> {
         self.pack
             .stations
@@ -154,7 +173,7 @@ impl Site<'_> {
         };
         self.pack.stations[station.index()].packing = Some(order);
         self.take_from_spur(now, order);
-        self.learn_packing(now, station, false);
+        self.trigger(PackingStarted { at: now, station });
         let (volume, weight) = self.order_volume_weight(order);
         let carton = choose_carton(&self.config.packing.cartons, volume, weight);
         let qc = self.sample_for_qc();
@@ -206,7 +225,7 @@ impl Site<'_> {
         let s = &mut self.pack.stations[station.index()];
         s.packing = None;
         s.packed += 1;
-        self.learn_packing(now, station, true);
+        self.trigger(PackingCompleted { at: now, station });
         let (_, expected) = self.order_volume_weight(order);
         let passed = weight_ok(expected, weight_kg, self.config.packing.weight_tolerance);
         let o = self.orders.get_mut(order);
@@ -270,7 +289,7 @@ impl Site<'_> {
             o.shipped_at = Some(now);
             let on_time = now <= o.due;
             self.orders.open = self.orders.open.saturating_sub(1);
-            self.workload.counters.orders_shipped += 1;
+            self.trigger(OrderShipped);
             self.emit(
                 now,
                 DomainEvent::OrderShipped {

@@ -240,7 +240,7 @@ impl Tracking {
     }
 }
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// A tote (or a parcel under its own plate) was put down at `to` with
     /// its order: the plate's place changes and `LicensePlateMoved` says so.
     pub(crate) fn plate_moved(

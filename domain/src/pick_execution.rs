@@ -11,6 +11,7 @@ pub mod strategies;
 
 pub use strategies::{BatchRule, Picking, ZoneMode, batch};
 
+use bevy_ecs::event::Event;
 use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, Reply};
@@ -20,7 +21,11 @@ use crate::order_management::OrderStatus;
 use crate::task_execution::{PickLine, TaskKind, TaskStatus};
 use crate::warehouse::Site;
 
-impl Site<'_> {
+/// Fact: a pick line was confirmed.
+#[derive(Debug, Clone, Event)]
+pub(crate) struct PickCompleted;
+
+impl Site<'_, '_> {
     pub(crate) fn confirm_pick(
         &mut self,
         now: SimTime,
@@ -65,7 +70,7 @@ impl Site<'_> {
         self.tasks.get_mut(task).lines[line as usize].picked = Some(quantity);
         let left = self.inventory.pick(stop.location, stop.quantity, quantity);
         self.orders.get_mut(order).lines[stop.order_line as usize].picked += quantity;
-        self.workload.counters.lines_picked += 1;
+        self.trigger(PickCompleted);
         self.waves.floor_lines = self.waves.floor_lines.saturating_sub(1);
         self.emit(
             now,

@@ -19,7 +19,7 @@ pub fn weight_ok(expected_kg: f64, measured_kg: f64, tolerance: f64) -> bool {
     (measured_kg - expected_kg).abs() <= tolerance * expected_kg.max(1e-9)
 }
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// Draws whether the order on the bench is sampled for QC, at the
     /// site's QC rate, from the QC stream.
     pub(crate) fn sample_for_qc(&mut self) -> bool {

@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 
-use bevy_ecs::prelude::{Res, ResMut, World};
+use bevy_ecs::event::Event;
+use bevy_ecs::prelude::{Commands, Res, ResMut, World};
 use bevy_ecs::resource::Resource;
 use bevy_ecs::system::{SystemParam, SystemState};
 use paklog_sim::{RngStreams, Schedule, SimDuration, SimTime};
@@ -23,14 +24,15 @@ use crate::ids::{AssociateId, CarrierId, LocationId, SegmentId, SkuId};
 use crate::inventory::Inventory;
 use crate::location_master::{LocationKind, LocationMaster};
 use crate::material_handling::Conveyor;
-use crate::order_management::{OrderBook, due_time};
+use crate::orchestration;
+use crate::order_management::{self, OrderBook, due_time};
 use crate::pack_ship::{PackArea, PutWall, Station};
 use crate::physical_tracking::{LicencePlates, Tracking};
 use crate::pick_execution::Picking;
 use crate::quality::Quality;
 use crate::task_execution::{AssociateState, TaskBoard};
 use crate::wave_planning::WaveBook;
-use crate::workload_planning::{METRICS_INTERVAL, Workload};
+use crate::workload_planning::{self, METRICS_INTERVAL, Workload};
 
 /// Timers the domain asks its driver to fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,7 +100,7 @@ impl Codes {
 /// (`impl Site` in each service's home); each field is that service's own
 /// resource.
 #[derive(SystemParam)]
-pub(crate) struct Site<'w> {
+pub(crate) struct Site<'w, 's> {
     /// Static configuration.
     pub(crate) config: Res<'w, SiteConfig>,
     /// SKU and carrier codes.
@@ -129,6 +131,27 @@ pub(crate) struct Site<'w> {
     pub(crate) workload: ResMut<'w, Workload>,
     /// Timers asked for.
     pub(crate) timers: ResMut<'w, Timers>,
+    /// The facts other services react to, triggered once the command (or
+    /// the reaction) that made them is done.
+    facts: Commands<'w, 's>,
+}
+
+/// The choreography of the seeds: each service registers its reactions to
+/// the facts of others, as bevy observers named `on_<fact>`. Each fact has
+/// one reacting service, so no reaction's order hangs on bevy's (which does
+/// not promise registration order).
+///
+/// | fact | reacting service: observer → what follows |
+/// |---|---|
+/// | `WaveReleased` | orchestration: `on_wave_released` → workflow started, tasks created, dispatched |
+/// | `StockPutAway` | order management: `on_stock_put_away` → backorders reserved |
+/// | `MetricsUpdated` | workload planning: `on_metrics_updated` → capacity adjusted, workload rebalanced |
+/// | `PickCompleted`, `OrderShipped` | workload planning: counted in the metrics interval |
+/// | `PackingStarted`, `PackingCompleted` | workload planning: the pack rate learned |
+fn choreography(world: &mut World) {
+    orchestration::reactions(world);
+    order_management::reactions(world);
+    workload_planning::reactions(world);
 }
 
 /// The whole site: a bevy world holding one resource per service (the
@@ -139,7 +162,7 @@ pub(crate) struct Site<'w> {
 #[derive(Resource)]
 pub struct Warehouse {
     world: World,
-    site: SystemState<Site<'static>>,
+    site: SystemState<Site<'static, 'static>>,
 }
 
 impl std::fmt::Debug for Warehouse {
@@ -175,6 +198,16 @@ impl Warehouse {
     /// If the configuration contradicts itself, or the master is not the
     /// one of its layout.
     pub fn with_master(config: SiteConfig, master: LocationMaster) -> Result<Self, ConfigError> {
+        Self::build(config, master, choreography)
+    }
+
+    /// Builds the site with the services' reactions registered by
+    /// `reactions`.
+    fn build(
+        config: SiteConfig,
+        master: LocationMaster,
+        reactions: fn(&mut World),
+    ) -> Result<Self, ConfigError> {
         if master.spec != config.layout {
             return Err(ConfigError::ForeignMaster);
         }
@@ -279,6 +312,7 @@ impl Warehouse {
         }
         world.insert_resource(Workload::default());
         world.insert_resource(Timers::default());
+        reactions(&mut world);
         let site = SystemState::new(&mut world);
         Ok(Warehouse { world, site })
     }
@@ -290,7 +324,7 @@ impl Warehouse {
 
     /// Runs `f` on every service's state, then lets the services react to
     /// the facts it published.
-    fn run<R>(&mut self, f: impl FnOnce(&mut Site<'_>) -> R) -> R {
+    fn run<R>(&mut self, f: impl FnOnce(&mut Site<'_, '_>) -> R) -> R {
         let mut site = self
             .site
             .get_mut(&mut self.world)
@@ -465,7 +499,7 @@ impl Warehouse {
     }
 }
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// Starts the site's clocks at `now`: the first wave planning run, the
     /// carriers' departures and the metrics intervals.
     pub(crate) fn start(&mut self, now: SimTime) {
@@ -490,6 +524,13 @@ impl Site<'_> {
 
     pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) {
         self.bus.publish(now, event);
+    }
+
+    /// Hands `fact` to the services that react to it. They run once this
+    /// command (or reaction) is done, each fact's reactions before the
+    /// next fact's, and each reaction's own facts before its siblings'.
+    pub(crate) fn trigger<'a>(&mut self, fact: impl Event<Trigger<'a>: Default>) {
+        self.facts.trigger(fact);
     }
 
     /// Orders received and neither shipped nor closed.
@@ -581,5 +622,120 @@ impl Site<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use bevy_ecs::observer::Observer;
+
+    use super::*;
+    use crate::commands::Command;
+    use crate::ids::StationId;
+    use crate::pick_execution::{BatchRule, Picking};
+    use crate::testing::{at, ok, order, tiny_site, work_through};
+
+    /// The choreography, registered backwards.
+    fn backwards(world: &mut World) {
+        workload_planning::reactions(world);
+        order_management::reactions(world);
+        orchestration::reactions(world);
+    }
+
+    /// A morning on the tiny site under `picking`: 30 orders, every timer
+    /// fired in time order until noon, the floor worked after each, every
+    /// parcel packed. Returns the log.
+    fn a_morning(picking: Picking, reactions: fn(&mut World)) -> Vec<String> {
+        let mut config = tiny_site();
+        config.picking = picking;
+        let master = LocationMaster::new(
+            config.layout.clone(),
+            config.packing.stations,
+            config.skus.len() as u32,
+        );
+        let mut wh = Warehouse::build(config, master, reactions).unwrap();
+        wh.start(at(8, 0));
+        for i in 0..30u32 {
+            let id = format!("web-{i}");
+            let lines = [("SKU0001", 1 + i % 3), ("SKU0002", 1 + i % 2)];
+            ok(
+                &mut wh,
+                at(8, u64::from(i)),
+                order(&id, &lines[..1 + i as usize % 2]),
+            );
+        }
+        let mut calendar = BTreeMap::new();
+        let mut seq = 0u64;
+        loop {
+            for (t, timer) in wh.take_timers().collect::<Vec<_>>() {
+                calendar.insert((t, seq), timer);
+                seq += 1;
+            }
+            let Some(((now, _), timer)) = calendar.pop_first() else {
+                break;
+            };
+            if now > at(12, 0) {
+                break;
+            }
+            wh.on_timer(now, timer);
+            let associate = AssociateId(0);
+            ok(&mut wh, now, Command::SignOn { associate });
+            while let Reply::NextTask { task: Some(task) } =
+                ok(&mut wh, now, Command::RequestNextTask { associate })
+            {
+                work_through(&mut wh, now, 0, task);
+            }
+            let station = StationId(0);
+            while let Reply::Packing { job: Some(job) } =
+                ok(&mut wh, now, Command::StartPacking { station })
+            {
+                let done = Command::CompletePacking {
+                    station,
+                    order: job.order,
+                    weight_kg: job.expected_weight_kg,
+                };
+                ok(&mut wh, now, done);
+            }
+        }
+        wh.bus().log().iter().map(|r| format!("{r:?}")).collect()
+    }
+
+    #[test]
+    fn each_fact_has_one_reacting_service() {
+        let mut wh = Warehouse::new(tiny_site()).unwrap();
+        let mut facts: Vec<_> = wh
+            .world
+            .query::<&Observer>()
+            .iter(&wh.world)
+            .flat_map(|o| o.descriptor().event_keys().to_vec())
+            .collect();
+        let observers = facts.len();
+        facts.sort_unstable();
+        facts.dedup();
+        assert_eq!(observers, 7, "the choreography's observers");
+        assert_eq!(facts.len(), observers, "a fact with two reactions");
+    }
+
+    #[test]
+    fn the_log_hangs_neither_on_the_strategy_run_before_nor_on_registration_order() {
+        let batch = Picking::Batch {
+            rule: BatchRule::Seed,
+            totes: 4,
+        };
+        let first = a_morning(Picking::Discrete, choreography);
+        let swapped = a_morning(batch, choreography);
+        let back = a_morning(Picking::Discrete, choreography);
+        let backwards = a_morning(Picking::Discrete, backwards);
+        assert!(
+            first.len() > 200,
+            "a morning's work: {} events",
+            first.len()
+        );
+        assert!(first.iter().any(|e| e.contains("ShipmentReady")));
+        assert_ne!(first, swapped, "the strategy shapes the day");
+        assert_eq!(first, back);
+        assert_eq!(first, backwards);
     }
 }

@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use bevy_ecs::event::Event;
 use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, Reply};
@@ -124,7 +125,16 @@ impl WaveBook {
 /// rate over the configured estimate.
 const LEARN_AFTER_TASKS: u32 = 50;
 
-impl Site<'_> {
+/// Fact: a wave was released to the floor with these orders, most urgent
+/// first.
+#[derive(Debug, Clone, Event)]
+pub(crate) struct WaveReleased {
+    pub(crate) at: SimTime,
+    pub(crate) wave: WaveId,
+    pub(crate) orders: Vec<OrderId>,
+}
+
+impl Site<'_, '_> {
     /// Lines the floor can still take this planning interval, by the labour
     /// plan, after what is already released and not yet picked.
     pub(crate) fn capacity_lines(&self, now: SimTime) -> u32 {
@@ -202,6 +212,10 @@ impl Site<'_> {
         // urgent.
         groups.sort_by_key(|g| u8::from(!g.2));
         let mut planned: Vec<OrderId> = Vec::new();
+        // Orchestration puts a released wave's lines on the floor once this
+        // run is done: until then, a wave released in it counts as on the
+        // floor.
+        let mut released = false;
         for (zone, group, urgent) in groups {
             if self.config.wave.strategy == WaveStrategy::Carrier && !urgent && group.len() < max {
                 continue;
@@ -215,7 +229,7 @@ impl Site<'_> {
                 let n = self.orders.get(o).lines.len() as u32;
                 // An order bigger than what the floor can take goes alone
                 // once the floor is empty, so it cannot block the queue.
-                let alone = wave_orders.is_empty() && self.waves.floor_lines == 0;
+                let alone = wave_orders.is_empty() && self.waves.floor_lines == 0 && !released;
                 if n > capacity && !urgent && !alone {
                     break;
                 }
@@ -230,6 +244,7 @@ impl Site<'_> {
             let wave = self.plan_wave(now, self.config.wave.strategy, wave_orders, lines, zone);
             self.release_wave(now, wave)
                 .expect("a wave just planned can be released");
+            released = true;
         }
         // Whatever was not planned waits for the next run, first reserved
         // first.
@@ -323,7 +338,7 @@ impl Site<'_> {
     /// Releases a wave. **A wave may only be released when PLANNED**: any
     /// other state is refused ([`CommandError::WaveNotPlanned`]).
     /// Orchestration reacts to the release
-    /// ([`on_wave_released`](Warehouse::on_wave_released)).
+    /// ([`on_wave_released`](crate::orchestration::on_wave_released)).
     pub(crate) fn release_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
         let w = self
             .waves
@@ -346,7 +361,11 @@ impl Site<'_> {
                 orders: orders.len() as u32,
             },
         );
-        self.on_wave_released(now, wave, &orders);
+        self.trigger(WaveReleased {
+            at: now,
+            wave,
+            orders,
+        });
         Ok(())
     }
 

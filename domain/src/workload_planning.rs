@@ -14,12 +14,18 @@ pub mod forecast;
 
 use serde::Serialize;
 
+use bevy_ecs::event::Event;
+use bevy_ecs::observer::On;
+use bevy_ecs::prelude::ResMut;
+use bevy_ecs::world::World;
 use paklog_sim::{SimDuration, SimTime};
 
 use crate::config::WorkloadPolicy;
 use crate::events::DomainEvent;
 use crate::events::ZoneMove;
 use crate::ids::StationId;
+use crate::pack_ship::{OrderShipped, PackingCompleted, PackingStarted};
+use crate::pick_execution::PickCompleted;
 use crate::pick_execution::Picking;
 use crate::task_execution::TaskStatus;
 use crate::warehouse::{DomainTimer, Site, Warehouse};
@@ -87,6 +93,50 @@ const SEASON: usize = 24;
 /// Orders packed before the packing time is learned rather than assumed.
 const LEARN_AFTER_PACKED: u32 = 20;
 
+/// Fact: a metrics interval closed and its `MetricsUpdated` went out.
+#[derive(Debug, Clone, Event)]
+pub(crate) struct MetricsUpdated {
+    pub(crate) at: SimTime,
+}
+
+/// Workload planning's reactions to facts: its own metrics, and the floor's
+/// picks, packs and shipments it counts and learns from.
+pub(crate) fn reactions(world: &mut World) {
+    world.add_observer(on_metrics_updated);
+    world.add_observer(on_pick_completed);
+    world.add_observer(on_packing_started);
+    world.add_observer(on_packing_completed);
+    world.add_observer(on_order_shipped);
+}
+
+/// Metrics reported → capacity adjusted.
+pub(crate) fn on_metrics_updated(fact: On<MetricsUpdated>, mut site: Site) {
+    site.adjust_capacity(fact.at);
+}
+
+/// A line picked counts in the running interval.
+fn on_pick_completed(_: On<PickCompleted>, mut workload: ResMut<Workload>) {
+    workload.counters.lines_picked += 1;
+}
+
+/// An order shipped counts in the running interval.
+fn on_order_shipped(_: On<OrderShipped>, mut workload: ResMut<Workload>) {
+    workload.counters.orders_shipped += 1;
+}
+
+/// A packer started an order: the clock of its pack time starts.
+fn on_packing_started(fact: On<PackingStarted>, mut workload: ResMut<Workload>) {
+    workload.pack_started.insert(fact.station, fact.at);
+}
+
+/// A packer completed an order: its pack time is learned.
+fn on_packing_completed(fact: On<PackingCompleted>, mut workload: ResMut<Workload>) {
+    if let Some(start) = workload.pack_started.remove(&fact.station) {
+        workload.packed.0 += 1;
+        workload.packed.1 += fact.at.saturating_since(start).as_millis();
+    }
+}
+
 impl Workload {
     /// Seconds a pack station takes per order: learned once
     /// [`LEARN_AFTER_PACKED`] orders are packed, the policy's prior before.
@@ -114,7 +164,7 @@ impl Warehouse {
     }
 }
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// Counts an order received for the forecast.
     pub(crate) fn workload_order(&mut self, now: SimTime) {
         if self.config.workload.is_none() {
@@ -145,7 +195,7 @@ impl Site<'_> {
 
     /// **Every metrics interval (5 minutes), metrics, then capacity
     /// adjusted**: the interval's counters go out as `MetricsUpdated`, and
-    /// workload planning reacts ([`on_metrics_update`](Self::on_metrics_update)).
+    /// workload planning reacts ([`on_metrics_updated`]).
     pub(crate) fn close_metrics_interval(&mut self, now: SimTime) {
         let c = std::mem::take(&mut self.workload.counters);
         let backlog = self.backlog();
@@ -159,12 +209,12 @@ impl Site<'_> {
         );
         self.timers
             .push((now + METRICS_INTERVAL, DomainTimer::MetricsTick));
-        self.on_metrics_update(now);
+        self.trigger(MetricsUpdated { at: now });
     }
 
     /// Metrics reported → the hour's plan at the top of each hour, then
     /// plan against actual (`CapacityAdjusted`, `WorkloadRebalanced`).
-    pub(crate) fn on_metrics_update(&mut self, now: SimTime) {
+    fn adjust_capacity(&mut self, now: SimTime) {
         let Some(policy) = self.config.workload.clone() else {
             return;
         };
@@ -185,17 +235,6 @@ impl Site<'_> {
 
     pub(crate) fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
         self.workload.pack_seconds_per_order(policy)
-    }
-
-    /// A packer starts (`done` false) or completes an order at `station`.
-    pub(crate) fn learn_packing(&mut self, now: SimTime, station: StationId, done: bool) {
-        let w = &mut self.workload;
-        if !done {
-            w.pack_started.insert(station, now);
-        } else if let Some(start) = w.pack_started.remove(&station) {
-            w.packed.0 += 1;
-            w.packed.1 += now.saturating_since(start).as_millis();
-        }
     }
 
     /// At each hour: refit at midnight, then plan the hour's heads.

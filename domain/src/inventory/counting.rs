@@ -7,7 +7,7 @@ use crate::ids::LocationId;
 use crate::task_execution::TaskKind;
 use crate::warehouse::Site;
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// Opens a COUNT task for `location`, unless one is open.
     pub(crate) fn request_count(
         &mut self,

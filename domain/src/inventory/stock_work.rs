@@ -2,6 +2,7 @@
 //! replenishment of pick faces from reserve (REPLENISH), and the
 //! confirmation of those tasks' stops.
 
+use bevy_ecs::event::Event;
 use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, Reply};
@@ -11,7 +12,13 @@ use crate::location_master::LocationKind;
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
 use crate::warehouse::Site;
 
-impl Site<'_> {
+/// Fact: stock was put away (to a face or to reserve).
+#[derive(Debug, Clone, Event)]
+pub(crate) struct StockPutAway {
+    pub(crate) at: SimTime,
+}
+
+impl Site<'_, '_> {
     /// Units a face is filled to: the replenishment maximum, or what faces
     /// held at the start.
     pub(crate) fn face_target(&self) -> u32 {
@@ -293,7 +300,7 @@ impl Site<'_> {
                         units: quantity,
                     },
                 );
-                self.retry_backorders(now);
+                self.trigger(StockPutAway { at: now });
                 if !to_face {
                     self.tasks.get_mut(task).lines[line].picked = Some(quantity);
                     let next_line = self.tasks.get(task).next_line().map(|i| i as u32);

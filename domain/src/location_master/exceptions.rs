@@ -12,7 +12,7 @@ use crate::location_master::{LocationKind, Point};
 use crate::task_execution::{TaskKind, TaskStatus};
 use crate::warehouse::Site;
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// The location master blocks (or opens) a location. **A blocked
     /// location requires re-slotting**: nothing more is allocated there, and
     /// the next pick there raises the location exception that re-slots its

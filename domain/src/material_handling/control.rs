@@ -31,7 +31,7 @@ impl Warehouse {
     }
 }
 
-impl Site<'_> {
+impl Site<'_, '_> {
     /// The zone whose induct a task's totes are dropped at.
     pub(crate) fn drop_zone(&self, t: &Task) -> u16 {
         drop_zone(&self.master, t)

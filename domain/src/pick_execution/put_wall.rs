@@ -9,7 +9,7 @@ use crate::ids::TaskId;
 use crate::pack_ship::{PutWall, PutWallSlot};
 use crate::warehouse::Site;
 
-impl Site<'_> {
+impl Site<'_, '_> {
     pub(crate) fn put_wall(&self, wall: u16) -> Result<&PutWall, CommandError> {
         self.pack
             .put_walls

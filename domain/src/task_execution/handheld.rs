@@ -10,7 +10,7 @@ use crate::order_management::OrderStatus;
 use crate::task_execution::{AssociateState, PickLine, Task, TaskStatus};
 use crate::warehouse::Site;
 
-impl Site<'_> {
+impl Site<'_, '_> {
     pub(crate) fn dispatch(&mut self, now: SimTime) {
         let made = self
             .tasks
