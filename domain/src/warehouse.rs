@@ -159,10 +159,13 @@ fn choreography(world: &mut World) {
 /// world, read through one accessor per service (`orders()`, `tasks()` …)
 /// and changed only by commands ([`execute`](Self::execute)) and timers
 /// ([`on_timer`](Self::on_timer)).
+///
+/// Both fields are boxed: drivers hold the site as a resource of their own
+/// world and move it out and back for every event (`resource_scope`).
 #[derive(Resource)]
 pub struct Warehouse {
-    world: World,
-    site: SystemState<Site<'static, 'static>>,
+    world: Box<World>,
+    site: Box<SystemState<Site<'static, 'static>>>,
 }
 
 impl std::fmt::Debug for Warehouse {
@@ -313,8 +316,11 @@ impl Warehouse {
         world.insert_resource(Workload::default());
         world.insert_resource(Timers::default());
         reactions(&mut world);
-        let site = SystemState::new(&mut world);
-        Ok(Warehouse { world, site })
+        let site = Box::new(SystemState::new(&mut world));
+        Ok(Warehouse {
+            world: Box::new(world),
+            site,
+        })
     }
 
     /// One service's state, for the read side in its home.
