@@ -12,7 +12,7 @@ use paklog_domain::order_management::Order;
 use paklog_domain::physical_tracking::{TagState, Variance};
 use paklog_domain::task_execution::Task;
 use paklog_domain::wave_planning::Wave;
-use paklog_domain::workload_planning::METRICS_INTERVAL;
+use paklog_domain::workload_planning::kpis::RunningInterval;
 use paklog_sim::SimTime;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -428,22 +428,15 @@ impl MetricsView {
     /// The metrics at `now`.
     #[must_use]
     pub fn new(wh: &Warehouse, now: SimTime) -> Self {
-        let interval = METRICS_INTERVAL.as_millis();
-        let start = now.as_millis() - now.as_millis() % interval;
-        let (orders_shipped, lines_picked) = wh.interval_counts();
-        let hours = (now.as_millis() - start) as f64 / 3_600_000.0;
+        let running = RunningInterval::of(wh, now);
         MetricsView {
             now_ms: now.as_millis(),
             interval: IntervalView {
-                start_ms: start,
-                end_ms: start + interval,
-                orders_shipped,
-                lines_picked,
-                lines_per_hour: if hours > 0.0 {
-                    f64::from(lines_picked) / hours
-                } else {
-                    0.0
-                },
+                start_ms: running.start.as_millis(),
+                end_ms: running.end.as_millis(),
+                orders_shipped: running.orders_shipped,
+                lines_picked: running.lines_picked,
+                lines_per_hour: running.lines_per_hour,
             },
             open_orders: wh.backlog(),
             pending_tasks: wh.tasks().pending_len(),

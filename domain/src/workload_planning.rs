@@ -11,6 +11,7 @@
 mod rules;
 
 pub mod forecast;
+pub mod kpis;
 
 use serde::Serialize;
 

@@ -2,6 +2,7 @@
 //! plan against what happened, hour by hour.
 
 use crate::table::Table;
+use paklog_domain::workload_planning::kpis::Intervals;
 use paklog_domain::{DomainEvent, Warehouse};
 use paklog_sim::SimTime;
 
@@ -11,62 +12,17 @@ use super::*;
 /// the end of the interval, utilisation (task time over heads on the floor
 /// by the labour plan) and the on-time share of the orders shipped.
 pub(super) fn kpi_intervals(wh: &Warehouse, end: SimTime) -> Table {
-    let n = end.as_millis().div_ceil(INTERVAL_MS).max(1) as usize;
-    let mut received = vec![0u32; n];
-    let mut shipped = vec![0u32; n];
-    let mut on_time = vec![0u32; n];
-    let mut lines = vec![0u32; n];
-    let mut busy_ms = vec![0u64; n];
-    let slot = |t: SimTime| ((t.as_millis() / INTERVAL_MS) as usize).min(n - 1);
-    for o in wh.orders().all() {
-        received[slot(o.created)] += 1;
-        if let (Some(at), Some(ok)) = (o.shipped_at, o.on_time()) {
-            shipped[slot(at)] += 1;
-            on_time[slot(at)] += u32::from(ok);
-        }
-    }
-    for r in wh.bus().log() {
-        if let DomainEvent::PickCompleted { .. } = r.event {
-            lines[slot(r.at)] += 1;
-        }
-    }
-    for t in wh.tasks().all() {
-        if let Some(start) = t.started_at {
-            let stop = t.completed_at.unwrap_or(end).as_millis();
-            let mut a = start.as_millis();
-            while a < stop {
-                let i = ((a / INTERVAL_MS) as usize).min(n - 1);
-                let b = ((i as u64 + 1) * INTERVAL_MS).min(stop).max(a + 1);
-                busy_ms[i] += b - a;
-                a = b;
-            }
-        }
-    }
-    let mut backlog = Vec::with_capacity(n);
-    let mut open = 0i64;
-    for i in 0..n {
-        open += i64::from(received[i]) - i64::from(shipped[i]);
-        backlog.push(open.max(0) as u64);
-    }
-    let utilisation: Vec<Option<f64>> = (0..n)
-        .map(|i| {
-            let minute = ((i as u64 * INTERVAL_MS / 60_000) % 1440) as u32;
-            let heads = wh.config().heads_at(minute);
-            (heads > 0).then(|| busy_ms[i] as f64 / (f64::from(heads) * INTERVAL_MS as f64))
-        })
-        .collect();
+    let k = Intervals::of(wh, end);
+    let n = k.len() as u64;
     let mut t = Table::default();
-    t.u64("start_ms", (0..n).map(|i| i as u64 * INTERVAL_MS))
-        .u64("end_ms", (0..n).map(|i| (i as u64 + 1) * INTERVAL_MS))
-        .u32("orders_received", received.iter().copied())
-        .u32("orders_shipped", shipped.iter().copied())
-        .u32("lines_picked", lines.iter().copied())
-        .u64("backlog", backlog)
-        .opt_f64("utilisation", utilisation)
-        .opt_f64(
-            "on_time_share",
-            (0..n).map(|i| (shipped[i] > 0).then(|| f64::from(on_time[i]) / f64::from(shipped[i]))),
-        );
+    t.u64("start_ms", (0..n).map(|i| i * INTERVAL_MS))
+        .u64("end_ms", (0..n).map(|i| (i + 1) * INTERVAL_MS))
+        .u32("orders_received", k.received.iter().copied())
+        .u32("orders_shipped", k.shipped.iter().copied())
+        .u32("lines_picked", k.lines.iter().copied())
+        .u64("backlog", k.backlog.iter().copied())
+        .opt_f64("utilisation", k.utilisation.iter().copied())
+        .opt_f64("on_time_share", (0..k.len()).map(|i| k.on_time_share(i)));
     t
 }
 
