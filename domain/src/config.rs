@@ -114,6 +114,9 @@ pub struct AssociateSpec {
 pub struct SiteConfig {
     /// Warehouse id (Kafka key, CloudEvents source).
     pub warehouse_id: String,
+    /// The site's time zone and first day: where its wall times fall.
+    #[serde(default)]
+    pub calendar: crate::calendar::SiteCalendar,
     /// The building.
     pub layout: LayoutSpec,
     /// The assortment, indexed by [`SkuId`].

@@ -39,6 +39,7 @@
 //! ]);
 //! ```
 
+pub mod calendar;
 pub mod commands;
 pub mod config;
 pub mod events;
@@ -60,6 +61,7 @@ pub mod warehouse;
 pub mod wave_planning;
 pub mod workload_planning;
 
+pub use calendar::{CalendarError, SiteCalendar};
 pub use commands::{Command, NewOrder, NewOrderLine, PackJob, Reply, RtlsPing};
 pub use config::SiteConfig;
 pub use events::{CountReason, DomainEvent, EventBus, Priority, Recorded, WaveStrategy};

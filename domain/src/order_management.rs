@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use bevy_ecs::observer::On;
 use bevy_ecs::world::World;
-use paklog_sim::{SimDuration, SimTime};
+use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, NewOrder, Reply};
 use crate::events::{DomainEvent, Priority};
@@ -134,20 +134,6 @@ pub struct OrderBook {
     pub(crate) open: u32,
 }
 
-/// The cut-off an order created at `created` must meet: its carrier's first
-/// cut-off at or after `created`.
-#[must_use]
-pub fn due_time(created: SimTime, cutoff_min: u32) -> SimTime {
-    const DAY: u64 = 86_400_000;
-    let day = created.as_millis() / DAY;
-    let cutoff = SimTime::from_millis(day * DAY) + SimDuration::from_mins(u64::from(cutoff_min));
-    if created <= cutoff {
-        cutoff
-    } else {
-        cutoff + SimDuration::from_hours(24)
-    }
-}
-
 impl OrderBook {
     /// The order `id`.
     ///
@@ -250,7 +236,9 @@ impl Site<'_, '_> {
             });
         }
         let id = self.orders.next_id();
-        let due = due_time(now, self.config.carriers[carrier.index()].cutoff_min);
+        // Its carrier's first cut-off at or after now, in local wall time.
+        let cutoff = self.config.carriers[carrier.index()].cutoff_min;
+        let due = self.config.calendar.next(now, cutoff);
         let order = Order {
             id,
             external_id: new.external_id,
@@ -358,21 +346,5 @@ impl Site<'_, '_> {
         if let Some(wave) = wave {
             self.order_done_in_wave(now, wave);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn due_is_the_next_cutoff() {
-        let at =
-            |h: u64, m: u64| SimTime::ZERO + SimDuration::from_hours(h) + SimDuration::from_mins(m);
-        // Cut-off 17:00.
-        assert_eq!(due_time(at(9, 0), 17 * 60), at(17, 0));
-        assert_eq!(due_time(at(17, 0), 17 * 60), at(17, 0));
-        assert_eq!(due_time(at(17, 1), 17 * 60), at(41, 0));
-        assert_eq!(due_time(at(30, 0), 17 * 60), at(41, 0));
     }
 }

@@ -42,6 +42,7 @@ pub fn layout(blocks: u32, aisles: u32) -> LayoutSpec {
 pub fn tiny_site() -> SiteConfig {
     SiteConfig {
         warehouse_id: "tiny".into(),
+        calendar: crate::calendar::SiteCalendar::default(),
         layout: LayoutSpec {
             bays_per_aisle: 5,
             ..layout(1, 2)

@@ -25,7 +25,7 @@ use crate::inventory::Inventory;
 use crate::location_master::{LocationKind, LocationMaster};
 use crate::material_handling::Conveyor;
 use crate::orchestration;
-use crate::order_management::{self, OrderBook, due_time};
+use crate::order_management::{self, OrderBook};
 use crate::pack_ship::{PackArea, PutWall, Station};
 use crate::physical_tracking::{LicencePlates, Tracking};
 use crate::pick_execution::Picking;
@@ -513,7 +513,7 @@ impl Site<'_, '_> {
             .push((now + self.config.wave.interval, DomainTimer::PlanWaves));
         for (i, c) in self.config.carriers.iter().enumerate() {
             self.timers.push((
-                due_time(now, c.cutoff_min),
+                self.config.calendar.next(now, c.cutoff_min),
                 DomainTimer::CarrierDeparture(CarrierId(i as u32)),
             ));
         }
@@ -614,7 +614,12 @@ impl Site<'_, '_> {
             DomainTimer::CarrierDeparture(carrier) => {
                 self.depart(now, carrier);
                 self.timers.push((
-                    now + SimDuration::from_hours(24),
+                    // The next cut-off in local wall time: 24 hours
+                    // later, or 23 or 25 across a daylight-saving change.
+                    self.config.calendar.next(
+                        now + SimDuration::from_millis(1),
+                        self.config.carriers[carrier.index()].cutoff_min,
+                    ),
                     DomainTimer::CarrierDeparture(carrier),
                 ));
             }

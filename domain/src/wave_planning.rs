@@ -138,7 +138,7 @@ impl Site<'_, '_> {
     /// Lines the floor can still take this planning interval, by the labour
     /// plan, after what is already released and not yet picked.
     pub(crate) fn capacity_lines(&self, now: SimTime) -> u32 {
-        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let minute = self.config.calendar.minute_of_day(now);
         let heads = f64::from(self.config.heads_at(minute) + self.adjusted_heads(now));
         let hours = self.config.wave.interval.as_secs_f64() / 3600.0;
         let capacity = heads * hours * self.lines_per_head_hour();

@@ -260,7 +260,7 @@ impl Site<'_, '_> {
             }
         }
         let forecast_orders = self.forecast_orders(now, policy);
-        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let minute = self.config.calendar.minute_of_day(now);
         let rate = self.lines_per_head_hour().max(1.0);
         let planned_heads = (forecast_orders * policy.lines_per_order / rate).ceil() as u32;
         let pack_s = self.pack_seconds_per_order(policy);
@@ -301,16 +301,15 @@ impl Site<'_, '_> {
     /// not fit in what is left of the labour plan's window, ask the heads on
     /// the floor to stay on (up to the policy's overtime).
     pub(crate) fn compare_plan(&mut self, now: SimTime, policy: &WorkloadPolicy) {
-        let minute = ((now.as_millis() / 60_000) % 1440) as u32;
+        let minute = self.config.calendar.minute_of_day(now);
         let heads = self.config.heads_at(minute);
         let Some(end_min) = self.config.window_end(minute) else {
             return;
         };
-        let day = now.as_millis() - now.as_millis() % 86_400_000;
-        let mut end = SimTime::from_millis(day + u64::from(end_min) * 60_000);
-        if end <= now {
-            end += SimDuration::from_hours(24);
-        }
+        let end = self
+            .config
+            .calendar
+            .next(now + SimDuration::from_millis(1), end_min);
         let left_h = end.saturating_since(now).as_secs_f64() / 3600.0;
         // Arrivals until the window ends, by the forecast.
         let mut arriving = 0.0;

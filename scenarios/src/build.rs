@@ -10,6 +10,7 @@ use paklog_domain::location_master::{LayoutSpec, LocationKind, LocationMaster};
 use paklog_domain::material_handling::{Conveyor, ConveyorSpec, SegmentSpec};
 use paklog_domain::pick_execution::{BatchRule, Picking, ZoneMode};
 use paklog_domain::routing::Policy;
+use paklog_domain::{CalendarError, SiteCalendar};
 use paklog_domain::{LocationId, SkuId};
 use paklog_sim::{RngStreams, SimDuration};
 use rand::RngExt;
@@ -209,6 +210,21 @@ pub fn lines_per_head_hour(
     3600.0 / (at_shelf + walk_per_line / speed)
 }
 
+/// The scenario's calendar: its time zone and day one (UTC from 1970 by
+/// default).
+///
+/// # Errors
+/// An unknown zone or a bad date, naming its field.
+pub fn calendar(s: &Scenario) -> Result<SiteCalendar, CalendarError> {
+    if s.time_zone.is_none() && s.start_date.is_none() {
+        return Ok(SiteCalendar::default());
+    }
+    SiteCalendar::parse(
+        s.time_zone.as_deref().unwrap_or("UTC"),
+        s.start_date.as_deref().unwrap_or("1970-01-01"),
+    )
+}
+
 /// The domain's configuration of the scenario's site.
 #[must_use]
 pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
@@ -240,6 +256,7 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
     let w = &s.strategy.assignment;
     let config = SiteConfig {
         warehouse_id: s.name.clone(),
+        calendar: calendar(s).unwrap_or_default(),
         layout,
         skus,
         slotting,

@@ -247,6 +247,33 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_time_zone_or_start_date_is_named_with_its_line() {
+        let text = SMALL.replace(
+            "horizon_h = 24\n",
+            "horizon_h = 24\ntime_zone = \"Mars/Olympus\"\nstart_date = \"2026-02-30\"\n",
+        );
+        let e = errors(&text);
+        let zone = line_of(&text, "time_zone = ");
+        let date = line_of(&text, "start_date = ");
+        assert!(
+            e.iter().any(|m| m.starts_with(&format!("s.toml:{zone}:"))
+                && m.contains("`time_zone`")
+                && m.contains("Mars/Olympus")),
+            "{e:?}"
+        );
+        let fixed = text.replace("Mars/Olympus", "Europe/Berlin");
+        let e = errors(&fixed);
+        assert!(
+            e.iter().any(|m| m.starts_with(&format!("s.toml:{date}:"))
+                && m.contains("`start_date`")
+                && m.contains("2026-02-30")),
+            "{e:?}"
+        );
+        let fine = fixed.replace("2026-02-30", "2026-03-28");
+        assert!(parse(&fine, Path::new("s.toml")).is_ok());
+    }
+
+    #[test]
     fn a_wrong_type_names_file_line_column_and_path() {
         let text = SMALL.replace("levels = 4", "levels = \"four\"");
         let e = errors(&text);

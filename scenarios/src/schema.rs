@@ -21,6 +21,14 @@ pub struct Scenario {
     pub seed: u64,
     /// Simulated hours from the start of day one (00:00).
     pub horizon_h: f64,
+    /// The site's IANA time zone (`Europe/Berlin`): shifts, breaks and
+    /// carrier cut-offs are its local wall times, across daylight-saving
+    /// changes. Default `UTC`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The date of day one (`2026-03-28`). Default 1970-01-01.
+    #[serde(default)]
+    pub start_date: Option<String>,
     /// Minutes at the start excluded from KPIs.
     #[serde(default)]
     pub warm_up_min: f64,

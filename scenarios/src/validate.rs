@@ -3,6 +3,7 @@
 //! field path; [`crate::load`] locates it in the source.
 
 use crate::schema::{CountDist, Dist, Scenario};
+use paklog_domain::SiteCalendar;
 
 /// A rule broken by a parsed scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +43,18 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         "must not be empty".into()
     });
     c.range("horizon_h", s.horizon_h, 0.0, false, 24.0 * 366.0);
+    // The zone and the date, each on its own.
+    let calendar = [
+        s.time_zone
+            .as_deref()
+            .map(|z| SiteCalendar::parse(z, "2000-01-01")),
+        s.start_date
+            .as_deref()
+            .map(|d| SiteCalendar::parse("UTC", d)),
+    ];
+    for e in calendar.into_iter().flatten().filter_map(Result::err) {
+        c.fail(e.field(), e.to_string());
+    }
     c.range("warm_up_min", s.warm_up_min, 0.0, true, s.horizon_h * 60.0);
 
     let l = &s.layout;

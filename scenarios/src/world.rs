@@ -31,8 +31,6 @@ pub use crate::event::SimEvent;
 use crate::load::LoadedScenario;
 use crate::schema::Scenario;
 
-const DAY: SimDuration = SimDuration::from_hours(24);
-
 /// What a virtual associate is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
@@ -302,28 +300,31 @@ impl ScenarioRun {
         for t in receipts {
             sim.schedule_at(t, SimEvent::Receipt);
         }
+        // Shifts and breaks of every local day of the horizon, at their
+        // local wall times (a shift across a daylight-saving change is an
+        // hour shorter or longer).
+        let calendar = warehouse.config().calendar;
         warehouse.schedule_timers(&mut sim, SimEvent::Domain);
         sim.world_mut().insert_resource(warehouse);
-        // Shifts and breaks of every day of the horizon.
-        let days = (horizon.as_millis() / DAY.as_millis()) + 1;
-        for day in 0..days {
-            let midnight = SimTime::ZERO + SimDuration::from_hours(24 * day);
+        let mut day = 0;
+        while calendar.at(day, 0) < horizon {
             for (i, sh) in s.associates.shifts.iter().enumerate() {
-                let start = midnight + SimDuration::from_mins(u64::from(sh.start.minutes()));
+                let start = calendar.at(day, sh.start.minutes());
                 if start >= horizon {
                     continue;
                 }
                 let length = sh.length_min();
+                let end = if length == 0 {
+                    start
+                } else {
+                    calendar.next(start + SimDuration::from_millis(1), sh.end.minutes())
+                };
                 sim.schedule_at(start, SimEvent::ShiftStart(i as u32));
-                sim.schedule_at(
-                    start + SimDuration::from_mins(u64::from(length)),
-                    SimEvent::ShiftEnd(i as u32),
-                );
+                sim.schedule_at(end, SimEvent::ShiftEnd(i as u32));
                 for (b, brk) in sh.breaks.iter().enumerate() {
-                    let offset = sh.offset_min(brk.start);
-                    if offset < length {
+                    if sh.offset_min(brk.start) < length {
                         sim.schedule_at(
-                            start + SimDuration::from_mins(u64::from(offset)),
+                            calendar.next(start, brk.start.minutes()),
                             SimEvent::BreakStart {
                                 shift: i as u32,
                                 brk: b as u32,
@@ -332,6 +333,7 @@ impl ScenarioRun {
                     }
                 }
             }
+            day += 1;
         }
         if let Some((t, event)) = first_order.filter(|(t, _)| *t <= horizon) {
             sim.schedule_at(t, event);

@@ -623,3 +623,57 @@ fn rtls_tote_tags_show_every_staging_lane_and_dock_door_holding_what_the_wes_say
     eprintln!("{at_noon} totes and parcels placed at noon; {changes} staging state changes");
     assert!(changes > 1000);
 }
+
+/// Berlin skips 02:00–03:00 on 2026-03-29: three days from the 28th, with
+/// a 23-hour day in the middle.
+#[test]
+fn shifts_cutoffs_and_departures_keep_their_local_wall_times_across_a_clock_change() {
+    let mut loaded = small();
+    loaded.scenario.time_zone = Some("Europe/Berlin".into());
+    loaded.scenario.start_date = Some("2026-03-28".into());
+    loaded.scenario.horizon_h = 71.0;
+    let mut run = ScenarioRun::new(&loaded, None);
+    run.run(|_| {});
+    let wh = run.warehouse();
+    let cal = wh.config().calendar;
+    let hm = |t: SimTime| cal.local(t).format("%d %H:%M").to_string();
+    // Cut-offs: every order is due at its carrier's local 17:00 or 19:00.
+    for o in wh.orders().all() {
+        assert!(o.due >= o.created);
+        let local = hm(o.due);
+        assert!(
+            local.ends_with("17:00") || local.ends_with("19:00"),
+            "{local}"
+        );
+    }
+    // Departures: the trucks leave at local 17:00 and 19:00 each day.
+    let mut departures: Vec<String> = wh
+        .bus()
+        .log()
+        .iter()
+        .filter(|r| matches!(r.event, DomainEvent::OrderShipped { .. }))
+        .map(|r| hm(r.at))
+        .collect();
+    departures.dedup();
+    assert_eq!(
+        departures,
+        [
+            "28 17:00", "28 19:00", "29 17:00", "29 19:00", "30 17:00", "30 19:00"
+        ]
+    );
+    // Shifts: the first sign-on of each day is at the shift's local 06:00.
+    let mut first_sign_on: Vec<String> = Vec::new();
+    for r in wh.bus().log() {
+        if let DomainEvent::AssociateSignedOn { .. } = r.event {
+            let day = hm(r.at)[..2].to_owned();
+            if first_sign_on.last().is_none_or(|s| s[..2] != day) {
+                first_sign_on.push(hm(r.at));
+            }
+        }
+    }
+    assert_eq!(first_sign_on, ["28 06:00", "29 06:00", "30 06:00"]);
+    // The 29th is 23 hours long: its 06:00 is 23 hours after the 28th's.
+    let six = |day| cal.at(day, 6 * 60);
+    assert_eq!(six(1).saturating_since(six(0)), SimDuration::from_hours(23));
+    assert_eq!(six(2).saturating_since(six(1)), SimDuration::from_hours(24));
+}

@@ -220,7 +220,8 @@ impl Intervals {
         }
         let utilisation = (0..n)
             .map(|i| {
-                let minute = ((i as u64 * every / 60_000) % 1440) as u32;
+                let start = SimTime::from_millis(i as u64 * every);
+                let minute = wh.config().calendar.minute_of_day(start);
                 let heads = wh.config().heads_at(minute);
                 (heads > 0).then(|| busy_ms[i] as f64 / (f64::from(heads) * every as f64))
             })
