@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use paklog_adapters::live::rebuild;
+use paklog_adapters::live::{rebuild, site_clock};
 use paklog_adapters::store;
 use paklog_domain::task_execution::TaskStatus;
 use paklog_domain::{DomainEvent, Warehouse};
@@ -71,10 +71,24 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         Ok(h) => h,
         Err(e) => return fail(e),
     };
-    drop(store);
     let seed = loaded.scenario.seed;
-    let config = site_config(&loaded.scenario, &RngStreams::new(seed));
-    let rebuilt = match rebuild(config, history) {
+    let mut config = site_config(&loaded.scenario, &RngStreams::new(seed));
+    // The calendar the store was started on, if it recorded one (replay
+    // writes nothing).
+    let recorded = match store.meta("started_ms") {
+        Ok(r) => r.is_some(),
+        Err(e) => return fail(e),
+    };
+    let site_started = if recorded {
+        match site_clock(&mut config, Some(&mut *store), 0) {
+            Ok(t) => t,
+            Err(e) => return fail(e),
+        }
+    } else {
+        SimTime::ZERO
+    };
+    drop(store);
+    let rebuilt = match rebuild(config, site_started, history) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };

@@ -14,10 +14,14 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 
 use bevy_ecs::prelude::*;
+use paklog_domain::SiteCalendar;
 use paklog_domain::config::SiteConfig;
 use paklog_domain::task_execution::TaskStatus;
+use paklog_domain::workload_planning::METRICS_INTERVAL;
 use paklog_domain::{Command, CommandError, DomainTimer, OrderId, Reply, Warehouse, WaveId};
-use paklog_sim::{Clock, CommandSender, Scheduler, SimTime, Simulation, Wake, WallClock};
+use paklog_sim::{
+    Clock, CommandSender, Scheduler, SimTime, Simulation, VirtualClock, Wake, WallClock,
+};
 use tokio::sync::{broadcast, oneshot};
 
 use crate::cloudevents::Published;
@@ -185,13 +189,58 @@ pub struct Rebuilt {
     pub replayed: usize,
 }
 
+/// The site's calendar and the site time it started at, for a site whose
+/// file names a time zone: what the store recorded when it was created,
+/// or, for a new store (or none), the local day of `wall_now_ms` and that
+/// instant rounded down to a metrics interval. A site file with no zone
+/// keeps site time from 0 at the store's creation.
+///
+/// # Errors
+/// If the store cannot be read or written, or holds a bad calendar.
+pub fn site_clock(
+    config: &mut SiteConfig,
+    mut store: Option<&mut dyn CommandStore>,
+    wall_now_ms: i64,
+) -> Result<SimTime, LiveError> {
+    let calendar = config.calendar;
+    if calendar.is_default() {
+        return Ok(SimTime::ZERO);
+    }
+    let bad = |e: paklog_domain::CalendarError| LiveError::Site(format!("{}: {e}", e.field()));
+    let recorded = match store.as_deref_mut() {
+        Some(s) => (s.meta("start_date")?, s.meta("started_ms")?),
+        None => (None, None),
+    };
+    if let (Some(date), Some(started)) = recorded {
+        config.calendar = SiteCalendar::parse(calendar.zone_name(), &date).map_err(bad)?;
+        let started = started.parse().map_err(|_| {
+            LiveError::Site(format!("store: started_ms `{started}` is not a number"))
+        })?;
+        return Ok(SimTime::from_millis(started));
+    }
+    // A new site: day one is today, unless its file names the day.
+    if calendar.start_date() == SiteCalendar::default().start_date() {
+        config.calendar =
+            SiteCalendar::from_day_of(calendar.zone_name(), wall_now_ms).map_err(bad)?;
+    }
+    let now = config.calendar.site_time(wall_now_ms).as_millis();
+    let started = now - now % METRICS_INTERVAL.as_millis();
+    if let Some(s) = store {
+        let date = config.calendar.start_date().format("%Y-%m-%d").to_string();
+        s.set_meta("start_date", &date)?;
+        s.set_meta("started_ms", &started.to_string())?;
+    }
+    Ok(SimTime::from_millis(started))
+}
+
 fn kernel(
     config: SiteConfig,
+    started: SimTime,
     history: Vec<Stored>,
     store: Option<Box<dyn CommandStore>>,
 ) -> Result<Simulation<Input>, LiveError> {
     let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
-    warehouse.start(SimTime::ZERO);
+    warehouse.start(started);
     let mut world = World::new();
     world.insert_resource(Kernel {
         store: store.map(Mutex::new),
@@ -230,10 +279,14 @@ fn kernel(
 ///
 /// # Errors
 /// If the site is inconsistent or a stored command is refused.
-pub fn rebuild(config: SiteConfig, history: Vec<Stored>) -> Result<Rebuilt, LiveError> {
+pub fn rebuild(
+    config: SiteConfig,
+    started: SimTime,
+    history: Vec<Stored>,
+) -> Result<Rebuilt, LiveError> {
     let replayed = history.len();
-    let end = history.last().map_or(SimTime::ZERO, |s| s.at);
-    let mut sim = kernel(config, history, None)?;
+    let end = history.last().map_or(started, |s| s.at);
+    let mut sim = kernel(config, started, history, None)?;
     let events_run = sim.events_run();
     let warehouse = sim
         .world_mut()
@@ -263,9 +316,29 @@ impl Live {
     /// is not positive.
     pub fn start(
         config: SiteConfig,
+        store: Option<Box<dyn CommandStore>>,
+        speed: f64,
+        site_text: Option<&str>,
+    ) -> Result<Live, LiveError> {
+        let wall_now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        Self::start_at(config, store, speed, site_text, wall_now_ms)
+    }
+
+    /// [`start`](Self::start) as if the wall clock read `wall_now_ms` (Unix
+    /// milliseconds) now. On a site with a time zone, every timer that fell
+    /// due while the service was down (up to that instant) fires first, in
+    /// order, before any new command is taken.
+    ///
+    /// # Errors
+    /// As [`start`](Self::start).
+    pub fn start_at(
+        mut config: SiteConfig,
         mut store: Option<Box<dyn CommandStore>>,
         speed: f64,
         site_text: Option<&str>,
+        wall_now_ms: i64,
     ) -> Result<Live, LiveError> {
         let mut history = Vec::new();
         if let Some(s) = store.as_mut() {
@@ -281,9 +354,29 @@ impl Live {
                 }
             }
         }
+        let started = site_clock(
+            &mut config,
+            store.as_mut().map(|s| &mut **s as &mut dyn CommandStore),
+            wall_now_ms,
+        )?;
+        let calendar = (!config.calendar.is_default()).then_some(config.calendar);
         let warehouse = config.warehouse_id.clone();
         let replayed = history.len();
-        let mut sim = kernel(config, history, store)?;
+        let mut sim = kernel(config, started, history, store)?;
+        if let Some(calendar) = calendar {
+            // Catch up: the timers that fell due while the service was down.
+            let now = calendar.site_time(wall_now_ms);
+            if now > sim.now() {
+                let from = sim.now();
+                let caught = sim.run(&mut VirtualClock, Some(now), handle);
+                tracing::info!(
+                    "site clock {}: {} timers due since {} fired on start",
+                    calendar.rfc3339(now),
+                    caught.events_run,
+                    calendar.rfc3339(from),
+                );
+            }
+        }
         // The wall clock goes on from where the store ended.
         let (mut clock, sender) =
             WallClock::new(sim.now(), speed).map_err(|e| LiveError::Speed(e.to_string()))?;

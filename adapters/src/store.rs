@@ -72,17 +72,34 @@ pub trait CommandStore: Send {
     /// acknowledged).
     fn commit(&mut self) -> Result<(), StoreError>;
 
+    /// The value recorded under `key` (`site`, `start_date` …), if any.
+    ///
+    /// # Errors
+    /// If the store cannot be read.
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Records `value` under `key`, unless something is recorded there
+    /// already: what a store was created with stays.
+    ///
+    /// # Errors
+    /// If it cannot be written.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+
     /// The site file the store was created for, if it was recorded.
     ///
     /// # Errors
     /// If the store cannot be read.
-    fn site(&mut self) -> Result<Option<String>, StoreError>;
+    fn site(&mut self) -> Result<Option<String>, StoreError> {
+        self.meta("site")
+    }
 
     /// Records the site file (once, when the store is new).
     ///
     /// # Errors
     /// If it cannot be written.
-    fn set_site(&mut self, text: &str) -> Result<(), StoreError>;
+    fn set_site(&mut self, text: &str) -> Result<(), StoreError> {
+        self.set_meta("site", text)
+    }
 }
 
 /// Opens a store from its command-line form: `sqlite:FILE` or
@@ -226,21 +243,19 @@ impl CommandStore for SqliteStore {
         Ok(())
     }
 
-    fn site(&mut self) -> Result<Option<String>, StoreError> {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = 'site'", [], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
             .map_err(|e| self.error(e))
     }
 
-    fn set_site(&mut self, text: &str) -> Result<(), StoreError> {
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('site', ?1)",
-                [text],
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+                [key, value],
             )
             .map_err(|e| self.error(e))?;
         Ok(())
@@ -366,19 +381,19 @@ impl CommandStore for PgStore {
         Ok(())
     }
 
-    fn site(&mut self) -> Result<Option<String>, StoreError> {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
         let row = self
             .client
-            .query_opt("SELECT value FROM paklog_meta WHERE key = 'site'", &[])
+            .query_opt("SELECT value FROM paklog_meta WHERE key = $1", &[&key])
             .map_err(|e| self.error(e))?;
         Ok(row.map(|r| r.get(0)))
     }
 
-    fn set_site(&mut self, text: &str) -> Result<(), StoreError> {
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.client
             .execute(
-                "INSERT INTO paklog_meta (key, value) VALUES ('site', $1) ON CONFLICT DO NOTHING",
-                &[&text],
+                "INSERT INTO paklog_meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&key, &value],
             )
             .map_err(|e| self.error(e))?;
         Ok(())

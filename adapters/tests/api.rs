@@ -953,3 +953,72 @@ async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_
     );
     live.stop();
 }
+
+/// A site in Berlin runs on local time: started at 16:20, stopped, and
+/// restarted at 17:40, it fires the wave planning that fell due while it
+/// was down (16:50 and 17:20) before it takes a new command, and a second
+/// restart replays the same site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtime() {
+    use paklog_domain::SiteCalendar;
+    let path = store_path("calendar");
+    let mut site = tiny_site();
+    site.calendar = SiteCalendar::parse("Europe/Berlin", "1970-01-01").unwrap();
+    let day = SiteCalendar::parse("Europe/Berlin", "2026-06-10").unwrap();
+    let wall = |h: u64, m: u64| day.unix_ms(day.at(0, (h * 60 + m) as u32));
+    let site_ms = |h: u64, m: u64| day.at(0, (h * 60 + m) as u32).as_millis();
+
+    let live = Live::start_at(site.clone(), sqlite(&path), 1.0, None, wall(16, 20)).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (st, o, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o1", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/0", None).await;
+    let created = o["created"].as_u64().unwrap();
+    assert!((site_ms(16, 20)..site_ms(16, 21)).contains(&created), "{o}");
+    assert_eq!(o["due"], site_ms(17, 0), "UPS's cut-off, 17:00 local");
+    assert_eq!(
+        call(&s, "GET", "/api/v1/waves/0", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    live.stop();
+
+    // Down from 16:20 to 17:40: the 16:50 wave planning fires on start.
+    let live = Live::start_at(site.clone(), sqlite(&path), 1.0, None, wall(17, 40)).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (st, w, _) = call(&s, "GET", "/api/v1/waves/0", None).await;
+    assert_eq!(st, StatusCode::OK, "{w}");
+    let released = |w: &Value| w["releasedAt"].as_u64().or(w["released_at"].as_u64());
+    assert_eq!(released(&w), Some(site_ms(16, 50)), "{w}");
+    let (st, o, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o2", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/1", None).await;
+    assert!(
+        o["created"].as_u64().unwrap() >= site_ms(17, 40),
+        "after the catch-up: {o}"
+    );
+    assert_eq!(
+        o["due"],
+        site_ms(17, 0) + 24 * 3_600_000,
+        "tomorrow's 17:00"
+    );
+    live.stop();
+
+    // A restart replays the same site.
+    let live = Live::start_at(site, sqlite(&path), 1.0, None, wall(17, 41)).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (_, again, _) = call(&s, "GET", "/api/v1/waves/0", None).await;
+    assert_eq!(again, w);
+    live.stop();
+}

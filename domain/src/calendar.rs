@@ -39,9 +39,6 @@ pub enum CalendarError {
     /// The start date is not a `YYYY-MM-DD` date.
     #[error("`{0}` is not a date (YYYY-MM-DD)")]
     BadDate(String),
-    /// The start date is before 1970.
-    #[error("`{0}` is before 1970-01-01")]
-    TooEarly(NaiveDate),
 }
 
 impl CalendarError {
@@ -50,7 +47,7 @@ impl CalendarError {
     pub fn field(&self) -> &'static str {
         match self {
             CalendarError::UnknownZone(_) => "time_zone",
-            CalendarError::BadDate(_) | CalendarError::TooEarly(_) => "start_date",
+            CalendarError::BadDate(_) => "start_date",
         }
     }
 }
@@ -70,16 +67,13 @@ impl SiteCalendar {
     /// local midnight starting `start`.
     ///
     /// # Errors
-    /// An unknown zone or a start before 1970.
+    /// An unknown zone.
     pub fn new(zone: &str, start: NaiveDate) -> Result<Self, CalendarError> {
         let zone: Tz = zone
             .parse()
             .map_err(|_| CalendarError::UnknownZone(zone.to_owned()))?;
         let midnight = start.and_hms_opt(0, 0, 0).expect("midnight exists");
         let epoch_ms = instant(zone, midnight).timestamp_millis();
-        if epoch_ms < 0 {
-            return Err(CalendarError::TooEarly(start));
-        }
         Ok(SiteCalendar {
             zone,
             start,
@@ -90,11 +84,46 @@ impl SiteCalendar {
     /// [`new`](Self::new) from a zone name and a `YYYY-MM-DD` date.
     ///
     /// # Errors
-    /// An unknown zone, a date that does not parse, or one before 1970.
+    /// An unknown zone or a date that does not parse.
     pub fn parse(zone: &str, start: &str) -> Result<Self, CalendarError> {
         let date = NaiveDate::parse_from_str(start, "%Y-%m-%d")
             .map_err(|_| CalendarError::BadDate(start.to_owned()))?;
         Self::new(zone, date)
+    }
+
+    /// The calendar of zone `zone` whose first day is the local date of
+    /// the instant `unix_ms` (a live site's first start).
+    ///
+    /// # Errors
+    /// An unknown zone, or an instant out of chrono's range.
+    pub fn from_day_of(zone: &str, unix_ms: i64) -> Result<Self, CalendarError> {
+        let tz: Tz = zone
+            .parse()
+            .map_err(|_| CalendarError::UnknownZone(zone.to_owned()))?;
+        let date = DateTime::from_timestamp_millis(unix_ms)
+            .map(|t| t.with_timezone(&tz).date_naive())
+            .ok_or_else(|| CalendarError::BadDate(unix_ms.to_string()))?;
+        Self::new(zone, date)
+    }
+
+    /// Whether this is the default calendar (UTC from 1970), which a site
+    /// file that names no zone and no date gets.
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The site time of the instant `unix_ms` (0 for any instant before
+    /// day one).
+    #[must_use]
+    pub fn site_time(&self, unix_ms: i64) -> SimTime {
+        SimTime::from_millis((unix_ms - self.epoch_ms).max(0) as u64)
+    }
+
+    /// The instant (Unix milliseconds) of site time `t`.
+    #[must_use]
+    pub fn unix_ms(&self, t: SimTime) -> i64 {
+        self.epoch_ms + t.as_millis() as i64
     }
 
     /// The zone's IANA name.
@@ -283,7 +312,7 @@ mod tests {
         assert!(e.to_string().contains("Mars/Olympus"), "{e}");
         let e = SiteCalendar::parse("UTC", "2026-13-01").unwrap_err();
         assert_eq!(e.field(), "start_date");
-        let e = SiteCalendar::parse("UTC", "1969-12-31").unwrap_err();
-        assert_eq!(e.field(), "start_date");
+        // A zone east of UTC starts its 1970-01-01 in 1969.
+        assert!(SiteCalendar::parse("Europe/Berlin", "1970-01-01").is_ok());
     }
 }
