@@ -155,8 +155,8 @@ fn choreography(world: &mut World) {
 }
 
 /// The whole site: a bevy world holding one resource per service (the
-/// books: orders, stock, waves, tasks …) and the entities of the physical
-/// world, read through one accessor per service (`orders()`, `tasks()` …)
+/// books: orders, stock, waves, tasks …, and the licence plates, entities
+/// of their own world) and the services' observers, read through one accessor per service (`orders()`, `tasks()` …)
 /// and changed only by commands ([`execute`](Self::execute)) and timers
 /// ([`on_timer`](Self::on_timer)).
 ///
