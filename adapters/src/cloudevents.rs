@@ -3,13 +3,15 @@
 //!
 //! `id` is `WAREHOUSE-SEQ`, the event's position in the site's log, which a
 //! restart rebuilds identically, so consumers can drop duplicates by id.
-//! `time` is not set: events carry the site's simulated time instead, as
-//! the extension attribute `paklogsimtime` (milliseconds since the site
-//! started).
+//! `time` (RFC 3339 with the site's offset) is set on a site with a time
+//! zone, whose site time is the calendar's. Every event also carries the
+//! site time as the extension attribute `paklogsimtime` (milliseconds since
+//! the site's day one began).
 
 use std::sync::Arc;
 
 use paklog_domain::Recorded;
+use paklog_domain::config::SiteConfig;
 use serde_json::{Value, json};
 
 /// An event ready to send.
@@ -24,14 +26,14 @@ pub struct Published {
 }
 
 impl Published {
-    /// The event `r` of warehouse `warehouse` as a CloudEvent.
+    /// The event `r` of site `site` as a CloudEvent.
     #[must_use]
-    pub fn new(warehouse: &str, r: &Recorded) -> Self {
+    pub fn new(site: &SiteConfig, r: &Recorded) -> Self {
         let kind = r.event.cloud_event_type();
         Published {
             seq: r.seq,
             kind,
-            json: cloud_event(warehouse, r).to_string().into(),
+            json: cloud_event(site, r).to_string().into(),
         }
     }
 
@@ -86,9 +88,10 @@ pub const ORDER_INTAKE_TOPIC: &str = "wms.order.intake";
 /// The topic RTLS pings are consumed from (one ping JSON per record).
 pub const RTLS_TOPIC: &str = "wes.rtls.pings";
 
-/// The CloudEvent of `r` as a JSON value.
+/// The CloudEvent of `r`, an event of site `site`, as a JSON value.
 #[must_use]
-pub fn cloud_event(warehouse: &str, r: &Recorded) -> Value {
+pub fn cloud_event(site: &SiteConfig, r: &Recorded) -> Value {
+    let warehouse = &site.warehouse_id;
     let s = r.event.subject();
     let subject = [
         s.order.map(|o| format!("order/{}", o.0)),
@@ -112,12 +115,37 @@ pub fn cloud_event(warehouse: &str, r: &Recorded) -> Value {
     if let Some(subject) = subject {
         ce["subject"] = Value::String(subject);
     }
+    if !site.calendar.is_default() {
+        ce["time"] = Value::String(site.calendar.rfc3339(r.at));
+    }
     ce
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_is_the_local_instant_on_a_site_with_a_time_zone() {
+        use paklog_domain::testing::tiny_site;
+        use paklog_domain::{DomainEvent, SiteCalendar, WaveId};
+        let mut site = tiny_site();
+        let calendar = SiteCalendar::parse("Europe/Berlin", "2026-06-10").unwrap();
+        let r = Recorded {
+            seq: 7,
+            at: calendar.at(0, 16 * 60 + 50),
+            event: DomainEvent::WaveCompleted { wave: WaveId(0) },
+        };
+        assert!(
+            cloud_event(&site, &r).get("time").is_none(),
+            "no calendar, no time"
+        );
+        site.calendar = calendar;
+        let ce = cloud_event(&site, &r);
+        assert_eq!(ce["time"], "2026-06-10T16:50:00.000+02:00");
+        assert_eq!(ce["id"], "tiny-7");
+        assert_eq!(ce["paklogsimtime"], r.at.as_millis());
+    }
 
     #[test]
     fn topics_follow_the_seeds() {

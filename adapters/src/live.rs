@@ -208,11 +208,24 @@ pub fn site_clock(
     }
     let bad = |e: paklog_domain::CalendarError| LiveError::Site(format!("{}: {e}", e.field()));
     let recorded = match store.as_deref_mut() {
-        Some(s) => (s.meta("start_date")?, s.meta("started_ms")?),
-        None => (None, None),
+        Some(s) => (
+            s.meta("start_date")?,
+            s.meta("started_ms")?,
+            s.meta("time_zone")?,
+        ),
+        None => (None, None, None),
     };
-    if let (Some(date), Some(started)) = recorded {
-        config.calendar = SiteCalendar::parse(calendar.zone_name(), &date).map_err(bad)?;
+    if let (Some(date), Some(started), zone) = recorded {
+        // The store's zone wins: its commands ran on it.
+        let zone = zone.unwrap_or_else(|| calendar.zone_name().to_owned());
+        if zone != calendar.zone_name() {
+            tracing::warn!(
+                "time_zone: the site file says {}, the store was created in {zone}; \
+                 the store's zone is used",
+                calendar.zone_name()
+            );
+        }
+        config.calendar = SiteCalendar::parse(&zone, &date).map_err(bad)?;
         let started = started.parse().map_err(|_| {
             LiveError::Site(format!("store: started_ms `{started}` is not a number"))
         })?;
@@ -227,6 +240,7 @@ pub fn site_clock(
     let started = now - now % METRICS_INTERVAL.as_millis();
     if let Some(s) = store {
         let date = config.calendar.start_date().format("%Y-%m-%d").to_string();
+        s.set_meta("time_zone", config.calendar.zone_name())?;
         s.set_meta("start_date", &date)?;
         s.set_meta("started_ms", &started.to_string())?;
     }
@@ -581,7 +595,7 @@ fn flush(k: &mut Kernel, wh: &Warehouse) -> Result<(), StoreError> {
         let new = wh.bus().since(k.published);
         if k.outbox.receiver_count() > 0 {
             for r in new {
-                let _ = k.outbox.send(Published::new(&wh.config().warehouse_id, r));
+                let _ = k.outbox.send(Published::new(wh.config(), r));
             }
         }
         k.published += new.len();

@@ -196,7 +196,7 @@ async fn http_on_the_wall_clock_and_the_simulation_make_the_same_events() {
         .bus()
         .log()
         .iter()
-        .map(|r| cloud_event("tiny", r))
+        .map(|r| cloud_event(wh.config(), r))
         .collect();
 
     assert!(simulated.len() > 50, "{}", simulated.len());
