@@ -3,11 +3,12 @@
 //!
 //! On start the store's commands are replayed, each at the place in the
 //! kernel's event sequence where it first ran (domain timers fire in
-//! between as they did), which rebuilds the site exactly; then the wall
-//! clock takes over from the last stored time. A stored command the domain
-//! refuses on replay stops the start: the store is not this site's. An
-//! accepted command is appended to the store before its client gets the
-//! reply; a refused one changes nothing and is not stored.
+//! between as they did), which rebuilds the site exactly. On a site with a
+//! time zone the timers that fell due while the service was down then fire
+//! on the virtual clock; then the wall clock takes over. A stored command
+//! the domain refuses on replay stops the start: the store is not this
+//! site's. An accepted command is appended to the store before its client
+//! gets the reply; a refused one changes nothing and is not stored.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -391,7 +392,8 @@ impl Live {
                 );
             }
         }
-        // The wall clock goes on from where the store ended.
+        // The wall clock goes on from the site's present (after a catch-up),
+        // or, on a site without a zone, from where the store ended.
         let (mut clock, sender) =
             WallClock::new(sim.now(), speed).map_err(|e| LiveError::Speed(e.to_string()))?;
         let events = {
