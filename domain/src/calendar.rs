@@ -106,8 +106,9 @@ impl SiteCalendar {
         Self::new(zone, date)
     }
 
-    /// Whether this is the default calendar (UTC from 1970), which a site
-    /// file that names no zone and no date gets.
+    /// Whether this is the default calendar (UTC from 1970: days of exactly
+    /// 24 hours from site time 0), which a site file that names no zone and
+    /// no date gets.
     #[must_use]
     pub fn is_default(&self) -> bool {
         *self == Self::default()
@@ -156,7 +157,7 @@ impl SiteCalendar {
     /// The local minute of the day (0–1439) at `t`.
     #[must_use]
     pub fn minute_of_day(&self, t: SimTime) -> u32 {
-        if self.is_plain() {
+        if self.is_default() {
             return ((t.as_millis() / 60_000) % 1440) as u32;
         }
         let local = self.local(t).naive_local();
@@ -167,7 +168,7 @@ impl SiteCalendar {
     /// The local day `t` falls on, counted from the first (day 0).
     #[must_use]
     pub fn day_of(&self, t: SimTime) -> u64 {
-        if self.is_plain() {
+        if self.is_default() {
             return t.as_millis() / DAY_MS;
         }
         (self.local(t).date_naive() - self.start).num_days().max(0) as u64
@@ -177,7 +178,7 @@ impl SiteCalendar {
     /// on local day `day`.
     #[must_use]
     pub fn at(&self, day: u64, minute: u32) -> SimTime {
-        if self.is_plain() {
+        if self.is_default() {
             return SimTime::from_millis(day * DAY_MS + u64::from(minute) * 60_000);
         }
         let naive = (self.start + Duration::days(day as i64))
@@ -199,11 +200,6 @@ impl SiteCalendar {
         } else {
             self.at(day + 1, minute)
         }
-    }
-
-    /// UTC from 1970: days of exactly 24 hours from site time 0.
-    fn is_plain(&self) -> bool {
-        self.epoch_ms == 0 && self.zone == Tz::UTC
     }
 }
 

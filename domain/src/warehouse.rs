@@ -539,11 +539,6 @@ impl Site<'_, '_> {
         self.facts.trigger(fact);
     }
 
-    /// Orders received and neither shipped nor closed.
-    pub(crate) fn backlog(&self) -> u32 {
-        self.orders.open
-    }
-
     /// Handles one command at `now`.
     ///
     /// # Errors

@@ -199,7 +199,7 @@ impl Site<'_, '_> {
     /// workload planning reacts ([`on_metrics_updated`]).
     pub(crate) fn close_metrics_interval(&mut self, now: SimTime) {
         let c = std::mem::take(&mut self.workload.counters);
-        let backlog = self.backlog();
+        let backlog = self.orders.open;
         self.emit(
             now,
             DomainEvent::MetricsUpdated {
@@ -234,10 +234,6 @@ impl Site<'_, '_> {
         }
     }
 
-    pub(crate) fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
-        self.workload.pack_seconds_per_order(policy)
-    }
-
     /// At each hour: refit at midnight, then plan the hour's heads.
     pub(crate) fn plan_hour(&mut self, now: SimTime, policy: &WorkloadPolicy) {
         let hour = (now.as_millis() / HOUR_MS) as usize;
@@ -263,7 +259,7 @@ impl Site<'_, '_> {
         let minute = self.config.calendar.minute_of_day(now);
         let rate = self.lines_per_head_hour().max(1.0);
         let planned_heads = (forecast_orders * policy.lines_per_order / rate).ceil() as u32;
-        let pack_s = self.pack_seconds_per_order(policy);
+        let pack_s = self.workload.pack_seconds_per_order(policy);
         let plan = HourPlan {
             start: now,
             forecast_orders,
