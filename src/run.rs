@@ -9,6 +9,7 @@ use paklog_domain::Warehouse;
 use paklog_domain::material_handling::SegmentKind;
 use paklog_reports::{AssociateFacts, RunMeta, Summary, write_run};
 use paklog_scenarios::ScenarioRun;
+use paklog_scenarios::world::Walker;
 use paklog_sim::{SimDuration, SimTime};
 
 /// Arguments of `paklog run`.
@@ -172,9 +173,9 @@ pub fn report_inputs(
     let facts = world
         .on_shift_ms(summary.now)
         .into_iter()
-        .zip(&world.associates)
+        .zip(world.crew.ids())
         .map(|(on_shift_ms, a)| AssociateFacts {
-            walked_m: a.walked_m,
+            walked_m: world.crew.get::<Walker>(a).walked_m,
             on_shift_ms,
         })
         .collect();

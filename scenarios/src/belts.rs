@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use paklog_domain::material_handling::{Destination, SegmentKind};
 use paklog_domain::{AssociateId, Command, OrderId, SegmentId, StationId, ToteId, Warehouse};
-use paklog_sim::{Scheduler, SimDuration, SimTime};
+use paklog_sim::{Agenda, SimDuration, SimTime};
 
 use crate::event::SimEvent;
 
@@ -134,7 +134,7 @@ impl Belts {
         }
     }
 
-    fn want(&mut self, sched: &mut Scheduler<'_, SimEvent>, s: SegmentId, at: SimTime) {
+    fn want(&mut self, sched: &mut Agenda<SimEvent>, s: SegmentId, at: SimTime) {
         let at = at.max(sched.now());
         let b = &mut self.belts[s.index()];
         if b.check_at.is_none_or(|c| c > at) {
@@ -156,13 +156,13 @@ impl Belts {
     }
 
     /// The domain inducted `tote` at belt `s`: it joins the feed.
-    pub fn inducted(&mut self, sched: &mut Scheduler<'_, SimEvent>, s: SegmentId, tote: ToteId) {
+    pub fn inducted(&mut self, sched: &mut Agenda<SimEvent>, s: SegmentId, tote: ToteId) {
         self.belts[s.index()].feed.push_back(tote);
         self.want(sched, s, sched.now());
     }
 
     /// A packer took `order`'s tote off its spur.
-    pub fn taken(&mut self, sched: &mut Scheduler<'_, SimEvent>, order: OrderId) {
+    pub fn taken(&mut self, sched: &mut Agenda<SimEvent>, order: OrderId) {
         if let Some((s, tote)) = self.at_station.remove(&order) {
             let b = &mut self.belts[s.index()];
             if let Some(i) = b.on.iter().position(|t| t.tote == tote) {
@@ -173,7 +173,7 @@ impl Belts {
     }
 
     /// Belt `s` has room again: what feeds it may move.
-    fn freed(&mut self, sched: &mut Scheduler<'_, SimEvent>, s: SegmentId) {
+    fn freed(&mut self, sched: &mut Agenda<SimEvent>, s: SegmentId) {
         let now = sched.now();
         self.want(sched, s, now);
         for k in 0..self.belts[s.index()].feeders.len() {
@@ -186,7 +186,7 @@ impl Belts {
     pub fn set_running(
         &mut self,
         wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
+        sched: &mut Agenda<SimEvent>,
         s: SegmentId,
         running: bool,
         reason: &str,
@@ -231,7 +231,7 @@ impl Belts {
     /// the first one waiting at its induct, they try again now, and the
     /// belt is checked once more after them (for the next one, should they
     /// bring nothing).
-    pub fn check(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, s: SegmentId) {
+    pub fn check(&mut self, wh: &mut Warehouse, sched: &mut Agenda<SimEvent>, s: SegmentId) {
         let now = sched.now();
         if self.belts[s.index()].check_at == Some(now) {
             self.belts[s.index()].check_at = None;
@@ -255,12 +255,7 @@ impl Belts {
     }
 
     /// Totes at the end of belt `s` move on or are discharged.
-    fn move_heads(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        s: SegmentId,
-    ) {
+    fn move_heads(&mut self, wh: &mut Warehouse, sched: &mut Agenda<SimEvent>, s: SegmentId) {
         let now = sched.now();
         loop {
             let b = &self.belts[s.index()];
@@ -331,7 +326,7 @@ impl Belts {
         }
     }
 
-    fn put_on(&mut self, sched: &mut Scheduler<'_, SimEvent>, n: SegmentId, tote: ToteId) {
+    fn put_on(&mut self, sched: &mut Agenda<SimEvent>, n: SegmentId, tote: ToteId) {
         let now = sched.now();
         let b = &mut self.belts[n.index()];
         let ready = now + b.transit;
@@ -345,7 +340,7 @@ impl Belts {
     }
 
     /// Totes waiting at the induct of belt `s` get on, a headway apart.
-    fn feed(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>, s: SegmentId) {
+    fn feed(&mut self, wh: &mut Warehouse, sched: &mut Agenda<SimEvent>, s: SegmentId) {
         let now = sched.now();
         loop {
             let b = &self.belts[s.index()];

@@ -6,8 +6,11 @@
 
 mod associates;
 mod disruptions;
+mod feed;
 mod rtls;
 mod stations;
+
+pub use associates::{Associate, Crew, Picker, Rota, Tag, Walker};
 
 use bevy_ecs::prelude::*;
 use paklog_domain::commands::PackJob;
@@ -17,8 +20,8 @@ use paklog_domain::{
     AssociateId, Command, DomainEvent, LocationId, Reply, RtlsPing, StationId, TaskId, Warehouse,
 };
 use paklog_sim::{
-    Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation, StreamRng,
-    VirtualClock,
+    Agenda, Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation,
+    StreamRng, VirtualClock,
 };
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
@@ -32,7 +35,7 @@ use crate::load::LoadedScenario;
 use crate::schema::Scenario;
 
 /// What a virtual associate is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Component)]
 pub enum Activity {
     /// Not at work.
     OffShift,
@@ -52,39 +55,6 @@ pub enum Activity {
         /// The task.
         task: TaskId,
     },
-}
-
-/// A virtual associate.
-#[derive(Debug, Clone)]
-pub struct VirtualAssociate {
-    /// Their id.
-    pub id: AssociateId,
-    /// Their shift (index in the scenario).
-    pub shift: usize,
-    /// Walking speed (m/s), drawn once.
-    pub speed_mps: f64,
-    /// What they are doing.
-    pub activity: Activity,
-    /// Where they are.
-    pub position: Point,
-    /// Metres walked.
-    pub walked_m: f64,
-    /// Time at work so far (ms).
-    pub on_shift_ms: u64,
-    /// Away (an absence) until then.
-    away_until: Option<SimTime>,
-    /// Times they have waited at a stop for its replenishment.
-    waits: u32,
-    /// Their tag's pings on the walk under way, sent on arrival.
-    pings: Vec<RtlsPing>,
-    rtls_rng: StreamRng,
-    signed_on: bool,
-    shift_end: SimTime,
-    breaks: Vec<(SimTime, SimTime)>,
-    shift_started: SimTime,
-    rng: StreamRng,
-    line_time: Sampler,
-    unit_time: Sampler,
 }
 
 #[derive(Debug, Clone)]
@@ -114,9 +84,11 @@ enum Demand {
 /// [`Warehouse`].
 #[derive(Debug, Resource)]
 pub struct VirtualWorld {
-    scenario: Scenario,
-    /// Every associate of the roster.
-    pub associates: Vec<VirtualAssociate>,
+    /// Boxed: the world is moved out of the driver's world and back for
+    /// every event, and the file is most of its size.
+    scenario: Box<Scenario>,
+    /// Every associate of the roster, as entities.
+    pub crew: Crew,
     stations: Vec<VirtualStation>,
     walls: Vec<VirtualWall>,
     demand: Demand,
@@ -182,35 +154,7 @@ impl ScenarioRun {
         let depot = warehouse.master().depot();
         let warehouse_walls = warehouse.pack().put_walls.len();
         let horizon = SimTime::ZERO + SimDuration::from_secs_f64(s.horizon_h * 3600.0);
-        let associates = roster(s)
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let sh = &s.associates.shifts[r.shift];
-                let mut rng = streams.indexed("associate", i as u64);
-                let speed_mps = Sampler::new(&sh.walking_speed_mps).draw(&mut rng).max(0.05);
-                VirtualAssociate {
-                    id: AssociateId(i as u32),
-                    shift: r.shift,
-                    speed_mps,
-                    activity: Activity::OffShift,
-                    position: depot,
-                    walked_m: 0.0,
-                    on_shift_ms: 0,
-                    away_until: None,
-                    waits: 0,
-                    pings: Vec::new(),
-                    rtls_rng: streams.indexed("rtls", i as u64),
-                    signed_on: false,
-                    shift_end: SimTime::ZERO,
-                    breaks: Vec::new(),
-                    shift_started: SimTime::ZERO,
-                    rng,
-                    line_time: Sampler::new(&sh.pick_time_per_line_s),
-                    unit_time: Sampler::new(&sh.pick_time_per_unit_s),
-                }
-            })
-            .collect();
+        let crew = Crew::hire(s, &streams, depot);
         let mut demand = match &loaded.trace {
             Some(trace) => Demand::Trace(trace.clone()),
             None => Demand::Generator {
@@ -258,7 +202,7 @@ impl ScenarioRun {
             .map(|l| warehouse.inventory().location(LocationId(l as u32)).on_hand)
             .collect();
         let world_state = VirtualWorld {
-            associates,
+            crew,
             stations: (0..s.packing.stations)
                 .map(|i| VirtualStation {
                     rng: streams.indexed("pack-station", u64::from(i)),
@@ -291,7 +235,7 @@ impl ScenarioRun {
             belts: Belts::new(&warehouse),
             tagged: std::collections::BTreeMap::new(),
             tote_rng: streams.stream("rtls-totes"),
-            scenario: scenario.clone(),
+            scenario: Box::new(scenario.clone()),
         };
         let mut sim = Simulation::new(World::new());
         for (t, i) in occurrences {
@@ -339,6 +283,9 @@ impl ScenarioRun {
             sim.schedule_at(t, event);
         }
         sim.world_mut().insert_resource(world_state);
+        sim.world_mut()
+            .insert_resource(Agenda::<SimEvent>::new(SimTime::ZERO));
+        feed::subscribe(sim.world_mut());
         ScenarioRun { sim, horizon }
     }
 
@@ -377,73 +324,83 @@ fn recurring(gap: &crate::schema::Dist, rng: &mut StreamRng, horizon: SimTime) -
     }
 }
 
-/// The handler of every simulated event.
+/// The handler of every simulated event: the world moves (with what it
+/// asks of the future on an agenda), the site's timers are scheduled, then
+/// the devices hear what the bus said ([`feed`]).
 pub fn handle(world: &mut World, sched: &mut Scheduler<'_, SimEvent>, event: SimEvent) {
-    world.resource_scope(|world, mut wh: Mut<Warehouse>| {
+    let unheard = world.resource_scope(|world, mut wh: Mut<Warehouse>| {
         world.resource_scope(|_, mut vw: Mut<VirtualWorld>| {
-            let wh = &mut *wh;
-            let vw = &mut *vw;
-            let now = sched.now();
-            match event {
-                SimEvent::Domain(timer) => wh.on_timer(now, timer),
-                SimEvent::OrderArrives => {
-                    if let Demand::Generator { generator, rng } = &mut vw.demand {
-                        let order = generator.order(rng);
-                        if let Some(next) = generator.next_arrival(now, rng)
-                            && next <= vw.horizon
-                        {
-                            sched.schedule_at(next, SimEvent::OrderArrives);
-                        }
-                        vw.send(wh, now, Command::ReceiveOrder(order));
-                    }
-                }
-                SimEvent::TraceOrder(i) => {
-                    if let Demand::Trace(trace) = &vw.demand {
-                        let order = trace[i as usize].order.clone();
-                        if let Some(next) = trace.get(i as usize + 1) {
-                            sched.schedule_at(next.at, SimEvent::TraceOrder(i + 1));
-                        }
-                        vw.send(wh, now, Command::ReceiveOrder(order));
-                    }
-                }
-                SimEvent::ShiftStart(shift) => vw.shift_start(wh, sched, shift as usize),
-                SimEvent::BreakStart { shift, brk } => {
-                    vw.break_start(wh, sched, shift as usize, brk as usize)
-                }
-                SimEvent::ShiftEnd(shift) => vw.shift_end(wh, now, shift as usize),
-                SimEvent::Associate(a) => vw.step(wh, sched, a),
-                SimEvent::PackDone(station) => vw.pack_done(wh, sched, station),
-                SimEvent::PutDone(wall) => vw.put_done(wh, sched, wall),
-                SimEvent::Disruption(i) => vw.disrupt(wh, sched, i as usize),
-                SimEvent::Unblock(location) => {
-                    vw.send(wh, now, Command::UnblockLocation { location });
-                }
-                SimEvent::Receipt => vw.receive(wh, now),
-                SimEvent::Conveyor(s) => {
-                    let arrived = vw.belts.as_mut().map_or_else(Vec::new, |b| {
-                        b.check(wh, sched, s);
-                        b.take_arrivals()
-                    });
-                    for station in arrived {
-                        vw.kick_station(wh, sched, station);
-                    }
-                }
-                SimEvent::ConveyorRestart(s) => {
-                    if let Some(b) = &mut vw.belts {
-                        b.set_running(wh, sched, s, true, "");
-                    }
-                }
-            }
-            if let Some(b) = &mut vw.belts {
-                vw.refused += std::mem::take(&mut b.refused);
-            }
+            let mut agenda = Agenda::new(sched.now());
+            vw.on(&mut wh, &mut agenda, event);
+            agenda.hand_to(sched);
             wh.schedule_timers(sched, SimEvent::Domain);
-            vw.observe(wh, sched);
-        });
+            vw.seen < wh.bus().len()
+        })
     });
+    if unheard {
+        feed::relay(world, sched);
+    }
 }
 
 impl VirtualWorld {
+    /// What `event` does to the world.
+    fn on(&mut self, wh: &mut Warehouse, sched: &mut Agenda<SimEvent>, event: SimEvent) {
+        let now = sched.now();
+        match event {
+            SimEvent::Domain(timer) => wh.on_timer(now, timer),
+            SimEvent::OrderArrives => {
+                if let Demand::Generator { generator, rng } = &mut self.demand {
+                    let order = generator.order(rng);
+                    if let Some(next) = generator.next_arrival(now, rng)
+                        && next <= self.horizon
+                    {
+                        sched.schedule_at(next, SimEvent::OrderArrives);
+                    }
+                    self.send(wh, now, Command::ReceiveOrder(order));
+                }
+            }
+            SimEvent::TraceOrder(i) => {
+                if let Demand::Trace(trace) = &self.demand {
+                    let order = trace[i as usize].order.clone();
+                    if let Some(next) = trace.get(i as usize + 1) {
+                        sched.schedule_at(next.at, SimEvent::TraceOrder(i + 1));
+                    }
+                    self.send(wh, now, Command::ReceiveOrder(order));
+                }
+            }
+            SimEvent::ShiftStart(shift) => self.shift_start(wh, sched, shift as usize),
+            SimEvent::BreakStart { shift, brk } => {
+                self.break_start(wh, sched, shift as usize, brk as usize);
+            }
+            SimEvent::ShiftEnd(shift) => self.shift_end(wh, now, shift as usize),
+            SimEvent::Associate(a) => self.step(wh, sched, a),
+            SimEvent::PackDone(station) => self.pack_done(wh, sched, station),
+            SimEvent::PutDone(wall) => self.put_done(wh, sched, wall),
+            SimEvent::Disruption(i) => self.disrupt(wh, sched, i as usize),
+            SimEvent::Unblock(location) => {
+                self.send(wh, now, Command::UnblockLocation { location });
+            }
+            SimEvent::Receipt => self.receive(wh, now),
+            SimEvent::Conveyor(s) => {
+                let arrived = self.belts.as_mut().map_or_else(Vec::new, |b| {
+                    b.check(wh, sched, s);
+                    b.take_arrivals()
+                });
+                for station in arrived {
+                    self.kick_station(wh, sched, station);
+                }
+            }
+            SimEvent::ConveyorRestart(s) => {
+                if let Some(b) = &mut self.belts {
+                    b.set_running(wh, sched, s, true, "");
+                }
+            }
+        }
+        if let Some(b) = &mut self.belts {
+            self.refused += std::mem::take(&mut b.refused);
+        }
+    }
+
     /// Sends a command as a device would; a refusal is counted (and is a
     /// bug of the virtual world, which only sends what a correct device
     /// sends).
@@ -454,70 +411,6 @@ impl VirtualWorld {
                 debug_assert!(false, "the virtual world sent a refused command: {e}");
                 self.refused += 1;
                 None
-            }
-        }
-    }
-
-    /// Reacts to new events as devices would: an idle associate's handheld
-    /// shows the task just assigned to them.
-    fn observe(&mut self, wh: &mut Warehouse, sched: &mut Scheduler<'_, SimEvent>) {
-        while self.seen < wh.bus().len() {
-            let from = self.seen;
-            self.seen = wh.bus().len();
-            let mut assigned: Vec<(TaskId, AssociateId)> = Vec::new();
-            let mut overtime = None;
-            let mut moved = Vec::new();
-            let mut tote_pings = Vec::new();
-            for r in wh.bus().since(from) {
-                match r.event {
-                    DomainEvent::TaskAssigned {
-                        task, associate, ..
-                    } => assigned.push((task, associate)),
-                    DomainEvent::CapacityAdjusted {
-                        shift_end, until, ..
-                    } => overtime = Some((shift_end, until)),
-                    // A picker moved to another zone looks for work there.
-                    DomainEvent::WorkloadRebalanced { ref moves, .. } => {
-                        moved.extend(moves.iter().map(|m| m.associate));
-                    }
-                    DomainEvent::LicensePlateMoved { tote, order, to } if self.rtls.is_some() => {
-                        self.tagged.insert(order, (tote, to));
-                        tote_pings.push((tote, to, 0.0));
-                    }
-                    // The tote leaves its staging lane for the bench, the
-                    // parcel its dock door for the truck.
-                    DomainEvent::PackingStarted { order, .. }
-                    | DomainEvent::OrderShipped { order, .. } => {
-                        if let Some((tote, at)) = self.tagged.remove(&order) {
-                            tote_pings.push((tote, at, -1.5));
-                        }
-                    }
-                    // The conveyor controller puts the tote on the feed.
-                    DomainEvent::ToteInducted { tote, segment, .. } => {
-                        if let Some(b) = &mut self.belts {
-                            b.inducted(sched, segment, tote);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if self.rtls.is_some() {
-                for (tote, at, dy) in tote_pings {
-                    self.tote_ping(wh, sched.now(), tote, at, dy);
-                }
-            }
-            if let Some((shift_end, until)) = overtime {
-                self.stay_on(sched, shift_end, until);
-            }
-            for a in moved {
-                if self.associates[a.index()].activity == Activity::Idle {
-                    self.request_work(wh, sched, a);
-                }
-            }
-            for (task, a) in assigned {
-                if self.associates[a.index()].activity == Activity::Idle {
-                    self.begin_task(wh, sched, a, task);
-                }
             }
         }
     }
@@ -541,18 +434,6 @@ impl VirtualWorld {
     /// `now` up to `now`.
     #[must_use]
     pub fn on_shift_ms(&self, now: SimTime) -> Vec<u64> {
-        self.associates
-            .iter()
-            .map(|a| {
-                let running = if a.activity == Activity::OffShift {
-                    0
-                } else {
-                    now.min(a.shift_end)
-                        .saturating_since(a.shift_started)
-                        .as_millis()
-                };
-                a.on_shift_ms + running
-            })
-            .collect()
+        self.crew.on_shift_ms(now)
     }
 }

@@ -83,12 +83,14 @@
 //! Run it again with the same seed and every number is identical; that is
 //! what the whole product's determinism rests on.
 
+pub mod agenda;
 pub mod calendar;
 pub mod clock;
 pub mod rng;
 pub mod run;
 pub mod time;
 
+pub use agenda::Agenda;
 pub use bevy_ecs::world::World;
 pub use calendar::{Calendar, EventHandle};
 pub use clock::{Clock, CommandSender, InvalidSpeed, RunEnded, VirtualClock, Wake, WallClock};

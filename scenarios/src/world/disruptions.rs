@@ -6,12 +6,7 @@ use super::*;
 
 impl VirtualWorld {
     /// Disruption `i` of the scenario happens now.
-    pub(super) fn disrupt(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        i: usize,
-    ) {
+    pub(super) fn disrupt(&mut self, wh: &mut Warehouse, sched: &mut Agenda<SimEvent>, i: usize) {
         use crate::schema::Disruption as D;
         let now = sched.now();
         match self.scenario.disruptions[i].clone() {
@@ -56,15 +51,10 @@ impl VirtualWorld {
             } => {
                 let a = match associate {
                     Some(a) => a as usize,
-                    None => self.disruptions.random_range(0..self.associates.len()),
+                    None => self.disruptions.random_range(0..self.crew.len()),
                 };
                 let until = now + SimDuration::from_secs_f64(minutes * 60.0);
-                let va = &mut self.associates[a];
-                va.away_until = Some(va.away_until.map_or(until, |t| t.max(until)));
-                if va.activity == Activity::Idle {
-                    let id = va.id;
-                    self.request_work(wh, sched, id);
-                }
+                self.away(wh, sched, AssociateId(a as u32), until);
             }
             // Built into the demand generator's rate.
             D::DemandSurge { .. } => {}

@@ -39,14 +39,21 @@ impl VirtualWorld {
         let Some((interval_s, noise)) = self.rtls else {
             return;
         };
-        let va = &mut self.associates[a.index()];
-        let corners = wh.master().path(va.position, to);
+        let (position, speed_mps) = {
+            let walker = self.crew.get::<Walker>(a);
+            (walker.position, walker.speed_mps)
+        };
+        let corners = wh.master().path(position, to);
         let length: f64 = corners
             .windows(2)
             .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
             .sum();
-        let walk_s = distance_m / va.speed_mps;
+        let walk_s = distance_m / speed_mps;
         let tag = paklog_domain::physical_tracking::Tracking::associate_tag(a);
+        let Some(mut worn) = self.crew.tag_mut(a) else {
+            return;
+        };
+        let worn = &mut *worn;
         let mut k = 1.0;
         loop {
             let share = if walk_s > 0.0 {
@@ -56,11 +63,8 @@ impl VirtualWorld {
             };
             let (x, y) = along(&corners, share * length);
             let mm = |v: f64, e: f64| ((v + e) * 1000.0).round() as i64;
-            let (ex, ey) = (
-                noise.sample(&mut va.rtls_rng),
-                noise.sample(&mut va.rtls_rng),
-            );
-            va.pings.push(RtlsPing {
+            let (ex, ey) = (noise.sample(&mut worn.rng), noise.sample(&mut worn.rng));
+            worn.pings.push(RtlsPing {
                 tag: tag.clone(),
                 x_mm: mm(x, ex),
                 y_mm: mm(y, ey),

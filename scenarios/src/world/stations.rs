@@ -7,7 +7,7 @@ impl VirtualWorld {
     pub(super) fn kick_station(
         &mut self,
         wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
+        sched: &mut Agenda<SimEvent>,
         station: StationId,
     ) {
         if self.stations[station.index()].job.is_some() {
@@ -35,7 +35,7 @@ impl VirtualWorld {
     pub(super) fn pack_done(
         &mut self,
         wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
+        sched: &mut Agenda<SimEvent>,
         station: StationId,
     ) {
         if let (Some(belts), Some(takeaway)) =
@@ -67,7 +67,7 @@ impl VirtualWorld {
     pub(super) fn kick_wall(
         &mut self,
         wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
+        sched: &mut Agenda<SimEvent>,
         wall: u16,
     ) {
         if self.walls[wall as usize].job.is_some() {
@@ -85,7 +85,7 @@ impl VirtualWorld {
     pub(super) fn put_next(
         &mut self,
         wh: &Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
+        sched: &mut Agenda<SimEvent>,
         wall: u16,
         task: TaskId,
         line: u32,
@@ -99,12 +99,7 @@ impl VirtualWorld {
         sched.schedule_in(SimDuration::from_secs_f64(secs), SimEvent::PutDone(wall));
     }
 
-    pub(super) fn put_done(
-        &mut self,
-        wh: &mut Warehouse,
-        sched: &mut Scheduler<'_, SimEvent>,
-        wall: u16,
-    ) {
+    pub(super) fn put_done(&mut self, wh: &mut Warehouse, sched: &mut Agenda<SimEvent>, wall: u16) {
         let Some((task, line)) = self.walls[wall as usize].job.take() else {
             return;
         };
