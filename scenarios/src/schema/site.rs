@@ -1,0 +1,122 @@
+//! The site: its layout, zones and docks, its SKUs and how they are slotted,
+//! and the stock it starts with.
+
+use super::*;
+
+/// Blocks of parallel aisles between cross aisles, a depot, zones and docks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// Blocks of aisles, front to back; there is a cross aisle in front of,
+    /// between and behind them.
+    #[serde(default = "one")]
+    pub blocks: u32,
+    /// Aisles per block.
+    pub aisles: u32,
+    /// Bays along each side of an aisle in one block.
+    pub bays_per_aisle: u32,
+    /// Storage levels per bay.
+    pub levels: u32,
+    /// Length of an aisle in one block, between the centre lines of the
+    /// cross aisles at its ends (m).
+    pub aisle_length_m: f64,
+    /// Distance between the centre lines of neighbouring aisles (m).
+    pub aisle_pitch_m: f64,
+    /// Racks on both sides of each aisle (true) or one side only.
+    #[serde(default = "yes")]
+    pub two_sided: bool,
+    /// Aisle (numbered from 1) at whose front end the depot stands.
+    #[serde(default = "one")]
+    pub depot_aisle: u32,
+    /// Further depots: aisles (numbered from 1) at whose front ends pick
+    /// trips may also start and end; each trip (but a zone's) uses the
+    /// depot that makes its route shortest.
+    #[serde(default)]
+    pub more_depots: Vec<u32>,
+    /// Named zones as ranges of aisles; default one zone over all aisles.
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+    /// Dock doors for outbound trucks.
+    #[serde(default = "one")]
+    pub dock_doors: u32,
+}
+
+/// A zone: aisles `first_aisle..=last_aisle` (numbered from 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Zone name, e.g. "A".
+    pub name: String,
+    /// First aisle of the zone.
+    pub first_aisle: u32,
+    /// Last aisle of the zone.
+    pub last_aisle: u32,
+}
+
+/// The assortment and its velocity profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Skus {
+    /// Number of SKUs.
+    pub count: u32,
+    /// ABC velocity profile: class A and B shares of SKUs and of order lines;
+    /// class C takes the rest.
+    pub abc: Abc,
+    /// Volume of one unit (litres).
+    pub unit_volume_l: Dist,
+    /// Weight of one unit (kg).
+    pub unit_weight_kg: Dist,
+    /// How SKUs are assigned to pick faces.
+    #[serde(default)]
+    pub slotting: Slotting,
+}
+
+/// Shares of SKUs and of order lines for classes A and B.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Abc {
+    /// Share of SKUs in class A, e.g. 0.2.
+    pub a_skus: f64,
+    /// Share of order lines on class A, e.g. 0.8.
+    pub a_lines: f64,
+    /// Share of SKUs in class B.
+    pub b_skus: f64,
+    /// Share of order lines on class B.
+    pub b_lines: f64,
+}
+
+/// Slotting policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Slotting {
+    /// Fast movers in the bins closest to the depot.
+    #[default]
+    Abc,
+    /// SKUs spread over the bins at random.
+    Random,
+}
+
+/// Stock at the start of the run, per SKU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Pick faces per SKU (each a bin of its own).
+    #[serde(default = "one")]
+    pub pick_faces_per_sku: u32,
+    /// Units in each pick face.
+    pub pick_face_units: u32,
+    /// Units per SKU in the reserve area (not picked from directly).
+    #[serde(default)]
+    pub reserve_units: u32,
+    /// Min/max replenishment of pick faces from reserve, in units per face,
+    /// e.g. `{ min = 10, max = 60 }`. Without it faces are never refilled
+    /// (except a re-slotted face) and reserve stock is not promised to
+    /// orders.
+    #[serde(default)]
+    pub replenishment: Option<Replenishment>,
+    /// Minutes between cycle counts: one slotted pick face is counted each
+    /// time, in turn. Without it, locations are counted only after a short
+    /// pick.
+    #[serde(default)]
+    pub cycle_count_interval_min: Option<u32>,
+}
