@@ -137,7 +137,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         tracing::info!("listening on http://{address}");
         let kafka = match &args.kafka {
             Some(brokers) => Some(
-                KafkaBridge::start(brokers, &live.warehouse, live.sender.clone(), &live.events)
+                KafkaBridge::start(brokers, &live.warehouse, live.sender.clone())
                     .await
                     .map_err(|e| e.to_string())?,
             ),

@@ -24,25 +24,21 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use paklog_domain::{Command, Reply};
 use paklog_sim::CommandSender;
-use tokio::sync::broadcast;
 
 use crate::auth::Tokens;
-use crate::cloudevents::Published;
 use crate::live::{Answer, Ask, Found, Input, Live, Lookup, Query};
 
 use crate::problem::Problem;
 use crate::views::View;
 
-/// What every handler needs: the way to the kernel, the tokens, and the
-/// events.
+/// What every handler needs: the way to the kernel (commands, queries,
+/// the events) and the tokens.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The live kernel's request channel.
     pub kernel: CommandSender<Input>,
     /// Who may call.
     pub tokens: Arc<Tokens>,
-    /// The domain events as they happen.
-    pub events: broadcast::Sender<Published>,
 }
 
 impl FromRef<AppState> for Arc<Tokens> {
@@ -58,7 +54,6 @@ impl AppState {
         AppState {
             kernel: live.sender.clone(),
             tokens: Arc::new(tokens),
-            events: live.events.clone(),
         }
     }
 }

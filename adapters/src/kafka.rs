@@ -18,14 +18,15 @@ use rdkafka::Message;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::error::{KafkaError as KafkaClientError, RDKafkaErrorCode};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use serde_json::Value;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::cloudevents::{ORDER_INTAKE_TOPIC, Published, RTLS_TOPIC, TOPICS};
 use crate::http::{OrderRequest, PingBatch, PingRequest};
-use crate::live::{Answer, Ask, Input, request};
+use crate::live::{Answer, Ask, Input, Since, Subscription, request, subscribe};
 
 /// Kafka could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +80,7 @@ pub async fn create_topics(brokers: &str) -> Result<(), KafkaError> {
         .map_err(|e| err(e.to_string()))?;
     for r in results {
         if let Err((topic, code)) = r
-            && code != rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists
+            && code != RDKafkaErrorCode::TopicAlreadyExists
         {
             return Err(err(format!("creating topic {topic}: {code}")));
         }
@@ -89,7 +90,8 @@ pub async fn create_topics(brokers: &str) -> Result<(), KafkaError> {
 
 impl KafkaBridge {
     /// Connects to `brokers`, creates the topics if missing, and starts
-    /// publishing `events` and consuming orders and pings into `kernel`.
+    /// publishing the events `kernel` makes (from the first the broker has
+    /// not acknowledged) and consuming orders and pings into it.
     /// Call it inside a tokio runtime.
     ///
     /// # Errors
@@ -98,7 +100,6 @@ impl KafkaBridge {
         brokers: &str,
         warehouse: &str,
         kernel: CommandSender<Input>,
-        events: &broadcast::Sender<Published>,
     ) -> Result<KafkaBridge, KafkaError> {
         let err = |message: String| KafkaError {
             brokers: brokers.to_owned(),
@@ -109,7 +110,8 @@ impl KafkaBridge {
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("linger.ms", "5")
-            .set("message.timeout.ms", "60000")
+            // Retried until the broker takes it, however long it is away.
+            .set("message.timeout.ms", "0")
             .create()
             .map_err(|e| err(e.to_string()))?;
         let consumer: StreamConsumer = config(brokers)
@@ -125,7 +127,7 @@ impl KafkaBridge {
         let publisher = tokio::spawn(publish(
             producer,
             warehouse.to_owned(),
-            events.subscribe(),
+            kernel.clone(),
             stopped.clone(),
         ));
         let consumer = tokio::spawn(consume(consumer, kernel, stopped));
@@ -145,49 +147,185 @@ impl KafkaBridge {
     }
 }
 
+/// The sink's name for its position in the store.
+const SINK: &str = "kafka";
+
+/// How many acknowledged events at most go unrecorded in the store while
+/// events stream: after a crash, about these are sent again (with the
+/// same ids). Each record is a commit of the store.
+const RECORD_EVERY: u64 = 1024;
+
+/// How long the broker is quiet before the last acknowledgements are
+/// recorded.
+const RECORD_QUIET: Duration = Duration::from_millis(200);
+
+/// Publishes every event the broker has not acknowledged: from the
+/// position the store keeps for this sink, the backlog first, then each
+/// event as it goes out. Acknowledgements are awaited in order, and the
+/// position moves with them. A subscription that falls behind, or a
+/// record the broker refuses, starts over from the last acknowledged
+/// event.
 async fn publish(
     producer: FutureProducer,
     warehouse: String,
-    mut events: broadcast::Receiver<Published>,
+    kernel: CommandSender<Input>,
     mut stopped: watch::Receiver<bool>,
 ) {
-    let send = |e: &Published| {
-        let topic = e.topic();
-        let record = FutureRecord::to(&topic)
-            .key(warehouse.as_str())
-            .payload(e.json.as_bytes());
-        match producer.send_result(record) {
-            Ok(delivery) => {
-                let seq = e.seq;
-                tokio::spawn(async move {
-                    match delivery.await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err((e, _))) => tracing::error!(seq, "kafka: event not delivered: {e}"),
-                        Err(_) => tracing::error!(seq, "kafka: delivery cancelled"),
-                    }
-                });
+    let mut since = Since::Unacknowledged(SINK);
+    let mut acker;
+    loop {
+        let sub = match subscribe(&kernel, since).await {
+            Some(Ok(sub)) => sub,
+            Some(Err(e)) => {
+                tracing::error!("kafka: cannot subscribe to the events: {e}");
+                return;
             }
-            Err((why, _)) => tracing::error!(seq = e.seq, "kafka: event not queued: {why}"),
+            None => return,
+        };
+        let from = sub.from;
+        let (acks, pending) = mpsc::channel(4096);
+        acker = tokio::spawn(acknowledge(pending, kernel.clone(), from));
+        let ended = feed(&producer, &warehouse, sub, &acks, &mut stopped).await;
+        drop(acks);
+        if ended == Ended::Stopped || *stopped.borrow() {
+            break;
         }
+        // Start over once what is queued is acknowledged (or stop).
+        since = Since::Seq(tokio::select! {
+            acked = &mut acker => acked.unwrap_or(from),
+            _ = stopped.changed() => break,
+        });
+    }
+    // What is queued gets ten seconds to reach the broker; the rest is sent
+    // again after the restart.
+    let _ = tokio::task::spawn_blocking(move || producer.flush(Duration::from_secs(10))).await;
+    // The acknowledger records how far the broker got.
+    let _ = tokio::time::timeout(Duration::from_secs(1), acker).await;
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// The service stops.
+    Stopped,
+    /// The subscription fell behind, or a record was refused: start again.
+    Again,
+}
+
+/// Queues a subscription's events on the producer, handing each delivery
+/// to the acknowledger, until the service stops or something is missed.
+async fn feed(
+    producer: &FutureProducer,
+    warehouse: &str,
+    mut sub: Subscription,
+    acks: &mpsc::Sender<(u64, DeliveryFuture)>,
+    stopped: &mut watch::Receiver<bool>,
+) -> Ended {
+    let halt = stopped.clone();
+    let send = async |e: &Published| -> bool {
+        let topic = e.topic();
+        let mut record = FutureRecord::to(&topic)
+            .key(warehouse)
+            .payload(e.json.as_bytes());
+        // The producer's queue is full while the broker is away: wait.
+        let delivery = loop {
+            match producer.send_result(record) {
+                Ok(delivery) => break delivery,
+                Err((KafkaClientError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                    if *halt.borrow() {
+                        return false;
+                    }
+                    record = r;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err((why, _)) => {
+                    tracing::error!(seq = e.seq, "kafka: event not queued: {why}");
+                    return false;
+                }
+            }
+        };
+        acks.send((e.seq, delivery)).await.is_ok()
     };
+    for e in std::mem::take(&mut sub.backlog) {
+        if !send(&e).await {
+            return Ended::Again;
+        }
+    }
     loop {
         tokio::select! {
-            event = events.recv() => match event {
-                Ok(e) => send(&e),
-                Err(broadcast::error::RecvError::Lagged(n)) => {
-                    tracing::error!("kafka: {n} events missed (the producer fell behind)");
+            event = sub.live.recv() => match event {
+                Ok(e) => {
+                    if !send(&e).await {
+                        return Ended::Again;
+                    }
                 }
-                Err(broadcast::error::RecvError::Closed) => break,
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!("kafka: fell {n} events behind; resuming from the last acknowledged");
+                    return Ended::Again;
+                }
+                Err(broadcast::error::RecvError::Closed) => return Ended::Stopped,
             },
             _ = stopped.changed() => {
-                while let Ok(e) = events.try_recv() {
-                    send(&e);
+                while let Ok(e) = sub.live.try_recv() {
+                    if !send(&e).await {
+                        break;
+                    }
                 }
-                break;
+                return Ended::Stopped;
             }
         }
     }
-    let _ = tokio::task::spawn_blocking(move || producer.flush(Duration::from_secs(10))).await;
+}
+
+/// Awaits deliveries in order and tells the kernel how far the broker has
+/// acknowledged: every [`RECORD_EVERY`] events, and after [`RECORD_QUIET`]
+/// with nothing new.
+/// Returns the first event not acknowledged; stops at a refused record
+/// (the feed then starts over from there).
+async fn acknowledge(
+    mut pending: mpsc::Receiver<(u64, DeliveryFuture)>,
+    kernel: CommandSender<Input>,
+    from: u64,
+) -> u64 {
+    let (mut acked, mut recorded) = (from, from);
+    let record = |upto| {
+        let _ = kernel.send(Input::Delivered { sink: SINK, upto });
+    };
+    loop {
+        // A position not yet recorded is recorded once the broker has
+        // been quiet for a moment.
+        let next = if acked > recorded {
+            match tokio::time::timeout(RECORD_QUIET, pending.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    record(acked);
+                    recorded = acked;
+                    continue;
+                }
+            }
+        } else {
+            pending.recv().await
+        };
+        let Some((seq, delivery)) = next else { break };
+        match delivery.await {
+            Ok(Ok(_)) => acked = seq + 1,
+            Ok(Err((e, _))) => {
+                tracing::error!(seq, "kafka: event not delivered: {e}; sending again");
+                break;
+            }
+            Err(_) => {
+                tracing::error!(seq, "kafka: delivery cancelled; sending again");
+                break;
+            }
+        }
+        if acked - recorded >= RECORD_EVERY {
+            record(acked);
+            recorded = acked;
+        }
+    }
+    if acked > recorded {
+        record(acked);
+    }
+    acked
 }
 
 /// What a consumed record asks, or why it cannot be read.

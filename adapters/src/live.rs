@@ -86,6 +86,17 @@ pub async fn request(kernel: &CommandSender<Input>, ask: Ask) -> Option<Answer> 
     rx.await.ok()
 }
 
+/// Subscribes to the site's events ([`Since`]); `None` when the kernel has
+/// stopped.
+pub async fn subscribe(
+    kernel: &CommandSender<Input>,
+    since: Since,
+) -> Option<Result<Subscription, SubscribeError>> {
+    let (tx, rx) = oneshot::channel();
+    kernel.send(Input::Subscribe(since, tx)).ok()?;
+    rx.await.ok()
+}
+
 /// The live kernel's events.
 #[derive(Debug)]
 pub enum Input {
@@ -95,7 +106,67 @@ pub enum Input {
     Replay(Command),
     /// A request from an adapter, with where to send the answer.
     Request(Ask, oneshot::Sender<Answer>),
+    /// An adapter subscribes to the events.
+    Subscribe(Since, oneshot::Sender<Result<Subscription, SubscribeError>>),
+    /// A sink has every event before `upto` acknowledged (Kafka: by the
+    /// broker); the store keeps the position for the sink's next start.
+    Delivered {
+        /// The sink (`kafka`).
+        sink: &'static str,
+        /// The first event not yet acknowledged.
+        upto: u64,
+    },
 }
+
+/// Where a subscription to the events starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// At this sequence number (a CloudEvent id's number).
+    Seq(u64),
+    /// After the last event the sink acknowledged (from the log's start
+    /// for a sink never seen).
+    Unacknowledged(&'static str),
+    /// With the next event made.
+    Now,
+}
+
+/// A subscription: the events already out from its start, then every
+/// later one as it goes out, with no gap and no repeat between the two.
+#[derive(Debug)]
+pub struct Subscription {
+    /// The first event's sequence number.
+    pub from: u64,
+    /// The events already out, from `from` on, in order.
+    pub backlog: Vec<Published>,
+    /// The events after the backlog.
+    pub live: broadcast::Receiver<Published>,
+}
+
+/// Why a subscription cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum SubscribeError {
+    /// It names an event not made yet.
+    #[error("from: event {from} is not out yet (the next is {next})")]
+    Ahead {
+        /// What was asked for.
+        from: u64,
+        /// The next event's sequence number.
+        next: u64,
+    },
+    /// The sink's position cannot be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The store's key for `sink`'s position.
+fn sink_position(sink: &str) -> String {
+    format!("sink:{sink}")
+}
+
+/// The store's key for how far the site's clock got, in site
+/// milliseconds: a restart runs the timers up to it again, so that the
+/// events they made (and sent out) get the same sequence numbers.
+const REACHED: &str = "reached_ms";
 
 /// Answers held back until the commands before them are durable, at most.
 const MAX_BATCH: usize = 512;
@@ -377,7 +448,17 @@ impl Live {
         let calendar = (!config.calendar.is_default()).then_some(config.calendar);
         let warehouse = config.warehouse_id.clone();
         let replayed = history.len();
+        let reached = match store.as_mut() {
+            Some(s) => s.position(REACHED)?.map(SimTime::from_millis),
+            None => None,
+        };
         let mut sim = kernel(config, started, history, store)?;
+        // The timers that ran after the last stored command, up to where
+        // the clock got, run again: their events went out under the same
+        // sequence numbers.
+        if let Some(reached) = reached.filter(|&t| t > sim.now()) {
+            sim.run(&mut VirtualClock, Some(reached), handle);
+        }
         if let Some(calendar) = calendar {
             // Catch up: the timers that fell due while the service was down.
             let now = calendar.site_time(wall_now_ms);
@@ -409,9 +490,10 @@ impl Live {
             .spawn(move || {
                 sim.run(&mut clock, None, handle);
                 // Answer whatever waits for a commit.
+                let now = sim.now();
                 sim.world_mut().resource_scope(|world, wh: Mut<Warehouse>| {
                     let mut k = world.resource_mut::<Kernel>();
-                    let _ = flush(&mut k, &wh);
+                    let _ = flush(&mut k, &wh, now);
                 });
             })
             .map_err(|e| LiveError::Site(e.to_string()))?;
@@ -487,6 +569,23 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
                 answer_when_durable(&mut k, reply, Answer::Looked(look_up(&wh, &code)));
                 false
             }
+            Input::Subscribe(since, reply) => {
+                let _ = reply.send(subscription(&wh, &k, since));
+                false
+            }
+            Input::Delivered { sink, upto } => {
+                if let Some(store) = &k.store {
+                    let moved = store
+                        .lock()
+                        .expect("only the kernel thread writes")
+                        .set_position(&sink_position(sink), upto);
+                    match moved {
+                        Ok(()) => k.dirty = true,
+                        Err(e) => tracing::warn!("{sink}: position {upto} not stored: {e}"),
+                    }
+                }
+                false
+            }
         };
         if counts {
             k.processed += 1;
@@ -495,7 +594,8 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
         // Group commit: while others wait behind this request, their
         // commands join the same transaction; the last one commits.
         let waiting = k.inbox.as_ref().map_or(0, CommandSender::queued);
-        if !(k.dirty && waiting > 0 && k.held.len() < MAX_BATCH) && flush(&mut k, &wh).is_err() {
+        if !(k.dirty && waiting > 0 && k.held.len() < MAX_BATCH) && flush(&mut k, &wh, now).is_err()
+        {
             sched.stop();
         }
     });
@@ -573,10 +673,22 @@ fn answer_when_durable(k: &mut Kernel, reply: oneshot::Sender<Answer>, answer: A
 
 /// Commits what was appended, then answers everyone waiting and sends the
 /// new events out. If the commit fails, no waiting command is
-/// acknowledged.
-fn flush(k: &mut Kernel, wh: &Warehouse) -> Result<(), StoreError> {
+/// acknowledged. Live, new events also move the store's clock position to
+/// `now` in the same commit, so that no event goes out that a restart
+/// would make differently.
+fn flush(k: &mut Kernel, wh: &Warehouse, now: SimTime) -> Result<(), StoreError> {
     let mut result = Ok(());
-    if k.dirty {
+    if let Some(store) = &k.store
+        && k.inbox.is_some()
+        && wh.bus().len() > k.published
+    {
+        result = store
+            .lock()
+            .expect("only the kernel thread writes")
+            .set_position(REACHED, now.as_millis());
+        k.dirty = true;
+    }
+    if k.dirty && result.is_ok() {
         k.dirty = false;
         if let Some(store) = &k.store {
             result = store
@@ -603,6 +715,46 @@ fn flush(k: &mut Kernel, wh: &Warehouse) -> Result<(), StoreError> {
         k.published += new.len();
     }
     result
+}
+
+/// A subscription from `since`: the events out so far from there, and the
+/// channel the later ones go out on (subscribed here, on the kernel
+/// thread, the only sender, so nothing falls between the two).
+fn subscription(wh: &Warehouse, k: &Kernel, since: Since) -> Result<Subscription, SubscribeError> {
+    let next = k.published as u64;
+    let from = match since {
+        Since::Seq(n) => n,
+        Since::Now => next,
+        Since::Unacknowledged(sink) => {
+            let acknowledged = match &k.store {
+                Some(store) => store
+                    .lock()
+                    .expect("only the kernel thread writes")
+                    .position(&sink_position(sink))?
+                    .unwrap_or(0),
+                None => 0,
+            };
+            if acknowledged > next {
+                tracing::warn!(
+                    "{sink}: acknowledged up to event {acknowledged}, but the log rebuilt \
+                     from the store ends at {next}; going on from there"
+                );
+            }
+            acknowledged.min(next)
+        }
+    };
+    if from > next {
+        return Err(SubscribeError::Ahead { from, next });
+    }
+    let backlog = wh.bus().since(from as usize)[..(next - from) as usize]
+        .iter()
+        .map(|r| Published::new(wh.config(), r))
+        .collect();
+    Ok(Subscription {
+        from,
+        backlog,
+        live: k.outbox.subscribe(),
+    })
 }
 
 fn append(k: &mut Kernel, now: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {

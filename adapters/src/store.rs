@@ -85,6 +85,21 @@ pub trait CommandStore: Send {
     /// If it cannot be written.
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
 
+    /// The position recorded under `name`, if any: how far a sink has
+    /// acknowledged the event log (`sink:kafka`), how far the site's clock
+    /// got (`reached_ms`).
+    ///
+    /// # Errors
+    /// If the store cannot be read.
+    fn position(&mut self, name: &str) -> Result<Option<u64>, StoreError>;
+
+    /// Moves position `name` forward to `value` (never back) in the open
+    /// transaction, durable after [`commit`](Self::commit).
+    ///
+    /// # Errors
+    /// If it cannot be written.
+    fn set_position(&mut self, name: &str, value: u64) -> Result<(), StoreError>;
+
     /// The site file the store was created for, if it was recorded.
     ///
     /// # Errors
@@ -178,6 +193,10 @@ impl SqliteStore {
                  key   TEXT PRIMARY KEY,
                  value TEXT NOT NULL
              );
+             CREATE TABLE IF NOT EXISTS positions (
+                 name  TEXT PRIMARY KEY,
+                 value INTEGER NOT NULL
+             );
              COMMIT;",
         )
         .map_err(err)?;
@@ -260,6 +279,33 @@ impl CommandStore for SqliteStore {
             .map_err(|e| self.error(e))?;
         Ok(())
     }
+
+    fn position(&mut self, name: &str) -> Result<Option<u64>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM positions WHERE name = ?1", [name], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map(|v| v.map(|v| v as u64))
+            .map_err(|e| self.error(e))
+    }
+
+    fn set_position(&mut self, name: &str, value: u64) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.error(e))?;
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO positions (name, value) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+            )
+            .and_then(|mut upsert| upsert.execute(rusqlite::params![name, value as i64]))
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
 }
 
 /// A PostgreSQL command store.
@@ -321,6 +367,10 @@ impl PgStore {
                  CREATE TABLE IF NOT EXISTS paklog_meta (
                      key   TEXT PRIMARY KEY,
                      value TEXT NOT NULL
+                 );
+                 CREATE TABLE IF NOT EXISTS paklog_positions (
+                     name  TEXT PRIMARY KEY,
+                     value BIGINT NOT NULL
                  );",
             )
             .map_err(err)?;
@@ -397,5 +447,87 @@ impl CommandStore for PgStore {
             )
             .map_err(|e| self.error(e))?;
         Ok(())
+    }
+
+    fn position(&mut self, name: &str) -> Result<Option<u64>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT value FROM paklog_positions WHERE name = $1",
+                &[&name],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(row.map(|r| r.get::<_, i64>(0) as u64))
+    }
+
+    fn set_position(&mut self, name: &str, value: u64) -> Result<(), StoreError> {
+        if !self.in_transaction {
+            self.client
+                .batch_execute("BEGIN")
+                .map_err(|e| self.error(e))?;
+            self.in_transaction = true;
+        }
+        self.client
+            .execute(
+                "INSERT INTO paklog_positions (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE
+                 SET value = GREATEST(paklog_positions.value, EXCLUDED.value)",
+                &[&name, &(value as i64)],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+}
+
+/// What every store must do with positions; run against each kind.
+#[doc(hidden)]
+pub mod contract {
+    use super::*;
+
+    /// Positions start unset, move only forward, and last only once
+    /// committed. `reopen` drops the store it is given (rolling back what
+    /// was not committed) and opens it again.
+    ///
+    /// # Panics
+    /// Where the store breaks the contract.
+    pub fn positions(
+        mut store: Box<dyn CommandStore>,
+        reopen: impl Fn(Box<dyn CommandStore>) -> Box<dyn CommandStore>,
+    ) {
+        assert_eq!(store.position("sink:kafka").unwrap(), None);
+        store.set_position("sink:kafka", 5).unwrap();
+        store.commit().unwrap();
+        assert_eq!(store.position("sink:kafka").unwrap(), Some(5));
+        store.set_position("sink:kafka", 3).unwrap();
+        store.set_position("reached_ms", 60_000).unwrap();
+        store.commit().unwrap();
+        assert_eq!(store.position("sink:kafka").unwrap(), Some(5), "never back");
+        let mut store = reopen(store);
+        assert_eq!(store.position("reached_ms").unwrap(), Some(60_000));
+        store.set_position("sink:kafka", 9).unwrap();
+        let mut store = reopen(store);
+        assert_eq!(
+            store.position("sink:kafka").unwrap(),
+            Some(5),
+            "an uncommitted move is lost with the process"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_positions_keep_the_contract() {
+        let path =
+            std::env::temp_dir().join(format!("paklog-positions-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let open = |p: &Path| Box::new(SqliteStore::open(p).unwrap()) as Box<dyn CommandStore>;
+        contract::positions(open(&path), |store| {
+            drop(store);
+            open(&path)
+        });
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -711,6 +711,100 @@ async fn the_events_websocket_streams_cloudevents_as_they_happen() {
     live.stop();
 }
 
+/// The next `n` CloudEvents of a stream: `(id, whole JSON)`.
+async fn next_events<S>(ws: &mut S, n: usize) -> Vec<(String, String)>
+where
+    S: futures_util::Stream<
+            Item = Result<
+                tokio_tungstenite::tungstenite::Message,
+                tokio_tungstenite::tungstenite::Error,
+            >,
+        > + Unpin,
+{
+    use futures_util::StreamExt;
+    let mut out = Vec::new();
+    while out.len() < n {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        let text = msg.to_text().unwrap().to_owned();
+        let ce: Value = serde_json::from_str(&text).unwrap();
+        out.push((ce["id"].as_str().unwrap().to_owned(), text));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_events_stream_resumes_from_a_sequence_number_with_the_same_ids_after_a_restart() {
+    let path = store_path("resume");
+    let serve = |s: AppState| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        (
+            addr,
+            tokio::spawn(axum::serve(listener, app(s)).into_future()),
+        )
+    };
+    let (live, s) = start(&path);
+    let (addr, server) = serve(s.clone()).await;
+    for (i, sku) in ["SKU0001", "SKU0003"].into_iter().enumerate() {
+        let (code, _, _) = call(
+            &s,
+            "POST",
+            "/api/v1/orders",
+            Some(order(&format!("o{i}"), sku, 1)),
+        )
+        .await;
+        assert_eq!(code, StatusCode::CREATED);
+    }
+    // From the start: the backlog, in order.
+    let url = |from: &str| format!("ws://{addr}/api/v1/events?access_token={ERP}&from={from}");
+    let (mut ws, _) = tokio_tungstenite::connect_async(url("0")).await.unwrap();
+    let all = next_events(&mut ws, 6).await;
+    let ids: Vec<&str> = all.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["tiny-0", "tiny-1", "tiny-2", "tiny-3", "tiny-4", "tiny-5"]
+    );
+    // From the middle: the rest of it, then what comes next.
+    let (mut ws, _) = tokio_tungstenite::connect_async(url("4")).await.unwrap();
+    assert_eq!(next_events(&mut ws, 2).await, all[4..]);
+    let (code, _, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o2", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED);
+    let later = next_events(&mut ws, 1).await;
+    assert_eq!(later[0].0, "tiny-6");
+    // Not a number, or not out yet: refused, naming the field.
+    for bad in ["x", "-1", "99"] {
+        let (code, problem, _) = call(&s, "GET", &format!("/api/v1/events?from={bad}"), None).await;
+        assert_eq!(code, StatusCode::BAD_REQUEST, "from={bad}: {problem}");
+        assert_eq!(problem["field"], "from", "{problem}");
+    }
+    server.abort();
+    live.stop();
+
+    // After a restart the same events have the same ids.
+    let (live, s) = start(&path);
+    let (addr, server) = serve(s.clone()).await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!(
+        "ws://{addr}/api/v1/events?access_token={ERP}&from=0"
+    ))
+    .await
+    .unwrap();
+    let again = next_events(&mut ws, 7).await;
+    assert_eq!(again[..6], all[..]);
+    assert_eq!(again[6], later[0]);
+    server.abort();
+    live.stop();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_location_master_blocks_and_opens_locations_and_reconciliation_explains_them() {
     let path = store_path("block");

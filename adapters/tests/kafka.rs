@@ -31,14 +31,9 @@ async fn orders_and_pings_come_in_and_events_go_out() {
     let _ = std::fs::remove_file(&path);
     let store = SqliteStore::open(&path).unwrap();
     let live = Live::start(tiny_site(), Some(Box::new(store)), 1.0, None).unwrap();
-    let bridge = KafkaBridge::start(
-        &broker.address,
-        &live.warehouse,
-        live.sender.clone(),
-        &live.events,
-    )
-    .await
-    .unwrap();
+    let bridge = KafkaBridge::start(&broker.address, &live.warehouse, live.sender.clone())
+        .await
+        .unwrap();
 
     let producer: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &broker.address)

@@ -113,3 +113,27 @@ fn commands_survive_a_restart_in_postgresql() {
     assert_eq!(order_view(&live), before);
     live.stop();
 }
+
+#[test]
+fn positions_move_forward_and_last_once_committed_in_postgresql() {
+    let db = Database::new("positions");
+    let url = db.url();
+    // The server lets go of the closed session's lock a moment later.
+    let open = |url: &str| {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match PgStore::open(url) {
+                Ok(store) => return Box::new(store) as Box<dyn CommandStore>,
+                Err(e) if std::time::Instant::now() < until => {
+                    assert!(e.to_string().contains("another service"), "{e}");
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    };
+    paklog_adapters::store::contract::positions(open(&url), |store| {
+        drop(store);
+        open(&url)
+    });
+}

@@ -2,9 +2,12 @@
 //! and examples the way a user does and checks what they print or write.
 
 mod compare;
+mod delivery;
 mod kernel;
 mod run;
 mod serve;
+#[path = "../../adapters/tests/support/mod.rs"]
+mod support;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

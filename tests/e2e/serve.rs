@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn small() -> PathBuf {
+pub(crate) fn small() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small-dc.toml")
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -22,11 +22,16 @@ fn free_port() -> u16 {
 }
 
 /// The integration token of the shipped small-dc site file.
-const ERP: &str = "small-dc-erp-example-token";
+pub(crate) const ERP: &str = "small-dc-erp-example-token";
 
 /// One HTTP/1.1 request with the integration's token; the status and the
 /// body.
-fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+pub(crate) fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
@@ -45,11 +50,11 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16
     Ok((status, body.to_owned()))
 }
 
-fn serve(port: u16, store: &Path) -> Child {
+pub(crate) fn serve(port: u16, store: &Path) -> Child {
     serve_with(port, store, &[])
 }
 
-fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
+pub(crate) fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_paklog"))
         .arg("serve")
         .arg(small())
@@ -72,7 +77,7 @@ fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
     panic!("paklog serve did not come up on port {port}");
 }
 
-fn fresh_store(name: &str) -> PathBuf {
+pub(crate) fn fresh_store(name: &str) -> PathBuf {
     let store = std::env::temp_dir().join(format!("paklog-{name}-{}.sqlite", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
@@ -139,7 +144,7 @@ fn a_crash_loses_no_acknowledged_order() {
 }
 
 /// Stops a server the way an operator does (SIGTERM) and waits for it.
-fn terminate(mut server: Child) {
+pub(crate) fn terminate(mut server: Child) {
     let _ = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status();

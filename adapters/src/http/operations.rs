@@ -7,8 +7,7 @@ use axum::response::Response;
 use tokio::sync::broadcast;
 
 use crate::auth::Caller;
-use crate::cloudevents::Published;
-use crate::live::Query;
+use crate::live::{Query, Since, SubscribeError, Subscription, subscribe};
 
 use super::*;
 use crate::problem::{Problem, ProblemBody, Unauthorized};
@@ -35,25 +34,83 @@ pub(crate) async fn metrics(
     find(&state, Query::Metrics, "metrics").await
 }
 
+/// Where an events stream starts.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct EventsFrom {
+    /// The sequence number to start at (the number after the last `-` of a
+    /// CloudEvent id): the events already out from there come first. A
+    /// stream closed for being too slow says where to resume. Without it,
+    /// the stream starts with the next event.
+    from: Option<u64>,
+}
+
 /// The domain events as CloudEvents 1.0 JSON text messages, as they happen
-/// (WebSocket). Browsers may pass the token as `?access_token=`.
+/// (WebSocket), from `?from=SEQ` if given. Browsers may pass the token as
+/// `?access_token=`.
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     security(("bearer" = [])),
+    params(EventsFrom),
     responses(
         (status = 101, description = "Switching to the WebSocket; one CloudEvent per text message"),
+        (status = 400, description = "`from` is not a number, or names an event not out yet", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn events(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ws: WebSocketUpgrade,
+    from: Result<axum::extract::Query<EventsFrom>, axum::extract::rejection::QueryRejection>,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, Problem> {
     caller.integration()?;
-    let rx = state.events.subscribe();
-    Ok(ws.on_upgrade(move |socket| stream_events(socket, rx)))
+    let from = match from {
+        Ok(q) => q.0.from,
+        Err(e) => {
+            return Err(
+                Problem::new(StatusCode::BAD_REQUEST, "bad request", e.body_text())
+                    .with_field("from"),
+            );
+        }
+    };
+    let since = from.map_or(Since::Now, Since::Seq);
+    let sub = match subscribe(&state.kernel, since).await {
+        Some(Ok(sub)) => sub,
+        Some(Err(e @ SubscribeError::Ahead { .. })) => {
+            return Err(
+                Problem::new(StatusCode::BAD_REQUEST, "bad request", e.to_string())
+                    .with_field("from"),
+            );
+        }
+        Some(Err(e)) => return Err(not_stored(&e.to_string())),
+        None => {
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service unavailable",
+                "the kernel is not running",
+            ));
+        }
+    };
+    let ws = ws.map_err(|e| Problem::new(e.status(), "not a WebSocket upgrade", e.body_text()))?;
+    Ok(ws.on_upgrade(move |socket| stream_events(socket, sub)))
 }
 
-async fn stream_events(mut socket: WebSocket, mut rx: broadcast::Receiver<Published>) {
+async fn stream_events(mut socket: WebSocket, sub: Subscription) {
+    let Subscription {
+        from,
+        backlog,
+        live: mut rx,
+    } = sub;
+    let mut next = from;
+    for e in backlog {
+        if socket
+            .send(Message::Text(e.json.as_ref().into()))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        next = e.seq + 1;
+    }
     loop {
         tokio::select! {
             event = rx.recv() => match event {
@@ -61,9 +118,10 @@ async fn stream_events(mut socket: WebSocket, mut rx: broadcast::Receiver<Publis
                     if socket.send(Message::Text(e.json.as_ref().into())).await.is_err() {
                         return;
                     }
+                    next = e.seq + 1;
                 }
                 Err(broadcast::error::RecvError::Lagged(n)) => {
-                    let reason = format!("too slow: {n} events missed; reconnect");
+                    let reason = format!("too slow: {n} events behind; resume with ?from={next}");
                     let _ = socket
                         .send(Message::Close(Some(axum::extract::ws::CloseFrame {
                             code: 1008,
