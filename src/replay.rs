@@ -87,8 +87,12 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
     } else {
         SimTime::ZERO
     };
+    let reached = match paklog_adapters::live::reached(&mut *store) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
     drop(store);
-    let rebuilt = match rebuild(config, site_started, history) {
+    let rebuilt = match rebuild(config, site_started, history, reached) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };

@@ -190,11 +190,16 @@ async fn publish(
         if ended == Ended::Stopped || *stopped.borrow() {
             break;
         }
-        // Start over once what is queued is acknowledged (or stop).
+        // Start over once what is queued is acknowledged, after a pause
+        // (a record the broker keeps refusing is not retried in a spin).
         since = Since::Seq(tokio::select! {
             acked = &mut acker => acked.unwrap_or(from),
             _ = stopped.changed() => break,
         });
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stopped.changed() => break,
+        }
     }
     // What is queued gets ten seconds to reach the broker; the rest is sent
     // again after the restart.

@@ -168,6 +168,15 @@ fn sink_position(sink: &str) -> String {
 /// events they made (and sent out) get the same sequence numbers.
 const REACHED: &str = "reached_ms";
 
+/// How far the site's clock got in the service that last ran on `store`
+/// (what [`rebuild`] runs the timers up to).
+///
+/// # Errors
+/// If the store cannot be read.
+pub fn reached(store: &mut dyn CommandStore) -> Result<Option<SimTime>, StoreError> {
+    Ok(store.position(REACHED)?.map(SimTime::from_millis))
+}
+
 /// Answers held back until the commands before them are durable, at most.
 const MAX_BATCH: usize = 512;
 
@@ -251,9 +260,10 @@ pub struct Live {
 
 /// A site rebuilt from a store.
 pub struct Rebuilt {
-    /// The warehouse as it was after the last stored command.
+    /// The warehouse as the service left it: after the last stored
+    /// command and the timers after it whose events went out.
     pub warehouse: Warehouse,
-    /// The time of the last stored command.
+    /// How far the site's clock got.
     pub end: SimTime,
     /// Kernel events run (timers and commands).
     pub events_run: u64,
@@ -361,7 +371,8 @@ fn kernel(
 }
 
 /// Rebuilds a site from its stored commands, as a restart does, without
-/// going live: what `paklog replay` turns into reports.
+/// going live: what `paklog replay` turns into reports. The timers run up
+/// to `reached` (see [`reached`]), as a restart runs them.
 ///
 /// # Errors
 /// If the site is inconsistent or a stored command is refused.
@@ -369,10 +380,17 @@ pub fn rebuild(
     config: SiteConfig,
     started: SimTime,
     history: Vec<Stored>,
+    reached: Option<SimTime>,
 ) -> Result<Rebuilt, LiveError> {
     let replayed = history.len();
-    let end = history.last().map_or(started, |s| s.at);
+    let last = history.last().map_or(started, |s| s.at);
     let mut sim = kernel(config, started, history, None)?;
+    // The timers that ran after the last stored command (their events went
+    // out).
+    if let Some(reached) = reached.filter(|&t| t > sim.now()) {
+        sim.run(&mut VirtualClock, Some(reached), handle);
+    }
+    let end = sim.now().max(last);
     let events_run = sim.events_run();
     let warehouse = sim
         .world_mut()
@@ -449,7 +467,7 @@ impl Live {
         let warehouse = config.warehouse_id.clone();
         let replayed = history.len();
         let reached = match store.as_mut() {
-            Some(s) => s.position(REACHED)?.map(SimTime::from_millis),
+            Some(s) => reached(&mut **s)?,
             None => None,
         };
         let mut sim = kernel(config, started, history, store)?;
@@ -474,7 +492,7 @@ impl Live {
             }
         }
         // The wall clock goes on from the site's present (after a catch-up),
-        // or, on a site without a zone, from where the store ended.
+        // or, on a site without a zone, from where the clock got.
         let (mut clock, sender) =
             WallClock::new(sim.now(), speed).map_err(|e| LiveError::Speed(e.to_string()))?;
         let events = {

@@ -806,6 +806,56 @@ async fn an_events_stream_resumes_from_a_sequence_number_with_the_same_ids_after
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_made_by_timers_after_the_last_command_keep_their_ids_across_a_restart() {
+    use paklog_adapters::live::{Since, subscribe};
+    let path = store_path("reached");
+    // Ten minutes of site time a second: metrics every five minutes.
+    let live = Live::start(tiny_site(), sqlite(&path), 600.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (code, _, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o1", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let out = |live: &Live| {
+        let kernel = live.sender.clone();
+        async move {
+            let sub = subscribe(&kernel, Since::Seq(0)).await.unwrap().unwrap();
+            sub.backlog
+                .into_iter()
+                .map(|e| e.json.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let before = out(&live).await;
+    let timers = before
+        .iter()
+        .filter(|e| e.contains("metrics.updated"))
+        .count();
+    assert!(timers >= 2, "metrics ticked after the order: {timers}");
+    live.stop();
+
+    let live = Live::start(tiny_site(), sqlite(&path), 600.0, None).unwrap();
+    let after = out(&live).await;
+    assert!(
+        after.len() >= before.len(),
+        "{} < {}",
+        after.len(),
+        before.len()
+    );
+    assert_eq!(
+        after[..before.len()],
+        before[..],
+        "the same events under the same ids"
+    );
+    live.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_location_master_blocks_and_opens_locations_and_reconciliation_explains_them() {
     let path = store_path("block");
     let (live, state) = start(&path);
