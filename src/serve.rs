@@ -47,8 +47,14 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The tokens of the site file.
-fn tokens(scenario: &paklog_scenarios::Scenario, open: bool) -> Result<Tokens, String> {
+/// The tokens of the site file `site`, their secrets read from the
+/// environment or from files where the file says so. An error names the
+/// file and the field.
+fn tokens(
+    site: &std::path::Path,
+    scenario: &paklog_scenarios::Scenario,
+    open: bool,
+) -> Result<Tokens, String> {
     if open {
         return Ok(Tokens::open());
     }
@@ -58,14 +64,39 @@ fn tokens(scenario: &paklog_scenarios::Scenario, open: bool) -> Result<Tokens, S
                 .into(),
         );
     }
-    Ok(Tokens::new(scenario.live.tokens.iter().map(|t| {
+    let dir = site.parent().unwrap_or(std::path::Path::new("."));
+    let mut seen = std::collections::HashSet::new();
+    let mut tokens = Vec::new();
+    for (i, t) in scenario.live.tokens.iter().enumerate() {
+        let at = |field: &str| format!("{}: `live.tokens[{i}].{field}`", site.display());
+        let secret = t
+            .secret(dir)
+            .map_err(|(field, why)| format!("{}: {why}", at(field)))?;
+        let field = match (&t.token_env, &t.token_file) {
+            (Some(_), _) => "token_env",
+            (None, Some(_)) => "token_file",
+            (None, None) => "token",
+        };
+        if secret.chars().count() < 16 {
+            return Err(format!(
+                "{}: the secret must be at least 16 characters",
+                at(field)
+            ));
+        }
+        if !seen.insert(secret.clone()) {
+            return Err(format!(
+                "{}: the secret is given twice: every device and integration needs its own",
+                at(field)
+            ));
+        }
         let who = match (t.associate, &t.integration) {
             (Some(a), _) => Principal::Associate(AssociateId(a)),
             (None, Some(name)) => Principal::Integration(name.clone()),
             (None, None) => Principal::Integration(String::new()),
         };
-        (t.token.clone(), who)
-    })))
+        tokens.push((secret, who));
+    }
+    Ok(Tokens::new(tokens))
 }
 
 pub fn run(args: &ServeArgs) -> ExitCode {
@@ -73,7 +104,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let tokens = match tokens(&loaded.scenario, args.open) {
+    let tokens = match tokens(&args.site, &loaded.scenario, args.open) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };

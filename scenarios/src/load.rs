@@ -232,6 +232,16 @@ mod tests {
         says("live.tokens[2].token", "at least 16");
         says("live.tokens[2]", "not both");
         says("live.tokens[3].associate", "0 to 2");
+        let text = SMALL.replace(
+            "{ associate = 0, token = \"small-dc-device-0-example-token\" }",
+            "{ associate = 0, token_env = \"X\", token_file = \"y\" }",
+        );
+        let e = errors(&text);
+        assert!(
+            e.iter()
+                .any(|m| m.contains("`live.tokens[1]`") && m.contains("exactly one of")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -100,8 +100,18 @@ pub struct Live {
 #[serde(deny_unknown_fields)]
 pub struct ApiToken {
     /// The secret sent as `Authorization: Bearer …`; at least 16
-    /// characters.
-    pub token: String,
+    /// characters. Or keep it out of the file with `token_env` or
+    /// `token_file`: exactly one of the three.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The environment variable holding the secret, read when `paklog
+    /// serve` starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    /// A file holding the secret (surrounding whitespace trimmed), read
+    /// when `paklog serve` starts; relative to the site file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_file: Option<String>,
     /// The associate whose device holds it (their number in the roster,
     /// from 0, shift by shift).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,9 +121,76 @@ pub struct ApiToken {
     pub integration: Option<String>,
 }
 
+impl ApiToken {
+    /// The secret: written in the file, or read from the environment or
+    /// from a file (relative to `dir`, the site file's folder). The error
+    /// names the field (`token_env`, `token_file`) and what is wrong.
+    ///
+    /// # Errors
+    /// If the variable is not set or the file cannot be read, or none of
+    /// the three is given.
+    pub fn secret(&self, dir: &std::path::Path) -> Result<String, (&'static str, String)> {
+        match (&self.token, &self.token_env, &self.token_file) {
+            (Some(token), None, None) => Ok(token.clone()),
+            (None, Some(var), None) => std::env::var(var)
+                .map(|v| v.trim().to_owned())
+                .map_err(|e| ("token_env", format!("`{var}`: {e}"))),
+            (None, None, Some(file)) => {
+                let path = dir.join(file);
+                std::fs::read_to_string(&path)
+                    .map(|v| v.trim().to_owned())
+                    .map_err(|e| ("token_file", format!("{}: {e}", path.display())))
+            }
+            _ => Err((
+                "token",
+                "give exactly one of `token`, `token_env` or `token_file`".into(),
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_comes_from_the_file_the_environment_or_a_secret_file() {
+        let dir = std::env::temp_dir().join(format!("paklog-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("erp.token"), "from-a-file-0123456789\n").unwrap();
+        // A variable every process has (the test may not set one).
+        let var = "PATH".to_owned();
+        let path = std::env::var(&var).unwrap();
+        let token = |token: Option<&str>, env: Option<&str>, file: Option<&str>| ApiToken {
+            token: token.map(str::to_owned),
+            token_env: env.map(str::to_owned),
+            token_file: file.map(str::to_owned),
+            associate: None,
+            integration: Some("erp".into()),
+        };
+        let secret = |t: ApiToken| t.secret(&dir);
+        assert_eq!(
+            secret(token(Some("inline-0123456789"), None, None)).unwrap(),
+            "inline-0123456789"
+        );
+        assert_eq!(secret(token(None, Some(&var), None)).unwrap(), path.trim());
+        assert_eq!(
+            secret(token(None, None, Some("erp.token"))).unwrap(),
+            "from-a-file-0123456789"
+        );
+        let (field, why) = secret(token(None, Some("PAKLOG_TEST_NOT_SET_X"), None)).unwrap_err();
+        assert_eq!(field, "token_env");
+        assert!(why.contains("PAKLOG_TEST_NOT_SET_X"), "{why}");
+        let (field, why) = secret(token(None, None, Some("missing.token"))).unwrap_err();
+        assert_eq!(field, "token_file");
+        assert!(why.contains("missing.token"), "{why}");
+        assert_eq!(
+            secret(token(Some("a"), Some(&var), None)).unwrap_err().0,
+            "token"
+        );
+        assert_eq!(secret(token(None, None, None)).unwrap_err().0, "token");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn clock_times_parse_and_print() {

@@ -250,3 +250,56 @@ fn virtual_associates_work_a_live_site_and_the_store_replays_into_reports() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn tokens_come_from_the_environment_and_files_and_a_missing_one_is_named() {
+    let dir = std::env::temp_dir().join(format!("paklog-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let site = dir.join("site.toml");
+    let text = std::fs::read_to_string(small()).unwrap().replace(
+        r#"{ integration = "erp", token = "small-dc-erp-example-token" }"#,
+        r#"{ integration = "erp", token_env = "PAKLOG_E2E_ERP_TOKEN" }"#,
+    );
+    let text = text.replace(
+        r#"{ associate = 0, token = "small-dc-device-0-example-token" }"#,
+        r#"{ associate = 0, token_file = "device-0.token" }"#,
+    );
+    std::fs::write(&site, text).unwrap();
+    std::fs::write(dir.join("device-0.token"), "device-0-from-a-file\n").unwrap();
+    let serve = |env: Option<&str>, port: u16| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_paklog"));
+        c.arg("serve")
+            .arg(&site)
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .env_remove("PAKLOG_E2E_ERP_TOKEN");
+        if let Some(v) = env {
+            c.env("PAKLOG_E2E_ERP_TOKEN", v);
+        }
+        c.spawn().unwrap()
+    };
+    // The variable unset: refused at start, naming the file and the field.
+    let out = serve(None, free_port()).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("site.toml") && stderr.contains("live.tokens[0].token_env"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("PAKLOG_E2E_ERP_TOKEN"), "{stderr}");
+
+    // Set: the secret from the environment is the integration's token, the
+    // one from the file the device's.
+    let port = free_port();
+    let server = serve(Some(ERP), port);
+    let until = Instant::now() + Duration::from_secs(30);
+    while http(port, "GET", "/healthz", "").is_err() {
+        assert!(Instant::now() < until, "serve did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (status, _) = http(port, "GET", "/api/v1/metrics", "").unwrap();
+    assert_eq!(status, 200, "the ERP's token from the environment");
+    terminate(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
