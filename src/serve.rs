@@ -23,12 +23,13 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
     /// Command store: `sqlite:FILE` (created if missing) or
-    /// `postgres://USER@HOST/DATABASE`; replayed on start.
-    #[arg(long)]
+    /// `postgres://USER@HOST/DATABASE`; replayed on start. A PostgreSQL
+    /// password may come from `PGPASSWORD` instead of the address.
+    #[arg(long, env = "PAKLOG_STORE", hide_env_values = true)]
     store: Option<String>,
     /// Kafka bootstrap servers (`HOST:PORT`): publish every domain event,
     /// consume orders and RTLS pings.
-    #[arg(long)]
+    #[arg(long, env = "PAKLOG_KAFKA", hide_env_values = true)]
     kafka: Option<String>,
     /// Simulated milliseconds per wall-clock millisecond (1 = real time).
     #[arg(long, default_value_t = 1.0)]

@@ -61,13 +61,16 @@ impl AppState {
 pub(crate) async fn ask(state: &AppState, ask: Ask) -> Result<Answer, Problem> {
     crate::live::request(&state.kernel, ask)
         .await
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "service unavailable",
-                "the kernel is not running",
-            )
-        })
+        .ok_or_else(kernel_gone)
+}
+
+/// The kernel has stopped: nothing can be answered.
+pub(crate) fn kernel_gone() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service unavailable",
+        "the kernel is not running",
+    )
 }
 
 pub(crate) fn not_stored(why: &str) -> Problem {

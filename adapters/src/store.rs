@@ -345,7 +345,14 @@ impl PgStore {
             None => url.to_owned(),
         };
         let err = |e: postgres::Error| StoreError::new(&name, e);
-        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(err)?;
+        let mut config: postgres::Config = url.parse().map_err(err)?;
+        // As libpq: a password not in the address comes from PGPASSWORD.
+        if config.get_password().is_none()
+            && let Ok(password) = std::env::var("PGPASSWORD")
+        {
+            config.password(password);
+        }
+        let mut client = config.connect(postgres::NoTls).map_err(err)?;
         let locked: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&PG_LOCK])
             .map_err(err)?

@@ -1,9 +1,12 @@
 //! What the API answers about the site's state: one typed view per
 //! resource. Each view is built from the domain's state in the kernel
 //! thread and documented as its own schema in the OpenAPI document. Ids
-//! are the kernel's dense numbers; times are milliseconds of site time;
-//! states and kinds are the names the event catalog uses (upper case, but
-//! a wave's strategy in lower case).
+//! are the kernel's dense numbers, with the codes people use beside them
+//! (SKU code, carrier name, location code, the associate's badge); times
+//! are milliseconds of site time, and the same instants as RFC 3339 local
+//! times on the site's calendar under `times` (a site without a time zone
+//! counts from 1970-01-01 00:00 UTC); states and kinds are the names the
+//! event catalog uses (upper case, but a wave's strategy in lower case).
 
 use paklog_domain::Warehouse;
 use paklog_domain::location_master::Location;
@@ -29,11 +32,18 @@ fn ms(t: SimTime) -> u64 {
     t.as_millis()
 }
 
+/// The RFC 3339 local time of `t` on the site's calendar.
+fn at(wh: &Warehouse, t: SimTime) -> String {
+    wh.config().calendar.rfc3339(t)
+}
+
 /// A line of an order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrderLineView {
     /// SKU id.
     pub sku: u32,
+    /// The SKU's code.
+    pub sku_code: String,
     /// Units ordered.
     pub quantity: u32,
     /// Units picked so far.
@@ -51,6 +61,8 @@ pub struct OrderView {
     pub external_id: String,
     /// Carrier id.
     pub carrier: u32,
+    /// The carrier's name.
+    pub carrier_name: String,
     /// `EXPRESS` or `STANDARD`.
     pub priority: String,
     /// Its lines.
@@ -86,20 +98,55 @@ pub struct OrderView {
     pub packed_at: Option<u64>,
     /// Shipped at (ms).
     pub shipped_at: Option<u64>,
+    /// The same instants as local times.
+    pub times: OrderTimes,
 }
 
-impl From<&Order> for OrderView {
-    fn from(o: &Order) -> Self {
+/// An order's times, RFC 3339 on the site's calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderTimes {
+    /// Received.
+    pub created: String,
+    /// The carrier cut-off it must be packed by.
+    pub due: String,
+    /// Stock reserved.
+    pub reserved: Option<String>,
+    /// Waved.
+    pub waved: Option<String>,
+    /// Last line picked.
+    pub picked: Option<String>,
+    /// Packed.
+    pub packed: Option<String>,
+    /// Shipped.
+    pub shipped: Option<String>,
+}
+
+impl OrderView {
+    /// The order with its codes and local times.
+    #[must_use]
+    pub fn new(wh: &Warehouse, o: &Order) -> Self {
+        let config = wh.config();
+        let at = |t: SimTime| at(wh, t);
         OrderView {
             id: o.id.0,
             external_id: o.external_id.clone(),
             carrier: o.carrier.0,
+            carrier_name: config
+                .carriers
+                .get(o.carrier.index())
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
             priority: name(&o.priority),
             lines: o
                 .lines
                 .iter()
                 .map(|l| OrderLineView {
                     sku: l.sku.0,
+                    sku_code: config
+                        .skus
+                        .get(l.sku.index())
+                        .map(|s| s.code.clone())
+                        .unwrap_or_default(),
                     quantity: l.quantity,
                     picked: l.picked,
                     short: l.short,
@@ -120,6 +167,15 @@ impl From<&Order> for OrderView {
             picked_at: o.picked_at.map(ms),
             packed_at: o.packed_at.map(ms),
             shipped_at: o.shipped_at.map(ms),
+            times: OrderTimes {
+                created: at(o.created),
+                due: at(o.due),
+                reserved: o.reserved_at.map(at),
+                waved: o.waved_at.map(at),
+                picked: o.picked_at.map(at),
+                packed: o.packed_at.map(at),
+                shipped: o.shipped_at.map(at),
+            },
         }
     }
 }
@@ -149,10 +205,26 @@ pub struct WaveView {
     pub completed_at: Option<u64>,
     /// The zone of a zone wave.
     pub zone: Option<u16>,
+    /// The same instants as local times.
+    pub times: WaveTimes,
 }
 
-impl From<&Wave> for WaveView {
-    fn from(w: &Wave) -> Self {
+/// A wave's times, RFC 3339 on the site's calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WaveTimes {
+    /// Planned.
+    pub planned: String,
+    /// Released.
+    pub released: Option<String>,
+    /// Completed.
+    pub completed: Option<String>,
+}
+
+impl WaveView {
+    /// The wave with its local times.
+    #[must_use]
+    pub fn new(wh: &Warehouse, w: &Wave) -> Self {
+        let at = |t: SimTime| at(wh, t);
         WaveView {
             id: w.id.0,
             strategy: name(&w.strategy),
@@ -165,6 +237,11 @@ impl From<&Wave> for WaveView {
             released_at: w.released_at.map(ms),
             completed_at: w.completed_at.map(ms),
             zone: w.zone,
+            times: WaveTimes {
+                planned: at(w.planned_at),
+                released: w.released_at.map(at),
+                completed: w.completed_at.map(at),
+            },
         }
     }
 }
@@ -231,6 +308,8 @@ pub struct TaskView {
     pub policy: String,
     /// Who has it.
     pub associate: Option<u32>,
+    /// Their name or badge.
+    pub associate_name: Option<String>,
     /// Created at (ms).
     pub created: u64,
     /// Assigned at (ms).
@@ -241,12 +320,30 @@ pub struct TaskView {
     pub completed_at: Option<u64>,
     /// The walk the RTLS measured (m), once completed with RTLS.
     pub rtls_m: Option<f64>,
+    /// The same instants as local times.
+    pub times: TaskTimes,
+}
+
+/// A task's times, RFC 3339 on the site's calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskTimes {
+    /// Due.
+    pub due: String,
+    /// Created.
+    pub created: String,
+    /// Assigned.
+    pub assigned: Option<String>,
+    /// Started.
+    pub started: Option<String>,
+    /// Completed.
+    pub completed: Option<String>,
 }
 
 impl TaskView {
-    /// The task with each stop's location and SKU codes.
+    /// The task with each stop's location and SKU codes, and local times.
     #[must_use]
     pub fn new(wh: &Warehouse, t: &Task) -> Self {
+        let at = |t: SimTime| at(wh, t);
         TaskView {
             id: t.id.0,
             kind: name(&t.kind),
@@ -280,11 +377,22 @@ impl TaskView {
             home_m: t.home_m,
             policy: t.policy.to_owned(),
             associate: t.associate.map(|a| a.0),
+            associate_name: t
+                .associate
+                .and_then(|a| wh.config().associates.get(a.index()))
+                .map(|a| a.name.clone()),
             created: ms(t.created),
             assigned_at: t.assigned_at.map(ms),
             started_at: t.started_at.map(ms),
             completed_at: t.completed_at.map(ms),
             rtls_m: t.rtls_m,
+            times: TaskTimes {
+                due: at(t.due),
+                created: at(t.created),
+                assigned: t.assigned_at.map(at),
+                started: t.started_at.map(at),
+                completed: t.completed_at.map(at),
+            },
         }
     }
 }

@@ -474,6 +474,8 @@ async fn tokens_decide_who_may_do_what_and_a_refusal_changes_nothing() {
     .await;
     assert_eq!(st, StatusCode::OK, "{task}");
     assert_eq!(task["associate"], 0);
+    assert_eq!(task["associate_name"], "ann", "{task}");
+    assert!(task["times"]["started"].is_string(), "{task}");
     assert_eq!(
         task["lines"][0]["sku_code"], "SKU0003",
         "the barcode to scan"
@@ -641,6 +643,16 @@ async fn the_openapi_document_describes_every_route() {
             "{view}"
         );
     }
+    // Local times are a schema of their own; the events stream says where
+    // it may start.
+    assert_eq!(
+        doc["components"]["schemas"]["OrderView"]["properties"]["times"]["$ref"],
+        "#/components/schemas/OrderTimes"
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/events"]["get"]["parameters"][0]["name"],
+        "from"
+    );
     // Request bodies are the types the handlers read.
     let order = &doc["components"]["schemas"]["OrderRequest"];
     assert_eq!(
@@ -1126,6 +1138,17 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
     let created = o["created"].as_u64().unwrap();
     assert!((site_ms(16, 20)..site_ms(16, 21)).contains(&created), "{o}");
     assert_eq!(o["due"], site_ms(17, 0), "UPS's cut-off, 17:00 local");
+    // The same as people read it, with the codes beside the ids.
+    assert_eq!(o["times"]["due"], "2026-06-10T17:00:00.000+02:00", "{o}");
+    assert!(
+        o["times"]["created"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-06-10T16:20"),
+        "{o}"
+    );
+    assert_eq!(o["carrier_name"], "UPS", "{o}");
+    assert_eq!(o["lines"][0]["sku_code"], "SKU0003", "{o}");
     assert_eq!(
         call(&s, "GET", "/api/v1/waves/0", None).await.0,
         StatusCode::NOT_FOUND
@@ -1139,6 +1162,10 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
     assert_eq!(st, StatusCode::OK, "{w}");
     let released = |w: &Value| w["releasedAt"].as_u64().or(w["released_at"].as_u64());
     assert_eq!(released(&w), Some(site_ms(16, 50)), "{w}");
+    assert_eq!(
+        w["times"]["released"], "2026-06-10T16:50:00.000+02:00",
+        "{w}"
+    );
     let (st, o, _) = call(
         &s,
         "POST",
@@ -1157,6 +1184,7 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
         site_ms(17, 0) + 24 * 3_600_000,
         "tomorrow's 17:00"
     );
+    assert_eq!(o["times"]["due"], "2026-06-11T17:00:00.000+02:00", "{o}");
     live.stop();
 
     // A restart replays the same site.

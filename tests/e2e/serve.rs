@@ -266,21 +266,16 @@ fn tokens_come_from_the_environment_and_files_and_a_missing_one_is_named() {
     );
     std::fs::write(&site, text).unwrap();
     std::fs::write(dir.join("device-0.token"), "device-0-from-a-file\n").unwrap();
-    let serve = |env: Option<&str>, port: u16| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_paklog"));
-        c.arg("serve")
-            .arg(&site)
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .env_remove("PAKLOG_E2E_ERP_TOKEN");
-        if let Some(v) = env {
-            c.env("PAKLOG_E2E_ERP_TOKEN", v);
-        }
-        c.spawn().unwrap()
-    };
     // The variable unset: refused at start, naming the file and the field.
-    let out = serve(None, free_port()).wait_with_output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_paklog"))
+        .arg("serve")
+        .arg(&site)
+        .args(["--listen", &format!("127.0.0.1:{}", free_port())])
+        .env_remove("PAKLOG_E2E_ERP_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -290,9 +285,21 @@ fn tokens_come_from_the_environment_and_files_and_a_missing_one_is_named() {
     assert!(stderr.contains("PAKLOG_E2E_ERP_TOKEN"), "{stderr}");
 
     // Set: the secret from the environment is the integration's token, the
-    // one from the file the device's.
+    // one from the file the device's; the store, too, may come from the
+    // environment (PAKLOG_STORE, as PAKLOG_KAFKA for --kafka).
     let port = free_port();
-    let server = serve(Some(ERP), port);
+    let store = dir.join("store.sqlite");
+    let server = {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_paklog"));
+        c.arg("serve")
+            .arg(&site)
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .env("PAKLOG_E2E_ERP_TOKEN", ERP)
+            .env("PAKLOG_STORE", format!("sqlite:{}", store.display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c.spawn().unwrap()
+    };
     let until = Instant::now() + Duration::from_secs(30);
     while http(port, "GET", "/healthz", "").is_err() {
         assert!(Instant::now() < until, "serve did not come up");
@@ -301,5 +308,6 @@ fn tokens_come_from_the_environment_and_files_and_a_missing_one_is_named() {
     let (status, _) = http(port, "GET", "/api/v1/metrics", "").unwrap();
     assert_eq!(status, 200, "the ERP's token from the environment");
     terminate(server);
+    assert!(store.exists(), "the store named by PAKLOG_STORE");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -63,32 +63,24 @@ pub(crate) async fn events(
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, Problem> {
     caller.integration()?;
-    let from = match from {
-        Ok(q) => q.0.from,
-        Err(e) => {
-            return Err(
-                Problem::new(StatusCode::BAD_REQUEST, "bad request", e.body_text())
-                    .with_field("from"),
-            );
-        }
+    let bad_from = |detail: String| {
+        Problem::new(StatusCode::BAD_REQUEST, "bad request", detail).with_field("from")
     };
-    let since = from.map_or(Since::Now, Since::Seq);
+    let since = match from {
+        Ok(q) => q.0.from.map_or(Since::Now, Since::Seq),
+        Err(e) => return Err(bad_from(e.body_text())),
+    };
     let sub = match subscribe(&state.kernel, since).await {
         Some(Ok(sub)) => sub,
-        Some(Err(e @ SubscribeError::Ahead { .. })) => {
-            return Err(
-                Problem::new(StatusCode::BAD_REQUEST, "bad request", e.to_string())
-                    .with_field("from"),
-            );
-        }
-        Some(Err(e)) => return Err(not_stored(&e.to_string())),
-        None => {
+        Some(Err(e @ SubscribeError::Ahead { .. })) => return Err(bad_from(e.to_string())),
+        Some(Err(e)) => {
             return Err(Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "service unavailable",
-                "the kernel is not running",
+                "store unavailable",
+                e.to_string(),
             ));
         }
+        None => return Err(kernel_gone()),
     };
     let ws = ws.map_err(|e| Problem::new(e.status(), "not a WebSocket upgrade", e.body_text()))?;
     Ok(ws.on_upgrade(move |socket| stream_events(socket, sub)))

@@ -2,7 +2,7 @@
 //! typed views) and look-ups of the codes people use (typed ids).
 
 use super::*;
-use crate::views::{ConveyorView, LocationView, MetricsView, TaskView, View};
+use crate::views::{ConveyorView, LocationView, MetricsView, OrderView, TaskView, View, WaveView};
 
 /// A question about the site's state (answered with a typed [`View`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +62,14 @@ pub(crate) fn look_up(wh: &Warehouse, code: &Lookup) -> Result<Found, CommandErr
 
 pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<View> {
     match q {
-        Query::Order(id) => wh.orders().find(*id).map(|o| View::Order(o.into())),
-        Query::Wave(id) => wh.waves().find(*id).map(|w| View::Wave(w.into())),
+        Query::Order(id) => wh
+            .orders()
+            .find(*id)
+            .map(|o| View::Order(OrderView::new(wh, o))),
+        Query::Wave(id) => wh
+            .waves()
+            .find(*id)
+            .map(|w| View::Wave(WaveView::new(wh, w))),
         Query::Task(id) => wh
             .tasks()
             .find(*id)
