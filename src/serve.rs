@@ -73,11 +73,7 @@ fn tokens(
         let secret = t
             .secret(dir)
             .map_err(|(field, why)| format!("{}: {why}", at(field)))?;
-        let field = match (&t.token_env, &t.token_file) {
-            (Some(_), _) => "token_env",
-            (None, Some(_)) => "token_file",
-            (None, None) => "token",
-        };
+        let field = t.source();
         if secret.chars().count() < 16 {
             return Err(format!(
                 "{}: the secret must be at least 16 characters",

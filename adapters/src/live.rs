@@ -198,6 +198,9 @@ struct Kernel {
     outbox: broadcast::Sender<Published>,
     /// Events of the log already sent out.
     published: usize,
+    /// Whether timers made events since the last stored command: only
+    /// those need the clock's position stored to be made again.
+    timer_events: bool,
 }
 
 /// Replays stored commands each at the place in the kernel's event sequence
@@ -347,6 +350,7 @@ fn kernel(
         replay_failure: None,
         outbox: broadcast::channel(EVENT_BUFFER).0,
         published: 0,
+        timer_events: false,
     });
     let mut sim = Simulation::new(world);
     warehouse.schedule_timers(&mut sim, Input::Timer);
@@ -549,7 +553,9 @@ fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event: Input) {
         let ordinal = k.processed;
         let counts = match event {
             Input::Timer(timer) => {
+                let before = wh.bus().len();
                 wh.on_timer(now, timer);
+                k.timer_events |= wh.bus().len() > before;
                 true
             }
             Input::Replay(command) => {
@@ -691,20 +697,21 @@ fn answer_when_durable(k: &mut Kernel, reply: oneshot::Sender<Answer>, answer: A
 
 /// Commits what was appended, then answers everyone waiting and sends the
 /// new events out. If the commit fails, no waiting command is
-/// acknowledged. Live, new events also move the store's clock position to
-/// `now` in the same commit, so that no event goes out that a restart
-/// would make differently.
+/// acknowledged. Live, events timers made after the last stored command
+/// also move the store's clock position to `now` in the same commit, so
+/// that no event goes out that a restart would make differently.
 fn flush(k: &mut Kernel, wh: &Warehouse, now: SimTime) -> Result<(), StoreError> {
     let mut result = Ok(());
     if let Some(store) = &k.store
         && k.inbox.is_some()
-        && wh.bus().len() > k.published
+        && k.timer_events
     {
         result = store
             .lock()
             .expect("only the kernel thread writes")
             .set_position(REACHED, now.as_millis());
         k.dirty = true;
+        k.timer_events = false;
     }
     if k.dirty && result.is_ok() {
         k.dirty = false;
@@ -784,5 +791,7 @@ fn append(k: &mut Kernel, now: SimTime, ordinal: u64, command: &Command) -> Resu
         .expect("only the kernel thread writes")
         .append(now, ordinal, command)?;
     k.dirty = true;
+    // Replay puts the command at its ordinal, after the timers before it.
+    k.timer_events = false;
     Ok(())
 }

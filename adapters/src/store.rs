@@ -206,6 +206,16 @@ impl SqliteStore {
     fn error(&self, message: impl ToString) -> StoreError {
         StoreError::new(&self.name, message)
     }
+
+    /// Opens the transaction that appends join, unless one is open.
+    fn begin(&mut self) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
 }
 
 impl CommandStore for SqliteStore {
@@ -234,11 +244,7 @@ impl CommandStore for SqliteStore {
 
     fn append(&mut self, at: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {
         let json = serde_json::to_string(command).map_err(|e| self.error(e))?;
-        if self.conn.is_autocommit() {
-            self.conn
-                .execute_batch("BEGIN IMMEDIATE")
-                .map_err(|e| self.error(e))?;
-        }
+        self.begin()?;
         let mut insert = self
             .conn
             .prepare_cached("INSERT INTO commands (at_ms, ordinal, command) VALUES (?1, ?2, ?3)")
@@ -292,11 +298,7 @@ impl CommandStore for SqliteStore {
     }
 
     fn set_position(&mut self, name: &str, value: u64) -> Result<(), StoreError> {
-        if self.conn.is_autocommit() {
-            self.conn
-                .execute_batch("BEGIN IMMEDIATE")
-                .map_err(|e| self.error(e))?;
-        }
+        self.begin()?;
         self.conn
             .prepare_cached(
                 "INSERT INTO positions (name, value) VALUES (?1, ?2)
@@ -395,6 +397,17 @@ impl PgStore {
     fn error(&self, message: impl ToString) -> StoreError {
         StoreError::new(&self.name, message)
     }
+
+    /// Opens the transaction that appends join, unless one is open.
+    fn begin(&mut self) -> Result<(), StoreError> {
+        if !self.in_transaction {
+            self.client
+                .batch_execute("BEGIN")
+                .map_err(|e| self.error(e))?;
+            self.in_transaction = true;
+        }
+        Ok(())
+    }
 }
 
 impl CommandStore for PgStore {
@@ -413,12 +426,7 @@ impl CommandStore for PgStore {
 
     fn append(&mut self, at: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {
         let json = serde_json::to_string(command).map_err(|e| self.error(e))?;
-        if !self.in_transaction {
-            self.client
-                .batch_execute("BEGIN")
-                .map_err(|e| self.error(e))?;
-            self.in_transaction = true;
-        }
+        self.begin()?;
         self.client
             .execute(
                 &self.insert,
@@ -468,12 +476,7 @@ impl CommandStore for PgStore {
     }
 
     fn set_position(&mut self, name: &str, value: u64) -> Result<(), StoreError> {
-        if !self.in_transaction {
-            self.client
-                .batch_execute("BEGIN")
-                .map_err(|e| self.error(e))?;
-            self.in_transaction = true;
-        }
+        self.begin()?;
         self.client
             .execute(
                 "INSERT INTO paklog_positions (name, value) VALUES ($1, $2)

@@ -122,6 +122,17 @@ pub struct ApiToken {
 }
 
 impl ApiToken {
+    /// The field the secret comes from: `token_env`, `token_file` or
+    /// `token`.
+    #[must_use]
+    pub fn source(&self) -> &'static str {
+        match (&self.token_env, &self.token_file) {
+            (Some(_), _) => "token_env",
+            (None, Some(_)) => "token_file",
+            (None, None) => "token",
+        }
+    }
+
     /// The secret: written in the file, or read from the environment or
     /// from a file (relative to `dir`, the site file's folder). The error
     /// names the field (`token_env`, `token_file`) and what is wrong.
