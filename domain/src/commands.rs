@@ -6,11 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::events::Priority;
 use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
-use crate::order_management::OrderStatus;
-use crate::physical_tracking::PlateKind;
 pub use crate::refusal::{CommandError, RefusalKind};
+use crate::vocabulary::{OrderStatus, PlateKind, Priority};
 
 /// A line of an incoming order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

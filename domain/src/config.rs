@@ -4,9 +4,9 @@
 use paklog_sim::SimDuration;
 use serde::{Deserialize, Serialize};
 
-use crate::events::WaveStrategy;
 use crate::ids::{LocationId, SkuId};
 use crate::location_master::{AbcClass, LayoutSpec};
+use crate::vocabulary::WaveStrategy;
 
 /// A SKU of the assortment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,7 +138,7 @@ pub struct SiteConfig {
     /// How pick tasks are routed.
     pub routing: crate::routing::Policy,
     /// How released orders become pick trips.
-    pub picking: crate::pick_execution::Picking,
+    pub picking: crate::pick_execution::strategies::Picking,
     /// The roster, indexed by `AssociateId`.
     pub associates: Vec<AssociateSpec>,
     /// Pack and ship.

@@ -18,31 +18,8 @@ use crate::ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
 };
-use crate::physical_tracking::PlateKind;
-
-/// Order priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Priority {
-    /// Ships first.
-    Express,
-    /// Everything else.
-    Standard,
-}
-
-/// Wave strategies (as in the seed's wave planning service).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WaveStrategy {
-    /// Every planning interval, oldest orders first.
-    Time,
-    /// One wave per carrier, when full or before its cut-off.
-    Carrier,
-    /// One wave per zone.
-    Zone,
-    /// Created by hand (API).
-    Manual,
-}
+use crate::vocabulary::PlateKind;
+pub use crate::vocabulary::{Priority, WaveStrategy};
 
 /// A picker moved from one zone to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

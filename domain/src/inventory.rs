@@ -16,13 +16,19 @@ mod rules;
 mod counting;
 mod stock_work;
 
-pub(crate) use stock_work::StockPutAway;
-
 use std::collections::BTreeSet;
 
+use bevy_ecs::event::Event;
+use paklog_sim::SimTime;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{LocationId, SkuId};
+
+/// Fact: stock was put away (to a face or to reserve).
+#[derive(Debug, Clone, Event)]
+pub(crate) struct StockPutAway {
+    pub(crate) at: SimTime,
+}
 
 /// Stock in one location.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

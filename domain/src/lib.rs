@@ -55,8 +55,10 @@ pub mod pick_execution;
 pub mod quality;
 pub mod refusal;
 pub mod routing;
+mod site;
 pub mod task_execution;
 pub mod testing;
+pub mod vocabulary;
 pub mod warehouse;
 pub mod wave_planning;
 pub mod workload_planning;
@@ -71,4 +73,5 @@ pub use ids::{
 };
 pub use physical_tracking::{Variance, VarianceKind};
 pub use refusal::{CommandError, RefusalKind};
-pub use warehouse::{ConfigError, DomainTimer, Warehouse};
+pub use site::DomainTimer;
+pub use warehouse::{ConfigError, Warehouse};

@@ -14,8 +14,8 @@ use crate::ids::{LocationId, OrderId, SkuId, TaskId, ToteId, WaveId};
 use crate::location_master::Point;
 use crate::physical_tracking::PlateKind;
 use crate::pick_execution::{Picking, ZoneMode};
+use crate::site::Site;
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
-use crate::warehouse::Site;
 use crate::wave_planning::WaveReleased;
 
 /// A pick trip about to become a task.

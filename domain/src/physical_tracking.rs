@@ -8,25 +8,63 @@
 //! whole millimetres so that replaying a stored ping gives exactly the same
 //! state.
 
+pub(crate) mod handlers;
+
 #[cfg(test)]
 mod rules;
 
 mod licence_plates;
 mod reconciliation;
 
-pub use licence_plates::{Contents, InsideOf, LicencePlates, Place, Plate, PlateKind};
-pub use reconciliation::{Variance, VarianceKind};
+pub use crate::vocabulary::PlateKind;
+pub use licence_plates::{Contents, InsideOf, LicencePlates, Place, Plate};
 
 use std::collections::BTreeMap;
 
 use paklog_sim::SimTime;
 use serde::{Deserialize, Serialize};
 
-use crate::commands::{CommandError, Reply, RtlsPing};
-use crate::events::{DomainEvent, PlateNested, PlateOpened, PlateUnnested};
-use crate::ids::{AssociateId, LocationId, OrderId, ToteId};
+use crate::commands::{CommandError, RtlsPing};
+use crate::ids::{AssociateId, LocationId, SkuId};
 use crate::location_master::LocationMaster;
-use crate::warehouse::Site;
+
+/// One disagreement between master data, the books and the physical state,
+/// with the fact that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variance {
+    /// What disagrees.
+    pub kind: VarianceKind,
+    /// The location.
+    pub location: LocationId,
+    /// The SKU, if any.
+    pub sku: Option<SkuId>,
+    /// Units concerned (signed: counted minus books for an adjustment).
+    pub units: i64,
+    /// Sequence number in the event log of the fact that explains it, if
+    /// any: a variance without one is a fault to investigate.
+    pub explained_by: Option<u64>,
+}
+
+/// Kinds of variance the reconciliation looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VarianceKind {
+    /// Stock on the books in a blocked location: out of reach.
+    BlockedStock,
+    /// A count found a different quantity than the books held.
+    CountAdjusted,
+    /// A short pick put a location in doubt and no count has settled it.
+    CountPending,
+    /// The SKU a location holds on the books differs from the master's
+    /// slotting.
+    SlottingMismatch,
+    /// A SKU's totals differ from the sum of its locations.
+    BooksMismatch,
+    /// Once RTLS follows totes: the totes it sees at a staging lane or dock
+    /// door differ from those the WES has queued or waiting there (a tote
+    /// put down at the wrong station, a parcel at the wrong door).
+    OccupancyMismatch,
+}
 
 /// How far outside the racking (m) a tag may be and still be on site:
 /// the depot, pack and dock areas lie in front of the aisles.
@@ -237,120 +275,6 @@ impl Tracking {
     #[must_use]
     pub fn pings(&self) -> u64 {
         self.pings
-    }
-}
-
-impl Site<'_, '_> {
-    /// A tote (or a parcel under its own plate) was put down at `to` with
-    /// its order: the plate's place changes and `LicensePlateMoved` says so.
-    pub(crate) fn plate_moved(
-        &mut self,
-        now: SimTime,
-        tote: ToteId,
-        order: OrderId,
-        to: LocationId,
-    ) {
-        self.plates.put(tote.0, to);
-        self.emit(now, DomainEvent::LicensePlateMoved { tote, order, to });
-    }
-
-    /// A label is applied: a new licence plate.
-    ///
-    /// # Errors
-    /// A code that is empty, too long or already open; an unknown location.
-    pub(crate) fn open_plate(
-        &mut self,
-        now: SimTime,
-        plate: String,
-        kind: PlateKind,
-        location: Option<LocationId>,
-    ) -> Result<Reply, CommandError> {
-        if plate.is_empty() || plate.chars().count() > 64 {
-            return Err(CommandError::BadPlateCode(plate.chars().take(80).collect()));
-        }
-        if self.plates.contains(&plate) {
-            return Err(CommandError::PlateExists(plate));
-        }
-        if LicencePlates::is_flow_code(&plate) {
-            return Err(CommandError::ReservedPlateCode(plate));
-        }
-        if let Some(l) = location
-            && l.index() >= self.master.locations.len()
-        {
-            return Err(CommandError::UnknownLocation(l));
-        }
-        self.plates.open(&plate, kind, location);
-        let opened = PlateOpened {
-            plate,
-            kind,
-            location,
-        };
-        self.emit(now, DomainEvent::LicensePlateOpened(Box::new(opened)));
-        Ok(Reply::Done)
-    }
-
-    /// **Licence plates can be nested**: `plate` goes into `into` (out of
-    /// the plate it was in), by the rules of [`LicencePlates`].
-    ///
-    /// # Errors
-    /// An unknown plate, or a nesting the rules refuse.
-    pub(crate) fn nest_plate(
-        &mut self,
-        now: SimTime,
-        plate: String,
-        into: String,
-    ) -> Result<Reply, CommandError> {
-        let from = self.plates.nest(&plate, &into)?;
-        let nested = PlateNested { plate, into, from };
-        self.emit(now, DomainEvent::LicensePlateNested(Box::new(nested)));
-        Ok(Reply::Done)
-    }
-
-    /// A plate comes out of the plate it is in.
-    ///
-    /// # Errors
-    /// An unknown plate, or one not nested.
-    pub(crate) fn unnest_plate(
-        &mut self,
-        now: SimTime,
-        plate: String,
-    ) -> Result<Reply, CommandError> {
-        let from = self.plates.unnest(&plate)?;
-        let unnested = PlateUnnested { plate, from };
-        self.emit(now, DomainEvent::LicensePlateUnnested(Box::new(unnested)));
-        Ok(Reply::Done)
-    }
-
-    /// RTLS pings → each tag's place; a tote seen leaving one place or
-    /// reaching another changes the state of both (`LocationStateChanged`).
-    ///
-    /// # Errors
-    /// If any ping is malformed or off the site: then none is taken.
-    pub(crate) fn record_pings(
-        &mut self,
-        now: SimTime,
-        pings: &[RtlsPing],
-    ) -> Result<Reply, CommandError> {
-        Tracking::check(&self.master, pings)?;
-        for p in pings {
-            let Some(moved) = self.tracking.record(now, &p.tag, p.x_mm, p.y_mm) else {
-                continue;
-            };
-            // Physical tracking: the place a tote left and the one
-            // it reached change state.
-            for location in [moved.from, moved.to].into_iter().flatten() {
-                let totes = self.tracking.totes_at(location);
-                self.emit(
-                    now,
-                    DomainEvent::LocationStateChanged {
-                        location,
-                        on_hand: totes,
-                        occupied: totes > 0,
-                    },
-                );
-            }
-        }
-        Ok(Reply::Done)
     }
 }
 

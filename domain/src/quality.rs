@@ -5,27 +5,25 @@
 use bevy_ecs::resource::Resource;
 use paklog_sim::StreamRng;
 
-use crate::warehouse::Site;
-
 /// Quality's own state: the stream it samples packed orders from.
 #[derive(Debug, Resource)]
 pub(crate) struct Quality {
     pub(crate) rng: StreamRng,
 }
 
+impl Quality {
+    /// Draws whether the order on the bench is sampled for QC, at `rate`,
+    /// from the QC stream.
+    pub(crate) fn sample(&mut self, rate: f64) -> bool {
+        use rand::RngExt;
+        self.rng.random::<f64>() < rate
+    }
+}
+
 /// Whether the scale agrees with the expected weight within `tolerance`.
 #[must_use]
 pub fn weight_ok(expected_kg: f64, measured_kg: f64, tolerance: f64) -> bool {
     (measured_kg - expected_kg).abs() <= tolerance * expected_kg.max(1e-9)
-}
-
-impl Site<'_, '_> {
-    /// Draws whether the order on the bench is sampled for QC, at the
-    /// site's QC rate, from the QC stream.
-    pub(crate) fn sample_for_qc(&mut self) -> bool {
-        use rand::RngExt;
-        self.quality.rng.random::<f64>() < self.config.packing.qc_rate
-    }
 }
 
 #[cfg(test)]

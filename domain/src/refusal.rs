@@ -20,10 +20,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
-use crate::order_management::OrderStatus;
-use crate::physical_tracking::PlateKind;
-use crate::task_execution::TaskStatus;
-use crate::wave_planning::WaveStatus;
+use crate::vocabulary::{OrderStatus, PlateKind, TaskStatus, WaveStatus};
 
 /// What kind of refusal a [`CommandError`] is: what the caller should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -16,6 +16,7 @@ use crate::config::AssignmentWeights;
 use crate::events::Priority;
 use crate::ids::{AssociateId, LocationId, OrderId, SkuId, TaskId, ToteId, WaveId};
 use crate::location_master::{LocationMaster, Point};
+pub use crate::vocabulary::TaskStatus;
 
 /// Kinds of work in the unified task model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -30,36 +31,6 @@ pub enum TaskKind {
     /// Put received units away: to the SKU's pick face while it has room,
     /// the rest to reserve.
     Putaway,
-}
-
-/// Task lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum TaskStatus {
-    /// Waiting for an associate.
-    Pending,
-    /// Given to an associate who has not started.
-    Assigned,
-    /// Being worked on.
-    InProgress,
-    /// Done.
-    Completed,
-    /// Called off.
-    Cancelled,
-}
-
-impl TaskStatus {
-    /// Whether `self → next` is a legal transition.
-    #[must_use]
-    pub fn can_become(self, next: TaskStatus) -> bool {
-        use TaskStatus as S;
-        matches!(
-            (self, next),
-            (S::Pending, S::Assigned | S::Cancelled)
-                | (S::Assigned, S::InProgress | S::Pending | S::Cancelled)
-                | (S::InProgress, S::Completed | S::Cancelled)
-        )
-    }
 }
 
 /// One stop of a pick task.

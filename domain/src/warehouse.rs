@@ -3,23 +3,23 @@
 //! the timers the services ask for (wave planning, carrier departures,
 //! metrics, cycle counts).
 //!
-//! The services' code lives in their homes (`wave_planning.rs`,
-//! `pick_execution.rs` …) as `impl Site` blocks: [`Site`] borrows every
-//! service's resource from the world for one command or timer. The read
-//! side (`impl Warehouse`: `orders()`, `reconcile()` …) reads the
-//! resources directly.
+//! The services' command handling lives in their homes
+//! (`wave_planning/handlers.rs`, `pick_execution/handlers.rs` …) as
+//! `impl Site` blocks: [`Site`](crate::site::Site) borrows every service's
+//! resource from the world for one command or timer. The read side
+//! (`impl Warehouse`: `orders()`, `reconcile()` …) reads the resources
+//! directly.
 
 use std::collections::HashMap;
 
-use bevy_ecs::event::Event;
-use bevy_ecs::prelude::{Commands, Res, ResMut, World};
+use bevy_ecs::prelude::World;
 use bevy_ecs::resource::Resource;
-use bevy_ecs::system::{SystemParam, SystemState};
+use bevy_ecs::system::SystemState;
 use paklog_sim::{RngStreams, Schedule, SimDuration, SimTime};
 
 use crate::commands::{Command, CommandError, Reply};
-use crate::config::SiteConfig;
-use crate::events::{DomainEvent, EventBus};
+use crate::config::{SiteConfig, WorkloadPolicy};
+use crate::events::EventBus;
 use crate::ids::{AssociateId, CarrierId, LocationId, SegmentId, SkuId};
 use crate::inventory::Inventory;
 use crate::location_master::{LocationKind, LocationMaster};
@@ -30,22 +30,11 @@ use crate::pack_ship::{PackArea, PutWall, Station};
 use crate::physical_tracking::{LicencePlates, Tracking};
 use crate::pick_execution::Picking;
 use crate::quality::Quality;
+pub use crate::site::DomainTimer;
+use crate::site::{Codes, Site, Timers};
 use crate::task_execution::{AssociateState, TaskBoard};
 use crate::wave_planning::WaveBook;
-use crate::workload_planning::{self, METRICS_INTERVAL, Workload};
-
-/// Timers the domain asks its driver to fire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DomainTimer {
-    /// Run wave planning.
-    PlanWaves,
-    /// A carrier's truck leaves.
-    CarrierDeparture(CarrierId),
-    /// Close a metrics interval.
-    MetricsTick,
-    /// Open the next cycle count.
-    CycleCount,
-}
+use crate::workload_planning::{self, HourPlan, METRICS_INTERVAL, Workload};
 
 /// A site's configuration is inconsistent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,76 +55,6 @@ pub enum ConfigError {
     ForeignMaster,
 }
 
-/// Wave planning, carrier departure, metrics and cycle-count timers the
-/// services asked for since the driver last drained them.
-#[derive(Debug, Default, Resource)]
-pub(crate) struct Timers(Vec<(SimTime, DomainTimer)>);
-
-impl Timers {
-    pub(crate) fn push(&mut self, timer: (SimTime, DomainTimer)) {
-        self.0.push(timer);
-    }
-}
-
-/// The site's codes: SKUs and carriers by the names the outside world
-/// gives them.
-#[derive(Debug, Default, Resource)]
-pub(crate) struct Codes {
-    skus: HashMap<String, SkuId>,
-    carriers: HashMap<String, CarrierId>,
-}
-
-impl Codes {
-    pub(crate) fn sku(&self, code: &str) -> Option<SkuId> {
-        self.skus.get(code).copied()
-    }
-
-    pub(crate) fn carrier(&self, name: &str) -> Option<CarrierId> {
-        self.carriers.get(name).copied()
-    }
-}
-
-/// Every service's state, borrowed from the site's world for one command,
-/// timer or reaction. The services' code is written against it
-/// (`impl Site` in each service's home); each field is that service's own
-/// resource.
-#[derive(SystemParam)]
-pub(crate) struct Site<'w, 's> {
-    /// Static configuration.
-    pub(crate) config: Res<'w, SiteConfig>,
-    /// SKU and carrier codes.
-    pub(crate) codes: Res<'w, Codes>,
-    /// Location master.
-    pub(crate) master: ResMut<'w, LocationMaster>,
-    /// Order management.
-    pub(crate) orders: ResMut<'w, OrderBook>,
-    /// Inventory.
-    pub(crate) inventory: ResMut<'w, Inventory>,
-    /// Wave planning.
-    pub(crate) waves: ResMut<'w, WaveBook>,
-    /// Task execution and the associates.
-    pub(crate) tasks: ResMut<'w, TaskBoard>,
-    /// Pack & ship.
-    pub(crate) pack: ResMut<'w, PackArea>,
-    /// Quality.
-    pub(crate) quality: ResMut<'w, Quality>,
-    /// The event bus and the run's log.
-    pub(crate) bus: ResMut<'w, EventBus>,
-    /// Physical tracking: where the RTLS last saw each tag.
-    pub(crate) tracking: ResMut<'w, Tracking>,
-    /// Physical tracking: every licence plate.
-    pub(crate) plates: ResMut<'w, LicencePlates>,
-    /// Material handling: the conveyor network, if the site has one.
-    pub(crate) conveyor: Option<ResMut<'w, Conveyor>>,
-    /// Workload planning.
-    pub(crate) workload: ResMut<'w, Workload>,
-    /// Timers asked for.
-    pub(crate) timers: ResMut<'w, Timers>,
-    /// The facts other services react to, triggered once the command (or
-    /// the reaction) that made them is done.
-    facts: Commands<'w, 's>,
-}
-
 /// The choreography of the seeds: each service registers its reactions to
 /// the facts of others, as bevy observers named `on_<fact>`. Each fact has
 /// one reacting service, so no reaction's order hangs on bevy's (which does
@@ -150,8 +69,8 @@ pub(crate) struct Site<'w, 's> {
 /// | `PackingStarted`, `PackingCompleted` | workload planning: the pack rate learned |
 fn choreography(world: &mut World) {
     orchestration::reactions(world);
-    order_management::reactions(world);
-    workload_planning::reactions(world);
+    order_management::handlers::reactions(world);
+    workload_planning::handlers::reactions(world);
 }
 
 /// The whole site: a bevy world holding one resource per service (the
@@ -296,10 +215,7 @@ impl Warehouse {
         world.insert_resource(Quality {
             rng: RngStreams::new(config.seed).stream("qc-sampling"),
         });
-        world.insert_resource(Codes {
-            skus: sku_codes,
-            carriers: carrier_names,
-        });
+        world.insert_resource(Codes::new(sku_codes, carrier_names));
         world.insert_resource(config);
         world.insert_resource(master);
         world.insert_resource(OrderBook::default());
@@ -499,6 +415,19 @@ impl Warehouse {
         (c.orders_shipped, c.lines_picked)
     }
 
+    /// The labour plan of every hour so far.
+    #[must_use]
+    pub fn hour_plans(&self) -> &[HourPlan] {
+        &self.resource::<Workload>().plan
+    }
+
+    /// Seconds a pack station takes per order: learned once
+    /// `LEARN_AFTER_PACKED` orders are packed, the policy's prior before.
+    #[must_use]
+    pub fn pack_seconds_per_order(&self, policy: &WorkloadPolicy) -> f64 {
+        self.resource::<Workload>().pack_seconds_per_order(policy)
+    }
+
     /// Handles a timer the driver fired.
     pub fn on_timer(&mut self, now: SimTime, timer: DomainTimer) {
         self.run(|site| site.on_timer(now, timer));
@@ -526,17 +455,6 @@ impl Site<'_, '_> {
             // The first hour's plan; the metrics ticks plan the others.
             self.plan_hour(now, &policy);
         }
-    }
-
-    pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) {
-        self.bus.publish(now, event);
-    }
-
-    /// Hands `fact` to the services that react to it. They run once this
-    /// command (or reaction) is done, each fact's reactions before the
-    /// next fact's, and each reaction's own facts before its siblings'.
-    pub(crate) fn trigger<'a>(&mut self, fact: impl Event<Trigger<'a>: Default>) {
-        self.facts.trigger(fact);
     }
 
     /// Handles one command at `now`.
@@ -645,8 +563,8 @@ mod tests {
 
     /// The choreography, registered backwards.
     fn backwards(world: &mut World) {
-        workload_planning::reactions(world);
-        order_management::reactions(world);
+        workload_planning::handlers::reactions(world);
+        order_management::handlers::reactions(world);
         orchestration::reactions(world);
     }
 

@@ -4,8 +4,8 @@ use paklog_sim::SimTime;
 
 use crate::events::{CountReason, DomainEvent, Priority};
 use crate::ids::LocationId;
+use crate::site::Site;
 use crate::task_execution::TaskKind;
-use crate::warehouse::Site;
 
 impl Site<'_, '_> {
     /// Opens a COUNT task for `location`, unless one is open.

@@ -2,21 +2,16 @@
 //! replenishment of pick faces from reserve (REPLENISH), and the
 //! confirmation of those tasks' stops.
 
-use bevy_ecs::event::Event;
 use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, Reply};
 use crate::events::{DomainEvent, Priority};
 use crate::ids::{LocationId, SkuId, TaskId};
 use crate::location_master::LocationKind;
+use crate::site::Site;
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
-use crate::warehouse::Site;
 
-/// Fact: stock was put away (to a face or to reserve).
-#[derive(Debug, Clone, Event)]
-pub(crate) struct StockPutAway {
-    pub(crate) at: SimTime,
-}
+use super::StockPutAway;
 
 impl Site<'_, '_> {
     /// Units a face is filled to: the replenishment maximum, or what faces

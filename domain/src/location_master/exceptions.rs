@@ -9,8 +9,8 @@ use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
 use crate::ids::{LocationId, SkuId, TaskId};
 use crate::location_master::{LocationKind, Point};
+use crate::site::Site;
 use crate::task_execution::{TaskKind, TaskStatus};
-use crate::warehouse::Site;
 
 impl Site<'_, '_> {
     /// The location master blocks (or opens) a location. **A blocked

@@ -7,8 +7,9 @@ use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
 use crate::ids::{CarrierId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId};
 use crate::location_master::LocationMaster;
+use crate::site::Site;
 use crate::task_execution::{Task, TaskKind};
-use crate::warehouse::{Site, Warehouse};
+use crate::warehouse::Warehouse;
 
 use crate::material_handling::Destination;
 use crate::physical_tracking::PlateKind;

@@ -25,47 +25,10 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::ids::LocationId;
 use crate::refusal::CommandError;
-
-/// What a licence plate is on (the seed's `LicensePlateType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PlateKind {
-    /// A tote: what pickers pick into.
-    Tote,
-    /// A carton: a packed parcel.
-    Carton,
-    /// A case: holds totes and cartons.
-    Case,
-    /// A pallet: holds cases, cartons and totes.
-    Pallet,
-}
-
-impl PlateKind {
-    /// Whether a plate of this kind may hold one of `child`'s kind.
-    #[must_use]
-    pub fn holds(self, child: PlateKind) -> bool {
-        match self {
-            PlateKind::Pallet => child != PlateKind::Pallet,
-            PlateKind::Case => matches!(child, PlateKind::Tote | PlateKind::Carton),
-            PlateKind::Tote | PlateKind::Carton => false,
-        }
-    }
-}
-
-impl std::fmt::Display for PlateKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            PlateKind::Tote => "TOTE",
-            PlateKind::Carton => "CARTON",
-            PlateKind::Case => "CASE",
-            PlateKind::Pallet => "PALLET",
-        })
-    }
-}
+use crate::vocabulary::PlateKind;
 
 /// A licence plate: its code (`LP17`, `PAL-3` …) and kind.
 #[derive(Debug, Clone, PartialEq, Eq, Component)]

@@ -1,51 +1,13 @@
 //! Reconciliation: every disagreement between master data, the books and
 //! the physical state (what the RTLS sees).
 
-use serde::Serialize;
-
 use std::collections::HashMap;
 
 use crate::events::DomainEvent;
 use crate::ids::{LocationId, SkuId};
 use crate::warehouse::Warehouse;
 
-/// One disagreement between master data, the books and the physical state,
-/// with the fact that explains it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Variance {
-    /// What disagrees.
-    pub kind: VarianceKind,
-    /// The location.
-    pub location: LocationId,
-    /// The SKU, if any.
-    pub sku: Option<SkuId>,
-    /// Units concerned (signed: counted minus books for an adjustment).
-    pub units: i64,
-    /// Sequence number in the event log of the fact that explains it, if
-    /// any: a variance without one is a fault to investigate.
-    pub explained_by: Option<u64>,
-}
-
-/// Kinds of variance the reconciliation looks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum VarianceKind {
-    /// Stock on the books in a blocked location: out of reach.
-    BlockedStock,
-    /// A count found a different quantity than the books held.
-    CountAdjusted,
-    /// A short pick put a location in doubt and no count has settled it.
-    CountPending,
-    /// The SKU a location holds on the books differs from the master's
-    /// slotting.
-    SlottingMismatch,
-    /// A SKU's totals differ from the sum of its locations.
-    BooksMismatch,
-    /// Once RTLS follows totes: the totes it sees at a staging lane or dock
-    /// door differ from those the WES has queued or waiting there (a tote
-    /// put down at the wrong station, a parcel at the wrong door).
-    OccupancyMismatch,
-}
+use super::{Variance, VarianceKind};
 
 impl Warehouse {
     /// Compares the location master, the books and the physical state, and

@@ -7,7 +7,7 @@ use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
 use crate::ids::TaskId;
 use crate::pack_ship::{PutWall, PutWallSlot};
-use crate::warehouse::Site;
+use crate::site::Site;
 
 impl Site<'_, '_> {
     pub(crate) fn put_wall(&self, wall: u16) -> Result<&PutWall, CommandError> {

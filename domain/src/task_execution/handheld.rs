@@ -7,8 +7,8 @@ use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
 use crate::ids::{AssociateId, LocationId, TaskId};
 use crate::order_management::OrderStatus;
+use crate::site::Site;
 use crate::task_execution::{AssociateState, PickLine, Task, TaskStatus};
-use crate::warehouse::Site;
 
 impl Site<'_, '_> {
     pub(crate) fn dispatch(&mut self, now: SimTime) {

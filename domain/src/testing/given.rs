@@ -27,8 +27,9 @@ use crate::events::{DomainEvent, Priority};
 use crate::ids::{AssociateId, TaskId};
 use crate::pick_execution::{Picking, ZoneMode};
 use crate::refusal::{CommandError, RefusalKind};
+use crate::site::DomainTimer;
 use crate::testing::tiny_site;
-use crate::warehouse::{DomainTimer, Warehouse};
+use crate::warehouse::Warehouse;
 
 /// A site under test. It derefs to its [`Warehouse`], so a test can read
 /// any service's state or send commands directly.
