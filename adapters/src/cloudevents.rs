@@ -6,12 +6,16 @@
 //! `time` (RFC 3339 with the site's offset) is set on a site with a time
 //! zone, whose site time is the calendar's. Every event also carries the
 //! site time as the extension attribute `paklogsimtime` (milliseconds since
-//! the site's day one began).
+//! the site's day one began). An event a timer made late, in the catch-up
+//! after the service was down, says by how much in `pakloglatems`
+//! (milliseconds after `time` that it was made); the store keeps the
+//! catch-ups, so every sending of it says the same.
 
 use std::sync::Arc;
 
 use paklog_domain::Recorded;
 use paklog_domain::config::SiteConfig;
+use paklog_sim::SimDuration;
 use serde_json::{Value, json};
 
 /// An event ready to send.
@@ -26,14 +30,19 @@ pub struct Published {
 }
 
 impl Published {
-    /// The event `r` of site `site` as a CloudEvent.
+    /// The event `r` of site `site` as a CloudEvent, made `late` after it
+    /// fell due if it was.
     #[must_use]
-    pub fn new(site: &SiteConfig, r: &Recorded) -> Self {
+    pub fn new(site: &SiteConfig, r: &Recorded, late: Option<SimDuration>) -> Self {
         let kind = r.event.cloud_event_type();
+        let mut ce = cloud_event(site, r);
+        if let Some(late) = late {
+            ce["pakloglatems"] = late.as_millis().into();
+        }
         Published {
             seq: r.seq,
             kind,
-            json: cloud_event(site, r).to_string().into(),
+            json: ce.to_string().into(),
         }
     }
 

@@ -19,9 +19,12 @@ use paklog_domain::SiteCalendar;
 use paklog_domain::config::SiteConfig;
 use paklog_domain::task_execution::TaskStatus;
 use paklog_domain::workload_planning::METRICS_INTERVAL;
-use paklog_domain::{Command, CommandError, DomainTimer, OrderId, Reply, Warehouse, WaveId};
+use paklog_domain::{
+    Command, CommandError, DomainTimer, OrderId, Recorded, Reply, Warehouse, WaveId,
+};
 use paklog_sim::{
-    Clock, CommandSender, Scheduler, SimTime, Simulation, VirtualClock, Wake, WallClock,
+    Clock, CommandSender, Scheduler, SimDuration, SimTime, Simulation, VirtualClock, Wake,
+    WallClock,
 };
 use tokio::sync::{broadcast, oneshot};
 
@@ -201,6 +204,25 @@ struct Kernel {
     /// Whether timers made events since the last stored command: only
     /// those need the clock's position stored to be made again.
     timer_events: bool,
+    /// The catch-ups after downtime, oldest first: the timers due between
+    /// `from` and `to` fired at `to`.
+    catch_ups: Vec<(SimTime, SimTime)>,
+}
+
+impl Kernel {
+    /// How late an event of site time `at` went out: by how much a
+    /// catch-up fired it after it fell due.
+    fn lateness(&self, at: SimTime) -> Option<SimDuration> {
+        self.catch_ups
+            .iter()
+            .find(|&&(from, to)| from < at && at < to)
+            .map(|&(_, to)| to - at)
+    }
+
+    /// `r` as it goes out.
+    fn publish(&self, wh: &Warehouse, r: &Recorded) -> Published {
+        Published::new(wh.config(), r, self.lateness(r.at))
+    }
 }
 
 /// Replays stored commands each at the place in the kernel's event sequence
@@ -340,6 +362,15 @@ fn kernel(
 ) -> Result<Simulation<Input>, LiveError> {
     let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
     warehouse.start(started);
+    let mut store = store;
+    let catch_ups = match store.as_mut() {
+        Some(s) => s
+            .catch_ups()?
+            .into_iter()
+            .map(|(from, to)| (SimTime::from_millis(from), SimTime::from_millis(to)))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut world = World::new();
     world.insert_resource(Kernel {
         store: store.map(Mutex::new),
@@ -351,6 +382,7 @@ fn kernel(
         outbox: broadcast::channel(EVENT_BUFFER).0,
         published: 0,
         timer_events: false,
+        catch_ups,
     });
     let mut sim = Simulation::new(world);
     warehouse.schedule_timers(&mut sim, Input::Timer);
@@ -486,6 +518,7 @@ impl Live {
             let now = calendar.site_time(wall_now_ms);
             if now > sim.now() {
                 let from = sim.now();
+                let before = sim.world().resource::<Warehouse>().bus().len();
                 let caught = sim.run(&mut VirtualClock, Some(now), handle);
                 tracing::info!(
                     "site clock {}: {} timers due since {} fired on start",
@@ -493,6 +526,9 @@ impl Live {
                     caught.events_run,
                     calendar.rfc3339(from),
                 );
+                if sim.world().resource::<Warehouse>().bus().len() > before {
+                    caught_up(sim.world_mut().resource_mut::<Kernel>().as_mut(), from, now)?;
+                }
             }
         }
         // The wall clock goes on from the site's present (after a catch-up),
@@ -734,7 +770,7 @@ fn flush(k: &mut Kernel, wh: &Warehouse, now: SimTime) -> Result<(), StoreError>
         let new = wh.bus().since(k.published);
         if k.outbox.receiver_count() > 0 {
             for r in new {
-                let _ = k.outbox.send(Published::new(wh.config(), r));
+                let _ = k.outbox.send(k.publish(wh, r));
             }
         }
         k.published += new.len();
@@ -773,13 +809,27 @@ fn subscription(wh: &Warehouse, k: &Kernel, since: Since) -> Result<Subscription
     }
     let backlog = wh.bus().since(from as usize)[..(next - from) as usize]
         .iter()
-        .map(|r| Published::new(wh.config(), r))
+        .map(|r| k.publish(wh, r))
         .collect();
     Ok(Subscription {
         from,
         backlog,
         live: k.outbox.subscribe(),
     })
+}
+
+/// Records that the timers due between `from` and `to` fired late, at
+/// `to`, with the clock's position: durable before any of their events
+/// goes out, so that every sending marks them alike.
+fn caught_up(k: &mut Kernel, from: SimTime, to: SimTime) -> Result<(), StoreError> {
+    if let Some(store) = &k.store {
+        let mut store = store.lock().expect("only the kernel thread writes");
+        store.add_catch_up(from.as_millis(), to.as_millis())?;
+        store.set_position(REACHED, to.as_millis())?;
+        store.commit()?;
+    }
+    k.catch_ups.push((from, to));
+    Ok(())
 }
 
 fn append(k: &mut Kernel, now: SimTime, ordinal: u64, command: &Command) -> Result<(), StoreError> {

@@ -100,6 +100,21 @@ pub trait CommandStore: Send {
     /// If it cannot be written.
     fn set_position(&mut self, name: &str, value: u64) -> Result<(), StoreError>;
 
+    /// Every catch-up so far, oldest first: `(from, to)` in site
+    /// milliseconds, the timers due between the two having fired late, at
+    /// `to`, when the service came back.
+    ///
+    /// # Errors
+    /// If the store cannot be read.
+    fn catch_ups(&mut self) -> Result<Vec<(u64, u64)>, StoreError>;
+
+    /// Records a catch-up from `from` to `to` in the open transaction,
+    /// durable after [`commit`](Self::commit).
+    ///
+    /// # Errors
+    /// If it cannot be written.
+    fn add_catch_up(&mut self, from: u64, to: u64) -> Result<(), StoreError>;
+
     /// The site file the store was created for, if it was recorded.
     ///
     /// # Errors
@@ -196,6 +211,11 @@ impl SqliteStore {
              CREATE TABLE IF NOT EXISTS positions (
                  name  TEXT PRIMARY KEY,
                  value INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS catch_ups (
+                 seq     INTEGER PRIMARY KEY,
+                 from_ms INTEGER NOT NULL,
+                 to_ms   INTEGER NOT NULL
              );
              COMMIT;",
         )
@@ -308,6 +328,30 @@ impl CommandStore for SqliteStore {
             .map_err(|e| self.error(e))?;
         Ok(())
     }
+
+    fn catch_ups(&mut self) -> Result<Vec<(u64, u64)>, StoreError> {
+        let mut query = self
+            .conn
+            .prepare("SELECT from_ms, to_ms FROM catch_ups ORDER BY seq")
+            .map_err(|e| self.error(e))?;
+        query
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| StoreError::new(&self.name, e))
+    }
+
+    fn add_catch_up(&mut self, from: u64, to: u64) -> Result<(), StoreError> {
+        self.begin()?;
+        self.conn
+            .execute(
+                "INSERT INTO catch_ups (from_ms, to_ms) VALUES (?1, ?2)",
+                [from as i64, to as i64],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
 }
 
 /// A PostgreSQL command store.
@@ -380,6 +424,11 @@ impl PgStore {
                  CREATE TABLE IF NOT EXISTS paklog_positions (
                      name  TEXT PRIMARY KEY,
                      value BIGINT NOT NULL
+                 );
+                 CREATE TABLE IF NOT EXISTS paklog_catch_ups (
+                     seq     BIGSERIAL PRIMARY KEY,
+                     from_ms BIGINT NOT NULL,
+                     to_ms   BIGINT NOT NULL
                  );",
             )
             .map_err(err)?;
@@ -487,6 +536,31 @@ impl CommandStore for PgStore {
             .map_err(|e| self.error(e))?;
         Ok(())
     }
+
+    fn catch_ups(&mut self) -> Result<Vec<(u64, u64)>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT from_ms, to_ms FROM paklog_catch_ups ORDER BY seq",
+                &[],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
+    fn add_catch_up(&mut self, from: u64, to: u64) -> Result<(), StoreError> {
+        self.begin()?;
+        self.client
+            .execute(
+                "INSERT INTO paklog_catch_ups (from_ms, to_ms) VALUES ($1, $2)",
+                &[&(from as i64), &(to as i64)],
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
 }
 
 /// What every store must do with positions; run against each kind.
@@ -520,6 +594,18 @@ pub mod contract {
             store.position("sink:kafka").unwrap(),
             Some(5),
             "an uncommitted move is lost with the process"
+        );
+        // Catch-ups are kept in the order they happened.
+        assert_eq!(store.catch_ups().unwrap(), []);
+        store.add_catch_up(60_000, 120_000).unwrap();
+        store.add_catch_up(120_000, 90_000_000).unwrap();
+        store.commit().unwrap();
+        store.add_catch_up(90_000_000, 99_000_000).unwrap();
+        let mut store = reopen(store);
+        assert_eq!(
+            store.catch_ups().unwrap(),
+            [(60_000, 120_000), (120_000, 90_000_000)],
+            "committed ones, in order"
         );
     }
 }

@@ -497,6 +497,10 @@ pub struct IntervalView {
     pub start_ms: u64,
     /// End (ms).
     pub end_ms: u64,
+    /// Start, RFC 3339 on the site's calendar.
+    pub start: String,
+    /// End, RFC 3339 on the site's calendar.
+    pub end: String,
     /// Orders shipped in it so far.
     pub orders_shipped: u32,
     /// Lines picked in it so far.
@@ -510,6 +514,8 @@ pub struct IntervalView {
 pub struct MetricsView {
     /// Site time now (ms).
     pub now_ms: u64,
+    /// Now, RFC 3339 on the site's calendar.
+    pub now: String,
     /// The running metrics interval.
     pub interval: IntervalView,
     /// Orders neither shipped nor closed.
@@ -539,9 +545,12 @@ impl MetricsView {
         let running = RunningInterval::of(wh, now);
         MetricsView {
             now_ms: now.as_millis(),
+            now: at(wh, now),
             interval: IntervalView {
                 start_ms: running.start.as_millis(),
                 end_ms: running.end.as_millis(),
+                start: at(wh, running.start),
+                end: at(wh, running.end),
                 orders_shipped: running.orders_shipped,
                 lines_picked: running.lines_picked,
                 lines_per_hour: running.lines_per_hour,
@@ -568,18 +577,23 @@ pub struct TagView {
     pub y_mm: i64,
     /// When (ms).
     pub at: u64,
+    /// When, RFC 3339 on the site's calendar.
+    pub seen: String,
     /// Pings taken from it.
     pub pings: u64,
     /// Distance between its pings (mm).
     pub travelled_mm: u64,
 }
 
-impl From<&TagState> for TagView {
-    fn from(t: &TagState) -> Self {
+impl TagView {
+    /// Tag `t` of site `wh`.
+    #[must_use]
+    pub fn new(wh: &Warehouse, t: &TagState) -> Self {
         TagView {
             x_mm: t.x_mm,
             y_mm: t.y_mm,
             at: ms(t.at),
+            seen: at(wh, t.at),
             pings: t.pings,
             travelled_mm: t.travelled_mm,
         }
@@ -681,6 +695,8 @@ pub struct SegmentView {
 /// The conveyor.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ConveyorView {
+    /// The instant its statistics run to, RFC 3339 on the site's calendar.
+    pub at: String,
     /// Its segments.
     pub segments: Vec<SegmentView>,
     /// Totes with a route on it.
@@ -690,8 +706,9 @@ pub struct ConveyorView {
 impl ConveyorView {
     /// The conveyor at `now`.
     #[must_use]
-    pub fn new(c: &Conveyor, now: SimTime) -> Self {
+    pub fn new(wh: &Warehouse, c: &Conveyor, now: SimTime) -> Self {
         ConveyorView {
+            at: at(wh, now),
             segments: c
                 .segments
                 .iter()

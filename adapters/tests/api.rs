@@ -526,6 +526,8 @@ async fn tokens_decide_who_may_do_what_and_a_refusal_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rtls_pings_are_taken_all_or_none() {
+    use paklog_domain::SiteCalendar;
+    use paklog_sim::SimTime;
     let path = store_path("rtls");
     let (live, s) = start(&path);
     let pings = |x2: f64| {
@@ -547,6 +549,9 @@ async fn rtls_pings_are_taken_all_or_none() {
         (json!(3000), json!(6000))
     );
     assert_eq!(tag["travelled_mm"], 5000, "a 3-4-5 step");
+    // A site without a zone counts from 1970-01-01 00:00 UTC.
+    let seen = SimTime::from_millis(tag["at"].as_u64().unwrap());
+    assert_eq!(tag["seen"], SiteCalendar::default().rfc3339(seen), "{tag}");
     // One bad ping refuses the batch, naming it.
     let (st, v, _) = call(&s, "POST", "/api/v1/rtls/pings", Some(pings(5000.0))).await;
     assert_eq!(
@@ -1112,11 +1117,23 @@ async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_
 
 /// A site in Berlin runs on local time: started at 16:20, stopped, and
 /// restarted at 17:40, it fires the wave planning that fell due while it
-/// was down (16:50 and 17:20) before it takes a new command, and a second
-/// restart replays the same site.
+/// was down (16:50 and 17:20) and UPS's 17:00 departure, in order and
+/// marked late, before it takes a new command; a second restart replays
+/// the same site and sends the same events.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtime() {
+    use paklog_adapters::live::{Since, subscribe};
     use paklog_domain::SiteCalendar;
+    let events = |live: &Live| {
+        let kernel = live.sender.clone();
+        async move {
+            let sub = subscribe(&kernel, Since::Seq(0)).await.unwrap().unwrap();
+            sub.backlog
+                .into_iter()
+                .map(|e| serde_json::from_str::<Value>(&e.json).unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
     let path = store_path("calendar");
     let mut site = tiny_site();
     site.calendar = SiteCalendar::parse("Europe/Berlin", "1970-01-01").unwrap();
@@ -1149,16 +1166,96 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
     );
     assert_eq!(o["carrier_name"], "UPS", "{o}");
     assert_eq!(o["lines"][0]["sku_code"], "SKU0003", "{o}");
+    let (_, m, _) = call(&s, "GET", "/api/v1/metrics", None).await;
+    assert!(
+        m["now"].as_str().unwrap().starts_with("2026-06-10T16:20"),
+        "{m}"
+    );
     assert_eq!(
-        call(&s, "GET", "/api/v1/waves/0", None).await.0,
+        m["interval"]["start"], "2026-06-10T16:20:00.000+02:00",
+        "{m}"
+    );
+    assert_eq!(m["interval"]["end"], "2026-06-10T16:25:00.000+02:00", "{m}");
+    // o1 is picked and packed by hand, to wait at the dock for UPS's
+    // truck; o0 waits for the 16:50 wave planning.
+    let (st, o, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o0", "SKU0001", 1)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves", Some(json!({"orderIds": [0]}))).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves/0/release", None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, task, _) = next_task(&s, 0).await;
+    assert_eq!(st, StatusCode::OK, "{task}");
+    for (path, body) in [
+        (
+            "picking/confirm",
+            json!({"associate": 0, "taskId": 0, "instruction": 0, "quantity": 1, "barcode": "SKU0003"}),
+        ),
+        ("picking/deliver", json!({"associate": 0, "taskId": 0})),
+        ("packing/start", json!({"station": 0})),
+    ] {
+        let uri = format!("/api/v1/mobile/{path}");
+        let (st, v, _) = call_as(&s, Some(device(0)), "POST", &uri, Some(body)).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {v}");
+        if path == "packing/start" {
+            let done =
+                json!({"station": 0, "orderId": 0, "weightKg": v["job"]["expected_weight_kg"]});
+            let (st, v, _) = call(&s, "POST", "/api/v1/mobile/packing/complete", Some(done)).await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+        }
+    }
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/0", None).await;
+    assert_eq!(o["status"], "READY_TO_SHIP", "{o}");
+    assert_eq!(
+        call(&s, "GET", "/api/v1/waves/1", None).await.0,
         StatusCode::NOT_FOUND
+    );
+    let on_time = events(&live).await;
+    assert!(
+        on_time.iter().all(|e| e.get("pakloglatems").is_none()),
+        "{on_time:?}"
     );
     live.stop();
 
     // Down from 16:20 to 17:40: the 16:50 wave planning fires on start.
     let live = Live::start_at(site.clone(), sqlite(&path), 1.0, None, wall(17, 40)).unwrap();
     let s = AppState::new(&live, tokens());
-    let (st, w, _) = call(&s, "GET", "/api/v1/waves/0", None).await;
+    let caught = events(&live).await;
+    assert_eq!(
+        caught[..on_time.len()],
+        on_time[..],
+        "the same ids as before"
+    );
+    let late: Vec<_> = caught[on_time.len()..]
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap(),
+                e["time"].as_str().unwrap(),
+                e["pakloglatems"].as_u64(),
+            )
+        })
+        .collect();
+    let at = |t: &str| late.iter().position(|e| e.0.contains(t));
+    let released = at("wave.released").expect("the 16:50 wave");
+    let departed = at("order.shipped").expect("UPS's 17:00 departure");
+    assert!(released < departed, "in the order they fell due: {late:?}");
+    assert_eq!(late[released].1, "2026-06-10T16:50:00.000+02:00");
+    assert_eq!(late[released].2, Some(50 * 60_000), "{late:?}");
+    assert_eq!(late[departed].1, "2026-06-10T17:00:00.000+02:00");
+    assert_eq!(late[departed].2, Some(40 * 60_000), "{late:?}");
+    assert!(
+        late.iter()
+            .all(|e| e.2.is_some() || e.1 >= "2026-06-10T17:40"),
+        "every event due before the restart is marked late: {late:?}"
+    );
+    let (st, w, _) = call(&s, "GET", "/api/v1/waves/1", None).await;
     assert_eq!(st, StatusCode::OK, "{w}");
     let released = |w: &Value| w["releasedAt"].as_u64().or(w["released_at"].as_u64());
     assert_eq!(released(&w), Some(site_ms(16, 50)), "{w}");
@@ -1174,7 +1271,7 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
     )
     .await;
     assert_eq!(st, StatusCode::CREATED, "{o}");
-    let (_, o, _) = call(&s, "GET", "/api/v1/orders/1", None).await;
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/2", None).await;
     assert!(
         o["created"].as_u64().unwrap() >= site_ms(17, 40),
         "after the catch-up: {o}"
@@ -1185,12 +1282,22 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
         "tomorrow's 17:00"
     );
     assert_eq!(o["times"]["due"], "2026-06-11T17:00:00.000+02:00", "{o}");
+    let sent = events(&live).await;
     live.stop();
 
-    // A restart replays the same site.
+    // A restart replays the same site and sends the same events, the late
+    // ones still marked so; o2's events went out on time.
     let live = Live::start_at(site, sqlite(&path), 1.0, None, wall(17, 41)).unwrap();
     let s = AppState::new(&live, tokens());
-    let (_, again, _) = call(&s, "GET", "/api/v1/waves/0", None).await;
+    let (_, again, _) = call(&s, "GET", "/api/v1/waves/1", None).await;
     assert_eq!(again, w);
+    let resent = events(&live).await;
+    assert_eq!(resent[..sent.len()], sent[..]);
+    assert!(
+        sent[caught.len()..]
+            .iter()
+            .all(|e| e.get("pakloglatems").is_none()),
+        "{sent:?}"
+    );
     live.stop();
 }

@@ -2,7 +2,9 @@
 //! typed views) and look-ups of the codes people use (typed ids).
 
 use super::*;
-use crate::views::{ConveyorView, LocationView, MetricsView, OrderView, TaskView, View, WaveView};
+use crate::views::{
+    ConveyorView, LocationView, MetricsView, OrderView, TagView, TaskView, View, WaveView,
+};
 
 /// A question about the site's state (answered with a typed [`View`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -87,10 +89,13 @@ pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<View> {
             .ok()
             .map(|l| View::Location(LocationView::new(wh, wh.master().get(l)))),
         Query::Metrics => Some(View::Metrics(MetricsView::new(wh, now))),
-        Query::Tag(tag) => wh.tracking().tag(tag).map(|t| View::Tag(t.into())),
+        Query::Tag(tag) => wh
+            .tracking()
+            .tag(tag)
+            .map(|t| View::Tag(TagView::new(wh, t))),
         Query::Reconciliation => Some(View::Reconciliation(wh.reconcile()[..].into())),
         Query::Conveyor => wh
             .conveyor()
-            .map(|c| View::Conveyor(ConveyorView::new(c, now))),
+            .map(|c| View::Conveyor(ConveyorView::new(wh, c, now))),
     }
 }
