@@ -101,12 +101,21 @@ fn ms(t: SimTime) -> u64 {
     t.as_millis()
 }
 
+/// The site's zone, and the Unix milliseconds of a site time: what the
+/// timestamp columns beside the `*_ms` ones hold.
+fn calendar(wh: &Warehouse) -> (&'static str, impl Fn(SimTime) -> i64 + '_) {
+    let calendar = &wh.config().calendar;
+    (calendar.zone_name(), move |t| calendar.unix_ms(t))
+}
+
 fn events(wh: &Warehouse) -> Table {
     let log = wh.bus().log();
     let subjects: Vec<_> = log.iter().map(|r| r.event.subject()).collect();
     let mut t = Table::default();
+    let (zone, unix) = calendar(wh);
     t.u64("seq", log.iter().map(|r| r.seq))
         .u64("time_ms", log.iter().map(|r| ms(r.at)))
+        .timestamp("time", zone, log.iter().map(|r| unix(r.at)))
         .str("type", log.iter().map(|r| r.event.cloud_event_type()))
         .opt_u32("order_id", subjects.iter().map(|s| s.order.map(|i| i.0)))
         .opt_u32("wave_id", subjects.iter().map(|s| s.wave.map(|i| i.0)))
@@ -137,6 +146,7 @@ fn status_name<T: Serialize>(status: &T) -> String {
 
 fn orders(wh: &Warehouse) -> Table {
     let all = wh.orders().all();
+    let (zone, unix) = calendar(wh);
     let mut t = Table::default();
     t.u32("order_id", all.iter().map(|o| o.id.0))
         .str("external_id", all.iter().map(|o| o.external_id.as_str()))
@@ -148,12 +158,14 @@ fn orders(wh: &Warehouse) -> Table {
         .str("priority", all.iter().map(|o| status_name(&o.priority)))
         .str("status", all.iter().map(|o| status_name(&o.status)))
         .u64("created_ms", all.iter().map(|o| ms(o.created)))
+        .timestamp("created", zone, all.iter().map(|o| unix(o.created)))
         .u64("due_ms", all.iter().map(|o| ms(o.due)))
         .opt_u64("reserved_ms", all.iter().map(|o| o.reserved_at.map(ms)))
         .opt_u64("waved_ms", all.iter().map(|o| o.waved_at.map(ms)))
         .opt_u64("picked_ms", all.iter().map(|o| o.picked_at.map(ms)))
         .opt_u64("packed_ms", all.iter().map(|o| o.packed_at.map(ms)))
         .opt_u64("shipped_ms", all.iter().map(|o| o.shipped_at.map(ms)))
+        .opt_timestamp("shipped", zone, all.iter().map(|o| o.shipped_at.map(&unix)))
         .opt_bool("on_time", all.iter().map(Order::on_time))
         .u32("lines", all.iter().map(|o| o.lines.len() as u32))
         .u32("units", all.iter().map(Order::units))
@@ -244,8 +256,10 @@ fn picks(wh: &Warehouse) -> Table {
         .collect();
     let task = |p: &Pick| wh.tasks().get(paklog_domain::TaskId(p.task));
     let loc = |p: &Pick| wh.master().get(paklog_domain::LocationId(p.location));
+    let (zone, unix) = calendar(wh);
     let mut t = Table::default();
     t.u64("time_ms", rows.iter().map(|p| ms(p.at)))
+        .timestamp("time", zone, rows.iter().map(|p| unix(p.at)))
         .u32("task_id", rows.iter().map(|p| p.task))
         .u32("order_id", rows.iter().map(|p| p.order))
         .str(

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array,
-    UInt64Array,
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampMillisecondArray, UInt32Array, UInt64Array,
 };
 use arrow::datatypes::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -36,6 +36,30 @@ impl Table {
         self.fields.push(Field::new(name, data_type, nullable));
         self.columns.push(column);
         self
+    }
+
+    /// A non-null `Timestamp(ms, zone)` column: instants as Unix
+    /// milliseconds, to be shown in `zone` (IANA).
+    pub fn timestamp(
+        &mut self,
+        name: &str,
+        zone: &str,
+        values: impl IntoIterator<Item = i64>,
+    ) -> &mut Self {
+        let a = TimestampMillisecondArray::from_iter_values(values).with_timezone(zone);
+        self.push(name, a.data_type().clone(), false, Arc::new(a))
+    }
+
+    /// A nullable `Timestamp(ms, zone)` column.
+    pub fn opt_timestamp(
+        &mut self,
+        name: &str,
+        zone: &str,
+        values: impl IntoIterator<Item = Option<i64>>,
+    ) -> &mut Self {
+        let a: TimestampMillisecondArray = values.into_iter().collect();
+        let a = a.with_timezone(zone);
+        self.push(name, a.data_type().clone(), true, Arc::new(a))
     }
 
     /// A non-null `UInt64` column.

@@ -673,3 +673,45 @@ fn route_gap_over_a_runs_trips_agrees_with_the_plans_of_the_run() {
     );
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// On a site in Berlin, the timestamp columns hold the same instants as
+/// the `*_ms` ones, on the site's calendar: day one's midnight is the
+/// local midnight of the start date, and the zone travels with the column.
+#[test]
+fn timestamp_columns_are_the_site_times_on_the_calendar() {
+    use arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType, UInt64Type};
+    let dir = run_small_edited(
+        "calendar",
+        "warm_up_min = 0\n",
+        "warm_up_min = 0\ntime_zone = \"Europe/Berlin\"\nstart_date = \"2026-03-29\"\n",
+    );
+    let out = dir.join("out");
+    // Site time counts real milliseconds from 2026-03-29 00:00 CET
+    // (2026-03-28 23:00 UTC), across the change to summer time at 02:00.
+    let midnight = 1_774_738_800_000_i64;
+    for (file, ms, ts) in [
+        ("events.parquet", "time_ms", "time"),
+        ("picks.parquet", "time_ms", "time"),
+        ("orders.parquet", "created_ms", "created"),
+        ("kpi_intervals.parquet", "start_ms", "start"),
+    ] {
+        let batch = read(&out.join(file));
+        let stamps = batch.column_by_name(ts).unwrap();
+        assert_eq!(
+            stamps.data_type(),
+            &DataType::Timestamp(TimeUnit::Millisecond, Some("Europe/Berlin".into())),
+            "{file}"
+        );
+        let stamps = stamps.as_primitive::<TimestampMillisecondType>();
+        let ms = batch
+            .column_by_name(ms)
+            .unwrap()
+            .as_primitive::<UInt64Type>();
+        assert!(!ms.is_empty(), "{file}");
+        for i in 0..ms.len() {
+            let site = ms.value(i) as i64;
+            assert_eq!(stamps.value(i), midnight + site, "{file} row {i}");
+        }
+    }
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -15,7 +15,13 @@ pub(super) fn kpi_intervals(wh: &Warehouse, end: SimTime) -> Table {
     let k = Intervals::of(wh, end);
     let n = k.len() as u64;
     let mut t = Table::default();
+    let (zone, unix) = calendar(wh);
     t.u64("start_ms", (0..n).map(|i| i * INTERVAL_MS))
+        .timestamp(
+            "start",
+            zone,
+            (0..n).map(|i| unix(SimTime::from_millis(i * INTERVAL_MS))),
+        )
         .u64("end_ms", (0..n).map(|i| (i + 1) * INTERVAL_MS))
         .u32("orders_received", k.received.iter().copied())
         .u32("orders_shipped", k.shipped.iter().copied())
@@ -78,8 +84,10 @@ pub(super) fn plan_vs_actual(wh: &Warehouse, end: SimTime) -> Table {
         }
     }
     spread(&mut on_ms, last, end, signed_on);
+    let (zone, unix) = calendar(wh);
     let mut t = Table::default();
     t.u64("start_ms", plans.iter().map(|p| ms(p.start)))
+        .timestamp("start", zone, plans.iter().map(|p| unix(p.start)))
         .f64("forecast_orders", plans.iter().map(|p| p.forecast_orders))
         .u32("actual_orders", received.iter().copied())
         .u32("planned_heads", plans.iter().map(|p| p.planned_heads))
