@@ -1,0 +1,371 @@
+//! The work: orders, waves and tasks, with their codes and local times.
+
+use paklog_domain::Warehouse;
+use paklog_domain::order_management::Order;
+use paklog_domain::task_execution::Task;
+use paklog_domain::wave_planning::Wave;
+use paklog_sim::SimTime;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{at, ms, name};
+
+/// A line of an order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderLineView {
+    /// SKU id.
+    pub sku: u32,
+    /// The SKU's code.
+    pub sku_code: String,
+    /// Units ordered.
+    pub quantity: u32,
+    /// Units picked so far.
+    pub picked: u32,
+    /// Units found short.
+    pub short: u32,
+}
+
+/// An order and where it is in its life.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderView {
+    /// Its id.
+    pub id: u32,
+    /// The id its source gave it.
+    pub external_id: String,
+    /// Carrier id.
+    pub carrier: u32,
+    /// The carrier's name.
+    pub carrier_name: String,
+    /// `EXPRESS` or `STANDARD`.
+    pub priority: String,
+    /// Its lines.
+    pub lines: Vec<OrderLineView>,
+    /// `RESERVED`, `BACKORDERED`, `WAVED`, `PICKING`, `PICKED`,
+    /// `READY_TO_SHIP`, `SHIPPED` or `CLOSED`.
+    pub status: String,
+    /// Received at (ms).
+    pub created: u64,
+    /// The carrier cut-off it must be packed by (ms).
+    pub due: u64,
+    /// Its wave, once waved.
+    pub wave: Option<u32>,
+    /// Its first pick task, once released.
+    pub task: Option<u32>,
+    /// Pick tasks of it not yet delivered.
+    pub open_tasks: u32,
+    /// The tote (licence plate number) carrying it.
+    pub tote: Option<u32>,
+    /// Its pack station.
+    pub station: Option<u32>,
+    /// Its carton (index in the carton set).
+    pub carton: Option<u32>,
+    /// Sampled for QC.
+    pub qc: bool,
+    /// Stock reserved at (ms).
+    pub reserved_at: Option<u64>,
+    /// Waved at (ms).
+    pub waved_at: Option<u64>,
+    /// Last line picked at (ms).
+    pub picked_at: Option<u64>,
+    /// Packed at (ms).
+    pub packed_at: Option<u64>,
+    /// Shipped at (ms).
+    pub shipped_at: Option<u64>,
+    /// The same instants as local times.
+    pub times: OrderTimes,
+}
+
+/// An order's times, RFC 3339 on the site's calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderTimes {
+    /// Received.
+    pub created: String,
+    /// The carrier cut-off it must be packed by.
+    pub due: String,
+    /// Stock reserved.
+    pub reserved: Option<String>,
+    /// Waved.
+    pub waved: Option<String>,
+    /// Last line picked.
+    pub picked: Option<String>,
+    /// Packed.
+    pub packed: Option<String>,
+    /// Shipped.
+    pub shipped: Option<String>,
+}
+
+impl OrderView {
+    /// The order with its codes and local times.
+    #[must_use]
+    pub fn new(wh: &Warehouse, o: &Order) -> Self {
+        let config = wh.config();
+        let at = |t: SimTime| at(wh, t);
+        OrderView {
+            id: o.id.0,
+            external_id: o.external_id.clone(),
+            carrier: o.carrier.0,
+            carrier_name: config
+                .carriers
+                .get(o.carrier.index())
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            priority: name(&o.priority),
+            lines: o
+                .lines
+                .iter()
+                .map(|l| OrderLineView {
+                    sku: l.sku.0,
+                    sku_code: config
+                        .skus
+                        .get(l.sku.index())
+                        .map(|s| s.code.clone())
+                        .unwrap_or_default(),
+                    quantity: l.quantity,
+                    picked: l.picked,
+                    short: l.short,
+                })
+                .collect(),
+            status: name(&o.status),
+            created: ms(o.created),
+            due: ms(o.due),
+            wave: o.wave.map(|w| w.0),
+            task: o.task.map(|t| t.0),
+            open_tasks: o.open_tasks,
+            tote: o.tote.map(|t| t.0),
+            station: o.station.map(|s| s.0),
+            carton: o.carton,
+            qc: o.qc,
+            reserved_at: o.reserved_at.map(ms),
+            waved_at: o.waved_at.map(ms),
+            picked_at: o.picked_at.map(ms),
+            packed_at: o.packed_at.map(ms),
+            shipped_at: o.shipped_at.map(ms),
+            times: OrderTimes {
+                created: at(o.created),
+                due: at(o.due),
+                reserved: o.reserved_at.map(at),
+                waved: o.waved_at.map(at),
+                picked: o.picked_at.map(at),
+                packed: o.packed_at.map(at),
+                shipped: o.shipped_at.map(at),
+            },
+        }
+    }
+}
+
+/// A wave.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WaveView {
+    /// Its id.
+    pub id: u32,
+    /// `time`, `carrier`, `zone` or `manual`.
+    pub strategy: String,
+    /// `PLANNED`, `RELEASED`, `COMPLETED` or `CANCELLED`.
+    pub status: String,
+    /// Its orders.
+    pub orders: Vec<u32>,
+    /// Order lines in it.
+    pub lines: u32,
+    /// Units in it.
+    pub units: u32,
+    /// Orders of it not yet packed (or closed).
+    pub open_orders: u32,
+    /// Planned at (ms).
+    pub planned_at: u64,
+    /// Released at (ms).
+    pub released_at: Option<u64>,
+    /// Completed at (ms).
+    pub completed_at: Option<u64>,
+    /// The zone of a zone wave.
+    pub zone: Option<u16>,
+    /// The same instants as local times.
+    pub times: WaveTimes,
+}
+
+/// A wave's times, RFC 3339 on the site's calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WaveTimes {
+    /// Planned.
+    pub planned: String,
+    /// Released.
+    pub released: Option<String>,
+    /// Completed.
+    pub completed: Option<String>,
+}
+
+impl WaveView {
+    /// The wave with its local times.
+    #[must_use]
+    pub fn new(wh: &Warehouse, w: &Wave) -> Self {
+        let at = |t: SimTime| at(wh, t);
+        WaveView {
+            id: w.id.0,
+            strategy: name(&w.strategy),
+            status: name(&w.status),
+            orders: w.orders.iter().map(|o| o.0).collect(),
+            lines: w.lines,
+            units: w.units,
+            open_orders: w.open_orders,
+            planned_at: ms(w.planned_at),
+            released_at: w.released_at.map(ms),
+            completed_at: w.completed_at.map(ms),
+            zone: w.zone,
+            times: WaveTimes {
+                planned: at(w.planned_at),
+                released: w.released_at.map(at),
+                completed: w.completed_at.map(at),
+            },
+        }
+    }
+}
+
+/// A stop of a task.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StopView {
+    /// Which of the task's orders (and totes) it serves.
+    pub slot: u16,
+    /// The order line it picks.
+    pub order_line: u32,
+    /// SKU id.
+    pub sku: u32,
+    /// The SKU's code: the barcode to scan.
+    pub sku_code: Option<String>,
+    /// Location id.
+    pub location: u32,
+    /// The location's code.
+    pub location_code: String,
+    /// Units to pick (or put, or count).
+    pub quantity: u32,
+    /// Units confirmed, once confirmed.
+    pub picked: Option<u32>,
+    /// Walk to it from the stop before (m).
+    pub leg_m: f64,
+}
+
+/// A task: a pick trip, a replenishment, a count or a putaway.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskView {
+    /// Its id.
+    pub id: u32,
+    /// `PICK`, `REPLENISH`, `COUNT` or `PUTAWAY`.
+    pub kind: String,
+    /// `PENDING`, `ASSIGNED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
+    pub status: String,
+    /// Its wave.
+    pub wave: Option<u32>,
+    /// The orders it serves.
+    pub orders: Vec<u32>,
+    /// Their totes (licence plate numbers).
+    pub totes: Vec<u32>,
+    /// The picking strategy that made it.
+    pub picking: String,
+    /// Its zone, under zone picking.
+    pub zone: Option<u16>,
+    /// The aisle of the depot it starts and ends at.
+    pub depot: u32,
+    /// The next zone's task (pick-and-pass).
+    pub next: Option<u32>,
+    /// Whether its tote goes to a put wall.
+    pub put_wall: bool,
+    /// `EXPRESS` or `STANDARD`.
+    pub priority: String,
+    /// Due (ms).
+    pub due: u64,
+    /// Its stops, in walking order.
+    pub lines: Vec<StopView>,
+    /// Walk of the whole trip (m).
+    pub distance_m: f64,
+    /// Walk from the last stop back to the depot (m).
+    pub home_m: f64,
+    /// The routing policy.
+    pub policy: String,
+    /// Who has it.
+    pub associate: Option<u32>,
+    /// Their name or badge.
+    pub associate_name: Option<String>,
+    /// Created at (ms).
+    pub created: u64,
+    /// Assigned at (ms).
+    pub assigned_at: Option<u64>,
+    /// Started at (ms).
+    pub started_at: Option<u64>,
+    /// Completed at (ms).
+    pub completed_at: Option<u64>,
+    /// The walk the RTLS measured (m), once completed with RTLS.
+    pub rtls_m: Option<f64>,
+    /// The same instants as local times.
+    pub times: TaskTimes,
+}
+
+/// A task's times, RFC 3339 on the site's calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskTimes {
+    /// Due.
+    pub due: String,
+    /// Created.
+    pub created: String,
+    /// Assigned.
+    pub assigned: Option<String>,
+    /// Started.
+    pub started: Option<String>,
+    /// Completed.
+    pub completed: Option<String>,
+}
+
+impl TaskView {
+    /// The task with each stop's location and SKU codes, and local times.
+    #[must_use]
+    pub fn new(wh: &Warehouse, t: &Task) -> Self {
+        let at = |t: SimTime| at(wh, t);
+        TaskView {
+            id: t.id.0,
+            kind: name(&t.kind),
+            status: name(&t.status),
+            wave: t.wave.map(|w| w.0),
+            orders: t.orders.iter().map(|o| o.0).collect(),
+            totes: t.totes.iter().map(|o| o.0).collect(),
+            picking: t.picking.to_owned(),
+            zone: t.zone,
+            depot: t.depot,
+            next: t.next.map(|n| n.0),
+            put_wall: t.put_wall,
+            priority: name(&t.priority),
+            due: ms(t.due),
+            lines: t
+                .lines
+                .iter()
+                .map(|l| StopView {
+                    slot: l.slot,
+                    order_line: l.order_line,
+                    sku: l.sku.0,
+                    sku_code: wh.config().skus.get(l.sku.index()).map(|s| s.code.clone()),
+                    location: l.location.0,
+                    location_code: wh.master().get(l.location).code.clone(),
+                    quantity: l.quantity,
+                    picked: l.picked,
+                    leg_m: l.leg_m,
+                })
+                .collect(),
+            distance_m: t.distance_m,
+            home_m: t.home_m,
+            policy: t.policy.to_owned(),
+            associate: t.associate.map(|a| a.0),
+            associate_name: t
+                .associate
+                .and_then(|a| wh.config().associates.get(a.index()))
+                .map(|a| a.name.clone()),
+            created: ms(t.created),
+            assigned_at: t.assigned_at.map(ms),
+            started_at: t.started_at.map(ms),
+            completed_at: t.completed_at.map(ms),
+            rtls_m: t.rtls_m,
+            times: TaskTimes {
+                due: at(t.due),
+                created: at(t.created),
+                assigned: t.assigned_at.map(at),
+                started: t.started_at.map(at),
+                completed: t.completed_at.map(at),
+            },
+        }
+    }
+}
