@@ -137,3 +137,64 @@ fn positions_move_forward_and_last_once_committed_in_postgresql() {
         open(&url)
     });
 }
+
+/// The store takes libpq's `sslmode`: `require` encrypts (taking the
+/// server's certificate unchecked, as libpq does), `disable` does not,
+/// `verify-full` checks the certificate and the host name, and a mode the
+/// store does not support is refused by name.
+#[test]
+fn the_store_is_encrypted_as_sslmode_says() {
+    let db = Database::new("tls");
+    let server = support::postgres_server();
+    let mut admin = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls)
+        .expect("the test PostgreSQL server");
+    let app = format!("paklog-tls-{}", std::process::id());
+    let open = |mode: &str| PgStore::open(&format!("{}?{mode}&application_name={app}", db.url()));
+    let offers_tls = admin
+        .query_one("SHOW ssl", &[])
+        .unwrap()
+        .get::<_, String>(0)
+        == "on";
+    if !offers_tls {
+        let e = open("sslmode=require").unwrap_err();
+        assert!(e.to_string().contains("TLS"), "{e}");
+        return;
+    }
+    let encrypted = |admin: &mut postgres::Client| -> bool {
+        admin
+            .query_one(
+                "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+                 WHERE a.application_name = $1",
+                &[&app],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let store = open("sslmode=require").unwrap();
+    assert!(encrypted(&mut admin));
+    drop(store);
+    let store = open("sslmode=disable").unwrap();
+    assert!(!encrypted(&mut admin));
+    drop(store);
+
+    // The machine's server has a self-signed certificate for localhost:
+    // taken as the root, it holds for that name and for no other.
+    let cert: String = admin.query_one("SHOW ssl_cert_file", &[]).unwrap().get(0);
+    if server.contains("@127.0.0.1") && std::fs::read(&cert).is_ok() {
+        let verified = format!("sslmode=verify-full&sslrootcert={cert}");
+        let e = open(&verified).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("certificate not valid for name \"127.0.0.1\""),
+            "{e}"
+        );
+        let by_name = db.url().replacen("@127.0.0.1", "@localhost", 1);
+        let store = PgStore::open(&format!("{by_name}?{verified}&application_name={app}")).unwrap();
+        assert!(encrypted(&mut admin));
+        drop(store);
+    }
+    let e = open("sslmode=verify-full&sslrootcert=/nonexistent.pem").unwrap_err();
+    assert!(e.to_string().contains("sslrootcert"), "{e}");
+    let e = open("sslmode=verify-ca").unwrap_err();
+    assert!(e.to_string().contains("sslmode"), "{e}");
+}
