@@ -1,5 +1,8 @@
 //! Order management (WMS): receive, validate and track every order to
 //! shipped.
+//!
+//! This file holds the state and the facts; the command handling and
+//! the reactions are in `handlers.rs`.
 
 pub(crate) mod handlers;
 

@@ -1,5 +1,8 @@
 //! Pack & ship (WES): pack station queues, QC sampling, carton choice by
 //! volume and weight, the weight check, and the carriers' departures.
+//!
+//! This file holds the state and the facts; the command handling is in
+//! `handlers.rs`.
 
 pub(crate) mod handlers;
 

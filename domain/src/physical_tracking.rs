@@ -7,6 +7,9 @@
 //! or the virtual world sends it in a simulation. Positions are kept in
 //! whole millimetres so that replaying a stored ping gives exactly the same
 //! state.
+//!
+//! This file holds the state and the facts; the command handling is in
+//! `handlers.rs`.
 
 pub(crate) mod handlers;
 

@@ -2,6 +2,9 @@
 //! (a short pick retries from an alternative location, and what no face
 //! holds is recorded short and counted), and delivering the trip's totes to
 //! packing, a put wall or the next zone.
+//!
+//! This file holds the state and the facts; the command handling is in
+//! `handlers.rs`.
 
 pub(crate) mod handlers;
 

@@ -4,6 +4,9 @@
 //! A wave is PLANNED, then RELEASED (only from PLANNED, and only once its
 //! stock is allocated to pick faces), then COMPLETED when its last order is
 //! packed.
+//!
+//! This file holds the state and the facts; the command handling is in
+//! `handlers.rs`.
 
 pub(crate) mod handlers;
 

@@ -6,6 +6,9 @@
 //! and task execution's answer, `WorkloadRebalanced` (cycle counts give way
 //! to picking while capacity is adjusted; with zone picking, a picker moves
 //! to the zone with the most pending work per head).
+//!
+//! This file holds the state and the facts; the command handling and
+//! the reactions are in `handlers.rs`.
 
 pub(crate) mod handlers;
 
