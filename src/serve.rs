@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use paklog_adapters::kafka::KafkaBridge;
+use paklog_adapters::kafka::{KafkaBridge, KafkaClient};
 use paklog_adapters::{AppState, Live, Principal, Tokens, app, store};
 use paklog_domain::AssociateId;
 use paklog_scenarios::build::site_config;
@@ -96,6 +96,29 @@ fn tokens(
     Ok(Tokens::new(tokens))
 }
 
+/// The Kafka client for `brokers` with the site file's properties, their
+/// secrets read where the file says; each property checked by librdkafka.
+/// An error names the file and the property.
+fn kafka_client(
+    site: &std::path::Path,
+    scenario: &paklog_scenarios::Scenario,
+    brokers: &str,
+) -> Result<KafkaClient, String> {
+    let dir = site.parent().unwrap_or(std::path::Path::new("."));
+    let at = |key: &str| format!("{}: `live.kafka.properties.\"{key}\"`", site.display());
+    let mut properties = Vec::new();
+    for (key, value) in &scenario.live.kafka.properties {
+        let value = value
+            .value(dir)
+            .map_err(|why| format!("{}: {why}", at(key)))?;
+        properties.push((key.clone(), value));
+    }
+    KafkaClient::new(brokers, properties).map_err(|(key, why)| match key {
+        Some(key) => format!("{}: {why}", at(&key)),
+        None => format!("{}: `live.kafka.properties`: {why}", site.display()),
+    })
+}
+
 pub fn run(args: &ServeArgs) -> ExitCode {
     let loaded = match crate::load_scenario(&args.site) {
         Ok(l) => l,
@@ -131,6 +154,13 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             token,
         });
     }
+    // Checked even without --kafka: a bad property fails now, not on the
+    // day the bridge is switched on.
+    let brokers = args.kafka.as_deref().unwrap_or("127.0.0.1:9092");
+    let kafka_client = match kafka_client(&args.site, &loaded.scenario, brokers) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
     let store = match args.store.as_deref().map(store::open).transpose() {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -164,8 +194,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         tracing::info!("listening on http://{address}");
         let kafka = match &args.kafka {
-            Some(brokers) => Some(
-                KafkaBridge::start(brokers, &live.warehouse, live.sender.clone())
+            Some(_) => Some(
+                KafkaBridge::start(&kafka_client, &live.warehouse, live.sender.clone())
                     .await
                     .map_err(|e| e.to_string())?,
             ),

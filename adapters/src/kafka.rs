@@ -19,7 +19,7 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError as KafkaClientError, RDKafkaErrorCode};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{BaseProducer, DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
@@ -45,11 +45,99 @@ pub struct KafkaBridge {
     consumer: JoinHandle<()>,
 }
 
-fn config(brokers: &str) -> ClientConfig {
-    let mut c = ClientConfig::new();
-    c.set("bootstrap.servers", brokers)
-        .set("client.id", "paklog-twin");
-    c
+/// Properties the bridge sets itself: the brokers come from `--kafka`,
+/// the rest keep its delivery and consumption guarantees.
+const OWN_PROPERTIES: [&str; 9] = [
+    "bootstrap.servers",
+    "client.id",
+    "enable.idempotence",
+    "acks",
+    "linger.ms",
+    "message.timeout.ms",
+    "group.id",
+    "enable.auto.commit",
+    "auto.offset.reset",
+];
+
+/// How to reach Kafka: the bootstrap servers (`--kafka`) and the
+/// librdkafka properties of the site file (`[live.kafka.properties]`:
+/// TLS, SASL …), set on every client the bridge makes.
+#[derive(Clone)]
+pub struct KafkaClient {
+    brokers: String,
+    properties: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for KafkaClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The values may be secrets (`sasl.password`).
+        let names: Vec<_> = self.properties.iter().map(|(k, _)| k).collect();
+        f.debug_struct("KafkaClient")
+            .field("brokers", &self.brokers)
+            .field("properties", &names)
+            .finish()
+    }
+}
+
+impl KafkaClient {
+    /// The client for `brokers` with `properties`: each checked by
+    /// librdkafka on its own, then all together by making a client (no
+    /// connection is made).
+    ///
+    /// # Errors
+    /// The first property the bridge sets itself or librdkafka refuses
+    /// (unknown, or a bad value), with why; or, with no property named,
+    /// why librdkafka cannot make a client of them together (a SASL
+    /// mechanism or TLS this build lacks).
+    pub fn new(
+        brokers: &str,
+        properties: Vec<(String, String)>,
+    ) -> Result<Self, (Option<String>, String)> {
+        for (key, value) in &properties {
+            if OWN_PROPERTIES.contains(&key.as_str()) {
+                return Err((
+                    Some(key.clone()),
+                    "is set by paklog itself (from --kafka, or for its delivery guarantees)".into(),
+                ));
+            }
+            ClientConfig::new()
+                .set(key, value)
+                .create_native_config()
+                .map_err(|e| (Some(key.clone()), e.to_string()))?;
+        }
+        let client = KafkaClient {
+            brokers: brokers.to_owned(),
+            properties,
+        };
+        client
+            .config()
+            .create::<BaseProducer>()
+            .map_err(|e| (None, e.to_string()))?;
+        Ok(client)
+    }
+
+    /// The bootstrap servers.
+    #[must_use]
+    pub fn brokers(&self) -> &str {
+        &self.brokers
+    }
+
+    fn config(&self) -> ClientConfig {
+        let mut c = ClientConfig::new();
+        for (key, value) in &self.properties {
+            c.set(key, value);
+        }
+        c.set("bootstrap.servers", &self.brokers)
+            .set("client.id", "paklog-twin");
+        c
+    }
+
+    fn error(&self, message: impl ToString) -> KafkaError {
+        KafkaError {
+            brokers: self.brokers.clone(),
+            message: message.to_string(),
+        }
+    }
 }
 
 /// Creates the topics the site publishes to and consumes from, where
@@ -57,13 +145,10 @@ fn config(brokers: &str) -> ClientConfig {
 ///
 /// # Errors
 /// If the broker cannot be reached.
-pub async fn create_topics(brokers: &str) -> Result<(), KafkaError> {
-    let err = |message: String| KafkaError {
-        brokers: brokers.to_owned(),
-        message,
-    };
+pub async fn create_topics(client: &KafkaClient) -> Result<(), KafkaError> {
+    let err = |message: String| client.error(message);
     let admin: AdminClient<DefaultClientContext> =
-        config(brokers).create().map_err(|e| err(e.to_string()))?;
+        client.config().create().map_err(|e| err(e.to_string()))?;
     let names: Vec<&str> = TOPICS
         .iter()
         .copied()
@@ -89,7 +174,7 @@ pub async fn create_topics(brokers: &str) -> Result<(), KafkaError> {
 }
 
 impl KafkaBridge {
-    /// Connects to `brokers`, creates the topics if missing, and starts
+    /// Connects to Kafka, creates the topics if missing, and starts
     /// publishing the events `kernel` makes (from the first the broker has
     /// not acknowledged) and consuming orders and pings into it.
     /// Call it inside a tokio runtime.
@@ -97,16 +182,14 @@ impl KafkaBridge {
     /// # Errors
     /// If a client cannot be created or the broker cannot be reached.
     pub async fn start(
-        brokers: &str,
+        client: &KafkaClient,
         warehouse: &str,
         kernel: CommandSender<Input>,
     ) -> Result<KafkaBridge, KafkaError> {
-        let err = |message: String| KafkaError {
-            brokers: brokers.to_owned(),
-            message,
-        };
-        create_topics(brokers).await?;
-        let producer: FutureProducer = config(brokers)
+        let err = |message: String| client.error(message);
+        create_topics(client).await?;
+        let producer: FutureProducer = client
+            .config()
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("linger.ms", "5")
@@ -114,7 +197,8 @@ impl KafkaBridge {
             .set("message.timeout.ms", "0")
             .create()
             .map_err(|e| err(e.to_string()))?;
-        let consumer: StreamConsumer = config(brokers)
+        let consumer: StreamConsumer = client
+            .config()
             .set("group.id", format!("paklog-{warehouse}"))
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
@@ -402,5 +486,47 @@ async fn consume(
         if let Err(e) = consumer.commit_message(&message, CommitMode::Async) {
             tracing::warn!("kafka: committing {at}: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(properties: &[(&str, &str)]) -> Result<KafkaClient, (Option<String>, String)> {
+        let properties = properties
+            .iter()
+            .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        KafkaClient::new("127.0.0.1:9092", properties)
+    }
+
+    #[test]
+    fn properties_are_checked_one_by_one_and_a_refusal_names_the_property() {
+        let sasl = client(&[
+            ("security.protocol", "SASL_PLAINTEXT"),
+            ("sasl.mechanism", "PLAIN"),
+            ("sasl.username", "paklog"),
+            ("sasl.password", "secret"),
+        ])
+        .unwrap();
+        assert!(!format!("{sasl:?}").contains("secret"), "{sasl:?}");
+        assert_eq!(sasl.config().get("sasl.mechanism"), Some("PLAIN"));
+        let (key, why) =
+            client(&[("socket.timeout.ms", "5000"), ("no.such.thing", "1")]).unwrap_err();
+        assert_eq!(key.as_deref(), Some("no.such.thing"), "{why}");
+        let (key, why) = client(&[("socket.timeout.ms", "soon")]).unwrap_err();
+        assert_eq!(key.as_deref(), Some("socket.timeout.ms"), "{why}");
+        let (key, why) = client(&[("acks", "1")]).unwrap_err();
+        assert_eq!(key.as_deref(), Some("acks"));
+        assert!(why.contains("paklog itself"), "{why}");
+        // Each is fine alone; together they ask for what this build lacks.
+        let (key, why) = client(&[
+            ("security.protocol", "SASL_PLAINTEXT"),
+            ("sasl.mechanism", "SCRAM-SHA-256"),
+        ])
+        .unwrap_err();
+        assert_eq!(key, None, "{why}");
+        assert!(why.contains("SCRAM-SHA-256"), "{why}");
     }
 }

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use paklog_adapters::kafka::KafkaBridge;
+use paklog_adapters::kafka::{KafkaBridge, KafkaClient};
 use paklog_adapters::live::{Answer, Ask, Query, request};
 use paklog_adapters::{Live, SqliteStore};
 use paklog_domain::testing::tiny_site;
@@ -31,7 +31,13 @@ async fn orders_and_pings_come_in_and_events_go_out() {
     let _ = std::fs::remove_file(&path);
     let store = SqliteStore::open(&path).unwrap();
     let live = Live::start(tiny_site(), Some(Box::new(store)), 1.0, None).unwrap();
-    let bridge = KafkaBridge::start(&broker.address, &live.warehouse, live.sender.clone())
+    // A property of the site file's reaches every client.
+    let client = KafkaClient::new(
+        &broker.address,
+        vec![("socket.keepalive.enable".into(), "true".into())],
+    )
+    .unwrap();
+    let bridge = KafkaBridge::start(&client, &live.warehouse, live.sender.clone())
         .await
         .unwrap();
 

@@ -91,6 +91,63 @@ pub struct Live {
     /// none, `paklog serve` refuses to start unless given `--open`.
     #[serde(default)]
     pub tokens: Vec<ApiToken>,
+    /// The Kafka client of `paklog serve --kafka`.
+    #[serde(default)]
+    pub kafka: LiveKafka,
+}
+
+/// The Kafka client of `paklog serve --kafka`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiveKafka {
+    /// librdkafka properties set on every client, by name, for TLS and
+    /// SASL: `"security.protocol" = "SASL_PLAINTEXT"`. A secret may come
+    /// from the environment or a file instead of the site file:
+    /// `"sasl.password" = { env = "KAFKA_PASSWORD" }` or
+    /// `{ file = "kafka.password" }` (relative to the site file).
+    #[serde(default)]
+    pub properties: std::collections::BTreeMap<String, Property>,
+}
+
+/// A librdkafka property's value: written out, or read when `paklog
+/// serve` starts from the environment or from a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Property {
+    /// The value itself.
+    Text(String),
+    /// The environment variable holding the value.
+    Env {
+        /// Its name.
+        env: String,
+    },
+    /// A file holding the value (surrounding whitespace trimmed).
+    File {
+        /// Its path, relative to the site file.
+        file: String,
+    },
+}
+
+impl Property {
+    /// The value: written out, or read from the environment or a file
+    /// (relative to `dir`, the site file's folder).
+    ///
+    /// # Errors
+    /// If the variable is not set or the file cannot be read: what and why.
+    pub fn value(&self, dir: &std::path::Path) -> Result<String, String> {
+        match self {
+            Property::Text(v) => Ok(v.clone()),
+            Property::Env { env } => std::env::var(env)
+                .map(|v| v.trim().to_owned())
+                .map_err(|e| format!("env `{env}`: {e}")),
+            Property::File { file } => {
+                let path = dir.join(file);
+                std::fs::read_to_string(&path)
+                    .map(|v| v.trim().to_owned())
+                    .map_err(|e| format!("file {}: {e}", path.display()))
+            }
+        }
+    }
 }
 
 /// A bearer token and who holds it: an associate's handheld (which may
@@ -211,5 +268,37 @@ mod tests {
         for bad in ["24:00", "12:60", "1230", "ab:cd", "", "12:5"] {
             assert!(ClockTime::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_kafka_property_is_written_out_or_read_from_the_environment_or_a_file() {
+        let live: Live = toml::from_str(
+            r#"
+            [kafka.properties]
+            "sasl.mechanism" = "PLAIN"
+            "sasl.username" = { env = "PATH" }
+            "sasl.password" = { file = "kafka.password" }
+            "#,
+        )
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("paklog-kafka-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("kafka.password"), "from-a-file\n").unwrap();
+        let value = |key: &str| live.kafka.properties[key].value(&dir);
+        assert_eq!(value("sasl.mechanism").unwrap(), "PLAIN");
+        assert_eq!(
+            value("sasl.username").unwrap(),
+            std::env::var("PATH").unwrap().trim()
+        );
+        assert_eq!(value("sasl.password").unwrap(), "from-a-file");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            value("sasl.password")
+                .unwrap_err()
+                .contains("kafka.password")
+        );
+        let both: Result<Live, _> =
+            toml::from_str("[kafka.properties]\n\"x\" = { env = \"A\", file = \"B\" }\n");
+        assert!(both.is_err(), "{both:?}");
     }
 }

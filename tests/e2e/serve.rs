@@ -311,3 +311,75 @@ fn tokens_come_from_the_environment_and_files_and_a_missing_one_is_named() {
     assert!(store.exists(), "the store named by PAKLOG_STORE");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Kafka's librdkafka properties come from the site file, a secret from
+/// the environment; a property librdkafka refuses, or one the bridge sets
+/// itself, stops the start naming the file and the property.
+#[test]
+fn kafka_properties_are_checked_at_start_and_a_bad_one_is_named() {
+    let dir = std::env::temp_dir().join(format!("paklog-kafka-props-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let serve = |name: &str, properties: &str| {
+        let site = dir.join(name);
+        let text = std::fs::read_to_string(small()).unwrap();
+        std::fs::write(
+            &site,
+            format!("{text}\n[live.kafka.properties]\n{properties}\n"),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_paklog"))
+            .arg("serve")
+            .arg(&site)
+            // An address not of this machine: a start that gets past the
+            // checks fails at the listener.
+            .args(["--listen", "192.0.2.1:8080"])
+            .env_remove("PAKLOG_E2E_KAFKA_PASSWORD")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = serve(
+        "unknown.toml",
+        r#""security.protocol" = "SASL_PLAINTEXT"
+"sasl.mechansim" = "PLAIN""#,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("unknown.toml")
+            && stderr.contains(r#"live.kafka.properties."sasl.mechansim""#),
+        "{stderr}"
+    );
+    let (code, stderr) = serve("own.toml", r#""acks" = "1""#);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(r#"live.kafka.properties."acks""#),
+        "{stderr}"
+    );
+    let (code, stderr) = serve(
+        "secret.toml",
+        r#""sasl.password" = { env = "PAKLOG_E2E_KAFKA_PASSWORD" }"#,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(r#"live.kafka.properties."sasl.password""#)
+            && stderr.contains("PAKLOG_E2E_KAFKA_PASSWORD"),
+        "{stderr}"
+    );
+    // Good properties pass the check: the start goes on to the listener.
+    let (code, stderr) = serve(
+        "good.toml",
+        r#""security.protocol" = "SASL_PLAINTEXT"
+"sasl.mechanism" = "PLAIN"
+"sasl.username" = "paklog"
+"sasl.password" = "not-a-real-one""#,
+    );
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("live.kafka"), "{stderr}");
+    assert!(stderr.contains("--listen"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
