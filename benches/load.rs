@@ -11,7 +11,9 @@
 //! ```text
 //! cargo bench --bench load -- [--rate 5000] [--seconds 10] [--devices 200] [--store sqlite|none]
 //! ```
-//! Prints the throughput reached and the latency percentiles.
+//! Prints the throughput reached and the latency percentiles, beside a
+//! plain fsync probe in the store's folder (an 8-byte write and
+//! `fdatasync`, 2 000 times): the floor any durable commit stands on.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -204,8 +206,34 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[i]) / 1000.0
 }
 
+/// Latencies (µs) of an 8-byte append plus `fdatasync` in `dir`.
+fn fsync_probe(dir: &Path, n: usize) -> Vec<u32> {
+    use std::io::Write;
+    let path = dir.join(format!("paklog-fsync-{}", std::process::id()));
+    let mut f = std::fs::File::create(&path).expect("a probe file");
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n as u64 {
+        let t = Instant::now();
+        f.write_all(&i.to_le_bytes()).expect("a write");
+        f.sync_data().expect("an fsync");
+        out.push(t.elapsed().as_micros() as u32);
+    }
+    let _ = std::fs::remove_file(path);
+    out.sort_unstable();
+    out
+}
+
 fn main() {
     let a = args();
+    let probe = fsync_probe(&std::env::temp_dir(), 2000);
+    println!(
+        "fsync probe ({}): ms p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
+        std::env::temp_dir().display(),
+        percentile(&probe, 0.5),
+        percentile(&probe, 0.99),
+        percentile(&probe, 0.999),
+        percentile(&probe, 1.0),
+    );
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small-dc.toml");
     let mut loaded = paklog_scenarios::load(&path).expect("the small-dc scenario");
     loaded.scenario.associates.shifts[0].headcount = a.devices;
