@@ -105,21 +105,18 @@ impl KafkaClient {
                 .create_native_config()
                 .map_err(|e| (Some(key.clone()), e.to_string()))?;
         }
-        let client = KafkaClient {
-            brokers: brokers.to_owned(),
-            properties,
-        };
-        client
-            .config()
+        // Without the brokers: the check must not try to connect.
+        let mut together = ClientConfig::new();
+        for (key, value) in &properties {
+            together.set(key, value);
+        }
+        together
             .create::<BaseProducer>()
             .map_err(|e| (None, e.to_string()))?;
-        Ok(client)
-    }
-
-    /// The bootstrap servers.
-    #[must_use]
-    pub fn brokers(&self) -> &str {
-        &self.brokers
+        Ok(KafkaClient {
+            brokers: brokers.to_owned(),
+            properties,
+        })
     }
 
     fn config(&self) -> ClientConfig {
