@@ -154,9 +154,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             token,
         });
     }
-    // Checked even without --kafka: a bad property fails now, not on the
-    // day the bridge is switched on.
-    let brokers = args.kafka.as_deref().unwrap_or("127.0.0.1:9092");
+    // Checked even without --kafka (the client then goes unused): a bad
+    // property fails now, not on the day the bridge is switched on.
+    let brokers = args.kafka.as_deref().unwrap_or_default();
     let kafka_client = match kafka_client(&args.site, &loaded.scenario, brokers) {
         Ok(c) => c,
         Err(e) => return fail(e),
