@@ -129,6 +129,17 @@ impl KafkaClient {
         c
     }
 
+    /// The idempotent producer events go out on.
+    fn producer(&self) -> Result<FutureProducer, KafkaClientError> {
+        self.config()
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("linger.ms", "5")
+            // Retried until the broker takes it, however long it is away.
+            .set("message.timeout.ms", "0")
+            .create()
+    }
+
     fn error(&self, message: impl ToString) -> KafkaError {
         KafkaError {
             brokers: self.brokers.clone(),
@@ -185,15 +196,7 @@ impl KafkaBridge {
     ) -> Result<KafkaBridge, KafkaError> {
         let err = |message: String| client.error(message);
         create_topics(client).await?;
-        let producer: FutureProducer = client
-            .config()
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
-            .set("linger.ms", "5")
-            // Retried until the broker takes it, however long it is away.
-            .set("message.timeout.ms", "0")
-            .create()
-            .map_err(|e| err(e.to_string()))?;
+        let producer = client.producer().map_err(|e| err(e.to_string()))?;
         let consumer: StreamConsumer = client
             .config()
             .set("group.id", format!("paklog-{warehouse}"))
@@ -206,6 +209,7 @@ impl KafkaBridge {
             .map_err(|e| err(e.to_string()))?;
         let (stop, stopped) = watch::channel(false);
         let publisher = tokio::spawn(publish(
+            client.clone(),
             producer,
             warehouse.to_owned(),
             kernel.clone(),
@@ -247,13 +251,14 @@ const RECORD_QUIET: Duration = Duration::from_millis(200);
 /// record the broker refuses, starts over from the last acknowledged
 /// event.
 async fn publish(
-    producer: FutureProducer,
+    client: KafkaClient,
+    mut producer: FutureProducer,
     warehouse: String,
     kernel: CommandSender<Input>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut since = Since::Unacknowledged(SINK);
-    let mut acker;
+    let mut acker = None;
     loop {
         let sub = match subscribe(&kernel, since).await {
             Some(Ok(sub)) => sub,
@@ -265,7 +270,7 @@ async fn publish(
         };
         let from = sub.from;
         let (acks, pending) = mpsc::channel(4096);
-        acker = tokio::spawn(acknowledge(pending, kernel.clone(), from));
+        let handle = acker.insert(tokio::spawn(acknowledge(pending, kernel.clone(), from)));
         let ended = feed(&producer, &warehouse, sub, &acks, &mut stopped).await;
         drop(acks);
         if ended == Ended::Stopped || *stopped.borrow() {
@@ -274,9 +279,18 @@ async fn publish(
         // Start over once what is queued is acknowledged, after a pause
         // (a record the broker keeps refusing is not retried in a spin).
         since = Since::Seq(tokio::select! {
-            acked = &mut acker => acked.unwrap_or(from),
+            acked = handle => acked.unwrap_or(from),
             _ = stopped.changed() => break,
         });
+        acker = None;
+        // A new producer starts over: an idempotent producer whose
+        // sequence a broker lost (one that came back after a stop) is
+        // refused record after record, fatal or not; a new one gets a new
+        // producer id. What the old one still held is sent again.
+        match client.producer() {
+            Ok(p) => producer = p,
+            Err(e) => tracing::error!("kafka: no new producer, keeping the old one: {e}"),
+        }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = stopped.changed() => break,
@@ -286,7 +300,9 @@ async fn publish(
     // again after the restart.
     let _ = tokio::task::spawn_blocking(move || producer.flush(Duration::from_secs(10))).await;
     // The acknowledger records how far the broker got.
-    let _ = tokio::time::timeout(Duration::from_secs(1), acker).await;
+    if let Some(acker) = acker {
+        let _ = tokio::time::timeout(Duration::from_secs(1), acker).await;
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]

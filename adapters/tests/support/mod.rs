@@ -13,6 +13,11 @@ pub struct Broker {
     child: Child,
     /// `127.0.0.1:PORT`.
     pub address: String,
+    /// Where it keeps topics and records (`memory://tansu/`, or a SQLite
+    /// file that outlives the process).
+    storage: String,
+    /// The folder it runs in (tansu takes a SQLite path as relative).
+    dir: PathBuf,
 }
 
 impl Drop for Broker {
@@ -60,26 +65,62 @@ fn wait_for(address: &str, what: &str) {
 impl Broker {
     /// Starts a broker that keeps everything in memory.
     pub fn start() -> Broker {
-        let port = free_port();
+        Broker::spawn(free_port(), "memory://tansu/".into(), std::env::temp_dir())
+    }
+
+    /// Starts a broker that keeps everything in `tansu.db` in `dir`, so
+    /// that it can be stopped and started again with nothing lost.
+    pub fn start_persistent(dir: &std::path::Path) -> Broker {
+        Broker::spawn(free_port(), "sqlite://tansu.db".into(), dir.to_owned())
+    }
+
+    fn spawn(port: u16, storage: String, dir: PathBuf) -> Broker {
         let address = format!("127.0.0.1:{port}");
-        let url = format!("tcp://{address}");
-        let bin = tansu();
-        let child = Command::new(&bin)
-            .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
-            .args(["--storage-engine", "memory://tansu/"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start the Kafka-protocol broker {}: {e}. Run scripts/test, which builds tansu into the tool cache, or set PAKLOG_TANSU",
-                    bin.display()
-                )
-            });
-        let broker = Broker { child, address };
+        let child = broker_process(&address, &storage, &dir);
+        let broker = Broker {
+            child,
+            address,
+            storage,
+            dir,
+        };
         wait_for(&broker.address, "tansu");
         broker
     }
+
+    /// Stops the broker (SIGTERM) and waits for it to exit.
+    pub fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the broker again (after [`stop`](Self::stop)) on the same
+    /// port and storage.
+    pub fn restart(&mut self) {
+        self.child = broker_process(&self.address, &self.storage, &self.dir);
+        wait_for(&self.address, "tansu");
+    }
+}
+
+/// A tansu broker process in `dir`, listening on `address`, keeping its
+/// data in `storage`.
+fn broker_process(address: &str, storage: &str, dir: &std::path::Path) -> Child {
+    let url = format!("tcp://{address}");
+    let bin = tansu();
+    Command::new(&bin)
+        .current_dir(dir)
+        .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+        .args(["--storage-engine", storage])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start the Kafka-protocol broker {}: {e}. Run scripts/test, which builds tansu into the tool cache, or set PAKLOG_TANSU",
+                bin.display()
+            )
+        })
 }
 
 /// The PostgreSQL server for tests: `$PAKLOG_TEST_POSTGRES`, or the local
