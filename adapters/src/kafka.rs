@@ -106,11 +106,7 @@ impl KafkaClient {
                 .map_err(|e| (Some(key.clone()), e.to_string()))?;
         }
         // Without the brokers: the check must not try to connect.
-        let mut together = ClientConfig::new();
-        for (key, value) in &properties {
-            together.set(key, value);
-        }
-        together
+        with_properties(&properties)
             .create::<BaseProducer>()
             .map_err(|e| (None, e.to_string()))?;
         Ok(KafkaClient {
@@ -120,10 +116,7 @@ impl KafkaClient {
     }
 
     fn config(&self) -> ClientConfig {
-        let mut c = ClientConfig::new();
-        for (key, value) in &self.properties {
-            c.set(key, value);
-        }
+        let mut c = with_properties(&self.properties);
         c.set("bootstrap.servers", &self.brokers)
             .set("client.id", "paklog-twin");
         c
@@ -146,6 +139,15 @@ impl KafkaClient {
             message: message.to_string(),
         }
     }
+}
+
+/// A client configuration holding `properties` and nothing else.
+fn with_properties(properties: &[(String, String)]) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    for (key, value) in properties {
+        c.set(key, value);
+    }
+    c
 }
 
 /// Creates the topics the site publishes to and consumes from, where

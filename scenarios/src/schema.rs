@@ -137,17 +137,27 @@ impl Property {
     pub fn value(&self, dir: &std::path::Path) -> Result<String, String> {
         match self {
             Property::Text(v) => Ok(v.clone()),
-            Property::Env { env } => std::env::var(env)
-                .map(|v| v.trim().to_owned())
-                .map_err(|e| format!("env `{env}`: {e}")),
-            Property::File { file } => {
-                let path = dir.join(file);
-                std::fs::read_to_string(&path)
-                    .map(|v| v.trim().to_owned())
-                    .map_err(|e| format!("file {}: {e}", path.display()))
-            }
+            Property::Env { env } => secret_from_env(env).map_err(|e| format!("env {e}")),
+            Property::File { file } => secret_from_file(dir, file).map_err(|e| format!("file {e}")),
         }
     }
+}
+
+/// A secret from the environment variable `var`, surrounding whitespace
+/// trimmed; the error names the variable.
+fn secret_from_env(var: &str) -> Result<String, String> {
+    std::env::var(var)
+        .map(|v| v.trim().to_owned())
+        .map_err(|e| format!("`{var}`: {e}"))
+}
+
+/// A secret from `file` (relative to `dir`), surrounding whitespace
+/// trimmed; the error names the path.
+fn secret_from_file(dir: &std::path::Path, file: &str) -> Result<String, String> {
+    let path = dir.join(file);
+    std::fs::read_to_string(&path)
+        .map(|v| v.trim().to_owned())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A bearer token and who holds it: an associate's handheld (which may
@@ -200,15 +210,8 @@ impl ApiToken {
     pub fn secret(&self, dir: &std::path::Path) -> Result<String, (&'static str, String)> {
         match (&self.token, &self.token_env, &self.token_file) {
             (Some(token), None, None) => Ok(token.clone()),
-            (None, Some(var), None) => std::env::var(var)
-                .map(|v| v.trim().to_owned())
-                .map_err(|e| ("token_env", format!("`{var}`: {e}"))),
-            (None, None, Some(file)) => {
-                let path = dir.join(file);
-                std::fs::read_to_string(&path)
-                    .map(|v| v.trim().to_owned())
-                    .map_err(|e| ("token_file", format!("{}: {e}", path.display())))
-            }
+            (None, Some(var), None) => secret_from_env(var).map_err(|e| ("token_env", e)),
+            (None, None, Some(file)) => secret_from_file(dir, file).map_err(|e| ("token_file", e)),
             _ => Err((
                 "token",
                 "give exactly one of `token`, `token_env` or `token_file`".into(),

@@ -81,11 +81,10 @@ pub(super) fn kernel(
     config: SiteConfig,
     started: SimTime,
     history: Vec<Stored>,
-    store: Option<Box<dyn CommandStore>>,
+    mut store: Option<Box<dyn CommandStore>>,
 ) -> Result<Simulation<Input>, LiveError> {
     let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
     warehouse.start(started);
-    let mut store = store;
     let catch_ups = match store.as_mut() {
         Some(s) => s
             .catch_ups()?
