@@ -140,8 +140,8 @@ fn positions_move_forward_and_last_once_committed_in_postgresql() {
 
 /// The store takes libpq's `sslmode`: `require` encrypts (taking the
 /// server's certificate unchecked, as libpq does), `disable` does not,
-/// `verify-full` checks the certificate and the host name, and a mode the
-/// store does not support is refused by name.
+/// `verify-ca` checks the certificate's chain, `verify-full` also the host
+/// name, and a mode the store does not support is refused by name.
 #[test]
 fn the_store_is_encrypted_as_sslmode_says() {
     let db = Database::new("tls");
@@ -188,6 +188,10 @@ fn the_store_is_encrypted_as_sslmode_says() {
                 .contains("certificate not valid for name \"127.0.0.1\""),
             "{e}"
         );
+        // verify-ca trusts the chain whatever name the address uses.
+        let store = open(&format!("sslmode=verify-ca&sslrootcert={cert}")).unwrap();
+        assert!(encrypted(&mut admin));
+        drop(store);
         let by_name = db.url().replacen("@127.0.0.1", "@localhost", 1);
         let store = PgStore::open(&format!("{by_name}?{verified}&application_name={app}")).unwrap();
         assert!(encrypted(&mut admin));
@@ -195,6 +199,12 @@ fn the_store_is_encrypted_as_sslmode_says() {
     }
     let e = open("sslmode=verify-full&sslrootcert=/nonexistent.pem").unwrap_err();
     assert!(e.to_string().contains("sslrootcert"), "{e}");
-    let e = open("sslmode=verify-ca").unwrap_err();
+    let e = open("sslmode=allow").unwrap_err();
     assert!(e.to_string().contains("sslmode"), "{e}");
+    // The public roots did not sign the server's certificate: refused.
+    let public = "/etc/ssl/certs/ca-certificates.crt";
+    if offers_tls && std::fs::read(public).is_ok() {
+        let e = open(&format!("sslmode=verify-ca&sslrootcert={public}")).unwrap_err();
+        assert!(e.to_string().contains("UnknownIssuer"), "{e}");
+    }
 }

@@ -2,21 +2,26 @@
 //! - `disable`: plain;
 //! - `prefer` (the default): encrypted if the server offers it;
 //! - `require`: encrypted, or no connection;
-//! - `verify-full`: encrypted, the server's certificate checked against
-//!   `sslrootcert` (a PEM file) or the system's roots, and its host name.
+//! - `verify-ca`: encrypted, the server's certificate checked against
+//!   `sslrootcert` (a PEM file) or the system's roots;
+//! - `verify-full`: as `verify-ca`, and the certificate must also name the
+//!   host the address names.
 //!
 //! As with libpq, `prefer` and `require` do not check the certificate:
 //! they keep the traffic from being read, not a server from posing as
-//! another. `verify-ca` and `allow` are refused by name.
+//! another. `allow` (plain first, TLS if refused) is refused by name.
 
 use std::sync::Arc;
 
 use postgres::config::SslMode;
+use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, ring, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How a store's connection is secured.
@@ -64,7 +69,7 @@ pub(super) fn security(url: &str) -> Result<Security, String> {
         "disable" => (SslMode::Disable, unchecked(builder)),
         "prefer" => (SslMode::Prefer, unchecked(builder)),
         "require" => (SslMode::Require, unchecked(builder)),
-        "verify-full" => {
+        "verify-ca" | "verify-full" => {
             let mut roots = RootCertStore::empty();
             match root {
                 Some(path) => {
@@ -85,12 +90,23 @@ pub(super) fn security(url: &str) -> Result<Security, String> {
                     "sslrootcert: no root certificate to check the server's against".into(),
                 );
             }
-            let config = builder.with_root_certificates(roots).with_no_client_auth();
+            let config = if mode == "verify-full" {
+                builder.with_root_certificates(roots).with_no_client_auth()
+            } else {
+                let chain =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .map_err(|e| format!("sslrootcert: {e}"))?;
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(ChainOnly(chain)))
+                    .with_no_client_auth()
+            };
             (SslMode::Require, config)
         }
         other => {
             return Err(format!(
-                "sslmode: {other:?} is not supported; use disable, prefer, require or verify-full"
+                "sslmode: {other:?} is not supported; use disable, prefer, require, verify-ca or verify-full"
             ));
         }
     };
@@ -148,5 +164,55 @@ impl ServerCertVerifier for Unchecked {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Checks the server's certificate chain against the roots, but not the
+/// name it is for: libpq's `verify-ca`.
+#[derive(Debug)]
+struct ChainOnly(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        // The chain is checked before the name: a certificate refused
+        // only for its name was signed by a root the user trusts.
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
     }
 }
