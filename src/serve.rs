@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use paklog_adapters::kafka::{KafkaBridge, KafkaClient};
+use paklog_adapters::live::Retention;
 use paklog_adapters::{AppState, Live, Principal, Tokens, app, store};
 use paklog_domain::AssociateId;
 use paklog_scenarios::build::site_config;
-use paklog_sim::RngStreams;
+use paklog_sim::{RngStreams, SimDuration};
 
 use crate::floor::{Floor, Worker};
 
@@ -173,7 +174,22 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         )
         .try_init();
     let site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
-    let live = match Live::start(site, store, args.speed, site_text.as_deref()) {
+    let wall_now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let live = match Live::start_with(
+        site,
+        store,
+        args.speed,
+        site_text.as_deref(),
+        wall_now_ms,
+        Retention {
+            events: loaded.scenario.live.retained_events,
+            finished: Some(SimDuration::from_hours(u64::from(
+                loaded.scenario.live.retained_finished_hours,
+            ))),
+        },
+    ) {
         Ok(l) => l,
         Err(e) => return fail(e),
     };

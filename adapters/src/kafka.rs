@@ -239,7 +239,7 @@ impl KafkaBridge {
 }
 
 /// The sink's name for its position in the store.
-const SINK: &str = "kafka";
+const SINK: &str = crate::live::KAFKA_SINK;
 
 /// How many acknowledged events at most go unrecorded in the store while
 /// events stream: after a crash, about these are sent again (with the

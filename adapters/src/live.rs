@@ -10,7 +10,7 @@
 //! site's. An accepted command is appended to the store before its client
 //! gets the reply; a refused one changes nothing and is not stored.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
@@ -37,7 +37,7 @@ mod kernel;
 mod query;
 mod restart;
 
-pub use delivery::{Since, SubscribeError, Subscription, subscribe};
+pub use delivery::{KAFKA_SINK, Retention, SINKS, Since, SubscribeError, Subscription, subscribe};
 pub use query::{Found, Lookup, Query};
 pub use restart::{Rebuilt, reached, rebuild, site_clock};
 
@@ -184,11 +184,34 @@ impl Live {
     /// # Errors
     /// As [`start`](Self::start).
     pub fn start_at(
+        config: SiteConfig,
+        store: Option<Box<dyn CommandStore>>,
+        speed: f64,
+        site_text: Option<&str>,
+        wall_now_ms: i64,
+    ) -> Result<Live, LiveError> {
+        Self::start_with(
+            config,
+            store,
+            speed,
+            site_text,
+            wall_now_ms,
+            Retention::default(),
+        )
+    }
+
+    /// [`start_at`](Self::start_at), keeping in memory what `retention`
+    /// says.
+    ///
+    /// # Errors
+    /// As [`start`](Self::start).
+    pub fn start_with(
         mut config: SiteConfig,
         mut store: Option<Box<dyn CommandStore>>,
         speed: f64,
         site_text: Option<&str>,
         wall_now_ms: i64,
+        retention: Retention,
     ) -> Result<Live, LiveError> {
         let mut history = Vec::new();
         if let Some(s) = store.as_mut() {
@@ -216,7 +239,7 @@ impl Live {
             Some(s) => reached(&mut **s)?,
             None => None,
         };
-        let mut sim = kernel(config, started, history, store)?;
+        let mut sim = kernel(config, started, history, store, retention)?;
         // The timers that ran after the last stored command, up to where
         // the clock got, run again: their events went out under the same
         // sequence numbers.

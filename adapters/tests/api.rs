@@ -1301,3 +1301,112 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
     );
     live.stop();
 }
+
+/// A live site keeps the latest events in memory and forgets older ones,
+/// but never one a sink (Kafka) has not acknowledged: a subscriber that
+/// asks for a forgotten one is told (410, with the oldest kept), and the
+/// reconciliation still cites the fact behind a variance after the fact
+/// itself is forgotten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_site_forgets_old_events_only_once_every_sink_has_them() {
+    use paklog_adapters::live::{Input, KAFKA_SINK, Retention, Since, SubscribeError, subscribe};
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let retention = Retention {
+        events: 1024,
+        ..Retention::default()
+    };
+    let live = Live::start_with(tiny_site(), None, 1.0, None, now_ms, retention).unwrap();
+    let s = AppState::new(&live, tokens());
+    // A block (an early event), then Kafka subscribes: from here on it
+    // holds every event it has not acknowledged.
+    let (code, _, _) = call(
+        &s,
+        "POST",
+        "/api/v1/locations/A01-B1-02-1L/block",
+        Some(json!({ "reason": "rack damage" })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let kafka = subscribe(&live.sender, Since::Unacknowledged(KAFKA_SINK))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kafka.from, 0);
+    let post_orders = |from: usize, n: usize| {
+        let s = s.clone();
+        async move {
+            for batch in (from..from + n).collect::<Vec<_>>().chunks(50) {
+                let calls = batch.iter().map(|i| {
+                    let s = s.clone();
+                    async move {
+                        let body = order(&format!("r-{i}"), "SKU0001", 1);
+                        call(&s, "POST", "/api/v1/orders", Some(body)).await.0
+                    }
+                });
+                for code in futures_util::future::join_all(calls).await {
+                    assert_eq!(code, StatusCode::CREATED);
+                }
+            }
+        }
+    };
+    post_orders(0, 1000).await;
+    let everything = subscribe(&live.sender, Since::Seq(0))
+        .await
+        .unwrap()
+        .unwrap();
+    let made = everything.backlog.len() as u64;
+    assert!(made > 2 * 1024, "{made} events");
+    // Kafka has not acknowledged anything: nothing is forgotten.
+    assert_eq!(everything.from, 0);
+
+    // Kafka acknowledges all but the last 100: what it has and is not
+    // among the latest 1 024 is forgotten at the next step.
+    live.sender
+        .send(Input::Delivered {
+            sink: KAFKA_SINK,
+            upto: made - 100,
+        })
+        .unwrap();
+    post_orders(1000, 1).await;
+    let next = match subscribe(&live.sender, Since::Seq(0)).await.unwrap() {
+        Err(SubscribeError::Forgotten { from: 0, first }) => first,
+        other => panic!("{other:?}"),
+    };
+    let kept = subscribe(&live.sender, Since::Seq(next))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        (1024..made as usize).contains(&kept.backlog.len()),
+        "{} kept of {made}",
+        kept.backlog.len()
+    );
+    assert_eq!(kept.backlog[0].seq, next);
+    let (code, problem, _) = call(&s, "GET", "/api/v1/events?from=0", None).await;
+    assert_eq!(code, StatusCode::GONE, "{problem}");
+    assert_eq!(problem["field"], "from");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&next.to_string()),
+        "{problem}"
+    );
+    // The block's event is forgotten; reconciliation still cites it.
+    let (_, rec, _) = call(&s, "GET", "/api/v1/reconciliation", None).await;
+    let blocked = rec["variances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["kind"] == "BLOCKED_STOCK")
+        .unwrap_or_else(|| panic!("{rec}"));
+    let cited = blocked["explained_by"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{rec}"));
+    assert!(cited < next, "{rec}");
+    drop(kafka);
+    live.stop();
+}

@@ -45,6 +45,7 @@ pub mod config;
 pub mod events;
 pub mod ids;
 pub mod inventory;
+pub mod ledger;
 pub mod location_master;
 pub mod material_handling;
 pub mod orchestration;

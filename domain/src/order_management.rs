@@ -17,6 +17,7 @@ use paklog_sim::SimTime;
 
 use crate::events::Priority;
 use crate::ids::{CarrierId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId};
+use crate::ledger::Ledger;
 pub use crate::vocabulary::OrderStatus;
 
 /// One line of an order.
@@ -97,6 +98,18 @@ impl Order {
         self.lines.iter().map(|l| l.short).sum()
     }
 
+    /// When it was finished (shipped, or closed): none while it is open.
+    /// A closed order counts from when it was received.
+    #[must_use]
+    pub fn finished(&self) -> Option<SimTime> {
+        match self.status {
+            OrderStatus::Shipped | OrderStatus::Closed => {
+                Some(self.shipped_at.unwrap_or(self.created))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether it left by its cut-off (`None` until shipped).
     #[must_use]
     pub fn on_time(&self) -> Option<bool> {
@@ -107,7 +120,7 @@ impl Order {
 /// All orders, by id and by external id.
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct OrderBook {
-    orders: Vec<Order>,
+    orders: Ledger<Order>,
     by_external: HashMap<String, OrderId>,
     /// Orders received and neither shipped nor closed.
     pub(crate) open: u32,
@@ -120,7 +133,9 @@ impl OrderBook {
     /// If no such order exists (ids come from this book).
     #[must_use]
     pub fn get(&self, id: OrderId) -> &Order {
-        &self.orders[id.index()]
+        self.orders
+            .get(id.0)
+            .expect("an order of this book, not forgotten")
     }
 
     /// The order `id`, mutably.
@@ -128,13 +143,15 @@ impl OrderBook {
     /// # Panics
     /// If no such order exists.
     pub fn get_mut(&mut self, id: OrderId) -> &mut Order {
-        &mut self.orders[id.index()]
+        self.orders
+            .get_mut(id.0)
+            .expect("an order of this book, not forgotten")
     }
 
-    /// Looks an order up by id, if it exists.
+    /// Looks an order up by id, if it exists and is not forgotten.
     #[must_use]
     pub fn find(&self, id: OrderId) -> Option<&Order> {
-        self.orders.get(id.index())
+        self.orders.get(id.0)
     }
 
     /// Looks an order up by the id its source gave it.
@@ -143,16 +160,22 @@ impl OrderBook {
         self.by_external.get(external_id).copied()
     }
 
-    /// Every order, by id.
-    #[must_use]
-    pub fn all(&self) -> &[Order] {
-        &self.orders
+    /// Every order kept (all of them, unless a live site forgot old
+    /// finished ones), by id.
+    pub fn all(&self) -> impl DoubleEndedIterator<Item = &Order> + Clone {
+        self.orders.iter()
     }
 
-    /// The id the next order will get.
+    /// How many orders are kept.
+    #[must_use]
+    pub fn kept(&self) -> usize {
+        self.orders.len()
+    }
+
+    /// The id the next order will get (how many were ever received).
     #[must_use]
     pub fn next_id(&self) -> OrderId {
-        OrderId(self.orders.len() as u32)
+        OrderId(self.orders.next())
     }
 
     /// Adds a new order.
@@ -160,5 +183,24 @@ impl OrderBook {
         debug_assert_eq!(order.id, self.next_id());
         self.by_external.insert(order.external_id.clone(), order.id);
         self.orders.push(order);
+    }
+
+    /// Whether every one of `orders` was forgotten.
+    #[must_use]
+    pub fn all_forgotten(&self, orders: &[OrderId]) -> bool {
+        orders.iter().all(|&o| self.find(o).is_none())
+    }
+
+    /// Forgets the orders shipped or closed before `before` (with their
+    /// external ids: one may be used again after that); how many.
+    pub fn forget_finished(&mut self, before: SimTime) -> usize {
+        let by_external = &mut self.by_external;
+        self.orders.forget(
+            |o| o.created < before,
+            |o| o.finished().is_some_and(|at| at < before),
+            |o| {
+                by_external.remove(&o.external_id);
+            },
+        )
     }
 }

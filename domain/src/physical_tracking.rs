@@ -114,9 +114,54 @@ pub struct Tracking {
     spots: Vec<(LocationId, (f64, f64))>,
     tote_at: BTreeMap<String, LocationId>,
     occupancy: BTreeMap<LocationId, u32>,
+    /// The facts the reconciliation cites, kept as they happen: a live
+    /// site does not keep its whole log.
+    explanations: Explanations,
+}
+
+/// The facts that explain variances, by sequence number in the log.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Explanations {
+    /// The last time each location was blocked.
+    blocked_by: BTreeMap<LocationId, u64>,
+    /// The last short pick at each location (which asks for a count).
+    doubted_by: BTreeMap<LocationId, u64>,
+    /// Every count that found other than the books, in order.
+    adjusted: Vec<Variance>,
 }
 
 impl Tracking {
+    /// Location `location` was blocked by event `seq`.
+    pub(crate) fn blocked(&mut self, location: LocationId, seq: u64) {
+        self.explanations.blocked_by.insert(location, seq);
+    }
+
+    /// A short pick at `location` (event `seq`) put its stock in doubt.
+    pub(crate) fn doubted(&mut self, location: LocationId, seq: u64) {
+        self.explanations.doubted_by.insert(location, seq);
+    }
+
+    /// A count at `location` (event `seq`) found `counted` units of `sku`
+    /// where the books held `books`.
+    pub(crate) fn counted(
+        &mut self,
+        location: LocationId,
+        sku: SkuId,
+        books: u32,
+        counted: u32,
+        seq: u64,
+    ) {
+        if books != counted {
+            self.explanations.adjusted.push(Variance {
+                kind: VarianceKind::CountAdjusted,
+                location,
+                sku: Some(sku),
+                units: i64::from(counted) - i64::from(books),
+                explained_by: Some(seq),
+            });
+        }
+    }
+
     /// Tracking of a site whose staging locations and dock doors stand at
     /// `spots` ([`LocationMaster::spots`]).
     #[must_use]

@@ -114,8 +114,11 @@ pub(crate) struct Site<'w, 's> {
 }
 
 impl Site<'_, '_> {
-    pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) {
+    /// Records `event` at `now` on the bus; its sequence number.
+    pub(crate) fn emit(&mut self, now: SimTime, event: DomainEvent) -> u64 {
+        let seq = self.bus.len() as u64;
         self.bus.publish(now, event);
+        seq
     }
 
     /// Hands `fact` to the services that react to it. They run once this

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::AssignmentWeights;
 use crate::events::Priority;
 use crate::ids::{AssociateId, LocationId, OrderId, SkuId, TaskId, ToteId, WaveId};
+use crate::ledger::Ledger;
 use crate::location_master::{LocationMaster, Point};
 pub use crate::vocabulary::TaskStatus;
 
@@ -180,7 +181,7 @@ impl AssociateState {
 /// Tasks and associates.
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct TaskBoard {
-    tasks: Vec<Task>,
+    tasks: Ledger<Task>,
     /// Pending tasks, most urgent first: (express first, due, id).
     pending: BTreeSet<(u8, SimTime, TaskId)>,
     /// Everyone on the roster.
@@ -211,7 +212,7 @@ impl TaskBoard {
     /// The task `id`, if it exists.
     #[must_use]
     pub fn find(&self, id: TaskId) -> Option<&Task> {
-        self.tasks.get(id.index())
+        self.tasks.get(id.0)
     }
 
     /// The task `id`.
@@ -220,7 +221,9 @@ impl TaskBoard {
     /// If no such task exists.
     #[must_use]
     pub fn get(&self, id: TaskId) -> &Task {
-        &self.tasks[id.index()]
+        self.tasks
+            .get(id.0)
+            .expect("a task of this board, not forgotten")
     }
 
     /// The task `id`, mutably.
@@ -228,19 +231,41 @@ impl TaskBoard {
     /// # Panics
     /// If no such task exists.
     pub fn get_mut(&mut self, id: TaskId) -> &mut Task {
-        &mut self.tasks[id.index()]
+        self.tasks
+            .get_mut(id.0)
+            .expect("a task of this board, not forgotten")
     }
 
-    /// Every task, by id.
+    /// Every task kept (all of them, unless a live site forgot old
+    /// finished ones), by id.
+    pub fn all(&self) -> impl DoubleEndedIterator<Item = &Task> + Clone {
+        self.tasks.iter()
+    }
+
+    /// How many tasks are kept.
     #[must_use]
-    pub fn all(&self) -> &[Task] {
-        &self.tasks
+    pub fn kept(&self) -> usize {
+        self.tasks.len()
     }
 
-    /// The id the next task will get.
+    /// The id the next task will get (how many were ever made).
     #[must_use]
     pub fn next_id(&self) -> TaskId {
-        TaskId(self.tasks.len() as u32)
+        TaskId(self.tasks.next())
+    }
+
+    /// Forgets the tasks completed or cancelled before `before` once
+    /// `settled` says (its orders forgotten); how many.
+    pub fn forget_finished(&mut self, before: SimTime, settled: impl Fn(&Task) -> bool) -> usize {
+        self.tasks.forget(
+            |t| t.created < before,
+            |t| {
+                matches!(t.status, TaskStatus::Completed | TaskStatus::Cancelled)
+                    && t.completed_at.unwrap_or(t.created) < before
+                    && settled(t)
+            },
+            drop,
+        )
     }
 
     /// Adds a pending task.
@@ -259,8 +284,7 @@ impl TaskBoard {
 
     /// Puts a held task into the pool.
     pub fn open(&mut self, task: TaskId) {
-        self.pending
-            .insert(Self::pending_key(&self.tasks[task.index()]));
+        self.pending.insert(Self::pending_key(self.get(task)));
     }
 
     /// Number of pending tasks.
@@ -279,9 +303,9 @@ impl TaskBoard {
 
     /// Moves a task from pending to assigned.
     pub fn assign(&mut self, task: TaskId, associate: AssociateId, now: SimTime) {
-        let key = Self::pending_key(&self.tasks[task.index()]);
+        let key = Self::pending_key(self.get(task));
         self.pending.remove(&key);
-        let t = &mut self.tasks[task.index()];
+        let t = self.tasks.get_mut(task.0).expect("a task of this board");
         t.status = TaskStatus::Assigned;
         t.associate = Some(associate);
         t.assigned_at = Some(now);
@@ -293,7 +317,7 @@ impl TaskBoard {
 
     /// Puts an assigned task back into the pool.
     pub fn unassign(&mut self, task: TaskId) {
-        let t = &mut self.tasks[task.index()];
+        let t = self.tasks.get_mut(task.0).expect("a task of this board");
         if let Some(a) = t.associate.take() {
             self.associates[a.index()].current = None;
         }
@@ -378,12 +402,12 @@ impl TaskBoard {
         let floor = self.floor(master);
         self.pending
             .iter()
-            .filter(|&&(_, _, id)| self.tasks[id.index()].fits(a))
+            .filter(|&&(_, _, id)| self.get(id).fits(a))
             .take(WINDOW)
             .map(|&(_, _, id)| {
                 (
                     id,
-                    Self::score(&self.tasks[id.index()], a, &floor, weights, master, now),
+                    Self::score(self.get(id), a, &floor, weights, master, now),
                 )
             })
             .fold(None, |best: Option<(TaskId, f64)>, (id, s)| match best {
@@ -410,7 +434,7 @@ impl TaskBoard {
         // waits without holding up the others.
         let queue: Vec<TaskId> = self.pending.iter().map(|&(_, _, id)| id).collect();
         for task in queue {
-            let t = &self.tasks[task.index()];
+            let t = self.get(task);
             let best = self
                 .associates
                 .iter()

@@ -91,7 +91,7 @@ impl std::fmt::Debug for Warehouse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Warehouse")
             .field("site", &self.config().warehouse_id)
-            .field("orders", &self.orders().all().len())
+            .field("orders", &self.orders().kept())
             .field("events", &self.bus().len())
             .finish_non_exhaustive()
     }
@@ -310,6 +310,33 @@ impl Warehouse {
     #[must_use]
     pub fn bus(&self) -> &EventBus {
         self.world.resource::<EventBus>()
+    }
+
+    /// Forgets the events before sequence number `seq` (a live site, once
+    /// every sink has them); nothing the domain decides reads them.
+    pub fn forget_events_before(&mut self, seq: u64) {
+        self.world.resource_mut::<EventBus>().forget_before(seq);
+    }
+
+    /// Forgets the orders, tasks and waves finished before `before` (a live
+    /// site, so that its memory stays flat): an order once shipped or
+    /// closed, a task or wave once completed or cancelled and every order
+    /// it served forgotten. Nothing the domain decides reads them again;
+    /// their ids answer "not found" and an order's external id may be used
+    /// again. Returns how many of each went (orders, tasks, waves).
+    pub fn forget_finished(&mut self, before: SimTime) -> (usize, usize, usize) {
+        use bevy_ecs::world::Mut;
+        let world = &mut self.world;
+        let orders = world.resource_mut::<OrderBook>().forget_finished(before);
+        let tasks = world.resource_scope(|world, mut tasks: Mut<TaskBoard>| {
+            let book = world.resource::<OrderBook>();
+            tasks.forget_finished(before, |t| book.all_forgotten(&t.orders))
+        });
+        let waves = world.resource_scope(|world, mut waves: Mut<WaveBook>| {
+            let book = world.resource::<OrderBook>();
+            waves.forget_finished(before, |w| book.all_forgotten(&w.orders))
+        });
+        (orders, tasks, waves)
     }
 
     /// Physical tracking: where the RTLS last saw each tag.

@@ -22,6 +22,7 @@ use paklog_sim::SimTime;
 
 use crate::events::WaveStrategy;
 use crate::ids::{OrderId, WaveId};
+use crate::ledger::Ledger;
 pub use crate::vocabulary::WaveStatus;
 
 /// A wave of orders.
@@ -54,7 +55,7 @@ pub struct Wave {
 /// Waves and the queue of reserved orders waiting for one.
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct WaveBook {
-    waves: Vec<Wave>,
+    waves: Ledger<Wave>,
     /// Reserved orders not yet in a wave, in the order they were reserved.
     pub waiting: VecDeque<OrderId>,
     /// Lines released to the floor and not yet picked.
@@ -65,7 +66,7 @@ impl WaveBook {
     /// The wave `id`, if it exists.
     #[must_use]
     pub fn find(&self, id: WaveId) -> Option<&Wave> {
-        self.waves.get(id.index())
+        self.waves.get(id.0)
     }
 
     /// The wave `id`.
@@ -73,13 +74,41 @@ impl WaveBook {
     /// # Panics
     /// If no such wave exists.
     pub fn get_mut(&mut self, id: WaveId) -> &mut Wave {
-        &mut self.waves[id.index()]
+        self.waves
+            .get_mut(id.0)
+            .expect("a wave of this book, not forgotten")
     }
 
     /// Every wave, by id.
     #[must_use]
-    pub fn all(&self) -> &[Wave] {
-        &self.waves
+    pub fn all(&self) -> impl DoubleEndedIterator<Item = &Wave> + Clone {
+        self.waves.iter()
+    }
+
+    /// How many waves are kept.
+    #[must_use]
+    pub fn kept(&self) -> usize {
+        self.waves.len()
+    }
+
+    /// How many waves were ever planned.
+    #[must_use]
+    pub fn planned(&self) -> u32 {
+        self.waves.next()
+    }
+
+    /// Forgets the waves completed or cancelled before `before` once
+    /// `settled` says (its orders forgotten); how many.
+    pub fn forget_finished(&mut self, before: SimTime, settled: impl Fn(&Wave) -> bool) -> usize {
+        self.waves.forget(
+            |w| w.planned_at < before,
+            |w| {
+                matches!(w.status, WaveStatus::Completed | WaveStatus::Cancelled)
+                    && w.completed_at.unwrap_or(w.planned_at) < before
+                    && settled(w)
+            },
+            drop,
+        )
     }
 
     /// Adds a planned wave and returns its id.
@@ -92,7 +121,7 @@ impl WaveBook {
         now: SimTime,
         zone: Option<u16>,
     ) -> WaveId {
-        let id = WaveId(self.waves.len() as u32);
+        let id = WaveId(self.waves.next());
         self.waves.push(Wave {
             id,
             strategy,

@@ -145,7 +145,7 @@ fn status_name<T: Serialize>(status: &T) -> String {
 }
 
 fn orders(wh: &Warehouse) -> Table {
-    let all = wh.orders().all();
+    let all: Vec<_> = wh.orders().all().collect();
     let (zone, unix) = calendar(wh);
     let mut t = Table::default();
     t.u32("order_id", all.iter().map(|o| o.id.0))
@@ -166,11 +166,11 @@ fn orders(wh: &Warehouse) -> Table {
         .opt_u64("packed_ms", all.iter().map(|o| o.packed_at.map(ms)))
         .opt_u64("shipped_ms", all.iter().map(|o| o.shipped_at.map(ms)))
         .opt_timestamp("shipped", zone, all.iter().map(|o| o.shipped_at.map(&unix)))
-        .opt_bool("on_time", all.iter().map(Order::on_time))
+        .opt_bool("on_time", all.iter().copied().map(Order::on_time))
         .u32("lines", all.iter().map(|o| o.lines.len() as u32))
-        .u32("units", all.iter().map(Order::units))
-        .u32("picked_units", all.iter().map(Order::picked_units))
-        .u32("short_units", all.iter().map(Order::short_units))
+        .u32("units", all.iter().copied().map(Order::units))
+        .u32("picked_units", all.iter().copied().map(Order::picked_units))
+        .u32("short_units", all.iter().copied().map(Order::short_units))
         .opt_u32("wave_id", all.iter().map(|o| o.wave.map(|w| w.0)))
         .opt_u32("task_id", all.iter().map(|o| o.task.map(|w| w.0)))
         .opt_u32("station_id", all.iter().map(|o| o.station.map(|w| w.0)))
@@ -186,7 +186,7 @@ fn orders(wh: &Warehouse) -> Table {
 }
 
 fn tasks(wh: &Warehouse) -> Table {
-    let all = wh.tasks().all();
+    let all: Vec<_> = wh.tasks().all().collect();
     let mut t = Table::default();
     t.u32("task_id", all.iter().map(|x| x.id.0))
         .str("kind", all.iter().map(|x| status_name(&x.kind)))
@@ -290,7 +290,7 @@ fn picks(wh: &Warehouse) -> Table {
 }
 
 fn waves(wh: &Warehouse) -> Table {
-    let all = wh.waves().all();
+    let all: Vec<_> = wh.waves().all().collect();
     let mut t = Table::default();
     t.u32("wave_id", all.iter().map(|w| w.id.0))
         .str("strategy", all.iter().map(|w| status_name(&w.strategy)))

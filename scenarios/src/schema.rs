@@ -84,7 +84,7 @@ pub struct Scenario {
 }
 
 /// Live operation (`paklog serve`); ignored by simulation runs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Live {
     /// Bearer tokens: one per associate device, one per integration. With
@@ -94,6 +94,34 @@ pub struct Live {
     /// The Kafka client of `paklog serve --kafka`.
     #[serde(default)]
     pub kafka: LiveKafka,
+    /// How many of the latest events the service keeps in memory for
+    /// subscribers that resume with `?from=SEQ` (at least 1 024). Older
+    /// ones are forgotten once Kafka has them, so memory stays flat.
+    #[serde(default = "default_retained_events")]
+    pub retained_events: usize,
+    /// How many hours orders, tasks and waves are kept in memory once
+    /// finished (shipped or closed; completed or cancelled), at least 1.
+    #[serde(default = "default_retained_finished_hours")]
+    pub retained_finished_hours: u32,
+}
+
+fn default_retained_finished_hours() -> u32 {
+    24
+}
+
+fn default_retained_events() -> usize {
+    1 << 17
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            tokens: Vec::new(),
+            kafka: LiveKafka::default(),
+            retained_events: default_retained_events(),
+            retained_finished_hours: default_retained_finished_hours(),
+        }
+    }
 }
 
 /// The Kafka client of `paklog serve --kafka`.

@@ -12,7 +12,7 @@ mod strategy;
 
 use checker::Checker;
 use disruptions::check_stock_and_disruptions;
-use live::check_tokens;
+use live::{check_retention, check_tokens};
 use strategy::check_picking;
 
 /// A rule broken by a parsed scenario.
@@ -315,6 +315,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     });
     check_picking(&mut c, s);
     check_tokens(&mut c, s);
+    check_retention(&mut c, s);
     check_stock_and_disruptions(&mut c, s);
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);

@@ -295,6 +295,26 @@ impl ScenarioRun {
             .run_with_progress(&mut VirtualClock, Some(self.horizon), handle, progress)
     }
 
+    /// Runs up to `until` (at most the horizon); the run goes on from
+    /// there with the next call.
+    pub fn run_until(&mut self, until: SimTime) -> RunSummary {
+        self.sim
+            .run(&mut VirtualClock, Some(until.min(self.horizon)), handle)
+    }
+
+    /// The horizon the run stops at.
+    #[must_use]
+    pub fn horizon(&self) -> SimTime {
+        self.horizon
+    }
+
+    /// The domain's state, to make it forget what a long run no longer
+    /// needs between two [`run_until`](Self::run_until)s (as a live site
+    /// does; the reports need the whole run).
+    pub fn warehouse_mut(&mut self) -> Mut<'_, Warehouse> {
+        self.sim.world_mut().resource_mut::<Warehouse>()
+    }
+
     /// The domain's state.
     #[must_use]
     pub fn warehouse(&self) -> &Warehouse {

@@ -77,7 +77,6 @@ fn segment(wh: &Warehouse, code: &str) -> SegmentId {
 fn shipped(wh: &Warehouse) -> usize {
     wh.orders()
         .all()
-        .iter()
         .filter(|o| o.status == OrderStatus::Shipped)
         .count()
 }

@@ -55,7 +55,8 @@ pub(crate) struct EventsFrom {
         (status = 101, description = "Switching to the WebSocket; one CloudEvent per text message"),
         (status = 400, description = "`from` is not a number, or names an event not out yet", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, response = Unauthorized),
-        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, description = "`from` names an event the site no longer keeps in memory; the detail gives the oldest kept", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn events(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -73,6 +74,11 @@ pub(crate) async fn events(
     let sub = match subscribe(&state.kernel, since).await {
         Some(Ok(sub)) => sub,
         Some(Err(e @ SubscribeError::Ahead { .. })) => return Err(bad_from(e.to_string())),
+        Some(Err(e @ SubscribeError::Forgotten { .. })) => {
+            return Err(
+                Problem::new(StatusCode::GONE, "no longer kept", e.to_string()).with_field("from"),
+            );
+        }
         Some(Err(e)) => {
             return Err(Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,

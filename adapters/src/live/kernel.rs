@@ -2,7 +2,9 @@
 //! commands appended to the store and answered once durable (group
 //! commit), and the events sent out after the commit.
 
-use super::delivery::{sink_position, subscription};
+use super::delivery::{
+    Retention, forget_events, sink_position, stored_positions, subscription, sweep,
+};
 use super::restart::REACHED;
 use super::*;
 
@@ -33,6 +35,13 @@ pub(super) struct Kernel {
     /// The catch-ups after downtime, oldest first: the timers due between
     /// `from` and `to` fired at `to`.
     pub(super) catch_ups: Vec<(SimTime, SimTime)>,
+    /// What is kept in memory (see [`forget_events`] and [`sweep`]).
+    pub(super) retention: Retention,
+    /// The last sweep boundary.
+    pub(super) swept: SimTime,
+    /// Where each sink with a stored position is: no event is forgotten
+    /// before it.
+    pub(super) acknowledged: BTreeMap<&'static str, u64>,
 }
 
 impl Kernel {
@@ -82,6 +91,7 @@ pub(super) fn kernel(
     started: SimTime,
     history: Vec<Stored>,
     mut store: Option<Box<dyn CommandStore>>,
+    retention: Retention,
 ) -> Result<Simulation<Input>, LiveError> {
     let mut warehouse = Warehouse::new(config).map_err(|e| LiveError::Site(e.to_string()))?;
     warehouse.start(started);
@@ -93,6 +103,7 @@ pub(super) fn kernel(
             .collect(),
         None => Vec::new(),
     };
+    let acknowledged = stored_positions(store.as_mut())?;
     let mut world = World::new();
     world.insert_resource(Kernel {
         store: store.map(Mutex::new),
@@ -105,6 +116,9 @@ pub(super) fn kernel(
         published: 0,
         timer_events: false,
         catch_ups,
+        retention,
+        swept: SimTime::ZERO,
+        acknowledged,
     });
     let mut sim = Simulation::new(world);
     warehouse.schedule_timers(&mut sim, Input::Timer);
@@ -132,6 +146,7 @@ pub(super) fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event:
     let now = sched.now();
     world.resource_scope(|world, mut wh: Mut<Warehouse>| {
         let mut k = world.resource_mut::<Kernel>();
+        sweep(&mut k, &mut wh, now);
         // Timers and accepted commands count; queries and refusals change
         // nothing and are not replayed.
         let ordinal = k.processed;
@@ -178,10 +193,17 @@ pub(super) fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event:
                 false
             }
             Input::Subscribe(since, reply) => {
-                let _ = reply.send(subscription(&wh, &k, since));
+                let sub = subscription(&wh, &k, since);
+                if let (Since::Unacknowledged(sink), Ok(sub)) = (since, &sub) {
+                    // Held from here on, even before its first
+                    // acknowledgement (a sink new to this site).
+                    k.acknowledged.entry(sink).or_insert(sub.from);
+                }
+                let _ = reply.send(sub);
                 false
             }
             Input::Delivered { sink, upto } => {
+                k.acknowledged.insert(sink, upto);
                 if let Some(store) = &k.store {
                     let moved = store
                         .lock()
@@ -206,6 +228,7 @@ pub(super) fn handle(world: &mut World, sched: &mut Scheduler<'_, Input>, event:
         {
             sched.stop();
         }
+        forget_events(&k, &mut wh);
     });
 }
 

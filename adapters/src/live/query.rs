@@ -79,7 +79,6 @@ pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<View> {
         Query::Tasks(status) => Some(View::Tasks(
             wh.tasks()
                 .all()
-                .iter()
                 .filter(|t| status.is_none_or(|s| t.status == s))
                 .map(|t| TaskView::new(wh, t))
                 .collect(),

@@ -103,7 +103,8 @@ pub fn rebuild(
 ) -> Result<Rebuilt, LiveError> {
     let replayed = history.len();
     let last = history.last().map_or(started, |s| s.at);
-    let mut sim = kernel(config, started, history, None)?;
+    // Reports are made from the whole log: nothing is forgotten.
+    let mut sim = kernel(config, started, history, None, Retention::EVERYTHING)?;
     // The timers that ran after the last stored command (their events went
     // out).
     if let Some(reached) = reached.filter(|&t| t > sim.now()) {

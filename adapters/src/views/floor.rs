@@ -149,8 +149,17 @@ pub struct MetricsView {
     pub rtls_tags: usize,
     /// RTLS pings taken.
     pub rtls_pings: u64,
-    /// Events in the log.
+    /// Events made (sequence numbers 0 to this one less).
     pub events: usize,
+    /// Of these, the events kept in memory, from the oldest kept's
+    /// sequence number on.
+    pub events_kept: usize,
+    /// The oldest event kept (`/api/v1/events?from=` takes none older).
+    pub first_event_kept: u64,
+    /// Orders kept in memory (a live site forgets finished ones).
+    pub orders_kept: usize,
+    /// Tasks kept in memory.
+    pub tasks_kept: usize,
 }
 
 impl MetricsView {
@@ -172,13 +181,17 @@ impl MetricsView {
             },
             open_orders: wh.backlog(),
             pending_tasks: wh.tasks().pending_len(),
-            orders: wh.orders().all().len(),
-            waves: wh.waves().all().len(),
-            tasks: wh.tasks().all().len(),
+            orders: wh.orders().next_id().index(),
+            waves: wh.waves().planned() as usize,
+            tasks: wh.tasks().next_id().index(),
             associates_signed_on: wh.tasks().associates.iter().filter(|a| a.signed_on).count(),
             rtls_tags: wh.tracking().tags(),
             rtls_pings: wh.tracking().pings(),
             events: wh.bus().len(),
+            events_kept: wh.bus().log().len(),
+            first_event_kept: wh.bus().first_kept(),
+            orders_kept: wh.orders().kept(),
+            tasks_kept: wh.tasks().kept(),
         }
     }
 }

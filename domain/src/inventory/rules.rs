@@ -113,7 +113,6 @@ fn a_line_larger_than_its_face_is_covered_by_a_replenishment_on_its_way() {
     let pick = wh
         .tasks()
         .all()
-        .iter()
         .find(|t| t.kind == task_execution::TaskKind::Pick)
         .unwrap();
     let lines: Vec<_> = pick

@@ -259,7 +259,7 @@ impl Site<'_, '_> {
             TaskKind::Count => {
                 let books = self.inventory.adjust(stop.location, quantity);
                 self.inventory.counts_open.remove(&stop.location);
-                self.emit(
+                let seq = self.emit(
                     now,
                     DomainEvent::InventoryAdjusted {
                         task,
@@ -269,6 +269,8 @@ impl Site<'_, '_> {
                         counted: quantity,
                     },
                 );
+                self.tracking
+                    .counted(stop.location, stop.sku, books, quantity, seq);
                 quantity
             }
             TaskKind::Putaway => {

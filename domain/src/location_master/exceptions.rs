@@ -28,7 +28,7 @@ impl Site<'_, '_> {
             return Err(CommandError::UnknownLocation(location));
         }
         if self.inventory.set_blocked(location, blocked) {
-            self.emit(
+            let seq = self.emit(
                 now,
                 DomainEvent::LocationConfigChanged {
                     location,
@@ -36,6 +36,9 @@ impl Site<'_, '_> {
                     reason,
                 },
             );
+            if blocked {
+                self.tracking.blocked(location, seq);
+            }
             if !blocked {
                 self.check_min(now, location);
             }
@@ -178,7 +181,6 @@ impl Site<'_, '_> {
         let open: Vec<TaskId> = self
             .tasks
             .all()
-            .iter()
             .filter(|t| {
                 t.kind == TaskKind::Pick
                     && !matches!(t.status, TaskStatus::Completed | TaskStatus::Cancelled)

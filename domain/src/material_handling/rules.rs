@@ -221,7 +221,7 @@ fn at_the_diverts_a_tote_whose_spur_is_full_goes_to_the_station_with_room() {
         ],
     );
     work_through(&mut wh, at(9, 0), 0, task);
-    let next = wh.tasks().all().iter().find(|t| t.id != task).unwrap().id;
+    let next = wh.tasks().all().find(|t| t.id != task).unwrap().id;
     work_through(&mut wh, at(9, 0), 0, next);
     let c = wh.conveyor().unwrap();
     let (induct, main, spur0, spur1) = (

@@ -145,7 +145,6 @@ impl Site<'_, '_> {
         let waiting: Vec<OrderId> = self
             .orders
             .all()
-            .iter()
             .filter(|o| o.status == OrderStatus::Backordered)
             .map(|o| o.id)
             .collect();

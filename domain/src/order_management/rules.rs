@@ -57,6 +57,6 @@ fn an_invalid_order_is_refused_and_changes_nothing() {
         assert_eq!(err.to_string(), message);
     }
     assert_eq!(wh.bus().len(), before);
-    assert_eq!(wh.orders().all().len(), 1);
+    assert_eq!(wh.orders().kept(), 1);
     assert_eq!(wh.inventory().available(SkuId(0)), 19);
 }

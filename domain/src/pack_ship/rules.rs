@@ -136,3 +136,70 @@ fn a_station_packs_one_order_at_a_time() {
         .unwrap_err();
     assert_eq!(err.to_string(), "order: O0 is not being packed at PS0");
 }
+
+/// A live site forgets what finished long enough ago: the shipped order,
+/// its task and its wave go (their ids are no longer found, numbering goes
+/// on, the external id may be used again); an order still open stays
+/// however old it is.
+#[test]
+fn a_shipped_order_its_task_and_its_wave_are_forgotten_an_open_order_stays() {
+    let mut wh = given(tiny_site());
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
+    let wave = wh.tasks().get(task).wave.unwrap();
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::ConfirmPick {
+            associate: AssociateId(0),
+            task,
+            line: 0,
+            quantity: 2,
+            barcode: None,
+        },
+    );
+    ok(
+        &mut wh,
+        at(9, 2),
+        Command::DeliverTote {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    ok(
+        &mut wh,
+        at(9, 3),
+        Command::StartPacking {
+            station: StationId(0),
+        },
+    );
+    ok(
+        &mut wh,
+        at(9, 5),
+        Command::CompletePacking {
+            station: StationId(0),
+            order: OrderId(0),
+            weight_kg: 1.0,
+        },
+    );
+    ok(&mut wh, at(9, 10), order("o2", &[("SKU0001", 1)]));
+    wh.on_timer(at(17, 0), DomainTimer::CarrierDeparture(CarrierId(0)));
+    assert_eq!(wh.orders().get(OrderId(0)).status, OrderStatus::Shipped);
+
+    // Not yet: it shipped at 17:00.
+    assert_eq!(wh.forget_finished(at(17, 0)), (0, 0, 0));
+    assert_eq!(wh.forget_finished(at(17, 1)), (1, 1, 1));
+    assert!(wh.orders().find(OrderId(0)).is_none());
+    assert!(wh.tasks().find(task).is_none());
+    assert!(wh.waves().find(wave).is_none());
+    let open = wh.orders().find(OrderId(1)).expect("an open order stays");
+    assert_ne!(open.status, OrderStatus::Shipped);
+    assert_eq!(
+        wh.orders().all().map(|o| o.id).collect::<Vec<_>>(),
+        [OrderId(1)]
+    );
+    assert_eq!(wh.forget_finished(at(23, 0)), (0, 0, 0), "nothing more");
+    // Numbering goes on, and "o1" is free again.
+    assert_eq!(wh.orders().next_id(), OrderId(2));
+    ok(&mut wh, at(17, 5), order("o1", &[("SKU0003", 1)]));
+    assert_eq!(wh.orders().by_external("o1"), Some(OrderId(2)));
+}

@@ -1,9 +1,6 @@
 //! Reconciliation: every disagreement between master data, the books and
 //! the physical state (what the RTLS sees).
 
-use std::collections::HashMap;
-
-use crate::events::DomainEvent;
 use crate::ids::{LocationId, SkuId};
 use crate::warehouse::Warehouse;
 
@@ -14,39 +11,8 @@ impl Warehouse {
     /// explains every variance found by the fact that caused it.
     #[must_use]
     pub fn reconcile(&self) -> Vec<Variance> {
-        let mut out = Vec::new();
-        // The last fact about each location: who blocked it, who put it in
-        // doubt, what each count found.
-        let mut blocked_by = HashMap::new();
-        let mut doubted_by = HashMap::new();
-        for r in self.bus().log() {
-            match &r.event {
-                DomainEvent::LocationConfigChanged {
-                    location,
-                    blocked: true,
-                    ..
-                } => {
-                    blocked_by.insert(*location, r.seq);
-                }
-                DomainEvent::ShortPicked { location, .. } => {
-                    doubted_by.insert(*location, r.seq);
-                }
-                DomainEvent::InventoryAdjusted {
-                    location,
-                    sku,
-                    books,
-                    counted,
-                    ..
-                } if books != counted => out.push(Variance {
-                    kind: VarianceKind::CountAdjusted,
-                    location: *location,
-                    sku: Some(*sku),
-                    units: i64::from(*counted) - i64::from(*books),
-                    explained_by: Some(r.seq),
-                }),
-                _ => {}
-            }
-        }
+        let explained = &self.tracking().explanations;
+        let mut out = explained.adjusted.clone();
         for (i, stock) in self.inventory().locations().iter().enumerate() {
             let location = LocationId(i as u32);
             let master = self.master().locations[i].sku;
@@ -66,7 +32,7 @@ impl Warehouse {
                     location,
                     sku: stock.sku,
                     units: i64::from(stock.on_hand),
-                    explained_by: blocked_by.get(&location).copied(),
+                    explained_by: explained.blocked_by.get(&location).copied(),
                 });
             }
             if stock.count_pending {
@@ -75,7 +41,7 @@ impl Warehouse {
                     location,
                     sku: stock.sku,
                     units: 0,
-                    explained_by: doubted_by.get(&location).copied(),
+                    explained_by: explained.doubted_by.get(&location).copied(),
                 });
             }
         }

@@ -103,7 +103,7 @@ impl Site<'_, '_> {
     ) {
         let split = self.inventory.allocate(stop.sku, missing);
         let covered: u32 = split.iter().map(|s| s.1).sum();
-        self.emit(
+        let seq = self.emit(
             now,
             DomainEvent::ShortPicked {
                 task,
@@ -114,6 +114,7 @@ impl Site<'_, '_> {
                 retry_from: split.first().map(|s| s.0),
             },
         );
+        self.tracking.doubted(stop.location, seq);
         // The retries go at the end of the route: from its last stop to each
         // of them, then home.
         self.append_stops(task, stop, &split);

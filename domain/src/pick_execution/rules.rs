@@ -102,7 +102,7 @@ fn a_batch_trip_picks_several_orders_each_into_its_own_tote() {
     assert_eq!(t.orders, vec![OrderId(0), OrderId(1)]);
     assert_eq!(t.totes.len(), 2);
     assert_ne!(t.totes[0], t.totes[1]);
-    assert_eq!(wh.tasks().all().len(), 2);
+    assert_eq!(wh.tasks().kept(), 2);
     // and delivering it sends both orders to packing, each in its tote.
     let from = wh.bus().len();
     let reply = work_through(&mut wh, at(9, 0), 0, first);

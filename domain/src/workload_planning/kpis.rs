@@ -42,12 +42,7 @@ impl OrderKpis {
     /// The KPIs of the orders `wh` received from `from` on, as of `end`.
     #[must_use]
     pub fn of(wh: &Warehouse, from: SimTime, end: SimTime) -> Self {
-        let counted: Vec<&Order> = wh
-            .orders()
-            .all()
-            .iter()
-            .filter(|o| o.created >= from)
-            .collect();
+        let counted: Vec<&Order> = wh.orders().all().filter(|o| o.created >= from).collect();
         let shipped: Vec<&&Order> = counted
             .iter()
             .filter(|o| o.status == OrderStatus::Shipped)

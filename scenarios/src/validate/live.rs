@@ -1,4 +1,4 @@
-//! The live service's part of the file: its bearer tokens.
+//! The live service's part of the file: its bearer tokens and memory.
 
 use super::checker::Checker;
 use crate::schema::Scenario;
@@ -50,4 +50,18 @@ pub(super) fn check_tokens(c: &mut Checker, s: &Scenario) {
             ),
         }
     }
+}
+
+/// The events kept in memory: enough for a subscriber to resume.
+pub(super) fn check_retention(c: &mut Checker, s: &Scenario) {
+    c.check(
+        s.live.retained_events >= 1024,
+        "live.retained_events",
+        || format!("must be at least 1024, got {}", s.live.retained_events),
+    );
+    c.check(
+        s.live.retained_finished_hours >= 1,
+        "live.retained_finished_hours",
+        || "must be at least 1".into(),
+    );
 }
