@@ -1,6 +1,6 @@
 //! Memory over a long run, as a live site keeps it: a scenario's virtual
-//! days run minute by minute, and between two minutes the domain forgets
-//! what `paklog serve` forgets by default (`Retention::default()`: events
+//! days run in steps of `SWEEP_EVERY` (ten minutes), and between two the
+//! domain forgets what `paklog serve` forgets by default (`Retention::default()`: events
 //! beyond the latest 131 072, orders, tasks and waves finished a day ago).
 //! The same domain code runs live, so the counts are what a live site of
 //! that scenario would hold.
@@ -16,7 +16,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use paklog_adapters::live::Retention;
+use paklog_adapters::live::{Retention, SWEEP_EVERY};
 use paklog_scenarios::ScenarioRun;
 use paklog_sim::{SimDuration, SimTime};
 
@@ -53,7 +53,7 @@ fn main() {
     let mut run = ScenarioRun::new(&loaded, None);
     let retention = Retention::default();
     let keep = retention.finished.expect("the default keeps a day");
-    let minute = SimDuration::from_mins(1);
+    let step = SWEEP_EVERY;
     let day = SimDuration::from_hours(24).as_millis();
     println!(
         "{} for {days} days, {}",
@@ -71,7 +71,7 @@ fn main() {
     let started = Instant::now();
     let mut t = SimTime::ZERO;
     while t < run.horizon() {
-        t += minute;
+        t += step;
         run.run_until(t);
         if !keep_all {
             let mut wh = run.warehouse_mut();
@@ -98,4 +98,12 @@ fn main() {
             );
         }
     }
+    // What holds memory: the orders kept though received over a day ago.
+    let wh = run.warehouse();
+    let old = t.as_millis().saturating_sub(keep.as_millis());
+    let mut by_status = std::collections::BTreeMap::new();
+    for o in wh.orders().all().filter(|o| o.created.as_millis() < old) {
+        *by_status.entry(format!("{:?}", o.status)).or_insert(0u32) += 1;
+    }
+    println!("orders kept, received over a day before the end, by status: {by_status:?}");
 }

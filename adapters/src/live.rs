@@ -37,7 +37,9 @@ mod kernel;
 mod query;
 mod restart;
 
-pub use delivery::{KAFKA_SINK, Retention, SINKS, Since, SubscribeError, Subscription, subscribe};
+pub use delivery::{
+    KAFKA_SINK, Retention, SINKS, SWEEP_EVERY, Since, SubscribeError, Subscription, subscribe,
+};
 pub use query::{Found, Lookup, Query};
 pub use restart::{Rebuilt, reached, rebuild, site_clock};
 

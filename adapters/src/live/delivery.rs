@@ -105,8 +105,10 @@ impl Default for Retention {
     }
 }
 
-/// How often (in site time) finished orders, tasks and waves are swept.
-const SWEEP_EVERY: SimDuration = SimDuration::from_mins(1);
+/// How often (in site time) finished orders, tasks and waves are swept:
+/// each sweep looks at every old record still open, a few milliseconds on
+/// a busy site.
+pub const SWEEP_EVERY: SimDuration = SimDuration::from_mins(10);
 
 /// The stored positions of the [`SINKS`] that have one.
 pub(super) fn stored_positions(
