@@ -1,6 +1,6 @@
 //! A book of records numbered from 0 in the order they were made (orders,
 //! tasks, waves), that a live site can make forget the old, finished ones
-//! so that its memory stays flat however long it runs.
+//! so that its memory does not grow with its history.
 //!
 //! The records since the oldest one kept in order sit in a `Vec` (a look-up
 //! is an index); an old record that cannot be forgotten yet (an order

@@ -319,7 +319,7 @@ impl Warehouse {
     }
 
     /// Forgets the orders, tasks and waves finished before `before` (a live
-    /// site, so that its memory stays flat): an order once shipped or
+    /// site, so that its memory does not grow with its history): an order once shipped or
     /// closed, a task or wave once completed or cancelled and every order
     /// it served forgotten. Nothing the domain decides reads them again;
     /// their ids answer "not found" and an order's external id may be used

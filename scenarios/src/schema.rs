@@ -96,7 +96,7 @@ pub struct Live {
     pub kafka: LiveKafka,
     /// How many of the latest events the service keeps in memory for
     /// subscribers that resume with `?from=SEQ` (at least 1 024). Older
-    /// ones are forgotten once Kafka has them, so memory stays flat.
+    /// ones are forgotten once Kafka has them.
     #[serde(default = "default_retained_events")]
     pub retained_events: usize,
     /// How many hours orders, tasks and waves are kept in memory once

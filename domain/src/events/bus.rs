@@ -19,7 +19,7 @@ pub struct Recorded {
 ///
 /// A simulation keeps the whole log (its reports are made from it). A live
 /// site forgets the oldest events once every sink has them
-/// ([`forget_before`](Self::forget_before)), so that its memory stays flat
+/// ([`forget_before`](Self::forget_before)), so that its memory does not grow
 /// however long it runs; sequence numbers go on regardless.
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct EventBus {
