@@ -106,4 +106,5 @@ fn main() {
         *by_status.entry(format!("{:?}", o.status)).or_insert(0u32) += 1;
     }
     println!("orders kept, received over a day before the end, by status: {by_status:?}");
+    println!("RTLS tags known: {}", wh.tracking().tags());
 }
