@@ -188,6 +188,11 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             finished: Some(SimDuration::from_hours(u64::from(
                 loaded.scenario.live.retained_finished_hours,
             ))),
+            sinks: if args.kafka.is_some() {
+                &paklog_adapters::live::SINKS
+            } else {
+                &[]
+            },
         },
     ) {
         Ok(l) => l,

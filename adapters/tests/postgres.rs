@@ -201,6 +201,8 @@ fn the_store_is_encrypted_as_sslmode_says() {
     assert!(e.to_string().contains("sslrootcert"), "{e}");
     let e = open("sslmode=allow").unwrap_err();
     assert!(e.to_string().contains("sslmode"), "{e}");
+    let e = open("sslmode=verify-ca").unwrap_err();
+    assert!(e.to_string().contains("sslrootcert"), "{e}");
     // The public roots did not sign the server's certificate: refused.
     let public = "/etc/ssl/certs/ca-certificates.crt";
     if offers_tls && std::fs::read(public).is_ok() {

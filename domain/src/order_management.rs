@@ -77,6 +77,9 @@ pub struct Order {
     pub packed_at: Option<SimTime>,
     /// When it shipped.
     pub shipped_at: Option<SimTime>,
+    /// When it was closed with nothing left to ship.
+    #[serde(default)]
+    pub closed_at: Option<SimTime>,
 }
 
 impl Order {
@@ -99,13 +102,11 @@ impl Order {
     }
 
     /// When it was finished (shipped, or closed): none while it is open.
-    /// A closed order counts from when it was received.
     #[must_use]
     pub fn finished(&self) -> Option<SimTime> {
         match self.status {
-            OrderStatus::Shipped | OrderStatus::Closed => {
-                Some(self.shipped_at.unwrap_or(self.created))
-            }
+            OrderStatus::Shipped => self.shipped_at,
+            OrderStatus::Closed => self.closed_at,
             _ => None,
         }
     }
@@ -191,16 +192,15 @@ impl OrderBook {
         orders.iter().all(|&o| self.find(o).is_none())
     }
 
-    /// Forgets the orders shipped or closed before `before` (with their
-    /// external ids: one may be used again after that); how many.
+    /// Forgets the orders shipped or closed before `before`; how many.
+    /// Their external ids stay known, so that a source sending one again
+    /// (a Kafka redelivery) is still refused, and a replay that forgets
+    /// less refuses nothing the first run took.
     pub fn forget_finished(&mut self, before: SimTime) -> usize {
-        let by_external = &mut self.by_external;
         self.orders.forget(
             |o| o.created < before,
             |o| o.finished().is_some_and(|at| at < before),
-            |o| {
-                by_external.remove(&o.external_id);
-            },
+            drop,
         )
     }
 }

@@ -322,8 +322,7 @@ impl Warehouse {
     /// site, so that its memory does not grow with its history): an order once shipped or
     /// closed, a task or wave once completed or cancelled and every order
     /// it served forgotten. Nothing the domain decides reads them again;
-    /// their ids answer "not found" and an order's external id may be used
-    /// again. Returns how many of each went (orders, tasks, waves).
+    /// their ids answer "not found"; an order's external id stays known. Returns how many of each went (orders, tasks, waves).
     pub fn forget_finished(&mut self, before: SimTime) -> (usize, usize, usize) {
         use bevy_ecs::world::Mut;
         let world = &mut self.world;

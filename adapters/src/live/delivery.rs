@@ -84,6 +84,11 @@ pub struct Retention {
     /// How long orders, tasks and waves are kept once finished (none:
     /// for ever).
     pub finished: Option<SimDuration>,
+    /// The sinks whose stored positions hold events from the start (those
+    /// this service will publish to: a stored position of a sink no longer
+    /// used would hold them for ever). A sink that subscribes holds its
+    /// place from then on in any case.
+    pub sinks: &'static [&'static str],
 }
 
 impl Retention {
@@ -91,6 +96,7 @@ impl Retention {
     pub const EVERYTHING: Retention = Retention {
         events: usize::MAX,
         finished: None,
+        sinks: &SINKS,
     };
 }
 
@@ -101,6 +107,7 @@ impl Default for Retention {
         Retention {
             events: 1 << 17,
             finished: Some(SimDuration::from_hours(24)),
+            sinks: &SINKS,
         }
     }
 }
@@ -110,13 +117,14 @@ impl Default for Retention {
 /// a busy site.
 pub const SWEEP_EVERY: SimDuration = SimDuration::from_mins(10);
 
-/// The stored positions of the [`SINKS`] that have one.
+/// The stored positions of `sinks` that have one.
 pub(super) fn stored_positions(
     store: Option<&mut Box<dyn CommandStore>>,
+    sinks: &[&'static str],
 ) -> Result<BTreeMap<&'static str, u64>, StoreError> {
     let mut out = BTreeMap::new();
     if let Some(store) = store {
-        for sink in SINKS {
+        for &sink in sinks {
             if let Some(at) = store.position(&sink_position(sink))? {
                 out.insert(sink, at);
             }

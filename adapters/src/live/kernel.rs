@@ -103,7 +103,7 @@ pub(super) fn kernel(
             .collect(),
         None => Vec::new(),
     };
-    let acknowledged = stored_positions(store.as_mut())?;
+    let acknowledged = stored_positions(store.as_mut(), retention.sinks)?;
     let mut world = World::new();
     world.insert_resource(Kernel {
         store: store.map(Mutex::new),

@@ -3,7 +3,8 @@
 //! - `prefer` (the default): encrypted if the server offers it;
 //! - `require`: encrypted, or no connection;
 //! - `verify-ca`: encrypted, the server's certificate checked against
-//!   `sslrootcert` (a PEM file) or the system's roots;
+//!   `sslrootcert` (a PEM file; required, since any public certificate
+//!   chains to the system's roots);
 //! - `verify-full`: as `verify-ca`, and the certificate must also name the
 //!   host the address names.
 //!
@@ -69,6 +70,14 @@ pub(super) fn security(url: &str) -> Result<Security, String> {
         "disable" => (SslMode::Disable, unchecked(builder)),
         "prefer" => (SslMode::Prefer, unchecked(builder)),
         "require" => (SslMode::Require, unchecked(builder)),
+        "verify-ca" if root.is_none() => {
+            // Any public certificate chains to the system's roots: without
+            // its own root, verify-ca would authenticate nobody (libpq 16
+            // refuses it too).
+            return Err(
+                "sslrootcert: verify-ca needs the root certificate that signed the server's".into(),
+            );
+        }
         "verify-ca" | "verify-full" => {
             let mut roots = RootCertStore::empty();
             match root {

@@ -214,7 +214,11 @@ fn tls_proxy(
     let to = to.to_owned();
     runtime.spawn(async move {
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-        while let Ok((client, _)) = listener.accept().await {
+        loop {
+            // A failed accept (the client gone already) ends nothing.
+            let Ok((client, _)) = listener.accept().await else {
+                continue;
+            };
             let (acceptor, to) = (acceptor.clone(), to.clone());
             tokio::spawn(async move {
                 let Ok(mut client) = acceptor.accept(client).await else {

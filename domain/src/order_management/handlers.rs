@@ -89,6 +89,7 @@ impl Site<'_, '_> {
             picked_at: None,
             packed_at: None,
             shipped_at: None,
+            closed_at: None,
             lines,
         };
         let units = order.units();
@@ -170,6 +171,7 @@ impl Site<'_, '_> {
     pub(crate) fn close_order(&mut self, now: SimTime, order: OrderId) {
         let o = self.orders.get_mut(order);
         o.status = OrderStatus::Closed;
+        o.closed_at = Some(now);
         let wave = o.wave;
         self.orders.open = self.orders.open.saturating_sub(1);
         if let Some(wave) = wave {

@@ -139,8 +139,8 @@ fn a_station_packs_one_order_at_a_time() {
 
 /// A live site forgets what finished long enough ago: the shipped order,
 /// its task and its wave go (their ids are no longer found, numbering goes
-/// on, the external id may be used again); an order still open stays
-/// however old it is.
+/// on, the external id stays used); an order still open stays however old
+/// it is.
 #[test]
 fn a_shipped_order_its_task_and_its_wave_are_forgotten_an_open_order_stays() {
     let mut wh = given(tiny_site());
@@ -198,8 +198,11 @@ fn a_shipped_order_its_task_and_its_wave_are_forgotten_an_open_order_stays() {
         [OrderId(1)]
     );
     assert_eq!(wh.forget_finished(at(23, 0)), (0, 0, 0), "nothing more");
-    // Numbering goes on, and "o1" is free again.
+    // Numbering goes on, and "o1" is still taken (a redelivery is refused).
     assert_eq!(wh.orders().next_id(), OrderId(2));
-    ok(&mut wh, at(17, 5), order("o1", &[("SKU0003", 1)]));
-    assert_eq!(wh.orders().by_external("o1"), Some(OrderId(2)));
+    assert!(
+        wh.execute(at(17, 5), order("o1", &[("SKU0003", 1)]))
+            .is_err()
+    );
+    assert_eq!(wh.orders().by_external("o1"), Some(OrderId(0)));
 }
