@@ -73,8 +73,8 @@ pub const SINKS: [&str; 1] = [KAFKA_SINK];
 /// The Kafka publisher's sink name.
 pub const KAFKA_SINK: &str = "kafka";
 
-/// What a live site keeps in memory, so that it stays flat however long
-/// the site runs.
+/// What a live site keeps in memory, so that it does not grow with all
+/// the site has done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
     /// How many of the latest events are kept for subscribers that resume
