@@ -79,14 +79,9 @@ impl<T> Ledger<T> {
 
     /// Forgets the records `done` says may go, among those `old` says are
     /// old (records are made in time order: the first one not old ends
-    /// the search). An old record that may not go yet is set aside; each
-    /// forgotten one is handed to `gone`. Returns how many were forgotten.
-    pub fn forget(
-        &mut self,
-        old: impl Fn(&T) -> bool,
-        done: impl Fn(&T) -> bool,
-        mut gone: impl FnMut(T),
-    ) -> usize {
+    /// the search). An old record that may not go yet is set aside.
+    /// Returns how many were forgotten.
+    pub fn forget(&mut self, old: impl Fn(&T) -> bool, done: impl Fn(&T) -> bool) -> usize {
         let mut forgotten = 0;
         let before: Vec<u32> = self
             .aside
@@ -95,8 +90,7 @@ impl<T> Ledger<T> {
             .map(|(&n, _)| n)
             .collect();
         for n in before {
-            if let Some(r) = self.aside.remove(&n) {
-                gone(r);
+            if self.aside.remove(&n).is_some() {
                 forgotten += 1;
             }
         }
@@ -106,7 +100,6 @@ impl<T> Ledger<T> {
         }
         for (i, r) in self.recent.drain(..ended).enumerate() {
             if done(&r) {
-                gone(r);
                 forgotten += 1;
             } else {
                 self.aside.insert(self.first + i as u32, r);
@@ -130,10 +123,9 @@ mod tests {
         for (at, done) in [(0, true), (1, false), (2, true), (3, true), (4, false)] {
             l.push((at, done));
         }
-        let mut gone = Vec::new();
         // Records made before 3 are old: 0 and 2 go, 1 waits aside.
-        let n = l.forget(|r| r.0 < 3, |r| r.1, |r| gone.push(r.0));
-        assert_eq!((n, gone.clone()), (2, vec![0, 2]));
+        assert_eq!(l.forget(|r| r.0 < 3, |r| r.1), 2);
+        assert_eq!((l.get(0), l.get(2)), (None, None));
         assert_eq!(l.get(0), None);
         assert_eq!(l.get(1), Some(&(1, false)));
         assert_eq!(l.get(3), Some(&(3, true)));
@@ -143,8 +135,8 @@ mod tests {
         assert_eq!(l.push((5, false)), 5);
         // The straggler finishes; numbers go on.
         l.get_mut(1).unwrap().1 = true;
-        let n = l.forget(|r| r.0 < 4, |r| r.1, |r| gone.push(r.0));
-        assert_eq!((n, gone), (2, vec![0, 2, 1, 3]));
+        assert_eq!(l.forget(|r| r.0 < 4, |r| r.1), 2);
+        assert_eq!((l.get(1), l.get(3)), (None, None));
         assert_eq!(l.iter().map(|r| r.0).collect::<Vec<_>>(), [4, 5]);
         assert_eq!(l.get(4), Some(&(4, false)));
     }

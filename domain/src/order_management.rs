@@ -200,7 +200,6 @@ impl OrderBook {
         self.orders.forget(
             |o| o.created < before,
             |o| o.finished().is_some_and(|at| at < before),
-            drop,
         )
     }
 }

@@ -264,7 +264,6 @@ impl TaskBoard {
                     && t.completed_at.unwrap_or(t.created) < before
                     && settled(t)
             },
-            drop,
         )
     }
 

@@ -107,7 +107,6 @@ impl WaveBook {
                     && w.completed_at.unwrap_or(w.planned_at) < before
                     && settled(w)
             },
-            drop,
         )
     }
 
