@@ -245,6 +245,25 @@ mod tests {
     }
 
     #[test]
+    fn retention_too_small_to_resume_from_is_named() {
+        let text = SMALL.replace(
+            "[live]\n",
+            "[live]\nretained_events = 100\nretained_finished_hours = 0\n",
+        );
+        let e = errors(&text);
+        for (path, what) in [
+            ("live.retained_events", "at least 1024, got 100"),
+            ("live.retained_finished_hours", "at least 1"),
+        ] {
+            assert!(
+                e.iter()
+                    .any(|m| m.contains(&format!("`{path}`")) && m.contains(what)),
+                "{path}: {what} not in {e:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_missing_field_is_named_with_its_table() {
         let text = SMALL.replace("bays_per_aisle = 20\n", "");
         let e = errors(&text);
