@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use paklog_adapters::kafka::{KafkaBridge, KafkaClient};
-use paklog_adapters::live::Retention;
+use paklog_adapters::live::{Retention, wall_now_ms};
 use paklog_adapters::{AppState, Live, Principal, Tokens, app, store};
 use paklog_domain::AssociateId;
 use paklog_scenarios::build::site_config;
@@ -174,15 +174,12 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         )
         .try_init();
     let site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
-    let wall_now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
     let live = match Live::start_with(
         site,
         store,
         args.speed,
         site_text.as_deref(),
-        wall_now_ms,
+        wall_now_ms(),
         Retention {
             events: loaded.scenario.live.retained_events,
             finished: Some(SimDuration::from_hours(u64::from(

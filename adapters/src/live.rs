@@ -152,6 +152,14 @@ pub struct Live {
     pub replayed: usize,
 }
 
+/// The wall clock now, in Unix milliseconds (what a start reads).
+#[must_use]
+pub fn wall_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// How many events a slow WebSocket or Kafka subscriber may fall behind
 /// before it misses some.
 pub const EVENT_BUFFER: usize = 1 << 16;
@@ -172,10 +180,7 @@ impl Live {
         speed: f64,
         site_text: Option<&str>,
     ) -> Result<Live, LiveError> {
-        let wall_now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        Self::start_at(config, store, speed, site_text, wall_now_ms)
+        Self::start_at(config, store, speed, site_text, wall_now_ms())
     }
 
     /// [`start`](Self::start) as if the wall clock read `wall_now_ms` (Unix

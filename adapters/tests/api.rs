@@ -1309,16 +1309,14 @@ async fn a_site_with_a_time_zone_runs_on_local_time_and_catches_up_after_downtim
 /// itself is forgotten.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_site_forgets_old_events_only_once_every_sink_has_them() {
-    use paklog_adapters::live::{Input, KAFKA_SINK, Retention, Since, SubscribeError, subscribe};
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
+    use paklog_adapters::live::{
+        Input, KAFKA_SINK, Retention, Since, SubscribeError, subscribe, wall_now_ms,
+    };
     let retention = Retention {
         events: 1024,
         ..Retention::default()
     };
-    let live = Live::start_with(tiny_site(), None, 1.0, None, now_ms, retention).unwrap();
+    let live = Live::start_with(tiny_site(), None, 1.0, None, wall_now_ms(), retention).unwrap();
     let s = AppState::new(&live, tokens());
     // A block (an early event), then Kafka subscribes: from here on it
     // holds every event it has not acknowledged.

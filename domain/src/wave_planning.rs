@@ -91,10 +91,10 @@ impl WaveBook {
         self.waves.len()
     }
 
-    /// How many waves were ever planned.
+    /// The id the next wave will get (how many were ever planned).
     #[must_use]
-    pub fn planned(&self) -> u32 {
-        self.waves.next()
+    pub fn next_id(&self) -> WaveId {
+        WaveId(self.waves.next())
     }
 
     /// Forgets the waves completed or cancelled before `before` once
@@ -120,7 +120,7 @@ impl WaveBook {
         now: SimTime,
         zone: Option<u16>,
     ) -> WaveId {
-        let id = WaveId(self.waves.next());
+        let id = self.next_id();
         self.waves.push(Wave {
             id,
             strategy,

@@ -184,6 +184,7 @@ pub(super) fn subscription(
     since: Since,
 ) -> Result<Subscription, SubscribeError> {
     let next = k.published as u64;
+    let first = wh.bus().first_kept();
     let from = match since {
         Since::Seq(n) => n,
         Since::Now => next,
@@ -202,7 +203,6 @@ pub(super) fn subscription(
                      from the store ends at {next}; going on from there"
                 );
             }
-            let first = wh.bus().first_kept();
             if acknowledged < first {
                 // Only a sink with no stored position (new to this site).
                 tracing::warn!(
@@ -215,11 +215,8 @@ pub(super) fn subscription(
     if from > next {
         return Err(SubscribeError::Ahead { from, next });
     }
-    if from < wh.bus().first_kept() {
-        return Err(SubscribeError::Forgotten {
-            from,
-            first: wh.bus().first_kept(),
-        });
+    if from < first {
+        return Err(SubscribeError::Forgotten { from, first });
     }
     let backlog = wh.bus().since(from as usize)[..(next - from) as usize]
         .iter()

@@ -182,7 +182,7 @@ impl MetricsView {
             open_orders: wh.backlog(),
             pending_tasks: wh.tasks().pending_len(),
             orders: wh.orders().next_id().index(),
-            waves: wh.waves().planned() as usize,
+            waves: wh.waves().next_id().index(),
             tasks: wh.tasks().next_id().index(),
             associates_signed_on: wh.tasks().associates.iter().filter(|a| a.signed_on).count(),
             rtls_tags: wh.tracking().tags(),

@@ -144,27 +144,9 @@ fn a_station_packs_one_order_at_a_time() {
 #[test]
 fn a_shipped_order_its_task_and_its_wave_are_forgotten_an_open_order_stays() {
     let mut wh = given(tiny_site());
-    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0003", 2)])]);
     let wave = wh.tasks().get(task).wave.unwrap();
-    ok(
-        &mut wh,
-        at(9, 1),
-        Command::ConfirmPick {
-            associate: AssociateId(0),
-            task,
-            line: 0,
-            quantity: 2,
-            barcode: None,
-        },
-    );
-    ok(
-        &mut wh,
-        at(9, 2),
-        Command::DeliverTote {
-            associate: AssociateId(0),
-            task,
-        },
-    );
+    work_through(&mut wh, at(9, 2), 0, task);
     ok(
         &mut wh,
         at(9, 3),
