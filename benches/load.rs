@@ -3,6 +3,10 @@
 //! own stack (axum, bearer tokens, the kernel thread, the SQLite store with
 //! group commit), started in this process on a free port.
 //!
+//! The server runs on its own tokio runtime (threads `paklog-http`), the
+//! devices on another (`load-devices`), and the kernel on its thread
+//! (`paklog-kernel`); the bench prints each one's share of a core.
+//!
 //! Open loop: every device sends on a fixed schedule whatever the answers'
 //! speed, and each request's latency counts from when it was due, so a
 //! stall shows in the tail instead of slowing the load (no coordinated
@@ -137,10 +141,12 @@ async fn device(
     interval: Duration,
     start: Instant,
     until: Instant,
-) -> (Vec<u32>, u32) {
+) -> Timings {
     let client = reqwest::Client::new();
     let auth = format!("Bearer {}", token(associate));
     let mut latencies = Vec::new();
+    let mut service = Vec::new();
+    let mut lateness = Vec::new();
     let mut errors = 0;
     // Spread the devices over one interval.
     let mut due = start + interval.mul_f64(f64::from(associate % 997) / 997.0);
@@ -166,6 +172,8 @@ async fn device(
                 Some(json!({"taskId": t["id"]})),
             ),
         };
+        let sent = Instant::now();
+        lateness.push(micros(sent - due));
         let url = format!("{base}{path}");
         let req = match method {
             "GET" => client.get(url),
@@ -173,8 +181,8 @@ async fn device(
         }
         .header("authorization", &auth);
         let res = req.send().await;
-        let took = due.elapsed();
-        latencies.push(took.as_micros().min(u128::from(u32::MAX)) as u32);
+        latencies.push(micros(due.elapsed()));
+        service.push(micros(sent.elapsed()));
         match res {
             Ok(r) if r.status() == StatusCode::OK => {
                 let v: Value = r.json().await.unwrap_or(Value::Null);
@@ -195,7 +203,27 @@ async fn device(
         }
         due += interval;
     }
-    (latencies, errors)
+    Timings {
+        latencies,
+        service,
+        lateness,
+        errors,
+    }
+}
+
+/// What one device measured, in microseconds per request.
+struct Timings {
+    /// From when the request was due to its answer.
+    latencies: Vec<u32>,
+    /// From when it was sent to its answer.
+    service: Vec<u32>,
+    /// How late the device's own timer sent it.
+    lateness: Vec<u32>,
+    errors: u32,
+}
+
+fn micros(d: Duration) -> u32 {
+    d.as_micros().min(u128::from(u32::MAX)) as u32
 }
 
 fn percentile(sorted: &[u32], p: f64) -> f64 {
@@ -220,6 +248,35 @@ fn fsync_probe(dir: &Path, n: usize) -> Vec<u32> {
     }
     let _ = std::fs::remove_file(path);
     out.sort_unstable();
+    out
+}
+
+/// CPU seconds each group of this process's threads has used so far, by
+/// thread name (`paklog-kernel`, tokio's workers …), from `/proc`.
+fn thread_cpu() -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        // `pid (name) state ppid …`: the name may hold spaces; utime and
+        // stime are the 14th and 15th fields, in clock ticks (100 a second).
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].to_owned();
+        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        *out.entry(name).or_insert(0.0) += (ticks(11) + ticks(12)) / 100.0;
+    }
     out
 }
 
@@ -251,7 +308,29 @@ fn main() {
     let tokens =
         Tokens::new((0..a.devices).map(|d| (token(d), Principal::Associate(AssociateId(d)))));
     let state = AppState::new(&live, tokens);
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    // The server on its own runtime, as `paklog serve` runs it; the devices
+    // on another, so that each side's CPU shows under its threads' names.
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("paklog-http")
+        .build()
+        .expect("a runtime");
+    let listener = server
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("a port");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    let listener = {
+        use axum::serve::ListenerExt;
+        listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        })
+    };
+    server.spawn(axum::serve(listener, app(state)).into_future());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("load-devices")
+        .build()
+        .expect("a runtime");
     runtime.block_on(async {
         // One task is about 3 requests (next, a stop, deliver).
         let orders = ((a.rate * (a.seconds + 2.0)) / 3.0).ceil() as u32 + a.devices;
@@ -259,24 +338,29 @@ fn main() {
         let waves = preload(&live, orders).await;
         let feeder = tokio::spawn(feed(live.sender.clone(), waves));
         eprintln!("preloaded {orders} orders in {:.1} s", t.elapsed().as_secs_f64());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let base = format!("http://{}", listener.local_addr().expect("an address"));
-        tokio::spawn(axum::serve(listener, app(state)).into_future());
         let interval = Duration::from_secs_f64(f64::from(a.devices) / a.rate);
         let start = Instant::now() + Duration::from_millis(200);
         let until = start + Duration::from_secs_f64(a.seconds);
+        let cpu_before = thread_cpu();
         let mut set = tokio::task::JoinSet::new();
         for d in 0..a.devices {
             set.spawn(device(base.clone(), d, interval, start, until));
         }
         let mut all = Vec::new();
+        let mut service = Vec::new();
+        let mut lateness = Vec::new();
         let mut errors = 0;
         while let Some(r) = set.join_next().await {
-            let (l, e) = r.expect("a device");
-            all.extend(l);
-            errors += e;
+            let t = r.expect("a device");
+            all.extend(t.latencies);
+            service.extend(t.service);
+            lateness.extend(t.lateness);
+            errors += t.errors;
         }
+        service.sort_unstable();
+        lateness.sort_unstable();
         let elapsed = start.elapsed().as_secs_f64();
+        let cpu_after = thread_cpu();
         feeder.abort();
         all.sort_unstable();
         println!(
@@ -293,7 +377,33 @@ fn main() {
             percentile(&all, 0.999),
             percentile(&all, 1.0),
         );
+        for (what, v) in [
+            ("from sending (service)", &service),
+            ("devices' timers late by", &lateness),
+        ] {
+            println!(
+                "  {what}: ms p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
+                percentile(v, 0.5),
+                percentile(v, 0.9),
+                percentile(v, 0.99),
+                percentile(v, 0.999),
+                percentile(v, 1.0),
+            );
+        }
+        // Where the CPU went: a thread near 100 % is the bottleneck.
+        let used: Vec<String> = cpu_after
+            .iter()
+            .map(|(name, &after)| {
+                let busy = after - cpu_before.get(name).copied().unwrap_or(0.0);
+                (name, busy / elapsed * 100.0)
+            })
+            .filter(|&(_, pct)| pct >= 1.0)
+            .map(|(name, pct)| format!("{name} {pct:.0} %"))
+            .collect();
+        println!("  CPU by thread (of one core): {}", used.join(", "));
     });
+    drop(runtime);
+    drop(server);
     drop(live);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
