@@ -6,8 +6,10 @@
 //! that scenario would hold.
 //!
 //! ```text
-//! cargo bench --bench retention -- [--scenario FILE] [--days 7] [--keep-all]
+//! cargo bench --bench retention -- [--scenario FILE] [--days 7] [--headcount N] [--keep-all]
 //! ```
+//! `--headcount` sets every shift's headcount (large-dc, 100 000 orders a
+//! day, keeps up with about 400 a shift).
 //! Prints, at the end of each day, the events made and kept, the orders
 //! received and kept, the tasks kept and the process's resident memory;
 //! `--keep-all` forgets nothing (as a simulation for reports does), to set
@@ -50,6 +52,14 @@ fn main() {
 
     let mut loaded = paklog_scenarios::load(&path).expect("the scenario");
     loaded.scenario.horizon_h = (days * 24) as f64;
+    // Enough people that the floor keeps up with demand (no backlog grows,
+    // which would hold memory as it should).
+    if let Some(heads) = value("--headcount") {
+        let heads = heads.parse().expect("--headcount: a whole number");
+        for shift in &mut loaded.scenario.associates.shifts {
+            shift.headcount = heads;
+        }
+    }
     let mut run = ScenarioRun::new(&loaded, None);
     let retention = Retention::default();
     let keep = retention.finished.expect("the default keeps a day");
