@@ -9,11 +9,11 @@ pub(crate) mod handlers;
 #[cfg(test)]
 mod rules;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use paklog_sim::SimTime;
+use paklog_sim::{SimDuration, SimTime};
 
 use crate::events::Priority;
 use crate::ids::{CarrierId, OrderId, SkuId, StationId, TaskId, ToteId, WaveId};
@@ -118,11 +118,20 @@ impl Order {
     }
 }
 
+/// How long after its order finished (shipped or closed) a source's order
+/// id (`external_id`) is still refused as a repeat: a Kafka redelivery or an
+/// ERP's retry comes within it. After it, the id is free for a new order,
+/// so that a site that runs for months does not keep every id it ever saw.
+pub const EXTERNAL_ID_WINDOW: SimDuration = SimDuration::from_hours(24);
+
 /// All orders, by id and by external id.
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct OrderBook {
     orders: Ledger<Order>,
     by_external: HashMap<String, OrderId>,
+    /// The external ids of finished orders, in the order they finished:
+    /// each is let go [`EXTERNAL_ID_WINDOW`] after.
+    finished_ids: VecDeque<(SimTime, String)>,
     /// Orders received and neither shipped nor closed.
     pub(crate) open: u32,
 }
@@ -186,6 +195,33 @@ impl OrderBook {
         self.orders.push(order);
     }
 
+    /// Lets go the external ids of orders finished [`EXTERNAL_ID_WINDOW`]
+    /// or longer before `now` (an order's arrival, before its id is
+    /// checked): the same at every run of the same commands, whatever a
+    /// live site forgot.
+    pub(crate) fn let_go_ids(&mut self, now: SimTime) {
+        while let Some((at, _)) = self.finished_ids.front()
+            && at.saturating_add(EXTERNAL_ID_WINDOW) <= now
+        {
+            let (_, id) = self.finished_ids.pop_front().expect("peeked");
+            self.by_external.remove(&id);
+        }
+    }
+
+    /// Marks order `id` finished (shipped or closed) at `now`: its external
+    /// id is let go [`EXTERNAL_ID_WINDOW`] later.
+    pub(crate) fn finished(&mut self, id: OrderId, now: SimTime) {
+        let external = self.get(id).external_id.clone();
+        self.finished_ids.push_back((now, external));
+    }
+
+    /// How many external ids are known (of open orders, and of orders
+    /// finished within [`EXTERNAL_ID_WINDOW`]).
+    #[must_use]
+    pub fn external_ids(&self) -> usize {
+        self.by_external.len()
+    }
+
     /// Whether every one of `orders` was forgotten.
     #[must_use]
     pub fn all_forgotten(&self, orders: &[OrderId]) -> bool {
@@ -193,9 +229,9 @@ impl OrderBook {
     }
 
     /// Forgets the orders shipped or closed before `before`; how many.
-    /// Their external ids stay known, so that a source sending one again
-    /// (a Kafka redelivery) is still refused, and a replay that forgets
-    /// less refuses nothing the first run took.
+    /// Their external ids stay known as long as [`EXTERNAL_ID_WINDOW`]
+    /// says, whatever is forgotten, so that a replay that forgets less
+    /// decides alike.
     pub fn forget_finished(&mut self, before: SimTime) -> usize {
         self.orders.forget(
             |o| o.created < before,

@@ -33,6 +33,7 @@ impl Site<'_, '_> {
         if new.external_id.trim().is_empty() {
             return Err(CommandError::BadExternalId("must not be empty".into()));
         }
+        self.orders.let_go_ids(now);
         if self.orders.by_external(&new.external_id).is_some() {
             return Err(CommandError::BadExternalId(format!(
                 "order \"{}\" was already received",
@@ -174,6 +175,7 @@ impl Site<'_, '_> {
         o.closed_at = Some(now);
         let wave = o.wave;
         self.orders.open = self.orders.open.saturating_sub(1);
+        self.orders.finished(order, now);
         if let Some(wave) = wave {
             self.order_done_in_wave(now, wave);
         }

@@ -150,6 +150,7 @@ impl Site<'_, '_> {
             o.shipped_at = Some(now);
             let on_time = now <= o.due;
             self.orders.open = self.orders.open.saturating_sub(1);
+            self.orders.finished(order, now);
             self.trigger(OrderShipped);
             self.emit(
                 now,

@@ -187,4 +187,13 @@ fn a_shipped_order_its_task_and_its_wave_are_forgotten_an_open_order_stays() {
             .is_err()
     );
     assert_eq!(wh.orders().by_external("o1"), Some(OrderId(0)));
+    // It is refused for a day after its order shipped (17:00); then the
+    // id is free, and the same id is a new order.
+    assert!(
+        wh.execute(at(24 + 16, 59), order("o1", &[("SKU0003", 1)]))
+            .is_err()
+    );
+    ok(&mut wh, at(24 + 17, 0), order("o1", &[("SKU0003", 1)]));
+    assert_eq!(wh.orders().by_external("o1"), Some(OrderId(2)));
+    assert_eq!(wh.orders().external_ids(), 2, "o1 (again) and o2");
 }
