@@ -80,7 +80,7 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     let site_started = if recorded {
-        match site_clock(&mut config, Some(&mut *store), 0) {
+        match site_clock(&mut config, Some(&mut *store), !history.is_empty(), 0) {
             Ok(t) => t,
             Err(e) => return fail(e),
         }

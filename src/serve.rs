@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use paklog_adapters::kafka::{KafkaBridge, KafkaClient};
 use paklog_adapters::live::{Retention, wall_now_ms};
 use paklog_adapters::{AppState, Live, Principal, Tokens, app, store};
-use paklog_domain::AssociateId;
+use paklog_domain::{AssociateId, SiteCalendar};
 use paklog_scenarios::build::site_config;
 use paklog_sim::{RngStreams, SimDuration};
 
@@ -42,6 +42,21 @@ pub struct ServeArgs {
     /// Serve without tokens: anyone may call anything (development only).
     #[arg(long)]
     open: bool,
+    /// Start the site's clock at this instant instead of now (RFC 3339,
+    /// e.g. `2026-03-02T06:00:00+01:00`), to rehearse a shift or in tests;
+    /// it runs on from there at `--speed`. Timers that fell due while the
+    /// site was down fire on start only up to this instant.
+    #[arg(long, value_name = "TIME", value_parser = instant)]
+    clock_at: Option<i64>,
+}
+
+/// An RFC 3339 instant as Unix milliseconds.
+fn instant(text: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| {
+            format!("`{text}` is not an RFC 3339 instant such as 2026-03-02T06:00:00Z: {e}")
+        })
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -173,13 +188,22 @@ pub fn run(args: &ServeArgs) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
-    let site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
+    let mut site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
+    let now = args.clock_at.unwrap_or_else(wall_now_ms);
+    if site.calendar.is_default() {
+        // A site file that names no zone runs on UTC, so that its times are
+        // the calendar's too (a store made before calendars keeps its own).
+        match SiteCalendar::from_day_of("UTC", now) {
+            Ok(utc) => site.calendar = utc,
+            Err(e) => return fail(format!("--clock-at: {e}")),
+        }
+    }
     let live = match Live::start_with(
         site,
         store,
         args.speed,
         site_text.as_deref(),
-        wall_now_ms(),
+        now,
         Retention {
             events: loaded.scenario.live.retained_events,
             finished: Some(SimDuration::from_hours(u64::from(

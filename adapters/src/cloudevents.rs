@@ -3,8 +3,9 @@
 //!
 //! `id` is `WAREHOUSE-SEQ`, the event's position in the site's log, which a
 //! restart rebuilds identically, so consumers can drop duplicates by id.
-//! `time` (RFC 3339 with the site's offset) is set on a site with a time
-//! zone, whose site time is the calendar's. Every event also carries the
+//! `time` (RFC 3339 with the site's offset) is set on a site on the
+//! calendar (every site `paklog serve` runs, but for a store made before
+//! sites had calendars). Every event also carries the
 //! site time as the extension attribute `paklogsimtime` (milliseconds since
 //! the site's day one began). An event a timer made late, in the catch-up
 //! after the service was down, says by how much in `pakloglatems`

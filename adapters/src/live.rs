@@ -169,6 +169,11 @@ impl Live {
     /// the wall clock at `speed`. `site_text` (the site file) is recorded
     /// in a new store so that `paklog replay` needs nothing else.
     ///
+    /// A site whose calendar is not the default one runs on local time
+    /// (see [`site_clock`]); one on the default calendar runs on the
+    /// virtual clock, site time from 0 when its store was made (`paklog
+    /// serve` gives a site file that names no zone UTC instead).
+    ///
     /// Call it outside an async runtime when the store is PostgreSQL.
     ///
     /// # Errors
@@ -237,6 +242,7 @@ impl Live {
         let started = site_clock(
             &mut config,
             store.as_mut().map(|s| &mut **s as &mut dyn CommandStore),
+            !history.is_empty(),
             wall_now_ms,
         )?;
         let calendar = (!config.calendar.is_default()).then_some(config.calendar);

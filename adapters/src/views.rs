@@ -4,7 +4,7 @@
 //! are the kernel's dense numbers, with the codes people use beside them
 //! (SKU code, carrier name, location code, the associate's badge); times
 //! are milliseconds of site time, and the same instants as RFC 3339 local
-//! times on the site's calendar under `times` (a site without a time zone
+//! times on the site's calendar under `times` (a site on the virtual clock
 //! counts from 1970-01-01 00:00 UTC); states and kinds are the names the
 //! event catalog uses (upper case, but a wave's strategy in lower case).
 

@@ -39,10 +39,12 @@ pub struct Scenario {
     pub horizon_h: f64,
     /// The site's IANA time zone (`Europe/Berlin`): shifts, breaks and
     /// carrier cut-offs are its local wall times, across daylight-saving
-    /// changes. Default `UTC`.
+    /// changes. Default `UTC` (live as in a run: `paklog serve` runs a
+    /// site file without one on UTC).
     #[serde(default)]
     pub time_zone: Option<String>,
-    /// The date of day one (`2026-03-28`). Default 1970-01-01.
+    /// The date of day one (`2026-03-28`). Default 1970-01-01 in a run;
+    /// live, the day the site's store was created.
     #[serde(default)]
     pub start_date: Option<String>,
     /// Minutes at the start excluded from KPIs.

@@ -54,6 +54,10 @@ fn read(broker: &str, topic: &str, done: impl Fn(&[Record]) -> bool) -> Vec<Reco
         };
         let json = String::from_utf8(message.payload().unwrap().to_vec()).unwrap();
         let ce: serde_json::Value = serde_json::from_str(&json).unwrap();
+        // Every event has its instant on the calendar (the tests' clock
+        // starts at midnight UTC and runs a few seconds).
+        let time = ce["time"].as_str().unwrap_or_default();
+        assert!(time.starts_with("2026-03-02T00:"), "{json}");
         let id = ce["id"].as_str().unwrap();
         records.push(Record {
             seq: id.rsplit('-').next().unwrap().parse().unwrap(),

@@ -54,12 +54,22 @@ pub(crate) fn serve(port: u16, store: &Path) -> Child {
     serve_with(port, store, &[])
 }
 
+/// Where the tests' site clock starts (unless a test says otherwise): the
+/// same instant on every run, whatever the hour the tests run at.
+pub(crate) const CLOCK_AT: &str = "2026-03-02T00:00:00Z";
+
 pub(crate) fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
+    let clock = if extra.contains(&"--clock-at") {
+        &[][..]
+    } else {
+        &["--clock-at", CLOCK_AT][..]
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_paklog"))
         .arg("serve")
         .arg(small())
         .args(["--listen", &format!("127.0.0.1:{port}"), "--store"])
         .arg(format!("sqlite:{}", store.display()))
+        .args(clock)
         .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -140,6 +150,58 @@ fn a_crash_loses_no_acknowledged_order() {
     eprintln!(
         "{} orders acknowledged before the crash, all found",
         acknowledged.len()
+    );
+}
+
+#[test]
+fn a_site_file_without_a_zone_runs_on_utc_from_the_day_its_store_was_made() {
+    let store = fresh_store("utc");
+    let port = free_port();
+    // 09:30 in Berlin is 08:30 UTC; small-dc names no zone.
+    let server = serve_with(port, &store, &["--clock-at", "2026-03-02T09:30:00+01:00"]);
+    let order = r#"{"external_id":"u1","carrier":"UPS","lines":[{"sku":"SKU00001","quantity":1}]}"#;
+    let (status, body) = http(port, "POST", "/api/v1/orders", order).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let id: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (_, body) = http(
+        port,
+        "GET",
+        &format!("/api/v1/orders/{}", id["orderId"]),
+        "",
+    )
+    .unwrap();
+    let o: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let created = o["times"]["created"].as_str().unwrap();
+    assert!(created.starts_with("2026-03-02T08:30:"), "{body}");
+    assert!(created.ends_with("+00:00"), "{body}");
+    // UPS's 17:00 cut-off is 17:00 UTC that day, 17 hours after midnight.
+    assert_eq!(o["times"]["due"], "2026-03-02T17:00:00.000+00:00", "{body}");
+    assert_eq!(o["due"], 17 * 3_600_000, "{body}");
+    terminate(server);
+    // A restart the next morning keeps the store's day one.
+    let server = serve_with(port, &store, &["--clock-at", "2026-03-03T07:00:00Z"]);
+    let (_, body) = http(
+        port,
+        "GET",
+        &format!("/api/v1/orders/{}", id["orderId"]),
+        "",
+    )
+    .unwrap();
+    let o: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(o["times"]["due"], "2026-03-02T17:00:00.000+00:00", "{body}");
+    terminate(server);
+    // A --clock-at that is not an instant is refused by name.
+    let out = Command::new(env!("CARGO_BIN_EXE_paklog"))
+        .arg("serve")
+        .arg(small())
+        .args(["--clock-at", "tomorrow 6am"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--clock-at") && stderr.contains("RFC 3339"),
+        "{stderr}"
     );
 }
 

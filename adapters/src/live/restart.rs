@@ -31,23 +31,25 @@ pub struct Rebuilt {
     pub replayed: usize,
 }
 
-/// The site's calendar and the site time it started at, for a site whose
-/// file names a time zone: what the store recorded when it was created,
-/// or, for a new store (or none), the local day of `wall_now_ms` and that
-/// instant rounded down to a metrics interval. A site file with no zone
-/// keeps site time from 0 at the store's creation.
+/// The site's calendar and the site time it started at: what the store
+/// recorded when it was created, whatever the site file says now; or, for
+/// a new store (or none) on a site with a calendar, the local day of
+/// `wall_now_ms` (unless the file names day one) and that instant rounded
+/// down to a metrics interval, recorded in the store. A site on the
+/// default calendar (the virtual clock: site time from 0 at the store's
+/// creation) stays on it, as does a store that holds commands and no
+/// calendar (made on the virtual clock, before sites had calendars):
+/// `has_commands` says whether it holds any.
 ///
 /// # Errors
 /// If the store cannot be read or written, or holds a bad calendar.
 pub fn site_clock(
     config: &mut SiteConfig,
     mut store: Option<&mut dyn CommandStore>,
+    has_commands: bool,
     wall_now_ms: i64,
 ) -> Result<SimTime, LiveError> {
     let calendar = config.calendar;
-    if calendar.is_default() {
-        return Ok(SimTime::ZERO);
-    }
     let bad = |e: paklog_domain::CalendarError| LiveError::Site(format!("{}: {e}", e.field()));
     let recorded = match store.as_deref_mut() {
         Some(s) => (
@@ -72,6 +74,21 @@ pub fn site_clock(
             LiveError::Site(format!("store: started_ms `{started}` is not a number"))
         })?;
         return Ok(SimTime::from_millis(started));
+    }
+    if store.is_some() && has_commands {
+        if !calendar.is_default() {
+            tracing::warn!(
+                "the store was created before sites had calendars: its commands are on \
+                 the virtual clock (site time from 0), which the site keeps; \
+                 time_zone {} is not used",
+                calendar.zone_name()
+            );
+        }
+        config.calendar = SiteCalendar::default();
+        return Ok(SimTime::ZERO);
+    }
+    if calendar.is_default() {
+        return Ok(SimTime::ZERO);
     }
     // A new site: day one is today, unless its file names the day.
     if calendar.start_date() == SiteCalendar::default().start_date() {
