@@ -1115,6 +1115,65 @@ async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_
     live.stop();
 }
 
+/// A store made on the virtual clock (by a site without a calendar, before
+/// sites had one) keeps it when its site starts on a calendar, as `paklog
+/// serve` now starts a site file that names no zone: its commands stay
+/// where they ran. A new store on that calendar takes the real day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_made_on_the_virtual_clock_keeps_it_and_a_new_one_takes_the_calendar() {
+    use paklog_adapters::live::wall_now_ms;
+    use paklog_domain::SiteCalendar;
+    let path = store_path("virtual-clock");
+    let live = Live::start(tiny_site(), sqlite(&path), 1.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (st, o, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o1", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+    live.stop();
+
+    let now = wall_now_ms();
+    let mut utc = tiny_site();
+    let calendar = SiteCalendar::from_day_of("UTC", now).unwrap();
+    utc.calendar = calendar;
+    let live = Live::start_at(utc.clone(), sqlite(&path), 1.0, None, now).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/0", None).await;
+    assert!(o["created"].as_u64().unwrap() < 60_000, "{o}");
+    let created = o["times"]["created"].as_str().unwrap();
+    assert!(created.starts_with("1970-01-01T00:0"), "{o}");
+    live.stop();
+
+    let path = store_path("utc-clock");
+    let live = Live::start_at(utc, sqlite(&path), 1.0, None, now).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (st, o, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("o1", "SKU0003", 1)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/0", None).await;
+    // Site time is the real time of day on UTC's calendar.
+    let created = o["created"].as_u64().unwrap();
+    let real = calendar.site_time(now).as_millis();
+    assert!(
+        (real.saturating_sub(300_000)..real + 60_000).contains(&created),
+        "{created} ms, {real} ms: {o}"
+    );
+    assert!(
+        o["times"]["created"].as_str().unwrap().ends_with("+00:00"),
+        "{o}"
+    );
+    live.stop();
+}
+
 /// A site in Berlin runs on local time: started at 16:20, stopped, and
 /// restarted at 17:40, it fires the wave planning that fell due while it
 /// was down (16:50 and 17:20) and UPS's 17:00 departure, in order and
