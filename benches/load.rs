@@ -95,7 +95,7 @@ async fn preload(live: &Live, orders: u32) -> u32 {
     }
     for chunk in ids.chunks(100) {
         let orders: Vec<OrderId> = chunk.to_vec();
-        let create = Command::CreateWave { orders };
+        let create = Command::wave_of(orders);
         assert!(matches!(
             request(&live.sender, Ask::Execute(create)).await,
             Some(Answer::Executed(Ok(_)))

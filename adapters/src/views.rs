@@ -69,6 +69,8 @@ views!(
     Order(OrderView),
     /// One wave.
     Wave(WaveView),
+    /// Waves.
+    Waves(Vec<WaveView>),
     /// One task.
     Task(TaskView),
     /// Tasks.

@@ -1115,6 +1115,118 @@ async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_
     live.stop();
 }
 
+/// Wave control as the seed describes it: the create body with a strategy
+/// and a priority, the pending waves in the order a planner releases them,
+/// cancel while planned and 409 once released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waves_are_created_listed_by_priority_and_cancelled_as_the_seed_says() {
+    let path = store_path("wave-control");
+    let (_live, s) = start(&path);
+    for (i, sku) in ["SKU0001", "SKU0002", "SKU0003"].into_iter().enumerate() {
+        let (st, v, _) = call(
+            &s,
+            "POST",
+            "/api/v1/orders",
+            Some(order(&format!("w{i}"), sku, 1)),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    let create = |body: Value| {
+        let s = s.clone();
+        async move { call(&s, "POST", "/api/v1/waves", Some(body)).await }
+    };
+    let (st, v, _) = create(json!({"orderIds": [0]})).await;
+    assert_eq!(
+        (st, v["waveId"].clone()),
+        (StatusCode::CREATED, json!(0)),
+        "{v}"
+    );
+    let (st, v, _) =
+        create(json!({"orderIds": [1], "strategy": "CARRIER_BASED", "priority": "CRITICAL"})).await;
+    assert_eq!(
+        (st, v["waveId"].clone()),
+        (StatusCode::CREATED, json!(1)),
+        "{v}"
+    );
+    let (st, v, _) =
+        create(json!({"orderIds": [2], "strategy": "ZONE_BASED", "priority": "HIGH"})).await;
+    assert_eq!(
+        (st, v["waveId"].clone()),
+        (StatusCode::CREATED, json!(2)),
+        "{v}"
+    );
+    // Values outside the seed's enums are refused by name.
+    let (st, v, _) = create(json!({"orderIds": [2], "priority": "URGENT"})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (st, v, _) = create(json!({"orderIds": [2], "strategy": "RANDOM"})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+
+    // Pending waves, most urgent first.
+    let (st, v, _) = call(&s, "GET", "/api/v1/waves?status=PLANNED", None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let listed: Vec<(u64, &str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_u64().unwrap(),
+                w["priority"].as_str().unwrap(),
+                w["strategy"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (1, "CRITICAL", "carrier"),
+            (2, "HIGH", "zone"),
+            (0, "STANDARD", "manual")
+        ]
+    );
+
+    // Cancel a planned wave: its order is reserved again and can be waved.
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves/2/cancel", None).await;
+    assert_eq!(
+        (st, v["status"].clone()),
+        (StatusCode::OK, json!("CANCELLED")),
+        "{v}"
+    );
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/2", None).await;
+    assert_eq!(o["status"], "RESERVED", "{o}");
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves/2/cancel", None).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["field"], "wave", "{v}");
+    // Released: too late to cancel.
+    let (st, _, _) = call(&s, "POST", "/api/v1/waves/1/release", None).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves/1/cancel", None).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("only a PLANNED wave can be cancelled"),
+        "{v}"
+    );
+    let (st, _, _) = call(&s, "POST", "/api/v1/waves/9/cancel", None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    let (_, v, _) = call(&s, "GET", "/api/v1/waves?status=planned", None).await;
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    let (_, v, _) = call(&s, "GET", "/api/v1/waves", None).await;
+    assert_eq!(v.as_array().unwrap().len(), 3, "{v}");
+    let (st, v, _) = call(&s, "GET", "/api/v1/waves?status=LOST", None).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("status"))
+    );
+    // A device may not plan.
+    let (st, _, _) = call_as(&s, Some(ALICE), "POST", "/api/v1/waves/0/cancel", None).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}
+
 /// A store made on the virtual clock (by a site without a calendar, before
 /// sites had one) keeps it when its site starts on a calendar, as `paklog
 /// serve` now starts a site file that names no zone: its commands stay

@@ -83,9 +83,7 @@ fn commands_survive_a_restart_in_postgresql() {
     });
     for command in [
         order.clone(),
-        Command::CreateWave {
-            orders: vec![OrderId(0)],
-        },
+        Command::wave_of(vec![OrderId(0)]),
         Command::ReleaseWave { wave: WaveId(0) },
     ] {
         assert!(matches!(

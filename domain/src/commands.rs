@@ -8,7 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
 pub use crate::refusal::{CommandError, RefusalKind};
-use crate::vocabulary::{OrderStatus, PlateKind, Priority};
+use crate::vocabulary::{OrderStatus, PlateKind, Priority, WavePriority, WaveStrategy};
+
+/// Whether a wave's priority is the default one (left out when stored, so a
+/// stored wave reads as before priorities).
+fn is_standard(p: &WavePriority) -> bool {
+    *p == WavePriority::Standard
+}
 
 /// A line of an incoming order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +48,17 @@ pub enum Command {
     CreateWave {
         /// The orders.
         orders: Vec<OrderId>,
+        /// How the planner formed it (manual when not said).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        strategy: Option<WaveStrategy>,
+        /// Its priority.
+        #[serde(default, skip_serializing_if = "is_standard")]
+        priority: WavePriority,
+    },
+    /// Cancel a planned wave: its orders go back to wait for a wave.
+    CancelWave {
+        /// The wave.
+        wave: WaveId,
     },
     /// Release a planned wave.
     ReleaseWave {
@@ -231,6 +248,19 @@ pub struct PackJob {
     pub expected_weight_kg: f64,
     /// Units to pack.
     pub units: u32,
+}
+
+impl Command {
+    /// A wave planned by hand from `orders`, with no strategy named and
+    /// the standard priority.
+    #[must_use]
+    pub fn wave_of(orders: Vec<OrderId>) -> Command {
+        Command::CreateWave {
+            orders,
+            strategy: None,
+            priority: WavePriority::Standard,
+        }
+    }
 }
 
 /// The answer to an accepted command.

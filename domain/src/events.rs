@@ -274,6 +274,13 @@ pub enum DomainEvent {
         /// Whether it left by the order's cut-off.
         on_time: bool,
     },
+    /// A planned wave was cancelled; its orders wait for another.
+    WaveCancelled {
+        /// The wave.
+        wave: WaveId,
+        /// Orders it had.
+        orders: u32,
+    },
     /// Every order of a wave is packed (or cancelled).
     WaveCompleted {
         /// The wave.

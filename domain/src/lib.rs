@@ -75,4 +75,5 @@ pub use ids::{
 pub use physical_tracking::{Variance, VarianceKind};
 pub use refusal::{CommandError, RefusalKind};
 pub use site::DomainTimer;
+pub use vocabulary::WavePriority;
 pub use warehouse::{ConfigError, Warehouse};

@@ -127,6 +127,13 @@ pub enum CommandError {
         /// Its state.
         status: WaveStatus,
     },
+    /// Only planned waves can be cancelled.
+    WaveNotCancellable {
+        /// The wave.
+        wave: WaveId,
+        /// Its state.
+        status: WaveStatus,
+    },
     /// An order cannot go into a wave.
     OrderNotWaveable {
         /// Position in the request.
@@ -287,7 +294,9 @@ impl CommandError {
             E::UnknownLine { .. } | E::LineConfirmed { .. } => "line".into(),
             E::TooMany { .. } => "quantity".into(),
             E::WrongBarcode { .. } => "barcode".into(),
-            E::UnknownWave(_) | E::WaveNotPlanned { .. } => "wave".into(),
+            E::UnknownWave(_) | E::WaveNotPlanned { .. } | E::WaveNotCancellable { .. } => {
+                "wave".into()
+            }
             E::OrderNotWaveable { index, .. } | E::UnknownOrder { index, .. } => {
                 format!("orders[{index}]")
             }
@@ -335,6 +344,7 @@ impl CommandError {
             E::NotYourTask { .. } => K::Forbidden,
             E::WrongTaskState { .. }
             | E::WaveNotPlanned { .. }
+            | E::WaveNotCancellable { .. }
             | E::LineConfirmed { .. }
             | E::StopsOpen { .. }
             | E::StationBusy { .. }
@@ -424,6 +434,11 @@ impl fmt::Display for Detail<'_> {
                     "{wave} is {status:?}; only a PLANNED wave can be released"
                 )
             }
+            E::WaveNotCancellable { wave, status } => write!(
+                f,
+                "{wave} is {status:?}; only a PLANNED wave can be cancelled \
+                 (a released one has its stock allocated and its tasks on the floor)"
+            ),
             E::OrderNotWaveable { order, status, .. } => write!(
                 f,
                 "order {order} is {status:?}; only RESERVED orders not yet in a wave can be waved"

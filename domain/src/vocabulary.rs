@@ -16,6 +16,22 @@ pub enum Priority {
     Standard,
 }
 
+/// A wave's priority (the seed's `WavePriority`): the order in which
+/// planned waves wait for release, most urgent first.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WavePriority {
+    /// The usual.
+    #[default]
+    Standard,
+    /// Before standard waves.
+    High,
+    /// Before everything.
+    Critical,
+}
+
 /// Wave strategies (as in the seed's wave planning service).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

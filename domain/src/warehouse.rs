@@ -494,7 +494,12 @@ impl Site<'_, '_> {
     ) -> Result<Reply, CommandError> {
         match command {
             Command::ReceiveOrder(order) => self.receive_order(now, order),
-            Command::CreateWave { orders } => self.create_wave(now, &orders),
+            Command::CreateWave {
+                orders,
+                strategy,
+                priority,
+            } => self.create_wave(now, &orders, strategy, priority),
+            Command::CancelWave { wave } => self.cancel_wave(now, wave).map(|()| Reply::Done),
             Command::ReleaseWave { wave } => self.release_wave(now, wave).map(|()| Reply::Done),
             Command::SignOn { associate } => self.sign_on(now, associate),
             Command::SignOff { associate } => self.sign_off(now, associate),

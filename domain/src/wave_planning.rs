@@ -3,7 +3,7 @@
 //!
 //! A wave is PLANNED, then RELEASED (only from PLANNED, and only once its
 //! stock is allocated to pick faces), then COMPLETED when its last order is
-//! packed.
+//! packed. A PLANNED wave can be CANCELLED: its orders wait for another.
 //!
 //! This file holds the state and the facts; the command handling is in
 //! `handlers.rs`.
@@ -23,6 +23,7 @@ use paklog_sim::SimTime;
 use crate::events::WaveStrategy;
 use crate::ids::{OrderId, WaveId};
 use crate::ledger::Ledger;
+pub use crate::vocabulary::WavePriority;
 pub use crate::vocabulary::WaveStatus;
 
 /// A wave of orders.
@@ -32,6 +33,8 @@ pub struct Wave {
     pub id: WaveId,
     /// How it was formed.
     pub strategy: WaveStrategy,
+    /// Its priority.
+    pub priority: WavePriority,
     /// Status.
     pub status: WaveStatus,
     /// Its orders.
@@ -110,7 +113,7 @@ impl WaveBook {
         )
     }
 
-    /// Adds a planned wave and returns its id.
+    /// Adds a planned wave of standard priority and returns its id.
     pub fn plan(
         &mut self,
         strategy: WaveStrategy,
@@ -124,6 +127,7 @@ impl WaveBook {
         self.waves.push(Wave {
             id,
             strategy,
+            priority: WavePriority::Standard,
             status: WaveStatus::Planned,
             open_orders: orders.len() as u32,
             orders,

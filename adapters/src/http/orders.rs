@@ -1,11 +1,15 @@
 //! Order intake and waves: `POST /api/v1/orders`, `GET /api/v1/orders/{id}`, `POST /api/v1/waves`, wave release.
 
 use axum::Json;
+use axum::extract::Query as QueryParams;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use paklog_domain::{Command, NewOrder, NewOrderLine, OrderId, Priority, Reply, WaveId};
+use paklog_domain::wave_planning::WaveStatus;
+use paklog_domain::{
+    Command, NewOrder, NewOrderLine, OrderId, Priority, Reply, WaveId, WavePriority, WaveStrategy,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -136,12 +140,65 @@ pub(crate) async fn get_order(
     find(&state, Query::Order(id), &format!("no order {order_id}")).await
 }
 
-/// A wave planned by hand.
+/// A wave planned by hand (the seed's `CreateWaveRequest`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewWave {
     /// Reserved orders to put in it.
     pub order_ids: Vec<u32>,
+    /// How the planner formed it; the wave's strategy is `manual` when
+    /// not given.
+    #[serde(default)]
+    pub strategy: Option<WaveStrategyName>,
+    /// Its priority: CRITICAL waves wait for release before HIGH ones,
+    /// HIGH before STANDARD.
+    #[serde(default)]
+    pub priority: WavePriorityName,
+}
+
+/// A wave strategy as the seed names it.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WaveStrategyName {
+    /// Formed by time: oldest orders first.
+    TimeBased,
+    /// Formed by carrier.
+    CarrierBased,
+    /// Formed by zone.
+    ZoneBased,
+}
+
+/// A wave priority.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WavePriorityName {
+    /// The usual.
+    #[default]
+    Standard,
+    /// Before standard waves.
+    High,
+    /// Before everything.
+    Critical,
+}
+
+impl From<WaveStrategyName> for WaveStrategy {
+    fn from(s: WaveStrategyName) -> Self {
+        match s {
+            WaveStrategyName::TimeBased => WaveStrategy::Time,
+            WaveStrategyName::CarrierBased => WaveStrategy::Carrier,
+            WaveStrategyName::ZoneBased => WaveStrategy::Zone,
+        }
+    }
+}
+
+impl From<WavePriorityName> for WavePriority {
+    fn from(p: WavePriorityName) -> Self {
+        match p {
+            WavePriorityName::Standard => WavePriority::Standard,
+            WavePriorityName::High => WavePriority::High,
+            WavePriorityName::Critical => WavePriority::Critical,
+        }
+    }
 }
 
 /// A wave was planned.
@@ -168,8 +225,12 @@ pub(crate) async fn create_wave(
 ) -> Result<Response, Problem> {
     caller.integration()?;
     let Json(wave) = json_body(body)?;
-    let orders = wave.order_ids.into_iter().map(OrderId).collect();
-    match execute(&state, Command::CreateWave { orders }).await? {
+    let command = Command::CreateWave {
+        orders: wave.order_ids.into_iter().map(OrderId).collect(),
+        strategy: wave.strategy.map(WaveStrategy::from),
+        priority: wave.priority.into(),
+    };
+    match execute(&state, command).await? {
         Reply::WavePlanned { wave } => {
             Ok((StatusCode::CREATED, Json(WaveCreated { wave_id: wave.0 })).into_response())
         }
@@ -193,6 +254,73 @@ pub(crate) async fn get_wave(
     caller.integration()?;
     let id = WaveId(id_of(&wave_id, "waveId")?);
     find(&state, Query::Wave(id), &format!("no wave {wave_id}")).await
+}
+
+/// Which waves to list.
+#[derive(Debug, Deserialize)]
+pub struct WaveFilter {
+    /// PLANNED, RELEASED, COMPLETED or CANCELLED.
+    pub status: Option<String>,
+}
+
+/// Waves, optionally in one state, in planning order: by priority
+/// (CRITICAL first), then as they were planned. `?status=PLANNED` is the
+/// seed's list of pending waves, in the order a planner releases them.
+#[utoipa::path(get, path = "/api/v1/waves", tag = "waves", params(("status" = Option<String>, Query, description = "PLANNED, RELEASED, COMPLETED or CANCELLED")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The waves", body = Vec<WaveView>),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown status", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn list_waves(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    QueryParams(filter): QueryParams<WaveFilter>,
+) -> Result<Json<Vec<WaveView>>, Problem> {
+    caller.integration()?;
+    let status = match filter.status.as_deref() {
+        None => None,
+        Some(s) => Some(
+            serde_json::from_value::<WaveStatus>(Value::String(s.to_ascii_uppercase())).map_err(
+                |_| {
+                    Problem::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid request",
+                        format!(
+                            "unknown status \"{s}\": expected PLANNED, RELEASED, COMPLETED or CANCELLED"
+                        ),
+                    )
+                    .with_field("status")
+                },
+            )?,
+        ),
+    };
+    find(&state, Query::Waves(status), "waves").await
+}
+
+/// Cancel a planned wave (the seed's `CancelWaveCommand`): its orders go
+/// back to wait for another wave, their stock still reserved. A wave
+/// already released is refused (409): its stock is allocated and its
+/// tasks are on the floor.
+#[utoipa::path(post, path = "/api/v1/waves/{wave_id}/cancel", tag = "waves",
+    params(("wave_id" = String, Path, description = "Wave id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The cancelled wave", body = WaveView),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not planned (released, completed or cancelled)", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn cancel_wave(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(wave_id): Path<String>,
+) -> Result<Json<WaveView>, Problem> {
+    caller.integration()?;
+    let wave = WaveId(id_of(&wave_id, "waveId")?);
+    execute(&state, Command::CancelWave { wave }).await?;
+    find(&state, Query::Wave(wave), "the wave").await
 }
 
 /// Release a planned wave to the floor: its pick tasks are created.

@@ -13,6 +13,9 @@ pub enum Query {
     Order(OrderId),
     /// One wave.
     Wave(WaveId),
+    /// Waves, optionally in one state, in planning order (by priority,
+    /// then as planned).
+    Waves(Option<paklog_domain::wave_planning::WaveStatus>),
     /// Tasks, optionally in one state.
     Tasks(Option<TaskStatus>),
     /// One task.
@@ -72,6 +75,17 @@ pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<View> {
             .waves()
             .find(*id)
             .map(|w| View::Wave(WaveView::new(wh, w))),
+        Query::Waves(status) => {
+            let mut waves: Vec<_> = wh
+                .waves()
+                .all()
+                .filter(|w| status.is_none_or(|s| w.status == s))
+                .collect();
+            waves.sort_by_key(|w| (std::cmp::Reverse(w.priority), w.planned_at, w.id));
+            Some(View::Waves(
+                waves.into_iter().map(|w| WaveView::new(wh, w)).collect(),
+            ))
+        }
         Query::Task(id) => wh
             .tasks()
             .find(*id)

@@ -160,6 +160,8 @@ pub struct WaveView {
     pub id: u32,
     /// `time`, `carrier`, `zone` or `manual`.
     pub strategy: String,
+    /// `STANDARD`, `HIGH` or `CRITICAL`.
+    pub priority: String,
     /// `PLANNED`, `RELEASED`, `COMPLETED` or `CANCELLED`.
     pub status: String,
     /// Its orders.
@@ -201,6 +203,7 @@ impl WaveView {
         WaveView {
             id: w.id.0,
             strategy: name(&w.strategy),
+            priority: name(&w.priority),
             status: name(&w.status),
             orders: w.orders.iter().map(|o| o.0).collect(),
             lines: w.lines,

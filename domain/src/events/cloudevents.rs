@@ -38,6 +38,7 @@ impl DomainEvent {
             E::ShipmentReady { .. } => "com.paklog.wes.shipment.ready.v1",
             E::OrderShipped { .. } => "com.paklog.wms.order.shipped.v1",
             E::WaveCompleted { .. } => "com.paklog.wms.wave.completed.v1",
+            E::WaveCancelled { .. } => "com.paklog.wms.wave.cancelled.v1",
             E::WorkflowCompleted { .. } => "com.paklog.wes.workflow.completed.v1",
             E::AssociateSignedOn { .. } => "com.paklog.wes.associate.signed-on.v1",
             E::AssociateSignedOff { .. } => "com.paklog.wes.associate.signed-off.v1",
@@ -91,6 +92,7 @@ impl DomainEvent {
             | E::WorkflowStarted { wave }
             | E::TasksCreated { wave, .. }
             | E::WaveCompleted { wave }
+            | E::WaveCancelled { wave, .. }
             | E::WorkflowCompleted { wave } => s.wave = Some(wave),
             E::TaskAssigned {
                 task, associate, ..

@@ -8,6 +8,7 @@ use crate::events::{DomainEvent, Priority, WaveStrategy};
 use crate::ids::{OrderId, WaveId};
 use crate::order_management::OrderStatus;
 use crate::site::Site;
+use crate::vocabulary::WavePriority;
 
 use super::{LEARN_AFTER_TASKS, WaveReleased, WaveStatus};
 
@@ -118,7 +119,15 @@ impl Site<'_, '_> {
                 continue;
             }
             planned.extend(&wave_orders);
-            let wave = self.plan_wave(now, self.config.wave.strategy, wave_orders, lines, zone);
+            let strategy = self.config.wave.strategy;
+            let wave = self.plan_wave(
+                now,
+                strategy,
+                WavePriority::Standard,
+                wave_orders,
+                lines,
+                zone,
+            );
             self.release_wave(now, wave)
                 .expect("a wave just planned can be released");
             released = true;
@@ -155,6 +164,7 @@ impl Site<'_, '_> {
         &mut self,
         now: SimTime,
         strategy: WaveStrategy,
+        priority: WavePriority,
         orders: Vec<OrderId>,
         lines: u32,
         zone: Option<u16>,
@@ -167,6 +177,7 @@ impl Site<'_, '_> {
             order.waved_at = Some(now);
         }
         let wave = self.waves.plan(strategy, orders, lines, units, now, zone);
+        self.waves.get_mut(wave).priority = priority;
         for &o in &self.waves.find(wave).expect("just planned").orders.clone() {
             self.orders.get_mut(o).wave = Some(wave);
         }
@@ -182,10 +193,14 @@ impl Site<'_, '_> {
         wave
     }
 
+    /// Plans a wave by hand (the planner's `CreateWaveCommand`), formed as
+    /// `strategy` says (manual when it says nothing).
     pub(crate) fn create_wave(
         &mut self,
         now: SimTime,
         orders: &[OrderId],
+        strategy: Option<WaveStrategy>,
+        priority: WavePriority,
     ) -> Result<Reply, CommandError> {
         if orders.is_empty() {
             return Err(CommandError::EmptyWave);
@@ -208,8 +223,50 @@ impl Site<'_, '_> {
             .iter()
             .map(|&o| self.orders.get(o).lines.len() as u32)
             .sum();
-        let wave = self.plan_wave(now, WaveStrategy::Manual, orders.to_vec(), lines, None);
+        let strategy = strategy.unwrap_or(WaveStrategy::Manual);
+        let wave = self.plan_wave(now, strategy, priority, orders.to_vec(), lines, None);
         Ok(Reply::WavePlanned { wave })
+    }
+
+    /// Cancels a wave (the planner's `CancelWaveCommand`). **Only a PLANNED
+    /// wave can be cancelled** ([`CommandError::WaveNotCancellable`]): once
+    /// released, its stock is allocated and its tasks are on the floor. Its
+    /// orders go back to RESERVED (their stock stays reserved) and wait
+    /// for the next wave in the order they were reserved.
+    pub(crate) fn cancel_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
+        let w = self
+            .waves
+            .find(wave)
+            .ok_or(CommandError::UnknownWave(wave))?;
+        if w.status != WaveStatus::Planned {
+            return Err(CommandError::WaveNotCancellable {
+                wave,
+                status: w.status,
+            });
+        }
+        let orders = w.orders.clone();
+        let w = self.waves.get_mut(wave);
+        w.status = WaveStatus::Cancelled;
+        w.open_orders = 0;
+        for &o in &orders {
+            let order = self.orders.get_mut(o);
+            order.status = OrderStatus::Reserved;
+            order.wave = None;
+            order.waved_at = None;
+            self.waves.waiting.push_back(o);
+        }
+        self.waves
+            .waiting
+            .make_contiguous()
+            .sort_unstable_by_key(|&o| (self.orders.get(o).reserved_at, o));
+        self.emit(
+            now,
+            DomainEvent::WaveCancelled {
+                wave,
+                orders: orders.len() as u32,
+            },
+        );
+        Ok(())
     }
 
     /// Releases a wave. **A wave may only be released when PLANNED**: any

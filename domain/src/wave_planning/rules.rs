@@ -1,6 +1,7 @@
 //! The rules of wave planning, as given / when / then over commands and events
 //! on the tiny site of [`crate::testing`].
 
+use crate::order_management::OrderStatus;
 use crate::refusal::RefusalKind;
 use crate::task_execution::TaskStatus;
 use crate::testing::*;
@@ -39,9 +40,7 @@ fn time_waves_are_planned_released_and_turned_into_tasks() {
 
 #[test]
 fn a_wave_is_released_only_from_planned() {
-    let one = || Command::CreateWave {
-        orders: vec![OrderId(0)],
-    };
+    let one = || Command::wave_of(vec![OrderId(0)]);
     let mut site = given(tiny_site()).with(at(8, 0), order("o1", &[("SKU0001", 1)]));
     site.when(at(8, 1), one())
         .then_types(&["com.paklog.wms.wave.planned.v1"]);
@@ -68,6 +67,70 @@ fn a_wave_is_released_only_from_planned() {
     // An order already in a wave cannot be waved again.
     site.when(at(8, 4), one())
         .then_refused("orders[0]", RefusalKind::Invalid);
+}
+
+#[test]
+fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cannot() {
+    let mut site = given(tiny_site())
+        .with(at(8, 0), order("o1", &[("SKU0001", 1)]))
+        .with(at(8, 1), order("o2", &[("SKU0002", 1)]));
+    // The seed's create body: a strategy and a priority.
+    site.when(
+        at(8, 2),
+        Command::CreateWave {
+            orders: vec![OrderId(1), OrderId(0)],
+            strategy: Some(WaveStrategy::Carrier),
+            priority: WavePriority::High,
+        },
+    )
+    .then_types(&["com.paklog.wms.wave.planned.v1"]);
+    let wave = WaveId(0);
+    let w = site.waves().find(wave).unwrap();
+    assert_eq!(
+        (w.strategy, w.priority),
+        (WaveStrategy::Carrier, WavePriority::High)
+    );
+    assert!(site.waves().waiting.is_empty());
+    site.when(at(8, 3), Command::CancelWave { wave })
+        .then_events(&[DomainEvent::WaveCancelled { wave, orders: 2 }]);
+    assert_eq!(
+        site.waves().find(wave).unwrap().status,
+        WaveStatus::Cancelled
+    );
+    // Its orders are reserved again, with their stock, and wait in the
+    // order they were reserved.
+    for o in [OrderId(0), OrderId(1)] {
+        let order = site.orders().get(o);
+        assert_eq!((order.status, order.wave), (OrderStatus::Reserved, None));
+    }
+    assert_eq!(site.waves().waiting, [OrderId(0), OrderId(1)]);
+    assert_eq!(site.inventory().available(SkuId(0)), 19);
+    // Cancelled is not PLANNED: neither a second cancel nor a release.
+    site.when(at(8, 4), Command::CancelWave { wave })
+        .then_refused("wave", RefusalKind::Conflict);
+    site.when(at(8, 4), Command::ReleaseWave { wave })
+        .then_refused("wave", RefusalKind::Conflict);
+    site.when(at(8, 4), Command::CancelWave { wave: WaveId(9) })
+        .then_refused("wave", RefusalKind::NotFound);
+    // The orders go into another wave; released, it cannot be cancelled
+    // (its stock is allocated and its tasks are on the floor).
+    site.when(at(8, 5), Command::wave_of(vec![OrderId(0), OrderId(1)]))
+        .then_types(&["com.paklog.wms.wave.planned.v1"]);
+    let second = WaveId(1);
+    site.when(at(8, 6), Command::ReleaseWave { wave: second })
+        .then_types(&[
+            "com.paklog.wms.wave.released.v1",
+            "com.paklog.wes.workflow.started.v1",
+            "com.paklog.wes.task.created.v1",
+        ]);
+    let refused = site
+        .when(at(8, 7), Command::CancelWave { wave: second })
+        .then_refused("wave", RefusalKind::Conflict);
+    assert_eq!(refused.events().len(), 0);
+    assert_eq!(
+        site.waves().find(second).unwrap().status,
+        WaveStatus::Released
+    );
 }
 
 #[test]
