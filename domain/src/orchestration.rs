@@ -299,6 +299,10 @@ impl Site<'_, '_> {
             next: trip.next,
             put_wall: trip.put_wall,
             priority,
+            wave_priority: self
+                .waves
+                .find(wave)
+                .map_or_else(Default::default, |w| w.priority),
             due,
             lines: ordered,
             distance_m,

@@ -18,6 +18,7 @@ use crate::ids::{AssociateId, LocationId, OrderId, SkuId, TaskId, ToteId, WaveId
 use crate::ledger::Ledger;
 use crate::location_master::{LocationMaster, Point};
 pub use crate::vocabulary::TaskStatus;
+use crate::vocabulary::WavePriority;
 
 /// Kinds of work in the unified task model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,6 +87,10 @@ pub struct Task {
     pub put_wall: bool,
     /// Highest priority of its orders.
     pub priority: Priority,
+    /// Its wave's priority (standard for work outside a wave): a CRITICAL
+    /// wave's tasks are assigned before a HIGH one's, and those before the
+    /// rest.
+    pub wave_priority: WavePriority,
     /// Earliest cut-off of its orders.
     pub due: SimTime,
     /// Stops in walking order.
@@ -182,8 +187,9 @@ impl AssociateState {
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct TaskBoard {
     tasks: Ledger<Task>,
-    /// Pending tasks, most urgent first: (express first, due, id).
-    pending: BTreeSet<(u8, SimTime, TaskId)>,
+    /// Pending tasks, most urgent first: (the wave's priority, highest
+    /// first; express first; due; id).
+    pending: BTreeSet<PendingKey>,
     /// Everyone on the roster.
     pub associates: Vec<AssociateState>,
 }
@@ -195,6 +201,10 @@ struct Floor {
     /// Distance that scores zero closeness (about the building's span).
     scale: f64,
 }
+
+/// A pending task's place in the queue: (its wave's priority, highest
+/// first; express first; due; id).
+type PendingKey = (std::cmp::Reverse<WavePriority>, u8, SimTime, TaskId);
 
 /// How many pending tasks an associate's request looks at.
 const WINDOW: usize = 32;
@@ -292,8 +302,9 @@ impl TaskBoard {
         self.pending.len()
     }
 
-    fn pending_key(task: &Task) -> (u8, SimTime, TaskId) {
+    fn pending_key(task: &Task) -> PendingKey {
         (
+            std::cmp::Reverse(task.wave_priority),
             u8::from(task.priority != Priority::Express),
             task.due,
             task.id,
@@ -399,11 +410,18 @@ impl TaskBoard {
     ) -> Option<(TaskId, f64)> {
         let a = &self.associates[associate.index()];
         let floor = self.floor(master);
-        self.pending
+        // Only the most urgent wave priority this associate may work on is
+        // scored: a standard task never beats a critical one on distance.
+        let mut fitting = self
+            .pending
             .iter()
-            .filter(|&&(_, _, id)| self.get(id).fits(a))
+            .filter(|&&(_, _, _, id)| self.get(id).fits(a))
+            .peekable();
+        let class = fitting.peek().map(|k| k.0);
+        fitting
+            .take_while(|k| Some(k.0) == class)
             .take(WINDOW)
-            .map(|&(_, _, id)| {
+            .map(|&(_, _, _, id)| {
                 (
                     id,
                     Self::score(self.get(id), a, &floor, weights, master, now),
@@ -431,7 +449,7 @@ impl TaskBoard {
         let mut floor = self.floor(master);
         // Most urgent first; a task no idle associate may do (another zone's)
         // waits without holding up the others.
-        let queue: Vec<TaskId> = self.pending.iter().map(|&(_, _, id)| id).collect();
+        let queue: Vec<TaskId> = self.pending.iter().map(|&(_, _, _, id)| id).collect();
         for task in queue {
             let t = self.get(task);
             let best = self

@@ -10,6 +10,7 @@ use crate::ids::{LocationId, SkuId, TaskId};
 use crate::location_master::LocationKind;
 use crate::site::Site;
 use crate::task_execution::{PickLine, Task, TaskKind, TaskStatus};
+use crate::vocabulary::WavePriority;
 
 use super::StockPutAway;
 
@@ -54,6 +55,7 @@ impl Site<'_, '_> {
             next: None,
             put_wall: false,
             priority,
+            wave_priority: WavePriority::Standard,
             due,
             lines: vec![PickLine {
                 slot: 0,

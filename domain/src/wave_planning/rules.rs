@@ -134,6 +134,46 @@ fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cann
 }
 
 #[test]
+fn a_critical_waves_tasks_are_assigned_before_a_standard_ones_even_express() {
+    let mut wh = given(tiny_site());
+    let mut express = order("o1", &[("SKU0001", 1)]);
+    if let Command::ReceiveOrder(o) = &mut express {
+        o.priority = Priority::Express;
+    }
+    ok(&mut wh, at(8, 0), express);
+    ok(&mut wh, at(8, 1), order("o2", &[("SKU0002", 1)]));
+    // The standard wave (with the express order) is planned and released
+    // first; nobody is on the floor yet.
+    ok(&mut wh, at(8, 2), Command::wave_of(vec![OrderId(0)]));
+    ok(
+        &mut wh,
+        at(8, 2),
+        Command::CreateWave {
+            orders: vec![OrderId(1)],
+            strategy: None,
+            priority: WavePriority::Critical,
+        },
+    );
+    for wave in [WaveId(0), WaveId(1)] {
+        ok(&mut wh, at(8, 3), Command::ReleaseWave { wave });
+    }
+    let associate = AssociateId(0);
+    ok(&mut wh, at(8, 4), Command::SignOn { associate });
+    let task = match wh.tasks().associates[0].current {
+        Some(t) => t,
+        None => match ok(&mut wh, at(8, 4), Command::RequestNextTask { associate }) {
+            Reply::NextTask { task: Some(t) } => t,
+            other => panic!("no task: {other:?}"),
+        },
+    };
+    let t = wh.tasks().get(task);
+    assert_eq!(
+        (t.wave, t.wave_priority),
+        (Some(WaveId(1)), WavePriority::Critical)
+    );
+}
+
+#[test]
 fn the_labour_plan_caps_what_a_wave_may_release() {
     let mut config = tiny_site();
     // Two heads at 2 lines an hour: 2 lines per half-hour planning interval.
