@@ -158,7 +158,7 @@ async fn device(
             (None, _) => ("GET", "/api/v1/mobile/picking/next-task".to_owned(), None),
             (Some(t), Some(i)) => {
                 let line = &t["lines"][i as usize];
-                let pick = json!({"taskId": t["id"], "instruction": i,
+                let pick = json!({"taskId": t["id"], "instructionId": i,
                                   "quantity": line["quantity"], "barcode": line["sku_code"]});
                 (
                     "POST",

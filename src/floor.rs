@@ -201,7 +201,7 @@ async fn picker(
             let body = json!({
                 "associate": associate,
                 "taskId": id,
-                "instruction": i,
+                "instructionId": i,
                 "quantity": quantity,
                 "barcode": line["sku_code"],
             });

@@ -1115,6 +1115,72 @@ async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_
     live.stop();
 }
 
+/// A site that confirms picks by scan refuses a confirmation without a
+/// barcode (naming the field and the item to scan); the seed's
+/// `instructionId` names the stop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scanning_site_refuses_a_pick_without_a_barcode() {
+    let mut site = tiny_site();
+    site.barcode_required = true;
+    let live = Live::start(site, None, 1.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (st, v, _) = call(
+        &s,
+        "POST",
+        "/api/v1/orders",
+        Some(order("b1", "SKU0003", 2)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    call(&s, "POST", "/api/v1/waves", Some(json!({"orderIds": [0]}))).await;
+    call(&s, "POST", "/api/v1/waves/0/release", None).await;
+    let (st, task, _) = next_task(&s, 0).await;
+    assert_eq!(st, StatusCode::OK, "{task}");
+    let confirm = |body: Value| {
+        let s = s.clone();
+        async move {
+            call_as(
+                &s,
+                Some(ALICE),
+                "POST",
+                "/api/v1/mobile/picking/confirm",
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (st, v, _) =
+        confirm(json!({"taskId": task["id"], "instructionId": 0, "quantity": 2})).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("barcode")),
+        "{v}"
+    );
+    assert!(
+        v["detail"].as_str().unwrap().contains("scan SKU0003"),
+        "{v}"
+    );
+    let (st, v, _) = confirm(
+        json!({"taskId": task["id"], "instructionId": 0, "quantity": 2, "barcode": "SKU0001"}),
+    )
+    .await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("barcode")),
+        "{v}"
+    );
+    let (st, v, _) = confirm(
+        json!({"taskId": task["id"], "instructionId": 0, "quantity": 2, "barcode": "SKU0003"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    // Both names of the stop at once are one field given twice.
+    let (st, v, _) =
+        confirm(json!({"taskId": task["id"], "instructionId": 0, "instruction": 0, "quantity": 2}))
+            .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+}
+
 /// Wave control as the seed describes it: the create body with a strategy
 /// and a priority, the pending waves in the order a planner releases them,
 /// cancel while planned and 409 once released.

@@ -160,6 +160,11 @@ pub struct SiteConfig {
     /// docks; without them totes are carried by hand.
     #[serde(default)]
     pub conveyor: Option<ConveyorSpec>,
+    /// Whether every pick must be confirmed with the item's barcode: a
+    /// confirmation without one is refused. Without it a barcode, when
+    /// given, is still checked.
+    #[serde(default)]
+    pub barcode_required: bool,
 }
 
 /// How the workload planner plans and adjusts labour.

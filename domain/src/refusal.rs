@@ -104,6 +104,11 @@ pub enum CommandError {
         /// Units confirmed.
         got: u32,
     },
+    /// The site requires a barcode and none was scanned.
+    BarcodeRequired {
+        /// The SKU code expected.
+        expected: String,
+    },
     /// The scanned barcode is not the SKU to pick. Scan the right item.
     WrongBarcode {
         /// The SKU code expected.
@@ -293,7 +298,7 @@ impl CommandError {
             | E::NotAtPutWall { .. } => "task".into(),
             E::UnknownLine { .. } | E::LineConfirmed { .. } => "line".into(),
             E::TooMany { .. } => "quantity".into(),
-            E::WrongBarcode { .. } => "barcode".into(),
+            E::WrongBarcode { .. } | E::BarcodeRequired { .. } => "barcode".into(),
             E::UnknownWave(_) | E::WaveNotPlanned { .. } | E::WaveNotCancellable { .. } => {
                 "wave".into()
             }
@@ -367,6 +372,7 @@ impl CommandError {
             | E::UnknownLine { .. }
             | E::TooMany { .. }
             | E::WrongBarcode { .. }
+            | E::BarcodeRequired { .. }
             | E::OrderNotWaveable { .. }
             | E::UnknownOrder { .. }
             | E::EmptyWave
@@ -425,6 +431,9 @@ impl fmt::Display for Detail<'_> {
             }
             E::WrongBarcode { expected, scanned } => {
                 write!(f, "expected {expected}, scanned {scanned}")
+            }
+            E::BarcodeRequired { expected } => {
+                write!(f, "this site confirms picks by scan: scan {expected}")
             }
             E::StopsOpen { task, open } => write!(f, "{task} still has {open} unconfirmed stops"),
             E::UnknownWave(w) => write!(f, "unknown wave {w}"),

@@ -115,6 +115,7 @@ pub fn tiny_site() -> SiteConfig {
         replenishment: None,
         cycle_count_interval: None,
         conveyor: None,
+        barcode_required: false,
         workload: None,
     }
 }

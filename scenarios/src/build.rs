@@ -344,6 +344,7 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
             .map(|m| SimDuration::from_mins(u64::from(m))),
         workload: workload_policy(s, None),
         conveyor: conveyor_spec(s),
+        barcode_required: s.strategy.barcode_required,
     };
     (config, master)
 }

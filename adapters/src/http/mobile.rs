@@ -104,11 +104,14 @@ pub struct Confirmation {
     pub associate: Option<u32>,
     /// The task.
     pub task_id: u32,
-    /// The stop's index in the task (the instruction id).
-    pub instruction: u32,
+    /// The stop's index in the task (the seed's instruction id;
+    /// `instruction` is taken too).
+    #[serde(alias = "instruction")]
+    pub instruction_id: u32,
     /// Units picked; fewer than asked starts the short-pick flow.
     pub quantity: u32,
-    /// The barcode scanned: must be the SKU's code.
+    /// The barcode scanned: must be the SKU's code; required on a site
+    /// that confirms picks by scan.
     pub barcode: Option<String>,
 }
 
@@ -133,7 +136,7 @@ pub(crate) async fn confirm(
     let command = Command::ConfirmPick {
         associate,
         task: TaskId(c.task_id),
-        line: c.instruction,
+        line: c.instruction_id,
         quantity: c.quantity,
         barcode: c.barcode,
     };

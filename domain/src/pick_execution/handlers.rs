@@ -43,6 +43,11 @@ impl Site<'_, '_> {
             });
         }
         let code = &self.config.skus[stop.sku.index()].code;
+        if barcode.is_none() && self.config.barcode_required {
+            return Err(CommandError::BarcodeRequired {
+                expected: code.clone(),
+            });
+        }
         if let Some(scanned) = barcode
             && scanned != code
         {

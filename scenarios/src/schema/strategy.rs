@@ -26,6 +26,10 @@ pub struct Strategy {
     /// How released orders become pick trips.
     #[serde(default)]
     pub picking: Picking,
+    /// Every pick is confirmed by scanning the item's barcode: a handheld
+    /// confirmation without one is refused (live). Virtual pickers scan.
+    #[serde(default)]
+    pub barcode_required: bool,
 }
 
 /// Picking strategies.

@@ -424,6 +424,7 @@ impl VirtualWorld {
                 let t = wh.tasks().get(task);
                 let stop = &t.lines[line as usize];
                 let (kind, location, asked) = (t.kind, stop.location, stop.quantity);
+                let stop_sku = stop.sku;
                 let l = location.index();
                 let stock = wh.inventory().location(location);
                 let quantity = if stock.blocked {
@@ -457,12 +458,15 @@ impl VirtualWorld {
                         TaskKind::Count => self.shelf[l],
                     }
                 };
+                // Scanned where the site asks for it (a pick's item).
+                let barcode = (kind == TaskKind::Pick && wh.config().barcode_required)
+                    .then(|| wh.config().skus[stop_sku.index()].code.clone());
                 let confirm = Command::ConfirmPick {
                     associate: a,
                     task,
                     line,
                     quantity,
-                    barcode: None,
+                    barcode,
                 };
                 match self.send(wh, now, confirm) {
                     Some(Reply::PickRecorded {
