@@ -76,6 +76,8 @@ pub enum WaveStatus {
     Planned,
     /// Stock allocated, tasks created.
     Released,
+    /// Its first task started on the floor.
+    InProgress,
     /// Every order packed.
     Completed,
     /// Cancelled before release.

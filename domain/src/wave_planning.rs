@@ -2,8 +2,9 @@
 //! them against the labour plan, and release them to execution.
 //!
 //! A wave is PLANNED, then RELEASED (only from PLANNED, and only once its
-//! stock is allocated to pick faces), then COMPLETED when its last order is
-//! packed. A PLANNED wave can be CANCELLED: its orders wait for another.
+//! stock is allocated to pick faces), IN_PROGRESS once its first task
+//! starts, then COMPLETED when its last order is packed. A PLANNED wave can
+//! be CANCELLED: its orders wait for another.
 //!
 //! This file holds the state and the facts; the command handling is in
 //! `handlers.rs`.

@@ -259,14 +259,14 @@ pub(crate) async fn get_wave(
 /// Which waves to list.
 #[derive(Debug, Deserialize)]
 pub struct WaveFilter {
-    /// PLANNED, RELEASED, COMPLETED or CANCELLED.
+    /// PLANNED, RELEASED, IN_PROGRESS, COMPLETED or CANCELLED.
     pub status: Option<String>,
 }
 
 /// Waves, optionally in one state, in planning order: by priority
 /// (CRITICAL first), then as they were planned. `?status=PLANNED` is the
 /// seed's list of pending waves, in the order a planner releases them.
-#[utoipa::path(get, path = "/api/v1/waves", tag = "waves", params(("status" = Option<String>, Query, description = "PLANNED, RELEASED, COMPLETED or CANCELLED")),
+#[utoipa::path(get, path = "/api/v1/waves", tag = "waves", params(("status" = Option<String>, Query, description = "PLANNED, RELEASED, IN_PROGRESS, COMPLETED or CANCELLED")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The waves", body = Vec<WaveView>),
@@ -288,7 +288,7 @@ pub(crate) async fn list_waves(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "invalid request",
                         format!(
-                            "unknown status \"{s}\": expected PLANNED, RELEASED, COMPLETED or CANCELLED"
+                            "unknown status \"{s}\": expected PLANNED, RELEASED, IN_PROGRESS, COMPLETED or CANCELLED"
                         ),
                     )
                     .with_field("status")
@@ -311,7 +311,7 @@ pub(crate) async fn list_waves(
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not planned (released, completed or cancelled)", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "Not planned (released, in progress, completed or cancelled)", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn cancel_wave(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -162,7 +162,7 @@ pub struct WaveView {
     pub strategy: String,
     /// `STANDARD`, `HIGH` or `CRITICAL`.
     pub priority: String,
-    /// `PLANNED`, `RELEASED`, `COMPLETED` or `CANCELLED`.
+    /// `PLANNED`, `RELEASED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
     pub status: String,
     /// Its orders.
     pub orders: Vec<u32>,

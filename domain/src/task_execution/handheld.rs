@@ -149,6 +149,7 @@ impl Site<'_, '_> {
     ) -> Result<Reply, CommandError> {
         let t = self.owned_task(associate, task, TaskStatus::Assigned)?;
         let orders = t.orders.clone();
+        let wave = t.wave;
         let from = self.tracking.travelled_mm(associate).unwrap_or(0);
         let t = self.tasks.get_mut(task);
         t.status = TaskStatus::InProgress;
@@ -156,6 +157,9 @@ impl Site<'_, '_> {
         t.rtls_from_mm = Some(from);
         for order in orders {
             self.orders.get_mut(order).status = OrderStatus::Picking;
+        }
+        if let Some(wave) = wave {
+            self.wave_started(wave);
         }
         self.emit(now, DomainEvent::TaskStarted { task, associate });
         Ok(Reply::Done)

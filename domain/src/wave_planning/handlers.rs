@@ -303,10 +303,21 @@ impl Site<'_, '_> {
         Ok(())
     }
 
+    /// The first of a released wave's tasks started: the wave is
+    /// IN_PROGRESS (and can no longer be cancelled).
+    pub(crate) fn wave_started(&mut self, wave: WaveId) {
+        let w = self.waves.get_mut(wave);
+        if w.status == WaveStatus::Released {
+            w.status = WaveStatus::InProgress;
+        }
+    }
+
     pub(crate) fn order_done_in_wave(&mut self, now: SimTime, wave: WaveId) {
         let w = self.waves.get_mut(wave);
         w.open_orders = w.open_orders.saturating_sub(1);
-        if w.open_orders == 0 && w.status == WaveStatus::Released {
+        // Completed from IN_PROGRESS, or from RELEASED when no task of it
+        // ever started (every order closed short).
+        if w.open_orders == 0 && matches!(w.status, WaveStatus::Released | WaveStatus::InProgress) {
             w.status = WaveStatus::Completed;
             w.completed_at = Some(now);
             self.emit(now, DomainEvent::WaveCompleted { wave });

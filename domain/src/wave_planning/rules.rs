@@ -131,6 +131,28 @@ fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cann
         site.waves().find(second).unwrap().status,
         WaveStatus::Released
     );
+    // Its first task started: IN_PROGRESS, and still not cancellable.
+    let associate = AssociateId(0);
+    site.when(at(8, 8), Command::SignOn { associate })
+        .then_types(&["com.paklog.wes.associate.signed-on.v1"]);
+    let task = match site.tasks().associates[0].current {
+        Some(t) => t,
+        None => match site
+            .when(at(8, 8), Command::RequestNextTask { associate })
+            .reply()
+        {
+            Reply::NextTask { task: Some(t) } => *t,
+            other => panic!("no task: {other:?}"),
+        },
+    };
+    site.when(at(8, 9), Command::StartTask { associate, task })
+        .then_types(&["com.paklog.wes.task.started.v1"]);
+    assert_eq!(
+        site.waves().find(second).unwrap().status,
+        WaveStatus::InProgress
+    );
+    site.when(at(8, 10), Command::CancelWave { wave: second })
+        .then_refused("wave", RefusalKind::Conflict);
 }
 
 #[test]
