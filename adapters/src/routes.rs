@@ -12,24 +12,21 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi_json))
         .route("/api/v1/orders", post(create_order))
-        .route("/api/v1/orders/{order_id}", get(get_order))
+        .route("/api/v1/orders/{orderId}", get(get_order))
         .route("/api/v1/waves", post(create_wave).get(list_waves))
-        .route("/api/v1/waves/{wave_id}/cancel", post(cancel_wave))
-        .route("/api/v1/waves/{wave_id}", get(get_wave))
-        .route("/api/v1/waves/{wave_id}/release", post(release_wave))
+        .route("/api/v1/waves/{waveId}/cancel", post(cancel_wave))
+        .route("/api/v1/waves/{waveId}", get(get_wave))
+        .route("/api/v1/waves/{waveId}/release", post(release_wave))
         .route("/api/v1/tasks", get(list_tasks))
         .route("/api/v1/mobile/picking/next-task", get(next_task))
         .route("/api/v1/mobile/picking/confirm", post(confirm))
         .route("/api/v1/mobile/picking/deliver", post(deliver))
         .route("/api/v1/mobile/packing/start", post(start_packing))
         .route("/api/v1/mobile/packing/complete", post(complete_packing))
-        .route("/api/v1/locations/{location_id}", get(get_location))
+        .route("/api/v1/locations/{locationId}", get(get_location))
+        .route("/api/v1/locations/{locationId}/block", post(block_location))
         .route(
-            "/api/v1/locations/{location_id}/block",
-            post(block_location),
-        )
-        .route(
-            "/api/v1/locations/{location_id}/unblock",
+            "/api/v1/locations/{locationId}/unblock",
             post(unblock_location),
         )
         .route("/api/v1/reconciliation", get(reconciliation))

@@ -630,9 +630,9 @@ async fn the_openapi_document_describes_every_route() {
     assert!(routes >= 18, "{routes}");
     // What the API answers are typed schemas, not bare objects.
     for (path, view) in [
-        ("/api/v1/orders/{order_id}", "OrderView"),
-        ("/api/v1/waves/{wave_id}", "WaveView"),
-        ("/api/v1/locations/{location_id}", "LocationView"),
+        ("/api/v1/orders/{orderId}", "OrderView"),
+        ("/api/v1/waves/{waveId}", "WaveView"),
+        ("/api/v1/locations/{locationId}", "LocationView"),
         ("/api/v1/metrics", "MetricsView"),
         ("/api/v1/conveyor", "ConveyorView"),
     ] {

@@ -16,8 +16,8 @@ use crate::problem::{Problem, ProblemBody, Unauthorized};
 use crate::views::*;
 
 /// A location by id or code (`A03-B1-12-2L`): master data and stock.
-#[utoipa::path(get, path = "/api/v1/locations/{location_id}", tag = "locations",
-    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+#[utoipa::path(get, path = "/api/v1/locations/{locationId}", tag = "locations",
+    params(("locationId" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Master data and stock", body = LocationView),
@@ -89,8 +89,8 @@ async fn location_id(state: &AppState, key: String) -> Result<LocationId, Proble
 /// The location master blocks a location: nothing more is allocated there,
 /// and the next pick there raises a location exception that re-slots its
 /// SKU and re-routes open tasks.
-#[utoipa::path(post, path = "/api/v1/locations/{location_id}/block", tag = "locations",
-    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+#[utoipa::path(post, path = "/api/v1/locations/{locationId}/block", tag = "locations",
+    params(("locationId" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
     request_body = BlockRequest,
     security(("bearer" = [])),
     responses(
@@ -114,8 +114,8 @@ pub(crate) async fn block_location(
 }
 
 /// The location master opens a blocked location again.
-#[utoipa::path(post, path = "/api/v1/locations/{location_id}/unblock", tag = "locations",
-    params(("location_id" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
+#[utoipa::path(post, path = "/api/v1/locations/{locationId}/unblock", tag = "locations",
+    params(("locationId" = String, Path, description = "Location id (`12`) or code (`A01-B1-03-1L`)")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Open (or already open) and stored"),

@@ -123,8 +123,8 @@ pub(crate) async fn create_order(
 }
 
 /// An order: lines, status, times.
-#[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders",
-    params(("order_id" = String, Path, description = "Order id (`7` or `ORD-7`)")),
+#[utoipa::path(get, path = "/api/v1/orders/{orderId}", tag = "orders",
+    params(("orderId" = String, Path, description = "Order id (`7` or `ORD-7`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The order", body = OrderView),
@@ -239,8 +239,8 @@ pub(crate) async fn create_wave(
 }
 
 /// A wave: its orders and status.
-#[utoipa::path(get, path = "/api/v1/waves/{wave_id}", tag = "waves",
-    params(("wave_id" = String, Path, description = "Wave id (`3` or `WAVE-3`)")),
+#[utoipa::path(get, path = "/api/v1/waves/{waveId}", tag = "waves",
+    params(("waveId" = String, Path, description = "Wave id (`3` or `WAVE-3`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The wave", body = WaveView),
@@ -303,8 +303,8 @@ pub(crate) async fn list_waves(
 /// back to wait for another wave, their stock still reserved. A wave
 /// already released is refused (409): its stock is allocated and its
 /// tasks are on the floor.
-#[utoipa::path(post, path = "/api/v1/waves/{wave_id}/cancel", tag = "waves",
-    params(("wave_id" = String, Path, description = "Wave id")),
+#[utoipa::path(post, path = "/api/v1/waves/{waveId}/cancel", tag = "waves",
+    params(("waveId" = String, Path, description = "Wave id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cancelled wave", body = WaveView),
@@ -324,8 +324,8 @@ pub(crate) async fn cancel_wave(
 }
 
 /// Release a planned wave to the floor: its pick tasks are created.
-#[utoipa::path(post, path = "/api/v1/waves/{wave_id}/release", tag = "waves",
-    params(("wave_id" = String, Path, description = "Wave id")),
+#[utoipa::path(post, path = "/api/v1/waves/{waveId}/release", tag = "waves",
+    params(("waveId" = String, Path, description = "Wave id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The released wave", body = WaveView),
