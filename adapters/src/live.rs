@@ -30,7 +30,7 @@ use tokio::sync::{broadcast, oneshot};
 
 use crate::cloudevents::Published;
 use crate::store::{CommandStore, StoreError, Stored};
-use crate::views::{TaskView, View};
+use crate::views::{NextTaskView, View};
 
 mod delivery;
 mod kernel;
@@ -70,8 +70,9 @@ pub enum NextTask {
     UnknownAssociate,
     /// Nothing to do now.
     Nothing,
-    /// The task in hand, started (as [`Query::Task`] shows it).
-    Task(Box<TaskView>),
+    /// The task in hand, started (as [`Query::Task`] shows it), with the
+    /// stop to do now and the walk to it.
+    Task(Box<NextTaskView>),
     /// A step was refused.
     Refused(CommandError),
 }

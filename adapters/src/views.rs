@@ -20,7 +20,8 @@ pub use floor::{
     ReconciliationView, SegmentStatsView, SegmentView, StockView, TagView, VarianceView,
 };
 pub use work::{
-    OrderLineView, OrderTimes, OrderView, StopView, TaskTimes, TaskView, WaveTimes, WaveView,
+    InstructionView, LegView, NavigationView, NextTaskView, OrderLineView, OrderTimes, OrderView,
+    StopView, TaskTimes, TaskView, WaveTimes, WaveView,
 };
 
 /// The upper-case name an enum serializes to (`RESERVED`, `PICK` …).

@@ -1136,6 +1136,35 @@ async fn a_scanning_site_refuses_a_pick_without_a_barcode() {
     call(&s, "POST", "/api/v1/waves/0/release", None).await;
     let (st, task, _) = next_task(&s, 0).await;
     assert_eq!(st, StatusCode::OK, "{task}");
+    // The instruction to do now and the walk to it, beside the whole task.
+    let i = &task["instruction"];
+    assert_eq!(
+        (
+            i["instructionId"].clone(),
+            i["sku_code"].clone(),
+            i["quantity"].clone()
+        ),
+        (json!(0), json!("SKU0003"), json!(2)),
+        "{task}"
+    );
+    assert_eq!(
+        i["location_code"], task["lines"][0]["location_code"],
+        "{task}"
+    );
+    let nav = &task["navigation"];
+    let legs = nav["legs"].as_array().unwrap();
+    let sum: f64 = legs.iter().map(|l| l["distance_m"].as_f64().unwrap()).sum();
+    let total = nav["distance_m"].as_f64().unwrap();
+    assert!((sum - total).abs() < 1e-9, "{nav}");
+    // From the depot, where the associate stands, it is the route's first leg.
+    let first_leg = task["lines"][0]["leg_m"].as_f64().unwrap();
+    assert!(
+        total > 0.0 && (total - first_leg).abs() < 1e-6,
+        "{total} vs {first_leg}: {nav}"
+    );
+    for pair in legs.windows(2) {
+        assert_eq!(pair[0]["to"], pair[1]["from"], "legs join: {nav}");
+    }
     let confirm = |body: Value| {
         let s = s.clone();
         async move {

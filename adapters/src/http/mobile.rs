@@ -70,7 +70,7 @@ pub struct Device {
 #[utoipa::path(get, path = "/api/v1/mobile/picking/next-task", tag = "mobile", params(("associate" = Option<u32>, Query, description = "The associate; optional with a device token, and must be its own")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The task in hand, started", body = TaskView),
+        (status = 200, description = "The task in hand, started, with the stop to do now and the walk to it", body = NextTaskView),
         (status = 204, description = "Nothing to do"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's device, or an integration", body = ProblemBody, content_type = "application/problem+json"),

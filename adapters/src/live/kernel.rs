@@ -287,7 +287,9 @@ fn next_task(
         return refused(a);
     }
     match wh.tasks().find(task) {
-        Some(t) => Answer::NextTask(NextTask::Task(Box::new(TaskView::new(wh, t)))),
+        Some(t) => Answer::NextTask(NextTask::Task(Box::new(NextTaskView::new(
+            wh, t, associate,
+        )))),
         None => Answer::NextTask(NextTask::Nothing),
     }
 }

@@ -8,7 +8,7 @@ use paklog_sim::SimTime;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{at, ms, name};
+use super::{PointView, at, ms, name};
 
 /// A line of an order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -369,6 +369,122 @@ impl TaskView {
                 started: t.started_at.map(at),
                 completed: t.completed_at.map(at),
             },
+        }
+    }
+}
+
+/// A handheld's next task (the seed's mobile API): the whole task, the
+/// instruction to do now and the walk to it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NextTaskView {
+    /// The whole task.
+    #[serde(flatten)]
+    pub task: TaskView,
+    /// The stop to do now (none once every stop is confirmed).
+    pub instruction: Option<InstructionView>,
+    /// The walk to it from where the site last knew the associate (their
+    /// last stop, or the depot).
+    pub navigation: Option<NavigationView>,
+}
+
+/// The stop to do now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InstructionView {
+    /// What the confirmation names (`instructionId`): the stop's index.
+    #[serde(rename = "instructionId")]
+    pub instruction_id: u32,
+    /// Where.
+    pub location_code: String,
+    /// What (the barcode to scan).
+    pub sku_code: String,
+    /// How many units.
+    pub quantity: u32,
+}
+
+/// The walk to the stop: legs along aisles and cross aisles.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NavigationView {
+    /// Where it starts.
+    pub from: PointView,
+    /// Where it ends: the stop's location.
+    pub to: PointView,
+    /// Its length (m), the sum of the legs.
+    pub distance_m: f64,
+    /// Its legs in order; none when the associate is already there.
+    pub legs: Vec<LegView>,
+}
+
+/// One straight leg of a walk, in site metres (`x` across the aisles, `y`
+/// along them from the front cross aisle).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LegView {
+    /// `aisle 3` (walking along aisle 3) or `cross aisle at 20 m`.
+    pub along: String,
+    /// Start `[x, y]`.
+    pub from: [f64; 2],
+    /// End `[x, y]`.
+    pub to: [f64; 2],
+    /// Length (m).
+    pub distance_m: f64,
+}
+
+impl NextTaskView {
+    /// Task `t` as associate `associate`'s handheld gets it.
+    #[must_use]
+    pub fn new(wh: &Warehouse, t: &Task, associate: paklog_domain::AssociateId) -> Self {
+        let master = wh.master();
+        let instruction = t.next_line().map(|i| {
+            let stop = &t.lines[i];
+            InstructionView {
+                instruction_id: i as u32,
+                location_code: master.get(stop.location).code.clone(),
+                sku_code: wh.config().skus[stop.sku.index()].code.clone(),
+                quantity: stop.quantity,
+            }
+        });
+        let navigation = t.next_line().map(|i| {
+            let from = wh
+                .tasks()
+                .associates
+                .get(associate.index())
+                .map_or_else(|| t.depot_point(), |a| a.position);
+            let to = master.get(t.lines[i].location).point;
+            let pitch = master.spec.aisle_pitch_m;
+            let legs: Vec<LegView> = master
+                .path(from, to)
+                .windows(2)
+                .filter(|w| (w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs() > 1e-9)
+                .map(|w| {
+                    let along = if (w[0].0 - w[1].0).abs() < 1e-9 {
+                        format!("aisle {}", (w[0].0 / pitch).round() as u32 + 1)
+                    } else {
+                        format!("cross aisle at {} m", w[0].1)
+                    };
+                    LegView {
+                        along,
+                        from: [w[0].0, w[0].1],
+                        to: [w[1].0, w[1].1],
+                        distance_m: (w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs(),
+                    }
+                })
+                .collect();
+            NavigationView {
+                from: PointView {
+                    aisle: from.aisle,
+                    y: from.y,
+                },
+                to: PointView {
+                    aisle: to.aisle,
+                    y: to.y,
+                },
+                distance_m: legs.iter().map(|l| l.distance_m).sum(),
+                legs,
+            }
+        });
+        NextTaskView {
+            task: TaskView::new(wh, t),
+            instruction,
+            navigation,
         }
     }
 }
