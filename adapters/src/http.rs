@@ -153,6 +153,28 @@ pub(crate) fn id_of(text: &str, field: &str) -> Result<u32, Problem> {
         })
 }
 
+/// A list's `?status=` filter as the state it names (any case), or a 422
+/// naming the field and the `expected` states.
+pub(crate) fn status_filter<T: serde::de::DeserializeOwned>(
+    status: Option<&str>,
+    expected: &str,
+) -> Result<Option<T>, Problem> {
+    status
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.to_ascii_uppercase())).map_err(
+                |_| {
+                    Problem::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid request",
+                        format!("unknown status \"{s}\": expected {expected}"),
+                    )
+                    .with_field("status")
+                },
+            )
+        })
+        .transpose()
+}
+
 /// A reason of 1 to 200 characters, trimmed.
 pub(crate) fn checked_reason(reason: &str) -> Result<String, Problem> {
     let reason = reason.trim();

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use paklog_domain::task_execution::TaskStatus;
 use paklog_domain::{Command, OrderId, Reply, TaskId};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -38,23 +37,10 @@ pub(crate) async fn list_tasks(
     QueryParams(filter): QueryParams<TaskFilter>,
 ) -> Result<Json<Vec<TaskView>>, Problem> {
     caller.integration()?;
-    let status = match filter.status.as_deref() {
-        None => None,
-        Some(s) => Some(
-            serde_json::from_value::<TaskStatus>(Value::String(s.to_ascii_uppercase())).map_err(
-                |_| {
-                    Problem::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid request",
-                        format!(
-                            "unknown status \"{s}\": expected PENDING, ASSIGNED, IN_PROGRESS, COMPLETED or CANCELLED"
-                        ),
-                    )
-                    .with_field("status")
-                },
-            )?,
-        ),
-    };
+    let status: Option<TaskStatus> = status_filter(
+        filter.status.as_deref(),
+        "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED or CANCELLED",
+    )?;
     find(&state, Query::Tasks(status), "tasks").await
 }
 

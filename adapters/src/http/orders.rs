@@ -279,23 +279,10 @@ pub(crate) async fn list_waves(
     QueryParams(filter): QueryParams<WaveFilter>,
 ) -> Result<Json<Vec<WaveView>>, Problem> {
     caller.integration()?;
-    let status = match filter.status.as_deref() {
-        None => None,
-        Some(s) => Some(
-            serde_json::from_value::<WaveStatus>(Value::String(s.to_ascii_uppercase())).map_err(
-                |_| {
-                    Problem::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid request",
-                        format!(
-                            "unknown status \"{s}\": expected PLANNED, RELEASED, IN_PROGRESS, COMPLETED or CANCELLED"
-                        ),
-                    )
-                    .with_field("status")
-                },
-            )?,
-        ),
-    };
+    let status: Option<WaveStatus> = status_filter(
+        filter.status.as_deref(),
+        "PLANNED, RELEASED, IN_PROGRESS, COMPLETED or CANCELLED",
+    )?;
     find(&state, Query::Waves(status), "waves").await
 }
 
@@ -318,9 +305,7 @@ pub(crate) async fn cancel_wave(
     Path(wave_id): Path<String>,
 ) -> Result<Json<WaveView>, Problem> {
     caller.integration()?;
-    let wave = WaveId(id_of(&wave_id, "waveId")?);
-    execute(&state, Command::CancelWave { wave }).await?;
-    find(&state, Query::Wave(wave), "the wave").await
+    on_wave(&state, &wave_id, |wave| Command::CancelWave { wave }).await
 }
 
 /// Release a planned wave to the floor: its pick tasks are created.
@@ -338,7 +323,17 @@ pub(crate) async fn release_wave(
     Path(wave_id): Path<String>,
 ) -> Result<Json<WaveView>, Problem> {
     caller.integration()?;
-    let wave = WaveId(id_of(&wave_id, "waveId")?);
-    execute(&state, Command::ReleaseWave { wave }).await?;
-    find(&state, Query::Wave(wave), "the wave").await
+    on_wave(&state, &wave_id, |wave| Command::ReleaseWave { wave }).await
+}
+
+/// Runs the command `command` makes of the wave `wave_id` names; the wave
+/// after it.
+async fn on_wave(
+    state: &AppState,
+    wave_id: &str,
+    command: impl FnOnce(WaveId) -> Command,
+) -> Result<Json<WaveView>, Problem> {
+    let wave = WaveId(id_of(wave_id, "waveId")?);
+    execute(state, command(wave)).await?;
+    find(state, Query::Wave(wave), "the wave").await
 }

@@ -433,7 +433,8 @@ impl NextTaskView {
     #[must_use]
     pub fn new(wh: &Warehouse, t: &Task, associate: paklog_domain::AssociateId) -> Self {
         let master = wh.master();
-        let instruction = t.next_line().map(|i| {
+        let next = t.next_line();
+        let instruction = next.map(|i| {
             let stop = &t.lines[i];
             InstructionView {
                 instruction_id: i as u32,
@@ -442,7 +443,7 @@ impl NextTaskView {
                 quantity: stop.quantity,
             }
         });
-        let navigation = t.next_line().map(|i| {
+        let navigation = next.map(|i| {
             let from = wh
                 .tasks()
                 .associates

@@ -228,23 +228,32 @@ impl Site<'_, '_> {
         Ok(Reply::WavePlanned { wave })
     }
 
+    /// The orders of wave `wave`, if it is PLANNED; else why not (unknown,
+    /// or the refusal `not_planned` makes of its state).
+    fn planned_orders(
+        &self,
+        wave: WaveId,
+        not_planned: impl FnOnce(WaveId, WaveStatus) -> CommandError,
+    ) -> Result<Vec<OrderId>, CommandError> {
+        let w = self
+            .waves
+            .find(wave)
+            .ok_or(CommandError::UnknownWave(wave))?;
+        if w.status != WaveStatus::Planned {
+            return Err(not_planned(wave, w.status));
+        }
+        Ok(w.orders.clone())
+    }
+
     /// Cancels a wave (the planner's `CancelWaveCommand`). **Only a PLANNED
     /// wave can be cancelled** ([`CommandError::WaveNotCancellable`]): once
     /// released, its stock is allocated and its tasks are on the floor. Its
     /// orders go back to RESERVED (their stock stays reserved) and wait
     /// for the next wave in the order they were reserved.
     pub(crate) fn cancel_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
-        let w = self
-            .waves
-            .find(wave)
-            .ok_or(CommandError::UnknownWave(wave))?;
-        if w.status != WaveStatus::Planned {
-            return Err(CommandError::WaveNotCancellable {
-                wave,
-                status: w.status,
-            });
-        }
-        let orders = w.orders.clone();
+        let orders = self.planned_orders(wave, |wave, status| {
+            CommandError::WaveNotCancellable { wave, status }
+        })?;
         let w = self.waves.get_mut(wave);
         w.status = WaveStatus::Cancelled;
         w.open_orders = 0;
@@ -274,17 +283,10 @@ impl Site<'_, '_> {
     /// Orchestration reacts to the release
     /// ([`on_wave_released`](crate::orchestration::on_wave_released)).
     pub(crate) fn release_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
-        let w = self
-            .waves
-            .find(wave)
-            .ok_or(CommandError::UnknownWave(wave))?;
-        if w.status != WaveStatus::Planned {
-            return Err(CommandError::WaveNotPlanned {
-                wave,
-                status: w.status,
-            });
-        }
-        let orders = w.orders.clone();
+        let orders = self.planned_orders(wave, |wave, status| CommandError::WaveNotPlanned {
+            wave,
+            status,
+        })?;
         let w = self.waves.get_mut(wave);
         w.status = WaveStatus::Released;
         w.released_at = Some(now);
