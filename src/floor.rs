@@ -2,7 +2,8 @@
 //! site through its HTTP API as real HTTP clients, with their devices'
 //! tokens: pickers poll for their next task, walk each leg at their walking
 //! speed, confirm every stop with the SKU's barcode and deliver their totes;
-//! a packer per station packs what arrives. Times are the site file's
+//! on a put-wall site an operator per wall scans each bulk tote and puts
+//! its items into their slots; a packer per station packs what arrives. Times are the site file's
 //! (means of its distributions), scaled by `--speed`. A live demo needs no
 //! hardware.
 
@@ -123,6 +124,18 @@ impl Floor {
             let rng = streams.indexed("live-floor", u64::from(w.associate));
             set.spawn(picker(api, w.associate, pace, rng, speed, stopped.clone()));
         }
+        let picking = &scenario.strategy.picking;
+        if picking.kind == paklog_scenarios::schema::PickingKind::PutWall {
+            let put_s = Sampler::new(&picking.put_time()).mean();
+            for wall in 0..picking.walls.unwrap_or(1) {
+                let api = Api {
+                    client: client.clone(),
+                    base: base.to_owned(),
+                    token: packer_token.clone(),
+                };
+                set.spawn(put_wall_operator(api, wall, put_s, speed, stopped.clone()));
+            }
+        }
         let pack_s = Sampler::new(&scenario.packing.pack_time_s).mean();
         for station in 0..scenario.packing.stations {
             let api = Api {
@@ -237,6 +250,54 @@ async fn picker(
             && status != StatusCode::OK
         {
             tracing::warn!(associate, %status, "virtual associate: deliver: {problem}");
+        }
+    }
+}
+
+/// A put-wall operator: scans the bulk tote first in line, then puts what
+/// the wall says is left, slot by slot, `put_s` a unit.
+async fn put_wall_operator(
+    api: Api,
+    wall: u32,
+    put_s: f64,
+    speed: f64,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let view = match api.get(&format!("/api/v1/put-walls/{wall}")).await {
+            Ok((StatusCode::OK, v)) => v,
+            _ => Value::Null,
+        };
+        let next = &view["toPut"][0];
+        let waiting = &view["waitingTotes"][0];
+        let (path, body, secs) = if !next.is_null() {
+            let quantity = next["quantity"].as_u64().unwrap_or(0);
+            let body = json!({
+                "wall": wall,
+                "slot": next["slot"],
+                "sku": next["skuCode"],
+                "quantity": quantity,
+            });
+            ("/api/v1/mobile/put-wall/put", body, put_s * quantity as f64)
+        } else if view["sortingTote"].is_null() && !waiting.is_null() {
+            let body = json!({ "wall": wall, "toteId": waiting });
+            ("/api/v1/mobile/put-wall/scan", body, 0.0)
+        } else {
+            if !pause(10.0, speed, &mut stop).await {
+                return;
+            }
+            continue;
+        };
+        if !pause(secs, speed, &mut stop).await {
+            return;
+        }
+        if let Ok((status, problem)) = api.post(path, body).await
+            && status != StatusCode::OK
+        {
+            tracing::warn!(wall, %status, "virtual put-wall operator: {problem}");
+            if !pause(10.0, speed, &mut stop).await {
+                return;
+            }
         }
     }
 }

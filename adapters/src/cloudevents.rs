@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use paklog_domain::Recorded;
 use paklog_domain::config::SiteConfig;
-use paklog_sim::SimDuration;
+use paklog_sim::{SimDuration, SimTime};
 use serde_json::{Value, json};
 
 /// An event ready to send.
@@ -120,7 +120,7 @@ pub fn cloud_event(site: &SiteConfig, r: &Recorded) -> Value {
         "type": r.event.cloud_event_type(),
         "datacontenttype": "application/json",
         "paklogsimtime": r.at.as_millis(),
-        "data": serde_json::to_value(&r.event).unwrap_or(Value::Null),
+        "data": data(site, r),
     });
     if let Some(subject) = subject {
         ce["subject"] = Value::String(subject);
@@ -129,6 +129,26 @@ pub fn cloud_event(site: &SiteConfig, r: &Recorded) -> Value {
         ce["time"] = Value::String(site.calendar.rfc3339(r.at));
     }
     ce
+}
+
+/// The event's `data`: its fields in the catalog's camelCase, the site's
+/// `warehouseId`, and every site instant as an RFC 3339 date-time on the
+/// site's calendar (`releasedAt` …).
+fn data(site: &SiteConfig, r: &Recorded) -> Value {
+    let mut data = serde_json::to_value(&r.event).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut data {
+        for key in paklog_domain::events::time_fields() {
+            if let Some(ms) = map.get(key).and_then(Value::as_u64) {
+                let at = site.calendar.rfc3339(SimTime::from_millis(ms));
+                map.insert(key.clone(), Value::String(at));
+            }
+        }
+        map.insert(
+            "warehouseId".to_owned(),
+            Value::String(site.warehouse_id.clone()),
+        );
+    }
+    data
 }
 
 #[cfg(test)]
@@ -178,6 +198,7 @@ mod tests {
             .filter(|s| s.starts_with("com.paklog."))
             .collect();
         assert!(kinds.len() >= 29, "{kinds:?}");
+        assert_eq!(kinds.len(), paklog_domain::events::CATALOG.len());
         for kind in kinds {
             assert!(TOPICS.contains(&topic_of(kind).as_str()), "{kind}");
         }

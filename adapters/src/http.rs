@@ -7,6 +7,7 @@ mod locations;
 mod mobile;
 mod operations;
 mod orders;
+mod put_walls;
 mod rtls;
 
 pub use conveyor::*;
@@ -14,6 +15,7 @@ pub use locations::*;
 pub use mobile::*;
 pub use operations::*;
 pub use orders::*;
+pub use put_walls::*;
 pub use rtls::*;
 
 use std::sync::Arc;

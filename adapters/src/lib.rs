@@ -7,6 +7,7 @@
 //! PostgreSQL) before its client hears back, and the domain events sent out
 //! as CloudEvents ([`cloudevents`]) over a WebSocket and to Kafka.
 
+pub mod asyncapi;
 pub mod auth;
 pub mod cloudevents;
 pub mod http;

@@ -19,6 +19,7 @@ use crate::{http, problem, views};
     paths(
         http::healthz,
         openapi_json,
+        crate::asyncapi::asyncapi_json,
         http::create_order,
         http::get_order,
         http::create_wave,
@@ -30,6 +31,10 @@ use crate::{http, problem, views};
         http::next_task,
         http::confirm,
         http::deliver,
+        http::scan_bulk_tote,
+        http::put_into_slot,
+        http::close_slot,
+        http::get_put_wall,
         http::start_packing,
         http::complete_packing,
         http::get_location,
@@ -61,6 +66,13 @@ use crate::{http, problem, views};
         http::Confirmation,
         http::Delivery,
         http::PackStation,
+        http::BulkToteScan,
+        http::SlotPut,
+        http::SlotClose,
+        http::PutResult,
+        views::PutWallView,
+        views::PutWallSlotView,
+        views::PutInstructionView,
         http::PackedCarton,
         http::BlockRequest,
         http::Receipt,
@@ -127,7 +139,50 @@ impl utoipa::Modify for Bearer {
 pub fn document() -> Value {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    serde_json::to_value(doc).unwrap_or(Value::Null)
+    let mut doc = serde_json::to_value(doc).unwrap_or(Value::Null);
+    add_links(&mut doc);
+    doc
+}
+
+/// OpenAPI links from what a POST creates to the operations on it, so a
+/// client (or a stateful test) can chain them: order → GET; wave → GET,
+/// release, cancel.
+fn add_links(doc: &mut Value) {
+    let link = |operation: &str, param: &str, pointer: &str| {
+        serde_json::json!({
+            "operationId": operation,
+            "parameters": { param: format!("$response.body#/{pointer}") },
+        })
+    };
+    let links = [
+        (
+            "/api/v1/orders",
+            "201",
+            vec![("GetOrder", link("get_order", "orderId", "orderId"))],
+        ),
+        (
+            "/api/v1/waves",
+            "201",
+            vec![
+                ("GetWave", link("get_wave", "waveId", "waveId")),
+                ("ReleaseWave", link("release_wave", "waveId", "waveId")),
+                ("CancelWave", link("cancel_wave", "waveId", "waveId")),
+            ],
+        ),
+    ];
+    for (path, status, named) in links {
+        if let Some(response) = doc
+            .pointer_mut(&format!(
+                "/paths/{}/post/responses/{status}",
+                path.replace('/', "~1")
+            ))
+            .and_then(Value::as_object_mut)
+        {
+            let map: serde_json::Map<String, Value> =
+                named.into_iter().map(|(n, l)| (n.to_owned(), l)).collect();
+            response.insert("links".to_owned(), Value::Object(map));
+        }
+    }
 }
 
 /// This document.

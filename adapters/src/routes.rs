@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 
+use crate::asyncapi::asyncapi_json;
 use crate::http::*;
 use crate::openapi::openapi_json;
 
@@ -11,6 +12,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi_json))
+        .route("/asyncapi.json", get(asyncapi_json))
         .route("/api/v1/orders", post(create_order))
         .route("/api/v1/orders/{orderId}", get(get_order))
         .route("/api/v1/waves", post(create_wave).get(list_waves))
@@ -21,6 +23,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/mobile/picking/next-task", get(next_task))
         .route("/api/v1/mobile/picking/confirm", post(confirm))
         .route("/api/v1/mobile/picking/deliver", post(deliver))
+        .route("/api/v1/mobile/put-wall/scan", post(scan_bulk_tote))
+        .route("/api/v1/mobile/put-wall/put", post(put_into_slot))
+        .route("/api/v1/mobile/put-wall/close", post(close_slot))
+        .route("/api/v1/put-walls/{wall}", get(get_put_wall))
         .route("/api/v1/mobile/packing/start", post(start_packing))
         .route("/api/v1/mobile/packing/complete", post(complete_packing))
         .route("/api/v1/locations/{locationId}", get(get_location))

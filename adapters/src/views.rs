@@ -21,7 +21,8 @@ pub use floor::{
 };
 pub use work::{
     InstructionView, LegView, NavigationView, NextTaskView, OrderLineView, OrderTimes, OrderView,
-    StopView, TaskTimes, TaskView, WaveTimes, WaveView,
+    PutInstructionView, PutWallSlotView, PutWallView, StopView, TaskTimes, TaskView, WaveTimes,
+    WaveView,
 };
 
 /// The upper-case name an enum serializes to (`RESERVED`, `PICK` …).
@@ -86,4 +87,6 @@ views!(
     Reconciliation(ReconciliationView),
     /// The conveyor.
     Conveyor(ConveyorView),
+    /// A put wall.
+    PutWall(PutWallView),
 );

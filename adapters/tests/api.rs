@@ -668,6 +668,36 @@ async fn the_openapi_document_describes_every_route() {
     let r = &doc["paths"]["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         ["$ref"];
     assert_eq!(r, "#/components/schemas/OrderRequest");
+    // Links chain what a POST creates to the operations on it, by ids the
+    // document has.
+    let operations: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|p| p.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    for (path, links) in [
+        ("/api/v1/orders", vec!["GetOrder"]),
+        (
+            "/api/v1/waves",
+            vec!["GetWave", "ReleaseWave", "CancelWave"],
+        ),
+    ] {
+        for name in links {
+            let link = &doc["paths"][path]["post"]["responses"]["201"]["links"][name];
+            let op = link["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{path} {name}"));
+            assert!(operations.contains(&op), "{op} of {path} {name}");
+        }
+    }
+    // The event catalog is public too.
+    let (st, asyncapi, _) = call_as(&s, None, "GET", "/asyncapi.json", None).await;
+    assert_eq!(
+        (st, asyncapi["asyncapi"].clone()),
+        (StatusCode::OK, json!("3.0.0"))
+    );
     live.stop();
 }
 
@@ -713,7 +743,8 @@ async fn the_events_websocket_streams_cloudevents_as_they_happen() {
         assert_eq!(ce["source"], "/paklog/tiny");
         assert_eq!(ce["datacontenttype"], "application/json");
         assert!(ce["id"].as_str().unwrap().starts_with("tiny-"));
-        assert_eq!(ce["data"]["order"], 0, "{ce}");
+        assert_eq!(ce["data"]["orderId"], 0, "{ce}");
+        assert_eq!(ce["data"]["warehouseId"], "tiny", "{ce}");
         kinds.push(ce["type"].as_str().unwrap().to_owned());
     }
     assert_eq!(
@@ -1212,7 +1243,8 @@ async fn a_scanning_site_refuses_a_pick_without_a_barcode() {
 
 /// Wave control as the seed describes it: the create body with a strategy
 /// and a priority, the pending waves in the order a planner releases them,
-/// cancel while planned and 409 once released.
+/// cancel while planned, cancel compensating a release before any task
+/// started and 409 after; a release refused while nothing is allocatable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waves_are_created_listed_by_priority_and_cancelled_as_the_seed_says() {
     let path = store_path("wave-control");
@@ -1293,17 +1325,72 @@ async fn waves_are_created_listed_by_priority_and_cancelled_as_the_seed_says() {
     let (st, v, _) = call(&s, "POST", "/api/v1/waves/2/cancel", None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["field"], "wave", "{v}");
-    // Released: too late to cancel.
+    // Released, no task started: the cancel compensates the release (its
+    // task cancelled, its stock given back) and the order waits again.
     let (st, _, _) = call(&s, "POST", "/api/v1/waves/1/release", None).await;
     assert_eq!(st, StatusCode::OK);
     let (st, v, _) = call(&s, "POST", "/api/v1/waves/1/cancel", None).await;
+    assert_eq!(
+        (st, v["status"].clone()),
+        (StatusCode::OK, json!("CANCELLED")),
+        "{v}"
+    );
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/1", None).await;
+    assert_eq!(o["status"], "RESERVED", "{o}");
+    let (_, t, _) = call(&s, "GET", "/api/v1/tasks?status=cancelled", None).await;
+    let cancelled: Vec<&Value> = t.as_array().unwrap().iter().collect();
+    assert_eq!(cancelled.len(), 1, "{t}");
+    assert_eq!(cancelled[0]["wave"], 1, "{t}");
+    let (_, loc, _) = call(&s, "GET", "/api/v1/locations/2", None).await;
+    assert_eq!(loc["stock"]["allocated"], 0, "{loc}");
+    // Waved again and released, its task started: too late to cancel.
+    let (st, v, _) = create(json!({"orderIds": [1]})).await;
+    assert_eq!((st, v["waveId"].clone()), (StatusCode::CREATED, json!(3)));
+    let (st, _, _) = call(&s, "POST", "/api/v1/waves/3/release", None).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, task, _) = next_task(&s, 0).await;
+    assert_eq!(
+        (st, task["status"].clone()),
+        (StatusCode::OK, json!("IN_PROGRESS")),
+        "{task}"
+    );
+    let (_, w, _) = call(&s, "GET", "/api/v1/waves/3", None).await;
+    assert_eq!(w["status"], "IN_PROGRESS", "{w}");
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves/3/cancel", None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
     assert!(
         v["detail"]
             .as_str()
             .unwrap()
-            .contains("only a PLANNED wave can be cancelled"),
+            .contains("a RELEASED one none of whose tasks has started"),
         "{v}"
+    );
+    // A wave nothing of which can be allocated is not released: wave 0's
+    // order wants SKU0001, whose faces are then blocked.
+    for face in ["0", "19"] {
+        let (st, v, _) = call(
+            &s,
+            "POST",
+            &format!("/api/v1/locations/{face}/block"),
+            Some(json!({ "reason": "rack damage" })),
+        )
+        .await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+    }
+    let (st, v, _) = call(&s, "POST", "/api/v1/waves/0/release", None).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::CONFLICT, json!("wave")),
+        "{v}"
+    );
+    assert!(
+        v["detail"].as_str().unwrap().contains("can be allocated"),
+        "{v}"
+    );
+    let (_, w, _) = call(&s, "GET", "/api/v1/waves/0", None).await;
+    assert_eq!(
+        w["status"], "PLANNED",
+        "a refused release changes nothing: {w}"
     );
     let (st, _, _) = call(&s, "POST", "/api/v1/waves/9/cancel", None).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
@@ -1311,7 +1398,7 @@ async fn waves_are_created_listed_by_priority_and_cancelled_as_the_seed_says() {
     let (_, v, _) = call(&s, "GET", "/api/v1/waves?status=planned", None).await;
     assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
     let (_, v, _) = call(&s, "GET", "/api/v1/waves", None).await;
-    assert_eq!(v.as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 4, "{v}");
     let (st, v, _) = call(&s, "GET", "/api/v1/waves?status=LOST", None).await;
     assert_eq!(
         (st, v["field"].clone()),
@@ -1673,4 +1760,188 @@ async fn a_live_site_forgets_old_events_only_once_every_sink_has_them() {
     assert!(cited < next, "{rec}");
     drop(kafka);
     live.stop();
+}
+
+/// Put walls live: a bulk tote picked for two orders is scanned at the
+/// wall, items go into slots by SKU and quantity (a wrong SKU, too many
+/// and a put into a full slot refused by field), a complete slot's order
+/// goes to packing, and a slot that cannot complete is closed short.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_tote_is_sorted_at_a_put_wall_slot_by_slot_as_the_seed_says() {
+    let path = store_path("put-wall");
+    let live = Live::start(tiny_site_with_put_wall(), sqlite(&path), 1.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
+    for (id, sku, quantity) in [("p1", "SKU0003", 2), ("p2", "SKU0002", 1)] {
+        let (st, v, _) = call(&s, "POST", "/api/v1/orders", Some(order(id, sku, quantity))).await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+    }
+    call(
+        &s,
+        "POST",
+        "/api/v1/waves",
+        Some(json!({"orderIds": [0, 1]})),
+    )
+    .await;
+    let (st, _, _) = call(&s, "POST", "/api/v1/waves/0/release", None).await;
+    assert_eq!(st, StatusCode::OK);
+    // Alice picks the bulk tote and takes it to the wall.
+    let (st, task, _) = next_task(&s, 0).await;
+    assert_eq!(st, StatusCode::OK, "{task}");
+    let stops = task["lines"].as_array().unwrap().clone();
+    for (i, stop) in stops.iter().enumerate() {
+        let pick = json!({"taskId": task["id"], "instructionId": i,
+                          "quantity": stop["quantity"], "barcode": stop["sku_code"]});
+        let (st, v, _) = call_as(
+            &s,
+            Some(ALICE),
+            "POST",
+            "/api/v1/mobile/picking/confirm",
+            Some(pick),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+    }
+    let (st, v, _) = call_as(
+        &s,
+        Some(ALICE),
+        "POST",
+        "/api/v1/mobile/picking/deliver",
+        Some(json!({"taskId": task["id"]})),
+    )
+    .await;
+    assert_eq!(
+        (st, v["put_wall"].clone()),
+        (StatusCode::OK, json!(0)),
+        "{v}"
+    );
+    let tote = task["totes"][0].as_u64().unwrap();
+    let (st, wall, _) = call(&s, "GET", "/api/v1/put-walls/0", None).await;
+    assert_eq!(
+        (st, wall["waitingTotes"].clone()),
+        (StatusCode::OK, json!([tote])),
+        "{wall}"
+    );
+    assert_eq!(
+        call(&s, "GET", "/api/v1/put-walls/3", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let post = |uri: &'static str, body: Value| {
+        let s = s.clone();
+        async move { call(&s, "POST", uri, Some(body)).await }
+    };
+    // Nothing is put before a tote is scanned; a tote not at the wall is
+    // refused.
+    let put = |slot: u64, sku: &str, quantity: u32| json!({"wall": 0, "slot": slot, "sku": sku, "quantity": quantity});
+    let (st, v, _) = post("/api/v1/mobile/put-wall/put", put(0, "SKU0003", 1)).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::CONFLICT, json!("wall")),
+        "{v}"
+    );
+    let (st, v, _) = post(
+        "/api/v1/mobile/put-wall/scan",
+        json!({"wall": 0, "toteId": tote + 7}),
+    )
+    .await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::CONFLICT, json!("tote")),
+        "{v}"
+    );
+    let (st, wall, _) = post(
+        "/api/v1/mobile/put-wall/scan",
+        json!({"wall": 0, "toteId": tote}),
+    )
+    .await;
+    assert_eq!(
+        (st, wall["sortingTote"].clone()),
+        (StatusCode::OK, json!(tote)),
+        "{wall}"
+    );
+    let slot_of = |wall: &Value, order: u64| {
+        wall["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["orderId"] == order)
+            .unwrap_or_else(|| panic!("order {order}: {wall}"))["slot"]
+            .as_u64()
+            .unwrap()
+    };
+    let (p1, p2) = (slot_of(&wall, 0), slot_of(&wall, 1));
+    assert_eq!(wall["slots"][p1 as usize]["expectedItemCount"], 2, "{wall}");
+    // A SKU the slot's order did not get, more than it expects, an unknown
+    // SKU: refused by field, nothing put.
+    for (body, field) in [
+        (put(p1, "SKU0002", 1), "sku"),
+        (put(p1, "SKU0003", 3), "quantity"),
+        (put(p1, "NOPE", 1), "sku"),
+        (put(9, "SKU0003", 1), "slot"),
+        (
+            json!({"wall": 0, "slot": p1, "sku": "SKU0003", "quantity": 0}),
+            "quantity",
+        ),
+    ] {
+        let (st, v, _) = post("/api/v1/mobile/put-wall/put", body.clone()).await;
+        assert_eq!(
+            (st, v["field"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!(field)),
+            "{body}: {v}"
+        );
+    }
+    // One unit, then the second: the slot completes and p1 goes to packing.
+    let (st, v, _) = post("/api/v1/mobile/put-wall/put", put(p1, "SKU0003", 1)).await;
+    assert_eq!(
+        (st, v["station"].clone()),
+        (StatusCode::OK, Value::Null),
+        "{v}"
+    );
+    assert_eq!(
+        v["putWall"]["slots"][p1 as usize]["currentItemCount"], 1,
+        "{v}"
+    );
+    let (st, v, _) = post("/api/v1/mobile/put-wall/put", put(p1, "SKU0003", 1)).await;
+    assert_eq!(
+        (st, v["station"].clone()),
+        (StatusCode::OK, json!(0)),
+        "{v}"
+    );
+    assert_eq!(
+        v["putWall"]["slots"][p1 as usize]["status"], "COMPLETE",
+        "{v}"
+    );
+    // A full slot takes nothing more.
+    let (st, v, _) = post("/api/v1/mobile/put-wall/put", put(p1, "SKU0003", 1)).await;
+    assert_eq!(
+        (st, v["field"].clone()),
+        (StatusCode::CONFLICT, json!("slot")),
+        "{v}"
+    );
+    // p2's item was damaged at the wall: its slot is closed short, the
+    // order closes (nothing of it is left to pack), and the wall is free.
+    let (st, v, _) = post(
+        "/api/v1/mobile/put-wall/close",
+        json!({"wall": 0, "slot": p2}),
+    )
+    .await;
+    assert_eq!((st, v["left"].clone()), (StatusCode::OK, json!(0)), "{v}");
+    assert_eq!(v["putWall"]["sortingTote"], Value::Null, "{v}");
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/1", None).await;
+    assert_eq!(o["lines"][0]["short"], 1, "{o}");
+    assert_eq!(o["status"], "CLOSED", "nothing of it to pack: {o}");
+    let (_, o, _) = call(&s, "GET", "/api/v1/orders/0", None).await;
+    assert_eq!(o["status"], "PICKED", "{o}");
+    live.stop();
+    // The sort replays from the store.
+    let live = Live::start(tiny_site_with_put_wall(), sqlite(&path), 1.0, None).unwrap();
+    let s = AppState::new(&live, tokens());
+    let (_, wall, _) = call(&s, "GET", "/api/v1/put-walls/0", None).await;
+    assert_eq!(wall["sorted"], 2, "{wall}");
+}
+
+fn tiny_site_with_put_wall() -> paklog_domain::SiteConfig {
+    let mut site = tiny_site();
+    site.picking = paklog_domain::pick_execution::Picking::PutWall { slots: 2, walls: 1 };
+    site
 }

@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
+use crate::ids::{
+    AssociateId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId, WaveId,
+};
 pub use crate::refusal::{CommandError, RefusalKind};
 use crate::vocabulary::{OrderStatus, PlateKind, Priority, WavePriority, WaveStrategy};
 
@@ -148,6 +150,34 @@ pub enum Command {
         task: TaskId,
         /// The stop of that task whose units are put.
         line: u32,
+    },
+    /// A put-wall operator scans a bulk tote waiting at the wall and sorts
+    /// it next.
+    ScanBulkTote {
+        /// The put wall.
+        wall: u16,
+        /// The bulk tote.
+        tote: ToteId,
+    },
+    /// A put-wall operator puts units of a SKU into a slot (the seed's
+    /// `PutWallSlot.addItem`).
+    PutIntoSlot {
+        /// The put wall.
+        wall: u16,
+        /// The slot (its order's place in the sort).
+        slot: u16,
+        /// The SKU scanned.
+        sku: SkuId,
+        /// Units put.
+        quantity: u32,
+    },
+    /// A put-wall operator closes a slot short: what it still expects is
+    /// recorded short and its order goes to packing.
+    CloseSlot {
+        /// The put wall.
+        wall: u16,
+        /// The slot.
+        slot: u16,
     },
     /// A packer takes the next tote at a station.
     StartPacking {

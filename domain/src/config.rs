@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{LocationId, SkuId};
 use crate::location_master::{AbcClass, LayoutSpec};
-use crate::vocabulary::WaveStrategy;
+use crate::vocabulary::{WaveRelease, WaveStrategy};
 
 /// A SKU of the assortment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +55,9 @@ pub struct WavePolicy {
     pub cutoff_lead: SimDuration,
     /// Lines one associate picks per hour, for the capacity check.
     pub lines_per_head_hour: f64,
+    /// Who releases a planned wave.
+    #[serde(default)]
+    pub release: WaveRelease,
 }
 
 /// Heads on the floor during a daily window, for the capacity check.

@@ -9,22 +9,57 @@ mod bus;
 mod cloudevents;
 
 pub use bus::{EventBus, Recorded};
-pub use cloudevents::Subject;
+pub use cloudevents::{CATALOG, Subject, data_schema, time_fields};
 
 use paklog_sim::SimTime;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
 };
-use crate::vocabulary::PlateKind;
+use crate::vocabulary::{PlateKind, TaskKind, WavePriority, WaveStatus};
 pub use crate::vocabulary::{Priority, WaveStrategy};
 
+/// A site instant as a CloudEvent's `data` gives it: RFC 3339 with the
+/// site's offset. (The event log and `events.parquet` keep site time in
+/// milliseconds; the CloudEvents encoder turns every field of this schema
+/// into a date-time.)
+pub struct EventTime;
+
+impl JsonSchema for EventTime {
+    fn schema_name() -> Cow<'static, str> {
+        "EventTime".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date-time" })
+    }
+}
+
+/// How a task went ([`DomainEvent::TaskCompleted`]'s `metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskMetrics {
+    /// Planned route length (m).
+    pub distance_m: f64,
+    /// Stops.
+    pub lines: u32,
+    /// Units picked, put or counted.
+    pub units: u32,
+    /// From start to completion (ms).
+    pub duration_ms: u64,
+}
+
 /// A picker moved from one zone to another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ZoneMove {
     /// Who.
+    #[serde(rename = "associateId")]
     pub associate: AssociateId,
     /// From this zone (index in the location master's zones).
     pub from: u16,
@@ -33,7 +68,7 @@ pub struct ZoneMove {
 }
 
 /// Why a location is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CountReason {
     /// A pick there came up short.
@@ -43,14 +78,16 @@ pub enum CountReason {
 }
 
 /// A fact of the catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "event", rename_all_fields = "camelCase")]
 pub enum DomainEvent {
     /// An order came in.
     OrderReceived {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// Its carrier.
+        #[serde(rename = "carrierId")]
         carrier: CarrierId,
         /// Its priority.
         priority: Priority,
@@ -62,11 +99,13 @@ pub enum DomainEvent {
     /// An order passed validation.
     OrderValidated {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
     },
     /// Stock for every line of an order is reserved.
     InventoryReserved {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// Units reserved.
         units: u32,
@@ -74,50 +113,142 @@ pub enum DomainEvent {
     /// Stock is short for a line: the order waits for stock.
     OrderBackordered {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The SKU that is short.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Units missing.
         missing: u32,
     },
-    /// Orders grouped into a wave, which the labour plan can carry.
+    /// Orders grouped into a wave, which the labour plan can carry (the
+    /// seed's `WavePlannedEvent`).
     WavePlanned {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
         /// How it was formed.
         strategy: WaveStrategy,
-        /// Orders in it.
-        orders: u32,
+        /// Its priority.
+        priority: WavePriority,
+        /// Its orders, most urgent first.
+        #[serde(rename = "orderIds")]
+        orders: Vec<OrderId>,
         /// Lines in it.
         lines: u32,
     },
-    /// A planned wave's stock is allocated to locations and it goes to the
-    /// floor.
+    /// An order went into a planned wave (diagram 2's `OrderWaved`).
+    OrderWaved {
+        /// The order.
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        /// The wave.
+        #[serde(rename = "waveId")]
+        wave: WaveId,
+    },
+    /// A planned wave was released to the floor (the seed's
+    /// `WaveReleasedEvent`, Appendix C): orchestration allocates its stock
+    /// and makes its tasks next.
     WaveReleased {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
-        /// Orders in it.
-        orders: u32,
+        /// Its orders, most urgent first.
+        #[serde(rename = "orderIds")]
+        orders: Vec<OrderId>,
+        /// Its priority.
+        priority: WavePriority,
+        /// The zone of a zone wave.
+        zone: Option<u16>,
+        /// When (site time, ms; a date-time in the CloudEvent).
+        #[schemars(with = "EventTime")]
+        released_at: SimTime,
     },
-    /// The orchestration workflow of a wave has started.
+    /// The orchestration workflow of a planned wave has started (diagram 1:
+    /// on `WavePlanned`); it runs when the wave is released.
     WorkflowStarted {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
     },
-    /// Tasks were generated for a wave.
+    /// Stock of an order of a released wave was allocated to pick faces
+    /// (the release saga's first step).
+    InventoryAllocated {
+        /// The order.
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        /// The wave.
+        #[serde(rename = "waveId")]
+        wave: WaveId,
+        /// Pick lines allocated (a line split over faces counts per face).
+        lines: u32,
+        /// Units allocated.
+        units: u32,
+    },
+    /// A released wave's pick faces hold its units (diagram 2's
+    /// `LocationsReserved`): the allocation step of the release is done.
+    LocationsReserved {
+        /// The wave.
+        #[serde(rename = "waveId")]
+        wave: WaveId,
+        /// Distinct pick faces allocated.
+        locations: u32,
+        /// Units allocated over them.
+        units: u32,
+    },
+    /// A task was made (a pick trip of a released wave, or stock work).
+    TaskCreated {
+        /// The task.
+        #[serde(rename = "taskId")]
+        task: TaskId,
+        /// What kind of work (`PICK`, `REPLENISH`, `COUNT`, `PUTAWAY`).
+        task_type: TaskKind,
+        /// The wave it picks for.
+        #[serde(rename = "waveId")]
+        wave: Option<WaveId>,
+        /// Stops.
+        lines: u32,
+        /// Planned route length (m).
+        distance_m: f64,
+    },
+    /// Every task of a released wave is made (the release saga's second
+    /// step; diagram 1's `TasksCreated`).
     TasksCreated {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
         /// First task id of the batch (ids are consecutive).
         first: TaskId,
         /// Number of tasks.
         count: u32,
     },
+    /// A released wave's tasks are offered to the floor (diagram 1's
+    /// `ExecutionStarted`): the release saga is done.
+    ExecutionStarted {
+        /// The wave.
+        #[serde(rename = "waveId")]
+        wave: WaveId,
+        /// Its tasks.
+        tasks: u32,
+        /// Of them, given to an associate at once.
+        assigned: u32,
+    },
+    /// The first pick of an order started (diagram 2's `PickingStarted`).
+    PickingStarted {
+        /// The order.
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        /// The task that started.
+        #[serde(rename = "taskId")]
+        task: TaskId,
+    },
     /// A task was given to an associate.
     TaskAssigned {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The associate.
+        #[serde(rename = "associateId")]
         associate: AssociateId,
         /// The assignment score that won.
         score: f64,
@@ -125,19 +256,25 @@ pub enum DomainEvent {
     /// An associate started a task.
     TaskStarted {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The associate.
+        #[serde(rename = "associateId")]
         associate: AssociateId,
     },
     /// A pick line was confirmed.
     PickCompleted {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The order the units are for.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Where from.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Units asked for.
         requested: u32,
@@ -149,12 +286,16 @@ pub enum DomainEvent {
     #[serde(rename = "PickShort")]
     ShortPicked {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Where the shortage was found.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Units missing there.
         missing: u32,
@@ -164,8 +305,10 @@ pub enum DomainEvent {
     /// Units that could not be picked anywhere: the order ships without them.
     ShortageRecorded {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Units that will not ship.
         units: u32,
@@ -175,41 +318,64 @@ pub enum DomainEvent {
     /// staging lane or dock door.
     LocationStateChanged {
         /// The location.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Units now on hand (totes, at a staging lane or dock door).
         on_hand: u32,
         /// Whether it holds anything.
         occupied: bool,
     },
-    /// A task is done.
+    /// A task is done (the seed's `TaskCompletedEvent`, Appendix C).
     TaskCompleted {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
+        /// What kind of work it was.
+        task_type: TaskKind,
         /// Who did it.
+        #[serde(rename = "completedBy")]
         associate: AssociateId,
-        /// Planned route length (m).
-        distance_m: f64,
+        /// When (site time, ms; a date-time in the CloudEvent).
+        #[schemars(with = "EventTime")]
+        completed_at: SimTime,
+        /// How it went.
+        metrics: TaskMetrics,
+    },
+    /// A task was called off before anyone started it (a released wave
+    /// cancelled: the release saga's compensation).
+    TaskCancelled {
+        /// The task.
+        #[serde(rename = "taskId")]
+        task: TaskId,
+        /// The wave it picked for.
+        #[serde(rename = "waveId")]
+        wave: Option<WaveId>,
     },
     /// Every line of an order has been picked (or found short).
     PickingCompleted {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
     },
     /// Pick-and-pass: a zone handed its tote on to the next zone's task.
     TotePassed {
         /// The task that finished its zone.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The next zone's task, now open.
         next: TaskId,
         /// The tote.
+        #[serde(rename = "toteId")]
         tote: ToteId,
         /// The order it carries.
+        #[serde(rename = "orderId")]
         order: OrderId,
     },
     /// Every expected item of an order is in its put-wall slot (the seed's
     /// `PutWallOrderCompleteEvent`); the order goes on to packing.
     PutWallOrderCompleted {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The put wall.
         wall: u16,
@@ -219,8 +385,10 @@ pub enum DomainEvent {
     /// A tote (license plate) moved.
     LicensePlateMoved {
         /// The tote.
+        #[serde(rename = "toteId")]
         tote: ToteId,
         /// The order it carries.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// Where to.
         to: LocationId,
@@ -234,13 +402,16 @@ pub enum DomainEvent {
     /// A packer started on an order.
     PackingStarted {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The station.
+        #[serde(rename = "stationId")]
         station: StationId,
     },
     /// A sampled order went through quality control.
     QualityInspected {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// Whether the weight matched.
         passed: bool,
@@ -248,8 +419,10 @@ pub enum DomainEvent {
     /// The order is packed in a carton.
     PackingCompleted {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The station.
+        #[serde(rename = "stationId")]
         station: StationId,
         /// Index of the carton in the carton set.
         carton: u32,
@@ -259,8 +432,10 @@ pub enum DomainEvent {
     /// The parcel is at the dock for its carrier.
     ShipmentReady {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The carrier.
+        #[serde(rename = "carrierId")]
         carrier: CarrierId,
         /// The dock location.
         dock: LocationId,
@@ -268,43 +443,67 @@ pub enum DomainEvent {
     /// The carrier left with the parcel.
     OrderShipped {
         /// The order.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The carrier.
+        #[serde(rename = "carrierId")]
         carrier: CarrierId,
         /// Whether it left by the order's cut-off.
         on_time: bool,
     },
-    /// A planned wave was cancelled; its orders wait for another.
+    /// Allocated stock of an order of a cancelled wave went back to its
+    /// faces (the release saga's compensation).
+    InventoryDeallocated {
+        /// The order.
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        /// The wave.
+        #[serde(rename = "waveId")]
+        wave: WaveId,
+        /// Units given back.
+        units: u32,
+    },
+    /// A planned or released wave was cancelled; its open orders wait for
+    /// another. A released one's tasks are cancelled and its allocations
+    /// given back first (`TaskCancelled`, `InventoryDeallocated`).
     WaveCancelled {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
-        /// Orders it had.
+        /// Orders that went back to wait for a wave.
         orders: u32,
+        /// Its status when cancelled (`PLANNED` or `RELEASED`).
+        was: WaveStatus,
     },
     /// Every order of a wave is packed (or cancelled).
     WaveCompleted {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
     },
     /// The orchestration workflow of a wave has finished.
     WorkflowCompleted {
         /// The wave.
+        #[serde(rename = "waveId")]
         wave: WaveId,
     },
     /// An associate logged on to a handheld.
     AssociateSignedOn {
         /// Who.
+        #[serde(rename = "associateId")]
         associate: AssociateId,
     },
     /// An associate logged off.
     AssociateSignedOff {
         /// Who.
+        #[serde(rename = "associateId")]
         associate: AssociateId,
     },
     /// The location master changed a location's constraints: it is blocked
     /// (out of reach: nothing is allocated there) or open again.
     LocationConfigChanged {
         /// The location.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Blocked from now on, or open again.
         blocked: bool,
@@ -314,16 +513,20 @@ pub enum DomainEvent {
     /// Pick execution found a stop's location blocked.
     LocationException {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The blocked location.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// The SKU that was to be picked there.
+        #[serde(rename = "skuId")]
         sku: SkuId,
     },
     /// The location master moved a SKU to a new pick face because its face
     /// is blocked; the new face is filled from reserve.
     ReslottingRequired {
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// The blocked face.
         from: LocationId,
@@ -333,6 +536,7 @@ pub enum DomainEvent {
     /// An open task's stops were moved away from a blocked location.
     TaskRerouted {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The blocked location.
         from: LocationId,
@@ -344,10 +548,13 @@ pub enum DomainEvent {
     /// A REPLENISH task will bring units from reserve to a pick face.
     ReplenishmentRequested {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// The face.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Units taken from reserve.
         units: u32,
@@ -355,10 +562,13 @@ pub enum DomainEvent {
     /// Units from reserve are in a pick face.
     StockReplenished {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// The face.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Units put.
         units: u32,
@@ -366,8 +576,10 @@ pub enum DomainEvent {
     /// Goods were received at the dock; a PUTAWAY task will put them away.
     StockReceived {
         /// The PUTAWAY task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Units received.
         units: u32,
@@ -375,10 +587,13 @@ pub enum DomainEvent {
     /// Received units are in their location (a pick face or reserve).
     StockPutAway {
         /// The PUTAWAY task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Where.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Units put.
         units: u32,
@@ -386,8 +601,10 @@ pub enum DomainEvent {
     /// A COUNT task will count a location.
     CountRequested {
         /// The task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The location.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// Why: a pick came up short there, or the cycle-count plan.
         reason: CountReason,
@@ -395,10 +612,13 @@ pub enum DomainEvent {
     /// A count set the books of a location to what is on the shelf.
     InventoryAdjusted {
         /// The COUNT task.
+        #[serde(rename = "taskId")]
         task: TaskId,
         /// The location.
+        #[serde(rename = "locationId")]
         location: LocationId,
         /// The SKU.
+        #[serde(rename = "skuId")]
         sku: SkuId,
         /// Units the books held.
         books: u32,
@@ -424,8 +644,10 @@ pub enum DomainEvent {
         /// Heads asked to stay on.
         heads: u32,
         /// The end of the labour window they stay on past.
+        #[schemars(with = "EventTime")]
         shift_end: SimTime,
         /// Until then.
+        #[schemars(with = "EventTime")]
         until: SimTime,
         /// Lines open now plus those forecast to arrive before the window
         /// ends.
@@ -438,6 +660,7 @@ pub enum DomainEvent {
     /// the least pending work per head to the one with the most.
     WorkloadRebalanced {
         /// Counts wait until then.
+        #[schemars(with = "EventTime")]
         counts_paused_until: SimTime,
         /// Pickers moved between zones.
         moves: Vec<ZoneMove>,
@@ -459,10 +682,13 @@ pub enum DomainEvent {
     /// the conveyor, routed to `destination`.
     ToteInducted {
         /// The tote.
+        #[serde(rename = "toteId")]
         tote: ToteId,
         /// The order it carries.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The first segment of its route.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
         /// A pack station's staging location or a dock door.
         destination: LocationId,
@@ -470,20 +696,26 @@ pub enum DomainEvent {
     /// A scanner saw a tote enter a segment (past a merge or a divert).
     ToteConveyed {
         /// The tote.
+        #[serde(rename = "toteId")]
         tote: ToteId,
         /// The order it carries.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The segment.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
     },
     /// At the diverts, a tote is sent to another pack station than the one
     /// planned at induction, because that one's spur is full or stopped.
     ToteDiverted {
         /// The tote.
+        #[serde(rename = "toteId")]
         tote: ToteId,
         /// The order it carries.
+        #[serde(rename = "orderId")]
         order: OrderId,
         /// The spur it now takes.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
         /// The new station's staging location.
         destination: LocationId,
@@ -491,11 +723,13 @@ pub enum DomainEvent {
     /// A segment is full: it takes no more totes until one leaves.
     ConveyorBlocked {
         /// The segment.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
     },
     /// A full segment has room again.
     ConveyorCleared {
         /// The segment.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
         /// How long it was full (ms).
         blocked_ms: u64,
@@ -503,6 +737,7 @@ pub enum DomainEvent {
     /// A segment stopped (a jam, an emergency stop, maintenance).
     ConveyorStopped {
         /// The segment.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
         /// Why, as the controller or operator said.
         reason: String,
@@ -510,6 +745,7 @@ pub enum DomainEvent {
     /// A stopped segment runs again.
     ConveyorRestarted {
         /// The segment.
+        #[serde(rename = "segmentId")]
         segment: SegmentId,
         /// How long it was stopped (ms).
         stopped_ms: u64,
@@ -529,18 +765,21 @@ pub enum DomainEvent {
 
 /// What [`DomainEvent::LicensePlateOpened`] says (boxed: plate events are
 /// rare, and every event of the log is as large as the largest variant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct PlateOpened {
     /// Its code.
     pub plate: String,
     /// What it is on.
     pub kind: PlateKind,
     /// Where it is, if known.
+    #[serde(rename = "locationId")]
     pub location: Option<LocationId>,
 }
 
 /// What [`DomainEvent::LicensePlateNested`] says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct PlateNested {
     /// The plate.
     pub plate: String,
@@ -551,7 +790,8 @@ pub struct PlateNested {
 }
 
 /// What [`DomainEvent::LicensePlateUnnested`] says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct PlateUnnested {
     /// The plate.
     pub plate: String,

@@ -67,7 +67,9 @@ pub mod workload_planning;
 pub use calendar::{CalendarError, SiteCalendar};
 pub use commands::{Command, NewOrder, NewOrderLine, PackJob, Reply, RtlsPing};
 pub use config::SiteConfig;
-pub use events::{CountReason, DomainEvent, EventBus, Priority, Recorded, WaveStrategy};
+pub use events::{
+    CountReason, DomainEvent, EventBus, EventTime, Priority, Recorded, TaskMetrics, WaveStrategy,
+};
 pub use ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
@@ -75,5 +77,5 @@ pub use ids::{
 pub use physical_tracking::{Variance, VarianceKind};
 pub use refusal::{CommandError, RefusalKind};
 pub use site::DomainTimer;
-pub use vocabulary::WavePriority;
+pub use vocabulary::{WavePriority, WaveRelease};
 pub use warehouse::{ConfigError, Warehouse};

@@ -57,12 +57,71 @@ pub(crate) fn on_wave_released(fact: On<WaveReleased>, mut site: Site) {
 }
 
 impl Site<'_, '_> {
+    /// The release saga's steps: allocation, tasks, execution. Undone by
+    /// [`Site::compensate_release`] while no task of the wave has started.
     fn start_workflow(&mut self, now: SimTime, wave: WaveId, orders: &[OrderId]) {
-        self.emit(now, DomainEvent::WorkflowStarted { wave });
         let first = self.tasks.next_id();
         self.create_pick_tasks(now, wave, orders);
         let count = self.tasks.next_id().0 - first.0;
         self.emit(now, DomainEvent::TasksCreated { wave, first, count });
+        self.dispatch(now);
+        let assigned = (first.0..first.0 + count)
+            .filter(|&t| self.tasks.get(TaskId(t)).associate.is_some())
+            .count() as u32;
+        self.emit(
+            now,
+            DomainEvent::ExecutionStarted {
+                wave,
+                tasks: count,
+                assigned,
+            },
+        );
+    }
+
+    /// Undoes a released wave's saga before any of its tasks started: each
+    /// open task is cancelled (its associate freed), the units allocated
+    /// to its stops go back to their faces, and the lines leave the floor.
+    /// The caller puts the orders back to wait.
+    pub(crate) fn compensate_release(&mut self, now: SimTime, wave: WaveId) {
+        let tasks: Vec<TaskId> = self
+            .tasks
+            .all()
+            .filter(|t| {
+                t.wave == Some(wave)
+                    && t.kind == TaskKind::Pick
+                    && matches!(t.status, TaskStatus::Pending | TaskStatus::Assigned)
+            })
+            .map(|t| t.id)
+            .collect();
+        let mut given_back: Vec<(OrderId, u32)> = Vec::new();
+        for task in tasks {
+            let t = self.tasks.cancel(task, now);
+            for l in t.lines.iter().filter(|l| l.picked.is_none()) {
+                self.inventory.deallocate(l.location, l.quantity);
+                let order = t.orders[l.slot as usize];
+                match given_back.iter_mut().find(|(o, _)| *o == order) {
+                    Some((_, units)) => *units += l.quantity,
+                    None => given_back.push((order, l.quantity)),
+                }
+            }
+            self.waves.floor_lines = self
+                .waves
+                .floor_lines
+                .saturating_sub(t.lines.iter().filter(|l| l.picked.is_none()).count() as u32);
+            self.emit(
+                now,
+                DomainEvent::TaskCancelled {
+                    task,
+                    wave: Some(wave),
+                },
+            );
+        }
+        for (order, units) in given_back {
+            self.emit(
+                now,
+                DomainEvent::InventoryDeallocated { order, wave, units },
+            );
+        }
         self.dispatch(now);
     }
 
@@ -70,13 +129,16 @@ impl Site<'_, '_> {
     /// face holds. The lines are not yet placed in a trip.
     fn allocate_order(&mut self, now: SimTime, order: OrderId) -> Vec<PickLine> {
         let mut lines = Vec::new();
+        // What is not yet known short (a wave cancelled after its release
+        // found it short and let its stock go).
         let order_lines: Vec<(u32, SkuId, u32)> = self
             .orders
             .get(order)
             .lines
             .iter()
             .enumerate()
-            .map(|(i, l)| (i as u32, l.sku, l.quantity))
+            .map(|(i, l)| (i as u32, l.sku, l.quantity - l.short))
+            .filter(|&(_, _, quantity)| quantity > 0)
             .collect();
         for (i, sku, quantity) in order_lines {
             let mut split = self.inventory.allocate(sku, quantity);
@@ -127,6 +189,8 @@ impl Site<'_, '_> {
     /// trips by the site's picking strategy.
     fn create_pick_tasks(&mut self, now: SimTime, wave: WaveId, orders: &[OrderId]) {
         let mut allocated = Vec::with_capacity(orders.len());
+        let mut faces: Vec<LocationId> = Vec::new();
+        let mut wave_units = 0;
         for &o in orders {
             let lines = self.allocate_order(now, o);
             if lines.is_empty() {
@@ -134,9 +198,31 @@ impl Site<'_, '_> {
                 self.emit(now, DomainEvent::PickingCompleted { order: o });
                 self.close_order(now, o);
             } else {
+                let units = lines.iter().map(|l| l.quantity).sum();
+                wave_units += units;
+                faces.extend(lines.iter().map(|l| l.location));
+                self.emit(
+                    now,
+                    DomainEvent::InventoryAllocated {
+                        order: o,
+                        wave,
+                        lines: lines.len() as u32,
+                        units,
+                    },
+                );
                 allocated.push((o, lines));
             }
         }
+        faces.sort_unstable();
+        faces.dedup();
+        self.emit(
+            now,
+            DomainEvent::LocationsReserved {
+                wave,
+                locations: faces.len() as u32,
+                units: wave_units,
+            },
+        );
         let picking = self.config.picking;
         match picking {
             Picking::Discrete => {
@@ -316,11 +402,19 @@ impl Site<'_, '_> {
             rtls_m: None,
             rtls_from_mm: None,
         };
+        let created = DomainEvent::TaskCreated {
+            task: id,
+            task_type: TaskKind::Pick,
+            wave: Some(wave),
+            lines: task.lines.len() as u32,
+            distance_m,
+        };
         if trip.held {
             self.tasks.add_held(task);
         } else {
             self.tasks.add(task);
         }
+        self.emit(now, created);
         id
     }
 }

@@ -54,8 +54,9 @@ pub struct PutWallSlot {
 pub struct PutWall {
     /// Bulk totes (their pick tasks) waiting to be sorted, in arrival order.
     pub queue: VecDeque<TaskId>,
-    /// The batch being sorted, and the lines of its task already put.
-    pub sorting: Option<(TaskId, Vec<bool>)>,
+    /// The batch being sorted, and the units of each stop of its task
+    /// already put.
+    pub sorting: Option<(TaskId, Vec<u32>)>,
     /// Slots of the batch being sorted, in the task's order of orders.
     pub slots: Vec<PutWallSlot>,
     /// Orders sorted.

@@ -19,7 +19,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AssociateId, LocationId, OrderId, SegmentId, StationId, TaskId, ToteId, WaveId};
+use crate::ids::{
+    AssociateId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId, WaveId,
+};
 use crate::vocabulary::{OrderStatus, PlateKind, TaskStatus, WaveStatus};
 
 /// What kind of refusal a [`CommandError`] is: what the caller should do.
@@ -132,13 +134,18 @@ pub enum CommandError {
         /// Its state.
         status: WaveStatus,
     },
-    /// Only planned waves can be cancelled.
+    /// Only planned waves, and released ones no task of which has
+    /// started, can be cancelled.
     WaveNotCancellable {
         /// The wave.
         wave: WaveId,
         /// Its state.
         status: WaveStatus,
     },
+    /// Nothing of the wave can be allocated to a pick face now (the seed's
+    /// `ensureInventoryAllocated`): releasing it would put no work on the
+    /// floor.
+    WaveNotAllocatable(WaveId),
     /// An order cannot go into a wave.
     OrderNotWaveable {
         /// Position in the request.
@@ -159,6 +166,53 @@ pub enum CommandError {
     EmptyWave,
     /// No such put wall.
     UnknownPutWall(u16),
+    /// The bulk tote is not waiting at this put wall.
+    ToteNotAtPutWall {
+        /// The wall.
+        wall: u16,
+        /// The tote scanned.
+        tote: ToteId,
+    },
+    /// No bulk tote is being sorted at the wall: scan one first.
+    NothingToSort(u16),
+    /// The wall's current sort has no such slot.
+    UnknownSlot {
+        /// The wall.
+        wall: u16,
+        /// The slot.
+        slot: u16,
+    },
+    /// The slot is complete (full, or closed): nothing more goes in.
+    SlotComplete {
+        /// The wall.
+        wall: u16,
+        /// The slot.
+        slot: u16,
+    },
+    /// No SKU has this code or barcode.
+    UnknownSkuCode(String),
+    /// A put of no units.
+    NothingPut,
+    /// The slot's order got no such SKU from the tote being sorted.
+    WrongSlotSku {
+        /// The wall.
+        wall: u16,
+        /// The slot.
+        slot: u16,
+        /// The SKU scanned.
+        sku: SkuId,
+    },
+    /// More units than the slot still expects of the SKU.
+    TooManyForSlot {
+        /// The wall.
+        wall: u16,
+        /// The slot.
+        slot: u16,
+        /// Units of the SKU it still expects.
+        left: u32,
+        /// Units put.
+        got: u32,
+    },
     /// The put wall is still sorting another bulk tote.
     PutWallBusy {
         /// The wall.
@@ -297,11 +351,16 @@ impl CommandError {
             | E::StopsOpen { .. }
             | E::NotAtPutWall { .. } => "task".into(),
             E::UnknownLine { .. } | E::LineConfirmed { .. } => "line".into(),
-            E::TooMany { .. } => "quantity".into(),
+            E::TooMany { .. } | E::TooManyForSlot { .. } | E::NothingPut => "quantity".into(),
+            E::ToteNotAtPutWall { .. } => "tote".into(),
+            E::NothingToSort(_) => "wall".into(),
+            E::UnknownSlot { .. } | E::SlotComplete { .. } => "slot".into(),
+            E::WrongSlotSku { .. } | E::UnknownSkuCode(_) => "sku".into(),
             E::WrongBarcode { .. } | E::BarcodeRequired { .. } => "barcode".into(),
-            E::UnknownWave(_) | E::WaveNotPlanned { .. } | E::WaveNotCancellable { .. } => {
-                "wave".into()
-            }
+            E::UnknownWave(_)
+            | E::WaveNotPlanned { .. }
+            | E::WaveNotCancellable { .. }
+            | E::WaveNotAllocatable(_) => "wave".into(),
             E::OrderNotWaveable { index, .. } | E::UnknownOrder { index, .. } => {
                 format!("orders[{index}]")
             }
@@ -350,6 +409,10 @@ impl CommandError {
             E::WrongTaskState { .. }
             | E::WaveNotPlanned { .. }
             | E::WaveNotCancellable { .. }
+            | E::WaveNotAllocatable(_)
+            | E::ToteNotAtPutWall { .. }
+            | E::NothingToSort(_)
+            | E::SlotComplete { .. }
             | E::LineConfirmed { .. }
             | E::StopsOpen { .. }
             | E::StationBusy { .. }
@@ -371,6 +434,11 @@ impl CommandError {
             | E::UnknownAssociate(_)
             | E::UnknownLine { .. }
             | E::TooMany { .. }
+            | E::TooManyForSlot { .. }
+            | E::UnknownSlot { .. }
+            | E::WrongSlotSku { .. }
+            | E::UnknownSkuCode(_)
+            | E::NothingPut
             | E::WrongBarcode { .. }
             | E::BarcodeRequired { .. }
             | E::OrderNotWaveable { .. }
@@ -445,8 +513,14 @@ impl fmt::Display for Detail<'_> {
             }
             E::WaveNotCancellable { wave, status } => write!(
                 f,
-                "{wave} is {status:?}; only a PLANNED wave can be cancelled \
-                 (a released one has its stock allocated and its tasks on the floor)"
+                "{wave} is {status:?}; only a PLANNED wave, or a RELEASED one none of \
+                 whose tasks has started, can be cancelled"
+            ),
+            E::WaveNotAllocatable(w) => write!(
+                f,
+                "nothing of {w} can be allocated to a pick face now: its stock is \
+                 at blocked faces or faces that hold less than the books (cancel it, \
+                 or release it once stock is there)"
             ),
             E::OrderNotWaveable { order, status, .. } => write!(
                 f,
@@ -455,6 +529,42 @@ impl fmt::Display for Detail<'_> {
             E::UnknownOrder { order, .. } => write!(f, "unknown order {order}"),
             E::EmptyWave => write!(f, "a wave needs at least one order"),
             E::UnknownPutWall(w) => write!(f, "unknown put wall {w}"),
+            E::ToteNotAtPutWall { wall, tote } => {
+                write!(
+                    f,
+                    "tote {tote} is not waiting to be sorted at put wall {wall}"
+                )
+            }
+            E::UnknownSkuCode(code) => write!(f, "no SKU {code}"),
+            E::NothingPut => write!(f, "must be at least 1, got 0"),
+            E::NothingToSort(w) => {
+                write!(f, "put wall {w} is not sorting a bulk tote: scan one first")
+            }
+            E::UnknownSlot { wall, slot } => {
+                write!(
+                    f,
+                    "put wall {wall} has no slot {slot} in the sort under way"
+                )
+            }
+            E::SlotComplete { wall, slot } => {
+                write!(
+                    f,
+                    "slot {slot} of put wall {wall} is complete: nothing more goes in"
+                )
+            }
+            E::WrongSlotSku { wall, slot, sku } => write!(
+                f,
+                "slot {slot} of put wall {wall} expects no {sku} from this tote"
+            ),
+            E::TooManyForSlot {
+                wall,
+                slot,
+                left,
+                got,
+            } => write!(
+                f,
+                "slot {slot} of put wall {wall} expects {left} more of this SKU, got {got}"
+            ),
             E::PutWallBusy { wall, task } => {
                 write!(f, "put wall {wall} is still sorting task {task}")
             }

@@ -17,23 +17,8 @@ use crate::events::Priority;
 use crate::ids::{AssociateId, LocationId, OrderId, SkuId, TaskId, ToteId, WaveId};
 use crate::ledger::Ledger;
 use crate::location_master::{LocationMaster, Point};
-pub use crate::vocabulary::TaskStatus;
 use crate::vocabulary::WavePriority;
-
-/// Kinds of work in the unified task model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum TaskKind {
-    /// Pick an order into a tote.
-    Pick,
-    /// Bring units from reserve to a pick face.
-    Replenish,
-    /// Count the units in a location.
-    Count,
-    /// Put received units away: to the SKU's pick face while it has room,
-    /// the rest to reserve.
-    Putaway,
-}
+pub use crate::vocabulary::{TaskKind, TaskStatus};
 
 /// One stop of a pick task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,6 +308,24 @@ impl TaskBoard {
         a.current = Some(task);
         a.idle = false;
         a.idle_since = None;
+    }
+
+    /// Calls off a task nobody has started: out of the pool if it waits
+    /// there, its associate (if it was given to one) idle again.
+    pub fn cancel(&mut self, task: TaskId, now: SimTime) -> &Task {
+        let key = Self::pending_key(self.get(task));
+        self.pending.remove(&key);
+        let t = self.tasks.get_mut(task.0).expect("a task of this board");
+        debug_assert!(t.status.can_become(TaskStatus::Cancelled));
+        if let Some(a) = t.associate {
+            let a = &mut self.associates[a.index()];
+            a.current = None;
+            a.idle = true;
+            a.idle_since.get_or_insert(now);
+        }
+        t.status = TaskStatus::Cancelled;
+        t.completed_at = Some(now);
+        t
     }
 
     /// Puts an assigned task back into the pool.

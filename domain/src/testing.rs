@@ -15,6 +15,7 @@ use crate::config::{
 use crate::events::WaveStrategy;
 use crate::ids::{LocationId, SkuId};
 use crate::location_master::{AbcClass, LayoutSpec};
+use crate::vocabulary::WaveRelease;
 
 /// A plain layout for tests and benches: `blocks` blocks of `aisles`
 /// aisles, 10 bays a side, one level, 10 m aisles 3 m apart, the depot at
@@ -74,6 +75,7 @@ pub fn tiny_site() -> SiteConfig {
             max_orders: 50,
             cutoff_lead: SimDuration::from_hours(2),
             lines_per_head_hour: 100.0,
+            release: WaveRelease::Auto,
         },
         labour: vec![LabourWindow {
             start_min: 0,

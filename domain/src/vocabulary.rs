@@ -1,13 +1,17 @@
 //! The words every service and message shares: the statuses of orders,
-//! waves and tasks, licence plate kinds, priorities and wave strategies.
+//! waves and tasks, task and licence plate kinds, priorities, wave
+//! strategies and who releases a wave.
 //! Events, commands and refusals speak them, so they sit below every
 //! service; each service re-exports its own (`order_management::OrderStatus`
 //! …) and owns the rules about them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Order priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Priority {
     /// Ships first.
@@ -19,7 +23,18 @@ pub enum Priority {
 /// A wave's priority (the seed's `WavePriority`): the order in which
 /// planned waves wait for release, most urgent first.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WavePriority {
@@ -32,8 +47,22 @@ pub enum WavePriority {
     Critical,
 }
 
+/// Who releases a planned wave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveRelease {
+    /// Wave planning releases each wave it plans at once; an order nothing
+    /// of which can be allocated closes short (nobody would release it).
+    #[default]
+    Auto,
+    /// Planned waves wait for a planner's `ReleaseWave` (the seed's
+    /// authorisation), which is refused while nothing of the wave can be
+    /// allocated.
+    Planner,
+}
+
 /// Wave strategies (as in the seed's wave planning service).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WaveStrategy {
     /// Every planning interval, oldest orders first.
@@ -47,7 +76,7 @@ pub enum WaveStrategy {
 }
 
 /// Where an order is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderStatus {
     /// Valid, waiting for stock.
@@ -69,7 +98,7 @@ pub enum OrderStatus {
 }
 
 /// Where a wave is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WaveStatus {
     /// Formed and checked; not yet on the floor.
@@ -85,7 +114,7 @@ pub enum WaveStatus {
 }
 
 /// Task lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskStatus {
     /// Waiting for an associate.
@@ -115,7 +144,9 @@ impl TaskStatus {
 }
 
 /// What a licence plate is on (the seed's `LicensePlateType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PlateKind {
     /// A tote: what pickers pick into.
@@ -149,4 +180,19 @@ impl std::fmt::Display for PlateKind {
             PlateKind::Pallet => "PALLET",
         })
     }
+}
+
+/// Kinds of work in the unified task model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskKind {
+    /// Pick an order into a tote.
+    Pick,
+    /// Bring units from reserve to a pick face.
+    Replenish,
+    /// Count the units in a location.
+    Count,
+    /// Put received units away: to the SKU's pick face while it has room,
+    /// the rest to reserve.
+    Putaway,
 }

@@ -500,7 +500,9 @@ impl Site<'_, '_> {
                 priority,
             } => self.create_wave(now, &orders, strategy, priority),
             Command::CancelWave { wave } => self.cancel_wave(now, wave).map(|()| Reply::Done),
-            Command::ReleaseWave { wave } => self.release_wave(now, wave).map(|()| Reply::Done),
+            Command::ReleaseWave { wave } => {
+                self.authorise_release(now, wave).map(|()| Reply::Done)
+            }
             Command::SignOn { associate } => self.sign_on(now, associate),
             Command::SignOff { associate } => self.sign_off(now, associate),
             Command::RequestNextTask { associate } => self.next_task(now, associate),
@@ -515,6 +517,14 @@ impl Site<'_, '_> {
             Command::DeliverTote { associate, task } => self.deliver_tote(now, associate, task),
             Command::StartSort { wall } => self.start_sort(now, wall),
             Command::PutItem { wall, task, line } => self.put_item(now, wall, task, line),
+            Command::ScanBulkTote { wall, tote } => self.scan_bulk_tote(wall, tote),
+            Command::PutIntoSlot {
+                wall,
+                slot,
+                sku,
+                quantity,
+            } => self.put_into_slot(now, wall, slot, sku, quantity),
+            Command::CloseSlot { wall, slot } => self.close_slot(now, wall, slot),
             Command::StartPacking { station } => self.start_packing(now, station),
             Command::CompletePacking {
                 station,

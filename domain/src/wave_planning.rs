@@ -1,10 +1,12 @@
 //! Wave planning (WMS): group reserved orders into waves by strategy, check
 //! them against the labour plan, and release them to execution.
 //!
-//! A wave is PLANNED, then RELEASED (only from PLANNED, and only once its
-//! stock is allocated to pick faces), IN_PROGRESS once its first task
-//! starts, then COMPLETED when its last order is packed. A PLANNED wave can
-//! be CANCELLED: its orders wait for another.
+//! A wave is PLANNED, then RELEASED (only from PLANNED: at once, or by a
+//! planner when the site says `WaveRelease::Planner`, and a planner only
+//! while something of it can be allocated), IN_PROGRESS once its first
+//! task starts, then COMPLETED when its last order is packed. A PLANNED
+//! wave, or a RELEASED one none of whose tasks has started, can be
+//! CANCELLED: the release is compensated and its orders wait for another.
 //!
 //! This file holds the state and the facts; the command handling is in
 //! `handlers.rs`.
@@ -64,6 +66,8 @@ pub struct WaveBook {
     pub waiting: VecDeque<OrderId>,
     /// Lines released to the floor and not yet picked.
     pub(crate) floor_lines: u32,
+    /// Lines in planned waves waiting for release.
+    pub(crate) held_lines: u32,
 }
 
 impl WaveBook {

@@ -38,4 +38,7 @@ pub enum SimEvent {
     Conveyor(SegmentId),
     /// A stopped belt restarts.
     ConveyorRestart(SegmentId),
+    /// The virtual planner looks at the planned waves
+    /// (`strategy.wave_release = "planner"`).
+    PlannerReview,
 }

@@ -319,6 +319,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_stock_and_disruptions(&mut c, s);
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
+    c.at_least("strategy.planner_review_min", st.planner_review_min, 1);
     let w = &st.assignment;
     for (name, v) in [
         ("distance", w.distance),

@@ -16,8 +16,10 @@ use bevy_ecs::prelude::*;
 use paklog_domain::commands::PackJob;
 use paklog_domain::location_master::{LocationKind, Point};
 use paklog_domain::task_execution::TaskKind;
+use paklog_domain::wave_planning::WaveStatus;
 use paklog_domain::{
-    AssociateId, Command, DomainEvent, LocationId, Reply, RtlsPing, StationId, TaskId, Warehouse,
+    AssociateId, Command, CommandError, DomainEvent, LocationId, Reply, RtlsPing, StationId,
+    TaskId, Warehouse, WaveId, WavePriority,
 };
 use paklog_sim::{
     Agenda, Progress, RngStreams, RunSummary, Scheduler, SimDuration, SimTime, Simulation,
@@ -415,10 +417,48 @@ impl VirtualWorld {
                     b.set_running(wh, sched, s, true, "");
                 }
             }
+            SimEvent::PlannerReview => self.planner_review(wh, now),
         }
         if let Some(b) = &mut self.belts {
             self.refused += std::mem::take(&mut b.refused);
         }
+    }
+
+    /// The virtual planner (`strategy.wave_release = "planner"`) releases
+    /// the waves planned at least `planner_review_min` ago, most urgent
+    /// first (by priority, then first planned). A wave nothing of which
+    /// can be allocated is refused; the planner cancels it, and its orders
+    /// wait for the next wave.
+    fn planner_review(&mut self, wh: &mut Warehouse, now: SimTime) {
+        let review = self.planner_review_time();
+        let mut due: Vec<(std::cmp::Reverse<WavePriority>, WaveId)> = wh
+            .waves()
+            .all()
+            .filter(|w| {
+                w.status == WaveStatus::Planned && w.planned_at.saturating_add(review) <= now
+            })
+            .map(|w| (std::cmp::Reverse(w.priority), w.id))
+            .collect();
+        due.sort_unstable();
+        for (_, wave) in due {
+            match wh.execute(now, Command::ReleaseWave { wave }) {
+                Ok(_) => {}
+                Err(CommandError::WaveNotAllocatable(_)) => {
+                    self.send(wh, now, Command::CancelWave { wave });
+                }
+                Err(_) => self.refused += 1,
+            }
+        }
+    }
+
+    /// How long the virtual planner looks at a planned wave.
+    pub(crate) fn planner_review_time(&self) -> SimDuration {
+        SimDuration::from_mins(u64::from(self.scenario.strategy.planner_review_min))
+    }
+
+    /// Whether planned waves wait for a planner.
+    pub(crate) fn planner_releases(&self) -> bool {
+        self.scenario.strategy.wave_release == crate::schema::WaveRelease::Planner
     }
 
     /// Sends a command as a device would; a refusal is counted (and is a

@@ -663,3 +663,114 @@ fn shifts_cutoffs_and_departures_keep_their_local_wall_times_across_a_clock_chan
     assert_eq!(six(1).saturating_since(six(0)), SimDuration::from_hours(23));
     assert_eq!(six(2).saturating_since(six(1)), SimDuration::from_hours(24));
 }
+
+/// Where each event of the log is, by what it is about.
+struct Log<'a> {
+    events: &'a [paklog_domain::Recorded],
+}
+
+impl Log<'_> {
+    /// The position of the first event that `is` picks.
+    fn first(&self, is: impl Fn(&DomainEvent) -> bool) -> Option<usize> {
+        self.events.iter().position(|r| is(&r.event))
+    }
+}
+
+/// Diagram 1 (WMS to WES handoff), for every wave of a small day: the
+/// wave is planned, its workflow started, its tasks created, then their
+/// execution started, in that order; the release sits between the
+/// workflow's start and its tasks.
+#[test]
+fn every_wave_of_a_small_day_follows_diagram_one() {
+    let mut run = ScenarioRun::new(&small(), None);
+    run.run(|_| {});
+    let wh = run.warehouse();
+    let log = Log {
+        events: wh.bus().since(0),
+    };
+    let mut waves = 0;
+    for w in wh.waves().all() {
+        let id = w.id;
+        let at = |f: &dyn Fn(&DomainEvent) -> bool| log.first(f);
+        let planned = at(&|e| matches!(e, DomainEvent::WavePlanned { wave, .. } if *wave == id));
+        let workflow = at(&|e| matches!(e, DomainEvent::WorkflowStarted { wave } if *wave == id));
+        let released = at(&|e| matches!(e, DomainEvent::WaveReleased { wave, .. } if *wave == id));
+        let tasks = at(&|e| matches!(e, DomainEvent::TasksCreated { wave, .. } if *wave == id));
+        let execution =
+            at(&|e| matches!(e, DomainEvent::ExecutionStarted { wave, .. } if *wave == id));
+        let order = [planned, workflow, released, tasks, execution];
+        assert!(order.iter().all(Option::is_some), "{id}: {order:?}");
+        assert!(order.is_sorted(), "{id}: {order:?}");
+        waves += 1;
+    }
+    assert!(waves > 20, "{waves} waves");
+}
+
+/// Diagram 2 (event choreography), for every order shipped in a small
+/// day: validated, reserved and waved, its wave released, its stock
+/// allocated and the wave's locations reserved, its task created, picking
+/// started and completed, packing started and completed, the shipment
+/// ready, in that order.
+#[test]
+fn every_shipped_order_of_a_small_day_follows_diagram_two() {
+    let mut run = ScenarioRun::new(&small(), None);
+    run.run(|_| {});
+    let wh = run.warehouse();
+    let log = Log {
+        events: wh.bus().since(0),
+    };
+    let mut checked = 0;
+    for o in wh
+        .orders()
+        .all()
+        .filter(|o| o.status == OrderStatus::Shipped)
+    {
+        let (id, w) = (o.id, o.wave.expect("a shipped order was waved"));
+        let task = o.task.expect("a shipped order was picked");
+        let at = |f: &dyn Fn(&DomainEvent) -> bool| log.first(f);
+        let steps = [
+            at(&|e| matches!(e, DomainEvent::OrderValidated { order } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::InventoryReserved { order, .. } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::OrderWaved { order, .. } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::WaveReleased { wave, .. } if *wave == w)),
+            at(&|e| matches!(e, DomainEvent::InventoryAllocated { order, .. } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::LocationsReserved { wave, .. } if *wave == w)),
+            at(&|e| matches!(e, DomainEvent::TaskCreated { task: t, .. } if *t == task)),
+            at(&|e| matches!(e, DomainEvent::PickingStarted { order, .. } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::PickingCompleted { order } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::PackingStarted { order, .. } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::PackingCompleted { order, .. } if *order == id)),
+            at(&|e| matches!(e, DomainEvent::ShipmentReady { order, .. } if *order == id)),
+        ];
+        assert!(steps.iter().all(Option::is_some), "{id}: {steps:?}");
+        assert!(steps.is_sorted(), "{id}: {steps:?}");
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked} orders");
+}
+
+/// With `wave_release = "planner"`, every wave waits the planner's review
+/// before it is released, nothing the virtual planner sends is refused
+/// but an unallocatable release, and every unit is still accounted for.
+#[test]
+fn with_a_planner_waves_wait_for_release_and_every_unit_is_accounted_for() {
+    let mut loaded = small();
+    loaded.scenario.strategy.wave_release = paklog_scenarios::schema::WaveRelease::Planner;
+    loaded.scenario.strategy.planner_review_min = 10;
+    let mut run = ScenarioRun::new(&loaded, None);
+    run.run(|_| {});
+    let wh = run.warehouse();
+    assert_eq!(run.virtual_world().refused, 0);
+    let review = SimDuration::from_mins(10);
+    let mut released = 0;
+    for w in wh.waves().all() {
+        if let Some(at) = w.released_at {
+            assert!(at >= w.planned_at + review, "{}: {w:?}", w.id);
+            released += 1;
+        }
+    }
+    assert!(released > 20, "{released} waves released");
+    let (ordered, shipped, short, open) = units(wh);
+    assert!(shipped > ordered / 2, "most of the day's units ship");
+    assert_eq!(ordered, shipped + short + open);
+}

@@ -59,6 +59,11 @@ pub(crate) fn serve(port: u16, store: &Path) -> Child {
 pub(crate) const CLOCK_AT: &str = "2026-03-02T00:00:00Z";
 
 pub(crate) fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
+    serve_site(&small(), port, store, extra)
+}
+
+/// `paklog serve SITE` on `port` with `store`, once it answers.
+pub(crate) fn serve_site(site: &Path, port: u16, store: &Path, extra: &[&str]) -> Child {
     let clock = if extra.contains(&"--clock-at") {
         &[][..]
     } else {
@@ -66,7 +71,7 @@ pub(crate) fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
     };
     let mut child = Command::new(env!("CARGO_BIN_EXE_paklog"))
         .arg("serve")
-        .arg(small())
+        .arg(site)
         .args(["--listen", &format!("127.0.0.1:{port}"), "--store"])
         .arg(format!("sqlite:{}", store.display()))
         .args(clock)
@@ -220,6 +225,72 @@ pub(crate) fn terminate(mut server: Child) {
     }
     let _ = server.kill();
     panic!("paklog serve did not stop on SIGTERM");
+}
+
+/// On a put-wall site the virtual floor sorts its bulk totes through the
+/// put-wall routes (scan, put by SKU into slots) and every order is packed.
+#[test]
+fn virtual_associates_sort_a_put_wall_live() {
+    let dir = std::env::temp_dir().join(format!("paklog-putwall-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let site = dir.join("put-wall.toml");
+    let text = std::fs::read_to_string(small()).unwrap().replace(
+        "picking = { kind = \"discrete\" }",
+        "picking = { kind = \"put_wall\", slots = 6, put_time_per_unit_s = { dist = \"constant\", value = 2.0 } }",
+    );
+    assert!(text.contains("put_wall"));
+    std::fs::write(&site, text).unwrap();
+    let store = fresh_store("put-wall");
+    let port = free_port();
+    let server = serve_site(
+        &site,
+        port,
+        &store,
+        &["--speed", "300", "--simulate-associates", "3"],
+    );
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let order = format!(
+            r#"{{"external_id":"w{i}","carrier":"UPS","lines":[{{"sku":"SKU{:05}","quantity":2}}]}}"#,
+            1 + i * 7,
+        );
+        let (status, body) = http(port, "POST", "/api/v1/orders", &order).unwrap();
+        assert_eq!(status, 201, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        ids.push(v["orderId"].as_u64().unwrap());
+    }
+    let wave = format!(r#"{{"orderIds":{ids:?}}}"#);
+    let (status, body) = http(port, "POST", "/api/v1/waves", &wave).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let w: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let release = format!("/api/v1/waves/{}/release", w["waveId"]);
+    assert_eq!(http(port, "POST", &release, "").unwrap().0, 200);
+    let until = Instant::now() + Duration::from_secs(120);
+    loop {
+        let packed = ids
+            .iter()
+            .filter(|id| {
+                http(port, "GET", &format!("/api/v1/orders/{id}"), "").is_ok_and(|(_, o)| {
+                    o.contains("\"READY_TO_SHIP\"") || o.contains("\"SHIPPED\"")
+                })
+            })
+            .count();
+        if packed == ids.len() {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "{packed} of {} orders packed after 2 min",
+            ids.len()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (status, body) = http(port, "GET", "/api/v1/put-walls/0", "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let wall: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(wall["sorted"], 12, "{wall}");
+    terminate(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

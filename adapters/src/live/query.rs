@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::views::{
-    ConveyorView, LocationView, MetricsView, OrderView, TagView, TaskView, View, WaveView,
+    ConveyorView, LocationView, MetricsView, OrderView, PutWallView, TagView, TaskView, View,
+    WaveView,
 };
 
 /// A question about the site's state (answered with a typed [`View`]).
@@ -30,6 +31,8 @@ pub enum Query {
     Reconciliation,
     /// The conveyor's segments: state, totes and statistics.
     Conveyor,
+    /// A put wall: totes waiting and the sort under way.
+    PutWall(u16),
 }
 
 /// A code people and devices use, to resolve to the kernel's id.
@@ -41,6 +44,8 @@ pub enum Lookup {
     Segment(String),
     /// A conveyor segment's code.
     SegmentCode(paklog_domain::SegmentId),
+    /// A SKU by code (`SKU00042`).
+    Sku(String),
 }
 
 /// What a [`Lookup`] found.
@@ -50,6 +55,8 @@ pub enum Found {
     Location(paklog_domain::LocationId),
     /// A conveyor segment.
     Segment(paklog_domain::SegmentId),
+    /// A SKU.
+    Sku(paklog_domain::SkuId),
     /// A code.
     Code(String),
 }
@@ -62,6 +69,10 @@ pub(crate) fn look_up(wh: &Warehouse, code: &Lookup) -> Result<Found, CommandErr
             .segment_code(*id)
             .map(|c| Found::Code(c.to_owned()))
             .ok_or(CommandError::UnknownSegment(*id)),
+        Lookup::Sku(code) => wh
+            .sku_by_code(code)
+            .map(Found::Sku)
+            .ok_or_else(|| CommandError::UnknownSkuCode(code.clone())),
     }
 }
 
@@ -110,5 +121,6 @@ pub(crate) fn query(wh: &Warehouse, now: SimTime, q: &Query) -> Option<View> {
         Query::Conveyor => wh
             .conveyor()
             .map(|c| View::Conveyor(ConveyorView::new(wh, c, now))),
+        Query::PutWall(wall) => PutWallView::new(wh, *wall).map(View::PutWall),
     }
 }

@@ -489,3 +489,108 @@ impl NextTaskView {
         }
     }
 }
+
+/// A put wall: the bulk totes waiting, and the sort under way.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PutWallView {
+    /// The wall (from 0).
+    pub wall: u16,
+    /// Bulk totes waiting to be scanned, first in line first.
+    pub waiting_totes: Vec<u32>,
+    /// The bulk tote being sorted, if any.
+    pub sorting_tote: Option<u32>,
+    /// Its task.
+    pub sorting_task: Option<u32>,
+    /// Its slots, one per order (the seed's `PutWallSlot`).
+    pub slots: Vec<PutWallSlotView>,
+    /// What is still in the bulk tote, by slot and SKU: the operator's
+    /// instructions.
+    pub to_put: Vec<PutInstructionView>,
+    /// Orders sorted so far.
+    pub sorted: u32,
+}
+
+/// Units of a SKU still to put into a slot.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PutInstructionView {
+    /// The slot.
+    pub slot: u16,
+    /// The SKU's id.
+    pub sku: u32,
+    /// Its code (what the handheld scans).
+    pub sku_code: Option<String>,
+    /// Units.
+    pub quantity: u32,
+}
+
+/// A slot of the sort under way.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PutWallSlotView {
+    /// Its number at the wall (from 0).
+    pub slot: u16,
+    /// The order assigned to it.
+    pub order_id: u32,
+    /// Units expected (what was picked for the order).
+    pub expected_item_count: u32,
+    /// Units in it.
+    pub current_item_count: u32,
+    /// `OPEN` or `COMPLETE`.
+    pub status: String,
+}
+
+impl PutWallView {
+    /// Wall `wall` of the site, if it has one.
+    #[must_use]
+    pub fn new(wh: &Warehouse, wall: u16) -> Option<Self> {
+        let w = wh.pack().put_walls.get(wall as usize)?;
+        let tote = |task: paklog_domain::TaskId| wh.tasks().get(task).totes[0].0;
+        let sorting = w.sorting.as_ref().map(|(task, _)| *task);
+        let mut to_put: Vec<PutInstructionView> = Vec::new();
+        if let Some((task, put)) = &w.sorting {
+            for (l, &done) in wh.tasks().get(*task).lines.iter().zip(put) {
+                let left = l.picked.unwrap_or(0).saturating_sub(done);
+                if left == 0 {
+                    continue;
+                }
+                match to_put
+                    .iter_mut()
+                    .find(|p| p.slot == l.slot && p.sku == l.sku.0)
+                {
+                    Some(p) => p.quantity += left,
+                    None => to_put.push(PutInstructionView {
+                        slot: l.slot,
+                        sku: l.sku.0,
+                        sku_code: wh.config().skus.get(l.sku.index()).map(|s| s.code.clone()),
+                        quantity: left,
+                    }),
+                }
+            }
+        }
+        Some(PutWallView {
+            wall,
+            waiting_totes: w.queue.iter().map(|&t| tote(t)).collect(),
+            sorting_tote: sorting.map(tote),
+            sorting_task: sorting.map(|t| t.0),
+            slots: if sorting.is_some() {
+                w.slots
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| PutWallSlotView {
+                        slot: i as u16,
+                        order_id: s.order.0,
+                        expected_item_count: s.expected,
+                        current_item_count: s.current,
+                        status: if s.complete { "COMPLETE" } else { "OPEN" }.to_owned(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            to_put,
+            sorted: w.sorted,
+        })
+    }
+}

@@ -77,6 +77,16 @@ impl Site<'_, '_> {
             rtls_m: None,
             rtls_from_mm: None,
         });
+        self.emit(
+            now,
+            DomainEvent::TaskCreated {
+                task: id,
+                task_type: kind,
+                wave: None,
+                lines: 1,
+                distance_m: 2.0 * leg_m,
+            },
+        );
         id
     }
 

@@ -54,6 +54,7 @@ fn a_pick_at_a_blocked_location_reslots_its_sku_and_reroutes_every_open_task() {
             "com.paklog.wms.location.reslotting-required.v1",
             "com.paklog.wes.task.rerouted.v1",
             "com.paklog.wes.task.rerouted.v1",
+            "com.paklog.wes.task.created.v1",
             "com.paklog.wms.inventory.replenishment-requested.v1",
         ]
     );

@@ -4,7 +4,7 @@
 use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, Reply};
-use crate::events::{CountReason, DomainEvent};
+use crate::events::{CountReason, DomainEvent, TaskMetrics};
 use crate::ids::{AssociateId, OrderId, StationId, TaskId, ToteId};
 use crate::order_management::OrderStatus;
 use crate::site::Site;
@@ -163,8 +163,17 @@ impl Site<'_, '_> {
             now,
             DomainEvent::TaskCompleted {
                 task,
+                task_type: t.kind,
                 associate,
-                distance_m,
+                completed_at: now,
+                metrics: TaskMetrics {
+                    distance_m,
+                    lines: t.lines.len() as u32,
+                    units: t.lines.iter().filter_map(|l| l.picked).sum(),
+                    duration_ms: now
+                        .saturating_since(t.started_at.unwrap_or(now))
+                        .as_millis(),
+                },
             },
         );
         let mut stations = Vec::new();

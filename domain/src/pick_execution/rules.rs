@@ -56,6 +56,7 @@ fn a_short_pick_retries_from_another_face_then_records_the_shortage() {
         [
             "com.paklog.wes.pick.completed.v1",
             "com.paklog.wes.pick.short.v1",
+            "com.paklog.wes.task.created.v1",
             "com.paklog.wms.inventory.count-requested.v1",
         ]
     );
@@ -290,4 +291,110 @@ fn a_put_wall_slot_completes_when_its_orders_items_are_in() {
         wh.execute(at(9, 3), Command::StartSort { wall: 7 }),
         Err(CommandError::UnknownPutWall(7))
     );
+}
+
+#[test]
+fn a_scanned_bulk_tote_is_put_by_sku_and_quantity_and_a_slot_can_close_short() {
+    let mut config = tiny_site();
+    config.picking = pick_execution::Picking::PutWall { slots: 2, walls: 1 };
+    let mut wh = given(config);
+    let task = released_and_assigned(
+        &mut wh,
+        &[
+            order("o1", &[("SKU0003", 2)]),
+            order("o2", &[("SKU0002", 1)]),
+        ],
+    );
+    work_through(&mut wh, at(9, 0), 0, task);
+    let (wall, tote) = (0, wh.tasks().get(task).totes[0]);
+    // Nothing goes in before a tote is scanned; only a tote waiting there
+    // can be.
+    let put = |slot, sku, quantity| Command::PutIntoSlot {
+        wall,
+        slot,
+        sku: SkuId(sku),
+        quantity,
+    };
+    assert_eq!(
+        wh.execute(at(9, 1), put(0, 2, 1)),
+        Err(CommandError::NothingToSort(wall))
+    );
+    let other = ToteId(tote.0 + 5);
+    assert_eq!(
+        wh.execute(at(9, 1), Command::ScanBulkTote { wall, tote: other }),
+        Err(CommandError::ToteNotAtPutWall { wall, tote: other })
+    );
+    assert_eq!(
+        ok(&mut wh, at(9, 1), Command::ScanBulkTote { wall, tote }),
+        Reply::Sorting { task: Some(task) }
+    );
+    let slot_of = |wh: &Warehouse, o: u32| {
+        wh.pack().put_walls[0]
+            .slots
+            .iter()
+            .position(|s| s.order == OrderId(o))
+            .unwrap() as u16
+    };
+    let (s1, s2) = (slot_of(&wh, 0), slot_of(&wh, 1));
+    // The seed's rules: the SKU is validated, and no more than expected.
+    assert_eq!(
+        wh.execute(at(9, 2), put(s1, 1, 1)),
+        Err(CommandError::WrongSlotSku {
+            wall,
+            slot: s1,
+            sku: SkuId(1)
+        })
+    );
+    assert_eq!(
+        wh.execute(at(9, 2), put(s1, 2, 3)),
+        Err(CommandError::TooManyForSlot {
+            wall,
+            slot: s1,
+            left: 2,
+            got: 3
+        })
+    );
+    assert_eq!(
+        ok(&mut wh, at(9, 2), put(s1, 2, 1)),
+        Reply::Put {
+            station: None,
+            left: 2
+        }
+    );
+    // It completes at the expected count and its order goes to packing.
+    let from = wh.bus().len();
+    assert_eq!(
+        ok(&mut wh, at(9, 3), put(s1, 2, 1)),
+        Reply::Put {
+            station: Some(StationId(0)),
+            left: 1
+        }
+    );
+    assert_eq!(
+        types_since(&wh, from)[0],
+        "com.paklog.wes.putwall.order-completed.v1"
+    );
+    // A full slot takes nothing more.
+    assert_eq!(
+        wh.execute(at(9, 3), put(s1, 2, 1)),
+        Err(CommandError::SlotComplete { wall, slot: s1 })
+    );
+    // The other slot closes short: its unit is short and, with nothing in
+    // it, its order closes; the wall is free.
+    let from = wh.bus().len();
+    assert_eq!(
+        ok(&mut wh, at(9, 4), Command::CloseSlot { wall, slot: s2 }),
+        Reply::Put {
+            station: None,
+            left: 0
+        }
+    );
+    assert_eq!(
+        types_since(&wh, from),
+        ["com.paklog.wms.inventory.shortage-recorded.v1"]
+    );
+    let o2 = wh.orders().get(OrderId(1));
+    assert_eq!((o2.lines[0].picked, o2.lines[0].short), (0, 1));
+    assert_eq!(o2.status, OrderStatus::Closed);
+    assert!(wh.pack().put_walls[0].sorting.is_none());
 }

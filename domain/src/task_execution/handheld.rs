@@ -155,13 +155,21 @@ impl Site<'_, '_> {
         t.status = TaskStatus::InProgress;
         t.started_at = Some(now);
         t.rtls_from_mm = Some(from);
+        let mut first = Vec::new();
         for order in orders {
-            self.orders.get_mut(order).status = OrderStatus::Picking;
+            let o = self.orders.get_mut(order);
+            if o.status != OrderStatus::Picking {
+                o.status = OrderStatus::Picking;
+                first.push(order);
+            }
         }
         if let Some(wave) = wave {
             self.wave_started(wave);
         }
         self.emit(now, DomainEvent::TaskStarted { task, associate });
+        for order in first {
+            self.emit(now, DomainEvent::PickingStarted { order, task });
+        }
         Ok(Reply::Done)
     }
 

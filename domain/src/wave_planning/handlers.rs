@@ -8,19 +8,20 @@ use crate::events::{DomainEvent, Priority, WaveStrategy};
 use crate::ids::{OrderId, WaveId};
 use crate::order_management::OrderStatus;
 use crate::site::Site;
-use crate::vocabulary::WavePriority;
+use crate::vocabulary::{WavePriority, WaveRelease};
 
 use super::{LEARN_AFTER_TASKS, WaveReleased, WaveStatus};
 
 impl Site<'_, '_> {
     /// Lines the floor can still take this planning interval, by the labour
-    /// plan, after what is already released and not yet picked.
+    /// plan, after what is already released and not yet picked and what
+    /// waits in planned waves for a planner's release.
     pub(crate) fn capacity_lines(&self, now: SimTime) -> u32 {
         let minute = self.config.calendar.minute_of_day(now);
         let heads = f64::from(self.config.heads_at(minute) + self.adjusted_heads(now));
         let hours = self.config.wave.interval.as_secs_f64() / 3600.0;
         let capacity = heads * hours * self.lines_per_head_hour();
-        (capacity as u32).saturating_sub(self.waves.floor_lines)
+        (capacity as u32).saturating_sub(self.waves.floor_lines + self.waves.held_lines)
     }
 
     /// Lines an associate picks per hour at work: measured on the floor once
@@ -106,8 +107,12 @@ impl Site<'_, '_> {
                 }
                 let n = self.orders.get(o).lines.len() as u32;
                 // An order bigger than what the floor can take goes alone
-                // once the floor is empty, so it cannot block the queue.
-                let alone = wave_orders.is_empty() && self.waves.floor_lines == 0 && !released;
+                // once the floor is empty (and no planned wave waits), so
+                // it cannot block the queue.
+                let alone = wave_orders.is_empty()
+                    && self.waves.floor_lines == 0
+                    && self.waves.held_lines == 0
+                    && !released;
                 if n > capacity && !urgent && !alone {
                     break;
                 }
@@ -128,9 +133,11 @@ impl Site<'_, '_> {
                 lines,
                 zone,
             );
-            self.release_wave(now, wave)
-                .expect("a wave just planned can be released");
-            released = true;
+            if self.config.wave.release == WaveRelease::Auto {
+                self.release_wave(now, wave)
+                    .expect("a wave just planned can be released");
+                released = true;
+            }
         }
         // Whatever was not planned waits for the next run, first reserved
         // first.
@@ -160,6 +167,9 @@ impl Site<'_, '_> {
             .map_or(0, |(z, _)| z as u16)
     }
 
+    /// Plans a wave: its orders are WAVED (`OrderWaved` each), its lines
+    /// held until it is released, and orchestration's workflow for it
+    /// starts (diagram 1: `WorkflowStarted` on `WavePlanned`).
     pub(crate) fn plan_wave(
         &mut self,
         now: SimTime,
@@ -170,26 +180,31 @@ impl Site<'_, '_> {
         zone: Option<u16>,
     ) -> WaveId {
         let units = orders.iter().map(|&o| self.orders.get(o).units()).sum();
-        let count = orders.len() as u32;
+        let wave = self.waves.next_id();
         for &o in &orders {
             let order = self.orders.get_mut(o);
             order.status = OrderStatus::Waved;
             order.waved_at = Some(now);
-        }
-        let wave = self.waves.plan(strategy, orders, lines, units, now, zone);
-        self.waves.get_mut(wave).priority = priority;
-        for &o in &self.waves.find(wave).expect("just planned").orders.clone() {
-            self.orders.get_mut(o).wave = Some(wave);
+            order.wave = Some(wave);
         }
         self.emit(
             now,
             DomainEvent::WavePlanned {
                 wave,
                 strategy,
-                orders: count,
+                priority,
+                orders: orders.clone(),
                 lines,
             },
         );
+        for &order in &orders {
+            self.emit(now, DomainEvent::OrderWaved { order, wave });
+        }
+        let planned = self.waves.plan(strategy, orders, lines, units, now, zone);
+        debug_assert_eq!(planned, wave);
+        self.waves.get_mut(wave).priority = priority;
+        self.waves.held_lines += lines;
+        self.emit(now, DomainEvent::WorkflowStarted { wave });
         wave
     }
 
@@ -245,24 +260,54 @@ impl Site<'_, '_> {
         Ok(w.orders.clone())
     }
 
-    /// Cancels a wave (the planner's `CancelWaveCommand`). **Only a PLANNED
-    /// wave can be cancelled** ([`CommandError::WaveNotCancellable`]): once
-    /// released, its stock is allocated and its tasks are on the floor. Its
-    /// orders go back to RESERVED (their stock stays reserved) and wait
-    /// for the next wave in the order they were reserved.
+    /// Cancels a wave (the planner's `CancelWaveCommand`).
+    ///
+    /// - **A PLANNED wave**: its orders go back to RESERVED (their stock
+    ///   stays reserved) and wait for the next wave in the order they were
+    ///   reserved.
+    /// - **A RELEASED wave none of whose tasks has started** is compensated
+    ///   first (the release saga undone): its tasks are cancelled
+    ///   (`TaskCancelled`; an associate who had one is free again), the
+    ///   stock allocated to its faces goes back (`InventoryDeallocated`,
+    ///   still reserved for the order), and its open orders wait as above.
+    ///   What the release did that is a fact of the floor stays: lines
+    ///   found short stay short (their stock was let go), orders closed
+    ///   short stay closed, replenishments it opened go on.
+    /// - **Refused** ([`CommandError::WaveNotCancellable`]) once a task of
+    ///   it has started (IN_PROGRESS), or when it is done.
     pub(crate) fn cancel_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
-        let orders = self.planned_orders(wave, |wave, status| {
-            CommandError::WaveNotCancellable { wave, status }
-        })?;
+        let w = self
+            .waves
+            .find(wave)
+            .ok_or(CommandError::UnknownWave(wave))?;
+        let was = w.status;
+        if !matches!(was, WaveStatus::Planned | WaveStatus::Released) {
+            return Err(CommandError::WaveNotCancellable { wave, status: was });
+        }
+        let (orders, lines) = (w.orders.clone(), w.lines);
+        if was == WaveStatus::Released {
+            self.compensate_release(now, wave);
+        } else {
+            self.waves.held_lines = self.waves.held_lines.saturating_sub(lines);
+        }
         let w = self.waves.get_mut(wave);
         w.status = WaveStatus::Cancelled;
         w.open_orders = 0;
+        w.completed_at = Some(now);
+        let mut back = 0;
         for &o in &orders {
             let order = self.orders.get_mut(o);
+            if order.status != OrderStatus::Waved {
+                continue;
+            }
             order.status = OrderStatus::Reserved;
             order.wave = None;
             order.waved_at = None;
+            order.task = None;
+            order.tote = None;
+            order.open_tasks = 0;
             self.waves.waiting.push_back(o);
+            back += 1;
         }
         self.waves
             .waiting
@@ -272,16 +317,57 @@ impl Site<'_, '_> {
             now,
             DomainEvent::WaveCancelled {
                 wave,
-                orders: orders.len() as u32,
+                orders: back,
+                was,
             },
         );
         Ok(())
     }
 
+    /// A planner releases a wave (`ReleaseWave`): refused while nothing of
+    /// it can be allocated ([`CommandError::WaveNotAllocatable`], the
+    /// seed's `ensureInventoryAllocated`), so a planner never puts an empty
+    /// wave on the floor; then [`Site::release_wave`].
+    pub(crate) fn authorise_release(
+        &mut self,
+        now: SimTime,
+        wave: WaveId,
+    ) -> Result<(), CommandError> {
+        let orders = self.planned_orders(wave, |wave, status| CommandError::WaveNotPlanned {
+            wave,
+            status,
+        })?;
+        if !orders.iter().any(|&o| self.allocatable(o)) {
+            return Err(CommandError::WaveNotAllocatable(wave));
+        }
+        self.release_wave(now, wave)
+    }
+
+    /// Whether some line of `order` can be allocated now: a usable face of
+    /// its SKU has units not yet allocated, or (on a site that
+    /// replenishes) the SKU has reserve stock a replenishment can bring.
+    fn allocatable(&self, order: OrderId) -> bool {
+        let replenishes = self.config.replenishment.is_some();
+        self.orders.get(order).lines.iter().any(|l| {
+            l.quantity > l.short && {
+                let s = self.inventory.sku(l.sku);
+                (replenishes && s.reserve > 0)
+                    || s.faces.iter().any(|&f| {
+                        let loc = self.inventory.location(f);
+                        loc.usable() && loc.on_hand + loc.incoming > loc.allocated
+                    })
+            }
+        })
+    }
+
     /// Releases a wave. **A wave may only be released when PLANNED**: any
     /// other state is refused ([`CommandError::WaveNotPlanned`]).
     /// Orchestration reacts to the release
-    /// ([`on_wave_released`](crate::orchestration::on_wave_released)).
+    /// ([`on_wave_released`](crate::orchestration::on_wave_released)): the
+    /// release saga allocates the wave's stock (`InventoryAllocated`,
+    /// `LocationsReserved`), makes its tasks (`TaskCreated`,
+    /// `TasksCreated`) and offers them (`ExecutionStarted`); cancelling
+    /// the wave before a task starts compensates it.
     pub(crate) fn release_wave(&mut self, now: SimTime, wave: WaveId) -> Result<(), CommandError> {
         let orders = self.planned_orders(wave, |wave, status| CommandError::WaveNotPlanned {
             wave,
@@ -290,11 +376,16 @@ impl Site<'_, '_> {
         let w = self.waves.get_mut(wave);
         w.status = WaveStatus::Released;
         w.released_at = Some(now);
+        let (priority, zone, lines) = (w.priority, w.zone, w.lines);
+        self.waves.held_lines = self.waves.held_lines.saturating_sub(lines);
         self.emit(
             now,
             DomainEvent::WaveReleased {
                 wave,
-                orders: orders.len() as u32,
+                orders: orders.clone(),
+                priority,
+                zone,
+                released_at: now,
             },
         );
         self.trigger(WaveReleased {

@@ -23,9 +23,17 @@ fn time_waves_are_planned_released_and_turned_into_tasks() {
         types_since(&wh, from),
         [
             "com.paklog.wms.wave.planned.v1",
-            "com.paklog.wms.wave.released.v1",
+            "com.paklog.wms.order.waved.v1",
+            "com.paklog.wms.order.waved.v1",
             "com.paklog.wes.workflow.started.v1",
-            "com.paklog.wes.task.created.v1"
+            "com.paklog.wms.wave.released.v1",
+            "com.paklog.wms.inventory.allocated.v1",
+            "com.paklog.wms.inventory.allocated.v1",
+            "com.paklog.wes.location.reserved.v1",
+            "com.paklog.wes.task.created.v1",
+            "com.paklog.wes.task.created.v1",
+            "com.paklog.wes.task.batch-created.v1",
+            "com.paklog.wes.workflow.execution-started.v1",
         ]
     );
     let wave = wh.waves().all().next().unwrap();
@@ -42,15 +50,21 @@ fn time_waves_are_planned_released_and_turned_into_tasks() {
 fn a_wave_is_released_only_from_planned() {
     let one = || Command::wave_of(vec![OrderId(0)]);
     let mut site = given(tiny_site()).with(at(8, 0), order("o1", &[("SKU0001", 1)]));
-    site.when(at(8, 1), one())
-        .then_types(&["com.paklog.wms.wave.planned.v1"]);
+    site.when(at(8, 1), one()).then_types(&[
+        "com.paklog.wms.wave.planned.v1",
+        "com.paklog.wms.order.waved.v1",
+        "com.paklog.wes.workflow.started.v1",
+    ]);
     let wave = WaveId(0);
     assert_eq!(site.waves().find(wave).unwrap().status, WaveStatus::Planned);
     site.when(at(8, 2), Command::ReleaseWave { wave })
         .then_types(&[
             "com.paklog.wms.wave.released.v1",
-            "com.paklog.wes.workflow.started.v1",
+            "com.paklog.wms.inventory.allocated.v1",
+            "com.paklog.wes.location.reserved.v1",
             "com.paklog.wes.task.created.v1",
+            "com.paklog.wes.task.batch-created.v1",
+            "com.paklog.wes.workflow.execution-started.v1",
         ]);
     // Released is not PLANNED: a second release is refused, and changes
     // nothing.
@@ -69,8 +83,23 @@ fn a_wave_is_released_only_from_planned() {
         .then_refused("orders[0]", RefusalKind::Invalid);
 }
 
+/// The task of associate 0 once signed on: given at sign-on, or asked for.
+fn first_task(site: &mut Given, at: paklog_sim::SimTime) -> TaskId {
+    let associate = AssociateId(0);
+    match site.tasks().associates[0].current {
+        Some(t) => t,
+        None => match site
+            .when(at, Command::RequestNextTask { associate })
+            .reply()
+        {
+            Reply::NextTask { task: Some(t) } => *t,
+            other => panic!("no task: {other:?}"),
+        },
+    }
+}
+
 #[test]
-fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cannot() {
+fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again() {
     let mut site = given(tiny_site())
         .with(at(8, 0), order("o1", &[("SKU0001", 1)]))
         .with(at(8, 1), order("o2", &[("SKU0002", 1)]));
@@ -83,7 +112,12 @@ fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cann
             priority: WavePriority::High,
         },
     )
-    .then_types(&["com.paklog.wms.wave.planned.v1"]);
+    .then_types(&[
+        "com.paklog.wms.wave.planned.v1",
+        "com.paklog.wms.order.waved.v1",
+        "com.paklog.wms.order.waved.v1",
+        "com.paklog.wes.workflow.started.v1",
+    ]);
     let wave = WaveId(0);
     let w = site.waves().find(wave).unwrap();
     assert_eq!(
@@ -92,7 +126,11 @@ fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cann
     );
     assert!(site.waves().waiting.is_empty());
     site.when(at(8, 3), Command::CancelWave { wave })
-        .then_events(&[DomainEvent::WaveCancelled { wave, orders: 2 }]);
+        .then_events(&[DomainEvent::WaveCancelled {
+            wave,
+            orders: 2,
+            was: WaveStatus::Planned,
+        }]);
     assert_eq!(
         site.waves().find(wave).unwrap().status,
         WaveStatus::Cancelled
@@ -112,47 +150,178 @@ fn a_planned_wave_can_be_cancelled_and_its_orders_wait_again_a_released_one_cann
         .then_refused("wave", RefusalKind::Conflict);
     site.when(at(8, 4), Command::CancelWave { wave: WaveId(9) })
         .then_refused("wave", RefusalKind::NotFound);
-    // The orders go into another wave; released, it cannot be cancelled
-    // (its stock is allocated and its tasks are on the floor).
-    site.when(at(8, 5), Command::wave_of(vec![OrderId(0), OrderId(1)]))
-        .then_types(&["com.paklog.wms.wave.planned.v1"]);
-    let second = WaveId(1);
-    site.when(at(8, 6), Command::ReleaseWave { wave: second })
-        .then_types(&[
-            "com.paklog.wms.wave.released.v1",
-            "com.paklog.wes.workflow.started.v1",
-            "com.paklog.wes.task.created.v1",
-        ]);
-    let refused = site
-        .when(at(8, 7), Command::CancelWave { wave: second })
-        .then_refused("wave", RefusalKind::Conflict);
-    assert_eq!(refused.events().len(), 0);
-    assert_eq!(
-        site.waves().find(second).unwrap().status,
-        WaveStatus::Released
-    );
-    // Its first task started: IN_PROGRESS, and still not cancellable.
-    let associate = AssociateId(0);
-    site.when(at(8, 8), Command::SignOn { associate })
-        .then_types(&["com.paklog.wes.associate.signed-on.v1"]);
-    let task = match site.tasks().associates[0].current {
-        Some(t) => t,
-        None => match site
-            .when(at(8, 8), Command::RequestNextTask { associate })
-            .reply()
-        {
-            Reply::NextTask { task: Some(t) } => *t,
-            other => panic!("no task: {other:?}"),
+}
+
+#[test]
+fn a_released_wave_cancelled_before_its_tasks_start_is_compensated_once_started_it_cannot_be() {
+    let mut site = given(tiny_site())
+        .with(at(8, 0), order("o1", &[("SKU0001", 2)]))
+        .with(at(8, 1), order("o2", &[("SKU0002", 1)]))
+        .with(at(8, 2), Command::wave_of(vec![OrderId(0), OrderId(1)]))
+        .with(at(8, 3), Command::ReleaseWave { wave: WaveId(0) });
+    let wave = WaveId(0);
+    // One task given to a signed-on associate (not started), one pending.
+    ok(
+        &mut site,
+        at(8, 4),
+        Command::SignOn {
+            associate: AssociateId(0),
         },
-    };
+    );
+    first_task(&mut site, at(8, 4));
+    assert!(site.tasks().associates[0].current.is_some());
+    assert_eq!(site.inventory().location(LocationId(0)).allocated, 2);
+    let tasks: Vec<TaskId> = site.tasks().all().map(|t| t.id).collect();
+    site.when(at(8, 5), Command::CancelWave { wave })
+        .then_events(&[
+            DomainEvent::TaskCancelled {
+                task: tasks[0],
+                wave: Some(wave),
+            },
+            DomainEvent::TaskCancelled {
+                task: tasks[1],
+                wave: Some(wave),
+            },
+            DomainEvent::InventoryDeallocated {
+                order: OrderId(0),
+                wave,
+                units: 2,
+            },
+            DomainEvent::InventoryDeallocated {
+                order: OrderId(1),
+                wave,
+                units: 1,
+            },
+            DomainEvent::WaveCancelled {
+                wave,
+                orders: 2,
+                was: WaveStatus::Released,
+            },
+        ]);
+    // The allocations are given back, the stock stays reserved for the
+    // orders, which wait again; the associate is free.
+    for l in [0, 2] {
+        assert_eq!(site.inventory().location(LocationId(l)).allocated, 0);
+    }
+    assert_eq!(site.inventory().available(SkuId(0)), 18);
+    assert!(
+        site.tasks()
+            .all()
+            .all(|t| t.status == TaskStatus::Cancelled)
+    );
+    assert_eq!(site.tasks().associates[0].current, None);
+    assert_eq!(site.waves().waiting, [OrderId(0), OrderId(1)]);
+    for o in [OrderId(0), OrderId(1)] {
+        let order = site.orders().get(o);
+        assert_eq!(
+            (order.status, order.wave, order.task),
+            (OrderStatus::Reserved, None, None)
+        );
+    }
+    // Waved again and released, the idle associate gets a task; once it
+    // starts, the wave is IN_PROGRESS and the cancel is refused.
+    let again = WaveId(1);
+    site.when(at(8, 6), Command::wave_of(vec![OrderId(0), OrderId(1)]))
+        .then_types(&[
+            "com.paklog.wms.wave.planned.v1",
+            "com.paklog.wms.order.waved.v1",
+            "com.paklog.wms.order.waved.v1",
+            "com.paklog.wes.workflow.started.v1",
+        ]);
+    ok(&mut site, at(8, 7), Command::ReleaseWave { wave: again });
+    let task = first_task(&mut site, at(8, 8));
+    let associate = AssociateId(0);
     site.when(at(8, 9), Command::StartTask { associate, task })
-        .then_types(&["com.paklog.wes.task.started.v1"]);
+        .then_types(&[
+            "com.paklog.wes.task.started.v1",
+            "com.paklog.wes.picking.started.v1",
+        ]);
     assert_eq!(
-        site.waves().find(second).unwrap().status,
+        site.waves().find(again).unwrap().status,
         WaveStatus::InProgress
     );
-    site.when(at(8, 10), Command::CancelWave { wave: second })
+    let refused = site
+        .when(at(8, 10), Command::CancelWave { wave: again })
         .then_refused("wave", RefusalKind::Conflict);
+    assert_eq!(refused.events().len(), 0, "a refused cancel emits nothing");
+}
+
+#[test]
+fn a_planner_cannot_release_a_wave_nothing_of_which_can_be_allocated() {
+    let mut site = given(tiny_site())
+        .with(at(8, 0), order("o1", &[("SKU0002", 1)]))
+        .with(at(8, 1), Command::wave_of(vec![OrderId(0)]))
+        // SKU0002's only face is blocked after the order reserved it.
+        .with(
+            at(8, 2),
+            Command::BlockLocation {
+                location: LocationId(2),
+                reason: "rack damage".into(),
+            },
+        );
+    let wave = WaveId(0);
+    let refused = site
+        .when(at(8, 3), Command::ReleaseWave { wave })
+        .then_refused("wave", RefusalKind::Conflict);
+    assert_eq!(refused.events().len(), 0);
+    assert_eq!(site.waves().find(wave).unwrap().status, WaveStatus::Planned);
+    // Open again, it goes.
+    ok(
+        &mut site,
+        at(8, 4),
+        Command::UnblockLocation {
+            location: LocationId(2),
+        },
+    );
+    site.when(at(8, 5), Command::ReleaseWave { wave })
+        .then_types(&[
+            "com.paklog.wms.wave.released.v1",
+            "com.paklog.wms.inventory.allocated.v1",
+            "com.paklog.wes.location.reserved.v1",
+            "com.paklog.wes.task.created.v1",
+            "com.paklog.wes.task.batch-created.v1",
+            "com.paklog.wes.workflow.execution-started.v1",
+        ]);
+}
+
+#[test]
+fn with_a_planner_planned_waves_wait_for_release_and_hold_the_floors_capacity() {
+    let mut config = tiny_site();
+    config.wave.release = WaveRelease::Planner;
+    // Two heads at 2 lines an hour: 2 lines per half-hour planning interval.
+    config.wave.lines_per_head_hour = 2.0;
+    let mut site = given(config);
+    for i in 0..4 {
+        ok(
+            &mut site,
+            at(8, i),
+            order(&format!("o{i}"), &[("SKU0001", 1)]),
+        );
+    }
+    site.on_timer(at(8, 30), DomainTimer::PlanWaves);
+    let w = site.waves().find(WaveId(0)).unwrap();
+    assert_eq!((w.status, w.orders.len()), (WaveStatus::Planned, 2));
+    assert_eq!(site.tasks().kept(), 0, "nothing goes to the floor");
+    // The planned wave holds the capacity: the next run plans nothing.
+    site.on_timer(at(9, 0), DomainTimer::PlanWaves);
+    assert_eq!(site.waves().kept(), 1);
+    // Released, its lines are on the floor (and still hold it); cancelled,
+    // they no longer do.
+    ok(
+        &mut site,
+        at(9, 1),
+        Command::ReleaseWave { wave: WaveId(0) },
+    );
+    assert_eq!(site.tasks().kept(), 2);
+    site.on_timer(at(9, 30), DomainTimer::PlanWaves);
+    assert_eq!(site.waves().kept(), 1);
+    ok(
+        &mut site,
+        at(9, 31),
+        Command::CancelWave { wave: WaveId(0) },
+    );
+    site.on_timer(at(10, 0), DomainTimer::PlanWaves);
+    assert_eq!(site.waves().kept(), 2, "the floor is free again");
 }
 
 #[test]

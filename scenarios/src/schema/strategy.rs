@@ -17,6 +17,16 @@ pub struct Strategy {
     /// its cut-off at the latest.
     #[serde(default = "default_cutoff_lead")]
     pub cutoff_lead_min: u32,
+    /// Who releases a planned wave: `auto` (wave planning, at once) or
+    /// `planner` (waves wait for a planner's release; in a simulation a
+    /// virtual planner releases them `planner_review_min` after they are
+    /// planned, most urgent first).
+    #[serde(default)]
+    pub wave_release: WaveRelease,
+    /// The virtual planner's review time (minutes) with `wave_release =
+    /// "planner"`.
+    #[serde(default = "default_planner_review")]
+    pub planner_review_min: u32,
     /// Weights of the task assignment score.
     #[serde(default)]
     pub assignment: AssignmentWeights,
@@ -179,6 +189,18 @@ pub enum WaveStrategy {
     /// Group by zone; each wave holds orders whose lines are in one zone
     /// (orders spanning zones go to the zone of most of their lines).
     Zone,
+}
+
+/// Who releases a planned wave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveRelease {
+    /// Wave planning releases what it plans at once.
+    #[default]
+    Auto,
+    /// A planner releases each planned wave (live: `POST
+    /// /api/v1/waves/{waveId}/release`).
+    Planner,
 }
 
 /// Weights of the assignment score; they need not sum to one.

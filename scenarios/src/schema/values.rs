@@ -166,6 +166,10 @@ pub(super) fn default_cutoff_lead() -> u32 {
     120
 }
 
+pub(super) fn default_planner_review() -> u32 {
+    5
+}
+
 pub(super) fn default_priority_weight() -> f64 {
     0.2
 }

@@ -14,6 +14,7 @@
 //! | `LicensePlateMoved` | the tote's RTLS tag: `on_license_plate_moved` → it pings at its staging lane or door |
 //! | `PackingStarted`, `OrderShipped` | the tote's RTLS tag: `on_tote_taken` → it pings as it leaves |
 //! | `ToteInducted` | the conveyor controller: `on_tote_inducted` → the tote goes on the feed belt |
+//! | `WavePlanned` | the planner, on a site where waves wait for one: `on_wave_planned` → a review of the planned waves once the planner has looked |
 
 use bevy_ecs::system::SystemParam;
 use paklog_domain::{OrderId, SegmentId, ToteId};
@@ -62,6 +63,10 @@ pub struct ToteInducted {
     segment: SegmentId,
 }
 
+/// A wave was planned.
+#[derive(Debug, Clone, Copy, Event)]
+pub struct WavePlanned;
+
 /// What a device's reaction reaches: the site (to send commands), the
 /// virtual world, and the agenda its next events go on.
 #[derive(SystemParam)]
@@ -79,6 +84,7 @@ pub(super) fn subscribe(world: &mut World) {
     world.add_observer(on_license_plate_moved);
     world.add_observer(on_tote_taken);
     world.add_observer(on_tote_inducted);
+    world.add_observer(on_wave_planned);
 }
 
 /// Triggers every record the bus holds that the devices have not heard
@@ -109,6 +115,7 @@ pub(super) fn relay(world: &mut World, sched: &mut Scheduler<'_, SimEvent>) {
             Some(Push::Staged(e)) => world.trigger(e),
             Some(Push::Taken(e)) => world.trigger(e),
             Some(Push::Inducted(e)) => world.trigger(e),
+            Some(Push::Planned(e)) => world.trigger(e),
             None => break,
         }
     }
@@ -123,6 +130,7 @@ enum Push {
     Staged(LicensePlateMoved),
     Taken(ToteTaken),
     Inducted(ToteInducted),
+    Planned(WavePlanned),
 }
 
 impl Push {
@@ -156,8 +164,19 @@ impl Push {
                 tote: *tote,
                 segment: *segment,
             }),
+            DomainEvent::WavePlanned { .. } => Push::Planned(WavePlanned),
             _ => return None,
         })
+    }
+}
+
+/// On a site where planned waves wait for a planner, the virtual planner
+/// looks at the new wave and reviews the planned ones once done.
+fn on_wave_planned(_: On<WavePlanned>, mut d: Devices) {
+    let Devices { vw, agenda, .. } = &mut d;
+    if vw.planner_releases() {
+        let at = agenda.now().saturating_add(vw.planner_review_time());
+        agenda.schedule_at(at, SimEvent::PlannerReview);
     }
 }
 
@@ -245,7 +264,7 @@ mod tests {
         let observers = pushes.len();
         pushes.sort_unstable();
         pushes.dedup();
-        assert_eq!(observers, 6, "the devices' observers");
+        assert_eq!(observers, 7, "the devices' observers");
         assert_eq!(pushes.len(), observers, "a push with two reactions");
     }
 

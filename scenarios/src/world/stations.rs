@@ -73,8 +73,13 @@ impl VirtualWorld {
         if self.walls[wall as usize].job.is_some() {
             return;
         }
+        // The operator scans the bulk tote first in line.
+        let Some(&task) = wh.pack().put_walls[wall as usize].queue.front() else {
+            return;
+        };
+        let tote = wh.tasks().get(task).totes[0];
         if let Some(Reply::Sorting { task: Some(task) }) =
-            self.send(wh, sched.now(), Command::StartSort { wall })
+            self.send(wh, sched.now(), Command::ScanBulkTote { wall, tote })
         {
             self.put_next(wh, sched, wall, task, 0);
         }
@@ -103,15 +108,32 @@ impl VirtualWorld {
         let Some((task, line)) = self.walls[wall as usize].job.take() else {
             return;
         };
-        let reply = self.send(wh, sched.now(), Command::PutItem { wall, task, line });
-        if let Some(Reply::Put { station, left }) = reply {
-            if let Some(station) = station {
-                self.kick_station(wh, sched, station);
-            }
-            if left > 0 {
-                self.put_next(wh, sched, wall, task, line + 1);
-                return;
-            }
+        // The stop's units, scanned into its order's slot (a stop found
+        // short everywhere has none to put).
+        let t = wh.tasks().get(task);
+        let stop = &t.lines[line as usize];
+        let (slot, sku, units) = (stop.slot, stop.sku, stop.picked.unwrap_or(0));
+        let mut more = (line as usize) + 1 < t.lines.len();
+        if units > 0 {
+            let put = Command::PutIntoSlot {
+                wall,
+                slot,
+                sku,
+                quantity: units,
+            };
+            more = match self.send(wh, sched.now(), put) {
+                Some(Reply::Put { station, left }) => {
+                    if let Some(station) = station {
+                        self.kick_station(wh, sched, station);
+                    }
+                    left > 0
+                }
+                _ => false,
+            };
+        }
+        if more {
+            self.put_next(wh, sched, wall, task, line + 1);
+            return;
         }
         self.kick_wall(wh, sched, wall);
     }
