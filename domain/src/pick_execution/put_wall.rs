@@ -230,10 +230,8 @@ impl Site<'_, '_> {
         }
         let w = &mut self.pack.put_walls[wall as usize];
         let put = &mut w.sorting.as_mut().expect("checked above").1;
-        let mut lines = Vec::new();
         for (i, _, units) in missing {
             put[i] += units;
-            lines.push(i);
         }
         let s = &mut w.slots[slot as usize];
         s.expected = s.current;
