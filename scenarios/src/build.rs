@@ -281,10 +281,7 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
             max_orders: s.strategy.max_wave_orders,
             cutoff_lead: SimDuration::from_mins(u64::from(s.strategy.cutoff_lead_min)),
             lines_per_head_hour,
-            release: match s.strategy.wave_release {
-                crate::schema::WaveRelease::Auto => paklog_domain::WaveRelease::Auto,
-                crate::schema::WaveRelease::Planner => paklog_domain::WaveRelease::Planner,
-            },
+            release: s.strategy.wave_release,
         },
         labour: s
             .associates

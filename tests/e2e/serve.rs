@@ -227,6 +227,30 @@ pub(crate) fn terminate(mut server: Child) {
     panic!("paklog serve did not stop on SIGTERM");
 }
 
+/// Waits (two minutes at most) until every order of `ids` is packed.
+fn wait_packed(port: u16, ids: &[u64]) {
+    let until = Instant::now() + Duration::from_secs(120);
+    loop {
+        let packed = ids
+            .iter()
+            .filter(|id| {
+                http(port, "GET", &format!("/api/v1/orders/{id}"), "").is_ok_and(|(_, o)| {
+                    o.contains("\"READY_TO_SHIP\"") || o.contains("\"SHIPPED\"")
+                })
+            })
+            .count();
+        if packed == ids.len() {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "{packed} of {} orders packed after 2 min",
+            ids.len()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// On a put-wall site the virtual floor sorts its bulk totes through the
 /// put-wall routes (scan, put by SKU into slots) and every order is packed.
 #[test]
@@ -265,26 +289,7 @@ fn virtual_associates_sort_a_put_wall_live() {
     let w: serde_json::Value = serde_json::from_str(&body).unwrap();
     let release = format!("/api/v1/waves/{}/release", w["waveId"]);
     assert_eq!(http(port, "POST", &release, "").unwrap().0, 200);
-    let until = Instant::now() + Duration::from_secs(120);
-    loop {
-        let packed = ids
-            .iter()
-            .filter(|id| {
-                http(port, "GET", &format!("/api/v1/orders/{id}"), "").is_ok_and(|(_, o)| {
-                    o.contains("\"READY_TO_SHIP\"") || o.contains("\"SHIPPED\"")
-                })
-            })
-            .count();
-        if packed == ids.len() {
-            break;
-        }
-        assert!(
-            Instant::now() < until,
-            "{packed} of {} orders packed after 2 min",
-            ids.len()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_packed(port, &ids);
     let (status, body) = http(port, "GET", "/api/v1/put-walls/0", "").unwrap();
     assert_eq!(status, 200, "{body}");
     let wall: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -329,26 +334,7 @@ fn virtual_associates_work_a_live_site_and_the_store_replays_into_reports() {
     .unwrap();
     assert_eq!(status, 200, "{body}");
     // The virtual floor picks and packs every order.
-    let until = Instant::now() + Duration::from_secs(120);
-    loop {
-        let packed = ids
-            .iter()
-            .filter(|id| {
-                http(port, "GET", &format!("/api/v1/orders/{id}"), "").is_ok_and(|(_, o)| {
-                    o.contains("\"READY_TO_SHIP\"") || o.contains("\"SHIPPED\"")
-                })
-            })
-            .count();
-        if packed == ids.len() {
-            break;
-        }
-        assert!(
-            Instant::now() < until,
-            "{packed} of {} orders packed after 2 min",
-            ids.len()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_packed(port, &ids);
     terminate(server);
 
     // The store, replayed into the reports of a run.

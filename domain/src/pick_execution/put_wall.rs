@@ -17,9 +17,10 @@ use paklog_sim::SimTime;
 
 use crate::commands::{CommandError, Reply};
 use crate::events::DomainEvent;
-use crate::ids::{SkuId, TaskId, ToteId};
+use crate::ids::{OrderId, SkuId, TaskId, ToteId};
 use crate::pack_ship::{PutWall, PutWallSlot};
 use crate::site::Site;
+use crate::task_execution::PickLine;
 
 impl Site<'_, '_> {
     pub(crate) fn put_wall(&self, wall: u16) -> Result<&PutWall, CommandError> {
@@ -136,30 +137,16 @@ impl Site<'_, '_> {
         sku: SkuId,
         quantity: u32,
     ) -> Result<Reply, CommandError> {
-        let w = self.put_wall(wall)?;
-        let Some((task, put)) = &w.sorting else {
-            return Err(CommandError::NothingToSort(wall));
-        };
-        let s = w
-            .slots
-            .get(slot as usize)
-            .ok_or(CommandError::UnknownSlot { wall, slot })?;
-        if s.complete {
-            return Err(CommandError::SlotComplete { wall, slot });
-        }
+        let (task, _) = self.open_slot(wall, slot)?;
         if quantity == 0 {
             return Err(CommandError::NothingPut);
         }
         // The stops of this slot's order with this SKU, and what each
         // still has to put.
         let stops: Vec<(usize, u32)> = self
-            .tasks
-            .get(*task)
-            .lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.slot == slot && l.sku == sku)
-            .map(|(i, l)| (i, l.picked.unwrap_or(0) - put[i]))
+            .left_to_put(wall, task)
+            .filter(|(_, l, _)| l.slot == slot && l.sku == sku)
+            .map(|(i, _, left)| (i, left))
             .collect();
         if stops.is_empty() {
             return Err(CommandError::WrongSlotSku { wall, slot, sku });
@@ -182,7 +169,6 @@ impl Site<'_, '_> {
                 rest -= take;
             }
         }
-        let task = *task;
         Ok(self.put_units(now, wall, task, slot, &units))
     }
 
@@ -196,28 +182,12 @@ impl Site<'_, '_> {
         wall: u16,
         slot: u16,
     ) -> Result<Reply, CommandError> {
-        let w = self.put_wall(wall)?;
-        let Some((task, put)) = &w.sorting else {
-            return Err(CommandError::NothingToSort(wall));
-        };
-        let s = w
-            .slots
-            .get(slot as usize)
-            .ok_or(CommandError::UnknownSlot { wall, slot })?;
-        if s.complete {
-            return Err(CommandError::SlotComplete { wall, slot });
-        }
-        let (task, order) = (*task, s.order);
+        let (task, order) = self.open_slot(wall, slot)?;
         // Each stop of the slot with units not put: short by those units.
         let missing: Vec<(usize, u32, u32)> = self
-            .tasks
-            .get(task)
-            .lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.slot == slot)
-            .map(|(i, l)| (i, l.order_line, l.picked.unwrap_or(0) - put[i]))
-            .filter(|m| m.2 > 0)
+            .left_to_put(wall, task)
+            .filter(|&(_, l, left)| l.slot == slot && left > 0)
+            .map(|(i, l, left)| (i, l.order_line, left))
             .collect();
         // The units left the shelf when they were picked (stock and
         // reservation are already down by them): they are short, not back.
@@ -242,6 +212,44 @@ impl Site<'_, '_> {
             self.close_order(now, order);
         }
         Ok(self.slot_done(now, wall, task, slot, !empty))
+    }
+
+    /// The sort under way at `wall` and the order of its slot `slot`, if
+    /// that slot can still take items.
+    fn open_slot(&self, wall: u16, slot: u16) -> Result<(TaskId, OrderId), CommandError> {
+        let w = self.put_wall(wall)?;
+        let Some((task, _)) = &w.sorting else {
+            return Err(CommandError::NothingToSort(wall));
+        };
+        let s = w
+            .slots
+            .get(slot as usize)
+            .ok_or(CommandError::UnknownSlot { wall, slot })?;
+        if s.complete {
+            return Err(CommandError::SlotComplete { wall, slot });
+        }
+        Ok((*task, s.order))
+    }
+
+    /// Each stop of `task`, sorted at `wall`, with the units it still has
+    /// to put.
+    fn left_to_put(
+        &self,
+        wall: u16,
+        task: TaskId,
+    ) -> impl Iterator<Item = (usize, &PickLine, u32)> {
+        let put = &self.pack.put_walls[wall as usize]
+            .sorting
+            .as_ref()
+            .expect("a sort under way")
+            .1;
+        self.tasks
+            .get(task)
+            .lines
+            .iter()
+            .zip(put)
+            .enumerate()
+            .map(|(i, (l, &p))| (i, l, l.picked.unwrap_or(0).saturating_sub(p)))
     }
 
     /// Puts `units` of stops `(line, units)` into slot `slot`.
@@ -274,16 +282,12 @@ impl Site<'_, '_> {
         slot: u16,
         completes: bool,
     ) -> Reply {
-        let t = self.tasks.get(task);
-        let tote = t.totes[0];
-        let w = &mut self.pack.put_walls[wall as usize];
-        let put = &w.sorting.as_ref().expect("a sort under way").1;
-        let left = t
-            .lines
-            .iter()
-            .zip(put)
-            .filter(|(l, p)| l.picked.unwrap_or(0) > **p)
+        let tote = self.tasks.get(task).totes[0];
+        let left = self
+            .left_to_put(wall, task)
+            .filter(|&(_, _, left)| left > 0)
             .count() as u32;
+        let w = &mut self.pack.put_walls[wall as usize];
         let order = w.slots[slot as usize].order;
         if left == 0 {
             w.sorting = None;

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// Who releases a planned wave: the domain's own word, as the file spells
+/// it (`"auto"`, `"planner"`).
+pub use paklog_domain::WaveRelease;
+
 /// Planning and assignment strategies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -189,18 +193,6 @@ pub enum WaveStrategy {
     /// Group by zone; each wave holds orders whose lines are in one zone
     /// (orders spanning zones go to the zone of most of their lines).
     Zone,
-}
-
-/// Who releases a planned wave.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WaveRelease {
-    /// Wave planning releases what it plans at once.
-    #[default]
-    Auto,
-    /// A planner releases each planned wave (live: `POST
-    /// /api/v1/waves/{waveId}/release`).
-    Planner,
 }
 
 /// Weights of the assignment score; they need not sum to one.
