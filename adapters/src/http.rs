@@ -3,6 +3,7 @@
 //! `application/problem+json` naming the field at fault, and change nothing.
 
 mod conveyor;
+mod extract;
 mod locations;
 mod mobile;
 mod operations;
@@ -11,6 +12,7 @@ mod put_walls;
 mod rtls;
 
 pub use conveyor::*;
+pub(crate) use extract::{JsonBody, Params};
 pub use locations::*;
 pub use mobile::*;
 pub use operations::*;
@@ -22,7 +24,6 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::FromRef;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use paklog_domain::{Command, Reply};
 use paklog_sim::CommandSender;
@@ -41,6 +42,14 @@ pub struct AppState {
     pub kernel: CommandSender<Input>,
     /// Who may call.
     pub tokens: Arc<Tokens>,
+    /// The site's OpenAPI document.
+    pub openapi: Arc<serde_json::Value>,
+}
+
+impl FromRef<AppState> for Arc<serde_json::Value> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.openapi)
+    }
 }
 
 impl FromRef<AppState> for Arc<Tokens> {
@@ -56,6 +65,7 @@ impl AppState {
         AppState {
             kernel: live.sender.clone(),
             tokens: Arc::new(tokens),
+            openapi: Arc::clone(&live.openapi),
         }
     }
 }
@@ -124,31 +134,15 @@ pub(crate) async fn find<T: TryFrom<View>>(
     }
 }
 
-/// The request's JSON body, or a 422 that says what is wrong with it.
-pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<Json<T>, Problem> {
-    body.map_err(|e| {
-        let text = e.body_text();
-        // serde_json names the field in "… `name` …" messages.
-        let field = text
-            .split('`')
-            .nth(1)
-            .filter(|f| f.chars().all(|c| c.is_alphanumeric() || c == '_'))
-            .map(str::to_owned);
-        let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid request", text);
-        match field {
-            Some(f) => p.with_field(f),
-            None => p,
-        }
-    })
-}
-
+/// The id in a path (`7`, or `ORD-7` as the views write it); anything else
+/// names nothing there is (404).
 pub(crate) fn id_of(text: &str, field: &str) -> Result<u32, Problem> {
     text.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
         .parse()
         .map_err(|_| {
             Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid request",
+                StatusCode::NOT_FOUND,
+                "not found",
                 format!("not an id: \"{text}\""),
             )
             .with_field(field)

@@ -151,6 +151,8 @@ pub struct Live {
     thread: Option<JoinHandle<()>>,
     /// Commands replayed from the store at start.
     pub replayed: usize,
+    /// The OpenAPI document of this site's API.
+    pub openapi: std::sync::Arc<serde_json::Value>,
 }
 
 /// The wall clock now, in Unix milliseconds (what a start reads).
@@ -248,6 +250,9 @@ impl Live {
         )?;
         let calendar = (!config.calendar.is_default()).then_some(config.calendar);
         let warehouse = config.warehouse_id.clone();
+        let openapi = std::sync::Arc::new(crate::openapi::document(
+            &crate::openapi::SiteFacts::of(&config),
+        ));
         let replayed = history.len();
         let reached = match store.as_mut() {
             Some(s) => reached(&mut **s)?,
@@ -308,6 +313,7 @@ impl Live {
             warehouse,
             thread: Some(thread),
             replayed,
+            openapi,
         })
     }
 

@@ -1,12 +1,22 @@
 //! `GET /openapi.json`: the OpenAPI 3.1 document of the live API, generated
 //! from the handlers' own annotations and request types (utoipa), so it
-//! cannot drift from the code.
+//! cannot drift from the code; then made the document of one site, whose
+//! codes and bounds the handlers check (`SiteFacts`), so that a request it
+//! calls valid is never refused as invalid (`scripts/schemathesis`).
 
-use serde_json::Value;
+use std::sync::Arc;
+
+use paklog_domain::task_execution::TaskStatus;
+use paklog_domain::vocabulary::OrderStatus;
+use paklog_domain::wave_planning::WaveStatus;
+use paklog_domain::{SiteArea, SiteConfig};
+use schemars::JsonSchema;
+use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use axum::Json;
+use axum::extract::State;
 
 use crate::{http, problem, views};
 
@@ -134,22 +144,270 @@ impl utoipa::Modify for Bearer {
     }
 }
 
-/// The OpenAPI document as JSON.
+/// What the document of one site says that another's would not: the codes
+/// the handlers take and the values they check against the site.
+#[derive(Debug, Clone)]
+pub struct SiteFacts {
+    /// SKU codes, as the item master has them.
+    pub skus: Vec<String>,
+    /// Carrier names.
+    pub carriers: Vec<String>,
+    /// Whether a pick must be confirmed with a barcode.
+    pub barcode_required: bool,
+    /// Where an RTLS ping may be.
+    pub area: SiteArea,
+}
+
+/// Most SKU codes the document lists; a larger item master is described
+/// in words (and an unknown code is still refused with 422).
+pub const MAX_LISTED_SKUS: usize = 10_000;
+
+impl SiteFacts {
+    /// The facts of a site.
+    #[must_use]
+    pub fn of(config: &SiteConfig) -> Self {
+        SiteFacts {
+            skus: config.skus.iter().map(|s| s.code.clone()).collect(),
+            carriers: config.carriers.iter().map(|c| c.name.clone()).collect(),
+            barcode_required: config.barcode_required,
+            area: SiteArea::of(&config.layout),
+        }
+    }
+}
+
+/// The OpenAPI document of a site's API as JSON.
 #[must_use]
-pub fn document() -> Value {
+pub fn document(site: &SiteFacts) -> Value {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut doc = serde_json::to_value(doc).unwrap_or(Value::Null);
+    standard_integers(&mut doc);
     add_links(&mut doc);
+    add_shared_responses(&mut doc);
+    add_status_names(&mut doc);
+    add_site(&mut doc, site);
     doc
 }
 
+/// Rust's integer types as standard formats with their bounds: utoipa
+/// says `u-int32` for a `u32`, which no client knows, and `int32` would
+/// leave out half its range.
+fn standard_integers(value: &mut Value) {
+    match value {
+        Value::Object(schema) => {
+            // utoipa writes `u-int32` for a `u32`.
+            let format = schema
+                .get("format")
+                .and_then(Value::as_str)
+                .map(|f| f.replace('-', ""));
+            let bounds = match format.as_deref() {
+                Some("int8") => Some(("int32", i64::from(i8::MIN), Some(i64::from(i8::MAX)))),
+                Some("int16") => Some(("int32", i64::from(i16::MIN), Some(i64::from(i16::MAX)))),
+                Some("uint8") => Some(("int32", 0, Some(i64::from(u8::MAX)))),
+                Some("uint16") => Some(("int32", 0, Some(i64::from(u16::MAX)))),
+                Some("uint32") => Some(("int64", 0, Some(i64::from(u32::MAX)))),
+                // Up to int64's bound: a client need not send more.
+                Some("uint64") => Some(("int64", 0, None)),
+                _ => None,
+            };
+            if let Some((format, min, max)) = bounds {
+                schema.insert("format".to_owned(), json!(format));
+                let least = schema.get("minimum").and_then(Value::as_i64);
+                if least.is_none_or(|m| m < min) {
+                    schema.insert("minimum".to_owned(), json!(min));
+                }
+                if let Some(max) = max {
+                    let most = schema.get("maximum").and_then(Value::as_i64);
+                    if most.is_none_or(|m| m > max) {
+                        schema.insert("maximum".to_owned(), json!(max));
+                    }
+                }
+            }
+            schema.values_mut().for_each(standard_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(standard_integers),
+        _ => {}
+    }
+}
+
+/// The answers every operation with a JSON body can give, and every
+/// operation of the API, said once here rather than on each.
+fn add_shared_responses(doc: &mut Value) {
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemBody"}}},
+        })
+    };
+    let Some(paths) = doc.pointer_mut("/paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            let has_body = op.contains_key("requestBody");
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut shared = Vec::new();
+            if has_body {
+                shared.extend([
+                    ("400", "The body is not JSON"),
+                    ("413", "The body is too large"),
+                    ("415", "The body is not declared `application/json`"),
+                    ("422", "The body is not of the schema (the field is named)"),
+                ]);
+            }
+            if path.starts_with("/api/") {
+                shared.push((
+                    "503",
+                    "The site is not running, or the command could not be stored: nothing was accepted",
+                ));
+            }
+            for (status, description) in shared {
+                responses
+                    .entry(status)
+                    .or_insert_with(|| problem(description));
+            }
+        }
+    }
+}
+
+/// The names of a domain enum, from its JSON Schema (`enum`, or `oneOf`
+/// of `const`s when its variants are documented).
+fn names<T: JsonSchema>() -> Vec<Value> {
+    let schema = schemars::schema_for!(T).to_value();
+    if let Some(list) = schema.get("enum").and_then(Value::as_array) {
+        return list.clone();
+    }
+    schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|v| {
+            v.get("const").cloned().into_iter().chain(
+                v.get("enum")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .into_iter()
+                    .flatten(),
+            )
+        })
+        .collect()
+}
+
+/// States are the domain's: the `?status=` filters and the views' `status`.
+fn add_status_names(doc: &mut Value) {
+    let waves = Value::Array(names::<WaveStatus>());
+    let tasks = Value::Array(names::<TaskStatus>());
+    let orders = Value::Array(names::<OrderStatus>());
+    for (path, list) in [("/api/v1/waves", &waves), ("/api/v1/tasks", &tasks)] {
+        if let Some(params) = doc
+            .pointer_mut(&format!("/paths/{}/get/parameters", escape(path)))
+            .and_then(Value::as_array_mut)
+        {
+            for p in params.iter_mut().filter(|p| p["name"] == "status") {
+                p["schema"]["enum"] = list.clone();
+            }
+        }
+    }
+    for (view, list) in [
+        ("WaveView", &waves),
+        ("TaskView", &tasks),
+        ("OrderView", &orders),
+    ] {
+        if let Some(status) =
+            doc.pointer_mut(&format!("/components/schemas/{view}/properties/status"))
+        {
+            status["enum"] = list.clone();
+        }
+    }
+}
+
+/// The site's codes and bounds where the handlers check them.
+fn add_site(doc: &mut Value, site: &SiteFacts) {
+    let schemas = "/components/schemas";
+    let mut set = |pointer: &str, key: &str, value: Value| {
+        if let Some(Value::Object(schema)) = doc.pointer_mut(&format!("{schemas}/{pointer}")) {
+            schema.insert(key.to_owned(), value);
+        }
+    };
+    if site.skus.len() <= MAX_LISTED_SKUS {
+        let skus = Value::Array(site.skus.iter().cloned().map(Value::String).collect());
+        for sku in [
+            "OrderLineRequest/properties/sku",
+            "Receipt/properties/sku",
+            "SlotPut/properties/sku",
+        ] {
+            set(sku, "enum", skus.clone());
+        }
+    } else {
+        let said = format!(
+            "SKU code, one of the site's {} (too many to list here; an unknown one is refused with 422).",
+            site.skus.len()
+        );
+        for sku in [
+            "OrderLineRequest/properties/sku",
+            "Receipt/properties/sku",
+            "SlotPut/properties/sku",
+        ] {
+            set(sku, "description", json!(said));
+        }
+    }
+    if let Some(first) = site.skus.first() {
+        set("OrderLineRequest/properties/sku", "example", json!(first));
+        set("Receipt/properties/sku", "example", json!(first));
+        set("SlotPut/properties/sku", "example", json!(first));
+    }
+    let carriers = Value::Array(site.carriers.iter().cloned().map(Value::String).collect());
+    set("OrderRequest/properties/carrier", "enum", carriers);
+    if let Some(first) = site.carriers.first() {
+        set("OrderRequest/properties/carrier", "example", json!(first));
+    }
+    // In whole millimetres, inside the area: a ping is taken to the
+    // millimetre, so one at a bound stays in.
+    let a = site.area;
+    let (up, down) = (
+        |v: f64| (v * 1000.0).ceil() / 1000.0,
+        |v: f64| (v * 1000.0).floor() / 1000.0,
+    );
+    set("PingRequest/properties/x_m", "minimum", json!(up(a.x_min)));
+    set(
+        "PingRequest/properties/x_m",
+        "maximum",
+        json!(down(a.x_max)),
+    );
+    set("PingRequest/properties/y_m", "minimum", json!(up(a.y_min)));
+    set(
+        "PingRequest/properties/y_m",
+        "maximum",
+        json!(down(a.y_max)),
+    );
+    if site.barcode_required {
+        set("Confirmation/properties/barcode", "type", json!("string"));
+        if let Some(required) = doc
+            .pointer_mut(&format!("{schemas}/Confirmation/required"))
+            .and_then(Value::as_array_mut)
+        {
+            required.push(json!("barcode"));
+        }
+    }
+}
+
+/// A path as a JSON Pointer token.
+fn escape(path: &str) -> String {
+    path.replace('~', "~0").replace('/', "~1")
+}
+
 /// OpenAPI links from what a POST creates to the operations on it, so a
-/// client (or a stateful test) can chain them: order → GET; wave → GET,
-/// release, cancel.
+/// client (or a stateful test) can chain them: order → GET, a wave of it;
+/// wave → GET, release, cancel.
 fn add_links(doc: &mut Value) {
     let link = |operation: &str, param: &str, pointer: &str| {
-        serde_json::json!({
+        json!({
             "operationId": operation,
             "parameters": { param: format!("$response.body#/{pointer}") },
         })
@@ -158,7 +416,16 @@ fn add_links(doc: &mut Value) {
         (
             "/api/v1/orders",
             "201",
-            vec![("GetOrder", link("get_order", "orderId", "orderId"))],
+            vec![
+                ("GetOrder", link("get_order", "orderId", "orderId")),
+                (
+                    "CreateWave",
+                    json!({
+                        "operationId": "create_wave",
+                        "requestBody": { "orderIds": ["$response.body#/orderId"] },
+                    }),
+                ),
+            ],
         ),
         (
             "/api/v1/waves",
@@ -172,10 +439,7 @@ fn add_links(doc: &mut Value) {
     ];
     for (path, status, named) in links {
         if let Some(response) = doc
-            .pointer_mut(&format!(
-                "/paths/{}/post/responses/{status}",
-                path.replace('/', "~1")
-            ))
+            .pointer_mut(&format!("/paths/{}/post/responses/{status}", escape(path)))
             .and_then(Value::as_object_mut)
         {
             let map: serde_json::Map<String, Value> =
@@ -188,6 +452,6 @@ fn add_links(doc: &mut Value) {
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
-pub(crate) async fn openapi_json() -> Json<Value> {
-    Json(document())
+pub(crate) async fn openapi_json(State(doc): State<Arc<Value>>) -> Json<Value> {
+    Json(Value::clone(&doc))
 }

@@ -61,6 +61,12 @@ impl Problem {
         self
     }
 
+    /// The request field at fault, if any.
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
     /// The HTTP status.
     #[must_use]
     pub fn status(&self) -> StatusCode {

@@ -145,7 +145,7 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     );
     assert_eq!(
         call(&s, "GET", "/api/v1/orders/x!", None).await.0,
-        StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::NOT_FOUND
     );
 
     // Waves: created from reserved orders, released once.
@@ -183,7 +183,7 @@ async fn every_route_works_refuses_bad_input_and_survives_a_restart() {
     .await;
     assert_eq!(
         (st, v["field"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("barcode"))
+        (StatusCode::CONFLICT, json!("barcode"))
     );
     let (st, v, _) = call_as(
         &s,
@@ -678,7 +678,7 @@ async fn the_openapi_document_describes_every_route() {
         .filter_map(|op| op["operationId"].as_str())
         .collect();
     for (path, links) in [
-        ("/api/v1/orders", vec!["GetOrder"]),
+        ("/api/v1/orders", vec!["GetOrder", "CreateWave"]),
         (
             "/api/v1/waves",
             vec!["GetWave", "ReleaseWave", "CancelWave"],
@@ -692,12 +692,200 @@ async fn the_openapi_document_describes_every_route() {
             assert!(operations.contains(&op), "{op} of {path} {name}");
         }
     }
+    // The site's codes are the schema's: the order a client builds from
+    // the document's examples is one the site takes, and the states a
+    // filter takes are listed.
+    let schemas = &doc["components"]["schemas"];
+    let sku = &schemas["OrderLineRequest"]["properties"]["sku"];
+    let carrier = &schemas["OrderRequest"]["properties"]["carrier"];
+    assert!(
+        sku["enum"].as_array().unwrap().contains(&sku["example"]),
+        "{sku}"
+    );
+    assert!(
+        carrier["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&carrier["example"]),
+        "{carrier}"
+    );
+    let example = json!({
+        "external_id": "from-the-document",
+        "carrier": carrier["example"],
+        "lines": [{ "sku": sku["example"], "quantity": 1 }],
+    });
+    let (st, v, _) = call(&s, "POST", "/api/v1/orders", Some(example)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let waves = &doc["paths"]["/api/v1/waves"]["get"]["parameters"][0]["schema"]["enum"];
+    assert_eq!(
+        waves,
+        &json!([
+            "PLANNED",
+            "RELEASED",
+            "IN_PROGRESS",
+            "COMPLETED",
+            "CANCELLED"
+        ])
+    );
+    // A body route says how it refuses a body that is not JSON.
+    for status in ["400", "415", "422"] {
+        assert!(
+            doc["paths"]["/api/v1/orders"]["post"]["responses"][status].is_object(),
+            "{status}"
+        );
+    }
     // The event catalog is public too.
     let (st, asyncapi, _) = call_as(&s, None, "GET", "/asyncapi.json", None).await;
     assert_eq!(
         (st, asyncapi["asyncapi"].clone()),
         (StatusCode::OK, json!("3.0.0"))
     );
+    live.stop();
+}
+
+/// A raw request with the integration's token: `content_type` and `body`
+/// as given.
+async fn raw(
+    state: &AppState,
+    uri: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("authorization", format!("Bearer {ERP}"));
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
+    }
+    let res = app(state.clone())
+        .oneshot(req.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_are_read_as_json_schema_says_and_refused_by_kind() {
+    let path = store_path("bodies");
+    let (live, s) = start(&path);
+    let good = order("b1", "SKU0003", 2).to_string();
+    // Not declared JSON: 415; not JSON: 400; JSON of the wrong shape: 422
+    // naming the field, down to the line.
+    assert_eq!(
+        raw(&s, "/api/v1/orders", None, &good).await.0,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        raw(&s, "/api/v1/orders", Some("text/plain"), &good).await.0,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        raw(
+            &s,
+            "/api/v1/orders",
+            Some("application/json"),
+            "{\"external_id\":"
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    let mut wrong = order("b1", "SKU0003", 2);
+    wrong["lines"][0]["quantity"] = json!("two");
+    let (st, v) = raw(
+        &s,
+        "/api/v1/orders",
+        Some("application/json"),
+        &wrong.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (st, &v["field"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("lines[0].quantity")
+        ),
+        "{v}"
+    );
+    let mut missing = order("b1", "SKU0003", 2);
+    missing["lines"][0].as_object_mut().unwrap().remove("sku");
+    let (st, v) = raw(
+        &s,
+        "/api/v1/orders",
+        Some("application/json"),
+        &missing.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (st, &v["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("lines[0].sku")),
+        "{v}"
+    );
+    // A whole number written `2.0` is an integer, as JSON Schema says; a
+    // fraction is not.
+    let mut fraction = order("b1", "SKU0003", 2);
+    fraction["lines"][0]["quantity"] = json!(2.5);
+    let (st, v) = raw(
+        &s,
+        "/api/v1/orders",
+        Some("application/json"),
+        &fraction.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (st, &v["field"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("lines[0].quantity")
+        ),
+        "{v}"
+    );
+    let whole = good.replace("\"quantity\":2", "\"quantity\":2.0");
+    assert!(whole.contains("2.0"), "{whole}");
+    let (st, v) = raw(
+        &s,
+        "/api/v1/orders",
+        Some("application/json; charset=utf-8"),
+        &whole,
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    // The same external id again: the order is in (409), not a bad one.
+    let (st, v) = raw(&s, "/api/v1/orders", Some("application/json"), &good).await;
+    assert_eq!(
+        (st, &v["field"]),
+        (StatusCode::CONFLICT, &json!("external_id")),
+        "{v}"
+    );
+    // An id in a path that is no id names nothing (404), like one that is
+    // not there; a query parameter of the wrong type is a 422.
+    for uri in ["/api/v1/orders/seven", "/api/v1/waves/ORD-x/release"] {
+        let method = if uri.ends_with("release") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let (st, v, _) = call(&s, method, uri, None).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{uri}: {v}");
+    }
+    let (st, v, _) = call(&s, "GET", "/api/v1/put-walls/x", None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    let uri = "/api/v1/mobile/picking/next-task?associate=me";
+    let (st, v, _) = call_as(&s, Some(ALICE), "GET", uri, None).await;
+    assert_eq!(
+        (st, &v["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("associate")),
+        "{v}"
+    );
+    // A plain GET of the events stream is told to upgrade.
+    let (st, v, _) = call(&s, "GET", "/api/v1/events", None).await;
+    assert_eq!(st, StatusCode::UPGRADE_REQUIRED, "{v}");
     live.stop();
 }
 
@@ -830,9 +1018,14 @@ async fn an_events_stream_resumes_from_a_sequence_number_with_the_same_ids_after
     let later = next_events(&mut ws, 1).await;
     assert_eq!(later[0].0, "tiny-6");
     // Not a number, or not out yet: refused, naming the field.
-    for bad in ["x", "-1", "99"] {
+    // Not a sequence number: 422; one not out yet: 404.
+    for (bad, status) in [
+        ("x", StatusCode::UNPROCESSABLE_ENTITY),
+        ("-1", StatusCode::UNPROCESSABLE_ENTITY),
+        ("99", StatusCode::NOT_FOUND),
+    ] {
         let (code, problem, _) = call(&s, "GET", &format!("/api/v1/events?from={bad}"), None).await;
-        assert_eq!(code, StatusCode::BAD_REQUEST, "from={bad}: {problem}");
+        assert_eq!(code, status, "from={bad}: {problem}");
         assert_eq!(problem["field"], "from", "{problem}");
     }
     server.abort();
@@ -1055,7 +1248,7 @@ async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_
     let (st, v, _) = call(&s, "POST", "/api/v1/conveyor/scans", Some(scan("mian"))).await;
     assert_eq!(
         (st, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("segment")),
+        (StatusCode::NOT_FOUND, Some("segment")),
         "{v}"
     );
     for segment in ["induct-Z1", "main"] {
@@ -1226,7 +1419,7 @@ async fn a_scanning_site_refuses_a_pick_without_a_barcode() {
     .await;
     assert_eq!(
         (st, v["field"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("barcode")),
+        (StatusCode::CONFLICT, json!("barcode")),
         "{v}"
     );
     let (st, v, _) = confirm(
@@ -1871,22 +2064,24 @@ async fn a_bulk_tote_is_sorted_at_a_put_wall_slot_by_slot_as_the_seed_says() {
     };
     let (p1, p2) = (slot_of(&wall, 0), slot_of(&wall, 1));
     assert_eq!(wall["slots"][p1 as usize]["expectedItemCount"], 2, "{wall}");
-    // A SKU the slot's order did not get, more than it expects, an unknown
-    // SKU: refused by field, nothing put.
-    for (body, field) in [
-        (put(p1, "SKU0002", 1), "sku"),
-        (put(p1, "SKU0003", 3), "quantity"),
-        (put(p1, "NOPE", 1), "sku"),
-        (put(9, "SKU0003", 1), "slot"),
+    // A SKU the slot's order did not get, more than it expects (409), an
+    // unknown SKU or none put (422), a slot the wall has not (404): refused
+    // by field, nothing put.
+    for (body, status, field) in [
+        (put(p1, "SKU0002", 1), StatusCode::CONFLICT, "sku"),
+        (put(p1, "SKU0003", 3), StatusCode::CONFLICT, "quantity"),
+        (put(p1, "NOPE", 1), StatusCode::UNPROCESSABLE_ENTITY, "sku"),
+        (put(9, "SKU0003", 1), StatusCode::NOT_FOUND, "slot"),
         (
             json!({"wall": 0, "slot": p1, "sku": "SKU0003", "quantity": 0}),
+            StatusCode::UNPROCESSABLE_ENTITY,
             "quantity",
         ),
     ] {
         let (st, v, _) = post("/api/v1/mobile/put-wall/put", body.clone()).await;
         assert_eq!(
             (st, v["field"].clone()),
-            (StatusCode::UNPROCESSABLE_ENTITY, json!(field)),
+            (status, json!(field)),
             "{body}: {v}"
         );
     }

@@ -82,6 +82,10 @@ pub struct SkuStock {
     pub inbound: u32,
 }
 
+/// Most units a SKU's books count, all places together: a receipt past it
+/// is refused, so no count can overflow.
+pub const MAX_SKU_UNITS: u32 = 1_000_000_000;
+
 /// Stock of the whole site.
 #[derive(Debug, Clone, Default, bevy_ecs::resource::Resource)]
 pub struct Inventory {
@@ -319,6 +323,16 @@ impl Inventory {
             *books = (*books + counted).saturating_sub(before);
         }
         before
+    }
+
+    /// How many more units `sku` may get on its books.
+    #[must_use]
+    pub fn room(&self, sku: SkuId) -> u32 {
+        let s = &self.skus[sku.index()];
+        let held = [s.on_hand, s.reserve, s.blocked, s.incoming, s.inbound]
+            .iter()
+            .fold(0u32, |sum, &u| sum.saturating_add(u));
+        MAX_SKU_UNITS.saturating_sub(held)
     }
 
     /// Units of `sku` received at the dock, to be put away.

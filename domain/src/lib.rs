@@ -74,7 +74,7 @@ pub use ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
 };
-pub use physical_tracking::{Variance, VarianceKind};
+pub use physical_tracking::{SiteArea, Variance, VarianceKind};
 pub use refusal::{CommandError, RefusalKind};
 pub use site::DomainTimer;
 pub use vocabulary::{WavePriority, WaveRelease};

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::{CommandError, RtlsPing};
 use crate::ids::{AssociateId, LocationId, SkuId};
-use crate::location_master::LocationMaster;
+use crate::location_master::{LayoutSpec, LocationMaster};
 
 /// One disagreement between master data, the books and the physical state,
 /// with the fact that explains it.
@@ -75,6 +75,43 @@ pub const SITE_MARGIN_M: f64 = 50.0;
 
 /// Most pings taken in one command.
 pub const MAX_PINGS: usize = 1000;
+
+/// Longest tag name (characters).
+pub const MAX_TAG_CHARS: usize = 64;
+
+/// Where a ping may be (m): the racking and [`SITE_MARGIN_M`] around it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SiteArea {
+    /// Least `x_m`.
+    pub x_min: f64,
+    /// Greatest `x_m`.
+    pub x_max: f64,
+    /// Least `y_m`.
+    pub y_min: f64,
+    /// Greatest `y_m`.
+    pub y_max: f64,
+}
+
+impl SiteArea {
+    /// The area of a layout.
+    #[must_use]
+    pub fn of(spec: &LayoutSpec) -> Self {
+        let width = f64::from(spec.aisles.saturating_sub(1)) * spec.aisle_pitch_m;
+        let depth = f64::from(spec.blocks) * spec.aisle_length_m;
+        SiteArea {
+            x_min: -SITE_MARGIN_M,
+            x_max: width + SITE_MARGIN_M,
+            y_min: -SITE_MARGIN_M,
+            y_max: depth + SITE_MARGIN_M,
+        }
+    }
+
+    /// Whether `(x, y)` is inside.
+    #[must_use]
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        (self.x_min..=self.x_max).contains(&x) && (self.y_min..=self.y_max).contains(&y)
+    }
+}
 
 /// The last known state of one tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,19 +283,16 @@ impl Tracking {
                 max: MAX_PINGS,
             });
         }
-        let spec = &master.spec;
-        let width = f64::from(spec.aisles.saturating_sub(1)) * spec.aisle_pitch_m;
-        let depth = f64::from(spec.blocks) * spec.aisle_length_m;
-        let inside = |v: f64, hi: f64| (-SITE_MARGIN_M..=hi + SITE_MARGIN_M).contains(&v);
+        let area = SiteArea::of(&master.spec);
         for (index, p) in pings.iter().enumerate() {
-            if p.tag.trim().is_empty() || p.tag.len() > 64 {
+            if p.tag.trim().is_empty() || p.tag.chars().count() > MAX_TAG_CHARS {
                 return Err(CommandError::BadTag {
                     index,
                     tag: p.tag.chars().take(80).collect(),
                 });
             }
             let (x, y) = (p.x_mm as f64 / 1000.0, p.y_mm as f64 / 1000.0);
-            if !(inside(x, width) && inside(y, depth)) {
+            if !area.contains(x, y) {
                 return Err(CommandError::OffSite {
                     index,
                     x_m: x,

@@ -43,12 +43,23 @@ pub enum RefusalKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum CommandError {
-    /// `external_id` is empty or already used. Send a new id.
+    /// `external_id` is empty.
     BadExternalId(String),
+    /// `external_id` was already received: the order is in. A client that
+    /// retries after a lost answer gets this instead of a second order.
+    DuplicateExternalId(String),
     /// The carrier is not one of the site's. Use a configured carrier.
     UnknownCarrier(String),
     /// A receipt names an unknown SKU.
     UnknownReceiptSku(String),
+    /// A receipt would take a SKU's stock past what the books count
+    /// ([`MAX_SKU_UNITS`](crate::inventory::MAX_SKU_UNITS)).
+    TooMuchStock {
+        /// Units received.
+        units: u32,
+        /// Most the SKU could still take.
+        room: u32,
+    },
     /// A receipt of no units.
     NoUnits,
     /// The order has no lines.
@@ -337,9 +348,10 @@ impl CommandError {
     pub fn field(&self) -> String {
         use CommandError as E;
         match self {
-            E::BadExternalId(_) => "external_id".into(),
+            E::BadExternalId(_) | E::DuplicateExternalId(_) => "external_id".into(),
             E::UnknownCarrier(_) => "carrier".into(),
             E::UnknownReceiptSku(_) => "sku".into(),
+            E::TooMuchStock { .. } => "units".into(),
             E::NoUnits => "units".into(),
             E::NoLines => "lines".into(),
             E::UnknownSku { line, .. } => format!("lines[{line}].sku"),
@@ -396,26 +408,47 @@ impl CommandError {
         use CommandError as E;
         use RefusalKind as K;
         match self {
+            // What the request names is not there (an id or a code of
+            // something on the floor: a task, a wave, an order, a tote, a
+            // station, a wall, a slot, a segment, an associate).
             E::UnknownTask(_)
             | E::UnknownWave(_)
             | E::UnknownStation(_)
             | E::UnknownLocation(_)
             | E::UnknownLocationCode(_)
             | E::UnknownSegment(_)
+            | E::UnknownSegmentCode(_)
             | E::NoConveyor
             | E::ToteNotRouted(_)
-            | E::UnknownPlate { .. } => K::NotFound,
+            | E::UnknownPlate { .. }
+            | E::UnknownAssociate(_)
+            | E::UnknownLine { .. }
+            | E::UnknownOrder { .. }
+            | E::UnknownPutWall(_)
+            | E::UnknownSlot { .. } => K::NotFound,
             E::NotYourTask { .. } => K::Forbidden,
+            // Well formed, but the state of what it names does not allow
+            // it now.
             E::WrongTaskState { .. }
+            | E::DuplicateExternalId(_)
+            | E::TooMuchStock { .. }
             | E::WaveNotPlanned { .. }
             | E::WaveNotCancellable { .. }
             | E::WaveNotAllocatable(_)
+            | E::OrderNotWaveable { .. }
             | E::ToteNotAtPutWall { .. }
             | E::NothingToSort(_)
             | E::SlotComplete { .. }
+            | E::WrongSlotSku { .. }
+            | E::TooManyForSlot { .. }
             | E::LineConfirmed { .. }
+            | E::TooMany { .. }
+            | E::WrongBarcode { .. }
             | E::StopsOpen { .. }
             | E::StationBusy { .. }
+            | E::PutWallBusy { .. }
+            | E::NotAtPutWall { .. }
+            | E::NotOnBench { .. }
             | E::OffRoute { .. }
             | E::SegmentStopped(_)
             | E::SegmentFull(_)
@@ -424,6 +457,9 @@ impl CommandError {
             | E::PlateNotNested(_)
             | E::PlateNested { .. }
             | E::PlateExists(_) => K::Conflict,
+            // Against what the request itself must be: the site's codes
+            // (SKUs, carriers), ranges, lengths, required fields. The
+            // OpenAPI document of a site says each.
             E::BadExternalId(_)
             | E::UnknownCarrier(_)
             | E::UnknownReceiptSku(_)
@@ -431,25 +467,11 @@ impl CommandError {
             | E::NoLines
             | E::UnknownSku { .. }
             | E::ZeroQuantity { .. }
-            | E::UnknownAssociate(_)
-            | E::UnknownLine { .. }
-            | E::TooMany { .. }
-            | E::TooManyForSlot { .. }
-            | E::UnknownSlot { .. }
-            | E::WrongSlotSku { .. }
             | E::UnknownSkuCode(_)
             | E::NothingPut
-            | E::WrongBarcode { .. }
             | E::BarcodeRequired { .. }
-            | E::OrderNotWaveable { .. }
-            | E::UnknownOrder { .. }
             | E::EmptyWave
-            | E::UnknownPutWall(_)
-            | E::PutWallBusy { .. }
-            | E::NotAtPutWall { .. }
-            | E::NotOnBench { .. }
             | E::BadWeight(_)
-            | E::UnknownSegmentCode(_)
             | E::BadTag { .. }
             | E::OffSite { .. }
             | E::PingBatch { .. }
@@ -475,8 +497,13 @@ impl fmt::Display for Detail<'_> {
         use CommandError as E;
         match self.0 {
             E::BadExternalId(why) => write!(f, "{why}"),
+            E::DuplicateExternalId(id) => write!(f, "order \"{id}\" was already received"),
             E::UnknownCarrier(c) => write!(f, "unknown carrier \"{c}\""),
             E::UnknownReceiptSku(s) => write!(f, "unknown SKU \"{s}\""),
+            E::TooMuchStock { units, room } => write!(
+                f,
+                "{units} units would take the SKU past what its books count: it has room for {room} more"
+            ),
             E::NoUnits => write!(f, "must be at least 1"),
             E::NoLines => write!(f, "an order needs at least one line"),
             E::UnknownSku { sku, .. } => write!(f, "unknown SKU \"{sku}\""),

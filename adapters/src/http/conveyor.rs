@@ -1,7 +1,6 @@
 //! Material handling: the conveyor controller's scans, diverts, discharges and stops.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use paklog_domain::{Command, Reply, SegmentId, ToteId};
@@ -73,16 +72,14 @@ pub struct DivertDecision {
         (status = 204, description = "Recorded and stored"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No conveyor, or the tote is not on it", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not the tote's next segment, or the segment is full or stopped", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "An unknown `segment` code", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No conveyor, no such segment, or the tote is not on it", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not the tote's next segment, or the segment is full or stopped", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn conveyor_scan(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<ConveyorScan>, JsonRejection>,
+    JsonBody(scan): JsonBody<ConveyorScan>,
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
-    let Json(scan) = json_body(body)?;
     let segment = segment_id(&state, &scan.segment).await?;
     let tote = ToteId(scan.tote);
     execute(&state, Command::ConveyTote { tote, segment }).await?;
@@ -102,10 +99,9 @@ pub(crate) async fn conveyor_scan(
 pub(crate) async fn conveyor_divert(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<ToteScan>, JsonRejection>,
+    JsonBody(scan): JsonBody<ToteScan>,
 ) -> Result<Json<DivertDecision>, Problem> {
     caller.integration()?;
-    let Json(scan) = json_body(body)?;
     let tote = ToteId(scan.tote);
     let Reply::Diverted { segment } = execute(&state, Command::DivertTote { tote }).await? else {
         return Err(unexpected());
@@ -129,10 +125,9 @@ pub(crate) async fn conveyor_divert(
 pub(crate) async fn conveyor_discharge(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<ToteScan>, JsonRejection>,
+    JsonBody(scan): JsonBody<ToteScan>,
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
-    let Json(scan) = json_body(body)?;
     let tote = ToteId(scan.tote);
     execute(&state, Command::DischargeTote { tote }).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -148,16 +143,14 @@ pub(crate) async fn conveyor_discharge(
         (status = 204, description = "Stopped (or already stopped) and stored"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "The site has no conveyor", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "An unknown `segment` or a bad `reason`", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No conveyor, or no such segment", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn conveyor_stop(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(code): Path<String>,
-    body: Result<Json<BlockRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<BlockRequest>,
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
-    let Json(request) = json_body(body)?;
     let reason = checked_reason(&request.reason)?;
     let segment = segment_id(&state, &code).await?;
     let command = Command::SetConveyor {
@@ -177,8 +170,7 @@ pub(crate) async fn conveyor_stop(
         (status = 204, description = "Running (or already running) and stored"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "The site has no conveyor", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "An unknown `segment`", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No conveyor, or no such segment", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn conveyor_start(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -1,7 +1,6 @@
 //! The location master and stock: locations by id or code, receipts, blocking and unblocking, reconciliation.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use paklog_domain::{Command, LocationId};
@@ -36,9 +35,11 @@ pub(crate) async fn get_location(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
-    /// SKU code.
+    /// SKU code, one of the site's.
     pub sku: String,
-    /// Units received (≥ 1).
+    /// Units received: 1 to 1 000 000 000, and no more than the SKU's
+    /// books have room for (409 past it).
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub units: u32,
 }
 
@@ -51,14 +52,14 @@ pub struct Receipt {
         (status = 202, description = "Received and stored; the PUTAWAY task is open"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "An unknown `sku` or no `units`", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "More `units` than the SKU's books have room for", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Against the schema: an unknown `sku`, no `units`", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn receive_stock(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<Receipt>, JsonRejection>,
+    JsonBody(receipt): JsonBody<Receipt>,
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
-    let Json(receipt) = json_body(body)?;
     execute(
         &state,
         Command::ReceiveStock {
@@ -74,7 +75,9 @@ pub(crate) async fn receive_stock(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BlockRequest {
-    /// Free text (`rack damage`, `spill` …), 1 to 200 characters.
+    /// Free text (`rack damage`, `spill` …), 1 to 200 characters, not
+    /// all blank.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -97,16 +100,14 @@ async fn location_id(state: &AppState, key: String) -> Result<LocationId, Proble
         (status = 204, description = "Blocked (or already blocked) and stored"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "A bad `reason`", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such location", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn block_location(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(key): Path<String>,
-    body: Result<Json<BlockRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<BlockRequest>,
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
-    let Json(request) = json_body(body)?;
     let reason = checked_reason(&request.reason)?;
     let location = location_id(&state, key).await?;
     execute(&state, Command::BlockLocation { location, reason }).await?;

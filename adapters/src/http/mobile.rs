@@ -1,8 +1,7 @@
 //! The picker's handheld and the packer's bench: tasks, next task, confirm, deliver, start and complete packing.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Query as QueryParams, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use paklog_domain::task_execution::TaskStatus;
@@ -30,11 +29,12 @@ pub struct TaskFilter {
     responses(
         (status = 200, description = "The tasks", body = Vec<TaskView>),
         (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown status", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn list_tasks(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    QueryParams(filter): QueryParams<TaskFilter>,
+    Params(filter): Params<TaskFilter>,
 ) -> Result<Json<Vec<TaskView>>, Problem> {
     caller.integration()?;
     let status: Option<TaskStatus> = status_filter(
@@ -60,11 +60,13 @@ pub struct Device {
         (status = 204, description = "Nothing to do"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's device, or an integration", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such associate", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such associate", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The associate cannot be signed on or given work now", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`associate` is not a number", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn next_task(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    QueryParams(device): QueryParams<Device>,
+    Params(device): Params<Device>,
 ) -> Result<Response, Problem> {
     let associate = caller.acting_for(device.associate)?;
     match ask(&state, Ask::NextTask(associate)).await? {
@@ -109,15 +111,14 @@ pub struct Confirmation {
         (status = 200, description = "Recorded: the next stop, if any", body = Object),
         (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's task or device", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Stop already confirmed, task not in progress", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong barcode or quantity (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such task, stop or associate", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The stop is already confirmed, the task is not in progress, the barcode is not the stop's SKU, or more units than it asks", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "No barcode on a site that confirms picks by scan", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<Confirmation>, JsonRejection>,
+    JsonBody(c): JsonBody<Confirmation>,
 ) -> Result<Json<Reply>, Problem> {
-    let Json(c) = json_body(body)?;
     let associate = caller.acting_for(c.associate)?;
     let command = Command::ConfirmPick {
         associate,
@@ -146,13 +147,13 @@ pub struct Delivery {
         (status = 200, description = "Delivered: where the orders now queue", body = Object),
         (status = 401, response = Unauthorized),
         (status = 403, description = "Another associate's task or device", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Stops still open", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such task or associate", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Stops still open, or the task is not in progress", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn deliver(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<Delivery>, JsonRejection>,
+    JsonBody(d): JsonBody<Delivery>,
 ) -> Result<Json<Reply>, Problem> {
-    let Json(d) = json_body(body)?;
     let associate = caller.acting_for(d.associate)?;
     let command = Command::DeliverTote {
         associate,
@@ -178,6 +179,7 @@ pub struct PackedCarton {
     /// The order on its bench.
     pub order_id: u32,
     /// What the scale shows (kg).
+    #[schema(minimum = 0)]
     pub weight_kg: f64,
 }
 
@@ -192,9 +194,8 @@ pub struct PackedCarton {
 pub(crate) async fn start_packing(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    body: Result<Json<PackStation>, JsonRejection>,
+    JsonBody(p): JsonBody<PackStation>,
 ) -> Result<Json<Reply>, Problem> {
-    let Json(p) = json_body(body)?;
     let station = paklog_domain::StationId(p.station);
     Ok(Json(
         execute(&state, Command::StartPacking { station }).await?,
@@ -209,13 +210,12 @@ pub(crate) async fn start_packing(
         (status = 200, description = "Packed", body = Object),
         (status = 401, response = Unauthorized),
         (status = 404, description = "No such station", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Not that station's order, or a bad weight", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "Not the order on that station's bench", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn complete_packing(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    body: Result<Json<PackedCarton>, JsonRejection>,
+    JsonBody(p): JsonBody<PackedCarton>,
 ) -> Result<Json<Reply>, Problem> {
-    let Json(p) = json_body(body)?;
     let command = Command::CompletePacking {
         station: paklog_domain::StationId(p.station),
         order: OrderId(p.order_id),

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast;
 
 use crate::auth::Caller;
@@ -53,27 +53,28 @@ pub(crate) struct EventsFrom {
     params(EventsFrom),
     responses(
         (status = 101, description = "Switching to the WebSocket; one CloudEvent per text message"),
-        (status = 400, description = "`from` is not a number, or names an event not out yet", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 410, description = "`from` names an event the site no longer keeps in memory; the detail gives the oldest kept", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "`from` names an event not out yet; the detail gives the next", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, description = "`from` names an event the site no longer keeps in memory; the detail gives the oldest kept", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`from` is not a sequence number", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 426, description = "Not a WebSocket upgrade request: the stream is only served over a WebSocket", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn events(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    from: Result<axum::extract::Query<EventsFrom>, axum::extract::rejection::QueryRejection>,
+    Params(from): Params<EventsFrom>,
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, Problem> {
     caller.integration()?;
-    let bad_from = |detail: String| {
-        Problem::new(StatusCode::BAD_REQUEST, "bad request", detail).with_field("from")
-    };
-    let since = match from {
-        Ok(q) => q.0.from.map_or(Since::Now, Since::Seq),
-        Err(e) => return Err(bad_from(e.body_text())),
-    };
+    let since = from.from.map_or(Since::Now, Since::Seq);
     let sub = match subscribe(&state.kernel, since).await {
         Some(Ok(sub)) => sub,
-        Some(Err(e @ SubscribeError::Ahead { .. })) => return Err(bad_from(e.to_string())),
+        Some(Err(e @ SubscribeError::Ahead { .. })) => {
+            return Err(
+                Problem::new(StatusCode::NOT_FOUND, "not out yet", e.to_string())
+                    .with_field("from"),
+            );
+        }
         Some(Err(e @ SubscribeError::Forgotten { .. })) => {
             return Err(
                 Problem::new(StatusCode::GONE, "no longer kept", e.to_string()).with_field("from"),
@@ -88,8 +89,22 @@ pub(crate) async fn events(
         }
         None => return Err(kernel_gone()),
     };
-    let ws = ws.map_err(|e| Problem::new(e.status(), "not a WebSocket upgrade", e.body_text()))?;
-    Ok(ws.on_upgrade(move |socket| stream_events(socket, sub)))
+    match ws {
+        Ok(ws) => Ok(ws.on_upgrade(move |socket| stream_events(socket, sub))),
+        Err(e) => {
+            let mut refused = Problem::new(
+                StatusCode::UPGRADE_REQUIRED,
+                "not a WebSocket upgrade",
+                e.body_text(),
+            )
+            .into_response();
+            refused.headers_mut().insert(
+                axum::http::header::UPGRADE,
+                axum::http::HeaderValue::from_static("websocket"),
+            );
+            Ok(refused)
+        }
+    }
 }
 
 async fn stream_events(mut socket: WebSocket, sub: Subscription) {

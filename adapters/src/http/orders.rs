@@ -1,8 +1,6 @@
 //! Order intake and waves: `POST /api/v1/orders`, `GET /api/v1/orders/{id}`, `POST /api/v1/waves`, wave release.
 
 use axum::Json;
-use axum::extract::Query as QueryParams;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,8 +34,7 @@ pub enum OrderPriority {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderLineRequest {
-    /// SKU code, as in the site file.
-    #[schema(example = "SKU0001")]
+    /// SKU code, one of the site's.
     pub sku: String,
     /// Units, at least 1.
     #[schema(minimum = 1)]
@@ -50,15 +47,15 @@ pub struct OrderLineRequest {
 pub struct OrderRequest {
     /// The source's id for it; must be new (a repeat is refused, so a
     /// client may safely retry).
-    #[schema(example = "ERP-000123")]
+    #[schema(example = "ERP-000123", min_length = 1, pattern = r"\S")]
     pub external_id: String,
-    /// Carrier name, as in the site file.
-    #[schema(example = "UPS")]
+    /// Carrier name, one of the site's.
     pub carrier: String,
     /// Priority (default STANDARD).
     #[serde(default)]
     pub priority: OrderPriority,
-    /// The lines.
+    /// The lines, at least one.
+    #[schema(min_items = 1)]
     pub lines: Vec<OrderLineRequest>,
 }
 
@@ -100,15 +97,14 @@ pub struct OrderCreated {
         (status = 201, description = "Accepted and stored", body = OrderCreated),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Bad order (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 503, description = "Not stored: not accepted", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "`external_id` was already received: the order is in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Against the schema: an unknown SKU or carrier, a blank `external_id`, no lines, a quantity of 0 (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn create_order(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<OrderRequest>, JsonRejection>,
+    JsonBody(order): JsonBody<OrderRequest>,
 ) -> Result<Response, Problem> {
     caller.integration()?;
-    let Json(order) = json_body(body)?;
     match execute(&state, Command::ReceiveOrder(order.into())).await? {
         Reply::OrderAccepted { order, status } => Ok((
             StatusCode::CREATED,
@@ -124,7 +120,7 @@ pub(crate) async fn create_order(
 
 /// An order: lines, status, times.
 #[utoipa::path(get, path = "/api/v1/orders/{orderId}", tag = "orders",
-    params(("orderId" = String, Path, description = "Order id (`7` or `ORD-7`)")),
+    params(("orderId" = String, Path, pattern = r"^[A-Za-z-]*[0-9]{1,9}$", description = "Order id (`7` or `ORD-7`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The order", body = OrderView),
@@ -144,7 +140,8 @@ pub(crate) async fn get_order(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewWave {
-    /// Reserved orders to put in it.
+    /// Reserved orders to put in it, at least one.
+    #[schema(min_items = 1)]
     pub order_ids: Vec<u32>,
     /// How the planner formed it; the wave's strategy is `manual` when
     /// not given.
@@ -217,14 +214,14 @@ pub struct WaveCreated {
         (status = 201, description = "Planned and stored", body = WaveCreated),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Bad request (the field is named)", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "An order that does not exist (`orders[i]`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "An order not waiting for a wave: not reserved, or in another wave (`orders[i]`)", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn create_wave(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<NewWave>, JsonRejection>,
+    JsonBody(wave): JsonBody<NewWave>,
 ) -> Result<Response, Problem> {
     caller.integration()?;
-    let Json(wave) = json_body(body)?;
     let command = Command::CreateWave {
         orders: wave.order_ids.into_iter().map(OrderId).collect(),
         strategy: wave.strategy.map(WaveStrategy::from),
@@ -240,7 +237,7 @@ pub(crate) async fn create_wave(
 
 /// A wave: its orders and status.
 #[utoipa::path(get, path = "/api/v1/waves/{waveId}", tag = "waves",
-    params(("waveId" = String, Path, description = "Wave id (`3` or `WAVE-3`)")),
+    params(("waveId" = String, Path, pattern = r"^[A-Za-z-]*[0-9]{1,9}$", description = "Wave id (`3` or `WAVE-3`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The wave", body = WaveView),
@@ -276,7 +273,7 @@ pub struct WaveFilter {
 pub(crate) async fn list_waves(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    QueryParams(filter): QueryParams<WaveFilter>,
+    Params(filter): Params<WaveFilter>,
 ) -> Result<Json<Vec<WaveView>>, Problem> {
     caller.integration()?;
     let status: Option<WaveStatus> = status_filter(
@@ -291,14 +288,14 @@ pub(crate) async fn list_waves(
 /// already released is refused (409): its stock is allocated and its
 /// tasks are on the floor.
 #[utoipa::path(post, path = "/api/v1/waves/{waveId}/cancel", tag = "waves",
-    params(("waveId" = String, Path, description = "Wave id")),
+    params(("waveId" = String, Path, pattern = r"^[A-Za-z-]*[0-9]{1,9}$", description = "Wave id (`3` or `WAVE-3`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cancelled wave", body = WaveView),
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not planned (released, in progress, completed or cancelled)", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "Its tasks have started (in progress), or it is completed or cancelled", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn cancel_wave(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -310,13 +307,14 @@ pub(crate) async fn cancel_wave(
 
 /// Release a planned wave to the floor: its pick tasks are created.
 #[utoipa::path(post, path = "/api/v1/waves/{waveId}/release", tag = "waves",
-    params(("waveId" = String, Path, description = "Wave id")),
+    params(("waveId" = String, Path, pattern = r"^[A-Za-z-]*[0-9]{1,9}$", description = "Wave id (`3` or `WAVE-3`)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The released wave", body = WaveView),
         (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such wave", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Not planned (already released)", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "Not planned (already released, cancelled …), or nothing of it can be allocated", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn release_wave(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -4,7 +4,6 @@
 //! integration's wall terminal).
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use paklog_domain::{Command, Reply, ToteId};
 use serde::{Deserialize, Serialize};
@@ -37,8 +36,7 @@ pub struct SlotPut {
     /// The slot (from 0; the wall's view lists them).
     #[schema(minimum = 0, maximum = 65535)]
     pub slot: u16,
-    /// The SKU scanned (its code).
-    #[schema(example = "SKU0003")]
+    /// The SKU scanned (its code), one of the site's.
     pub sku: String,
     /// Units put.
     #[schema(minimum = 1)]
@@ -83,14 +81,12 @@ async fn wall_view(state: &AppState, wall: u16) -> Result<PutWallView, Problem> 
         (status = 200, description = "Sorting: the wall with its slots", body = PutWallView),
         (status = 401, response = Unauthorized),
         (status = 404, description = "No such put wall", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "The wall is sorting another tote, or this tote is not waiting there", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "A malformed body", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "The wall is sorting another tote, or this tote is not waiting there", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn scan_bulk_tote(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    body: Result<Json<BulkToteScan>, JsonRejection>,
+    JsonBody(s): JsonBody<BulkToteScan>,
 ) -> Result<Json<PutWallView>, Problem> {
-    let Json(s) = json_body(body)?;
     let command = Command::ScanBulkTote {
         wall: s.wall,
         tote: ToteId(s.tote_id),
@@ -106,15 +102,13 @@ pub(crate) async fn scan_bulk_tote(
     responses(
         (status = 200, description = "Put", body = PutResult),
         (status = 401, response = Unauthorized),
-        (status = 404, description = "No such put wall", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "No tote is being sorted, or the slot is complete", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "No such slot, a SKU the slot's order did not get from this tote, more than it expects, or a malformed body", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such put wall or slot", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "No tote is being sorted, the slot is complete, its order did not get this SKU from the tote, or more than it expects", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn put_into_slot(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    body: Result<Json<SlotPut>, JsonRejection>,
+    JsonBody(p): JsonBody<SlotPut>,
 ) -> Result<Json<PutResult>, Problem> {
-    let Json(p) = json_body(body)?;
     let Found::Sku(sku) = look_up(&state, Lookup::Sku(p.sku)).await? else {
         return Err(unexpected());
     };
@@ -134,15 +128,13 @@ pub(crate) async fn put_into_slot(
     responses(
         (status = 200, description = "Closed", body = PutResult),
         (status = 401, response = Unauthorized),
-        (status = 404, description = "No such put wall", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "No tote is being sorted, or the slot is complete", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "No such slot, or a malformed body", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such put wall or slot", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "No tote is being sorted, or the slot is complete", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn close_slot(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    body: Result<Json<SlotClose>, JsonRejection>,
+    JsonBody(c): JsonBody<SlotClose>,
 ) -> Result<Json<PutResult>, Problem> {
-    let Json(c) = json_body(body)?;
     let command = Command::CloseSlot {
         wall: c.wall,
         slot: c.slot,
@@ -172,7 +164,15 @@ async fn put_result(state: &AppState, wall: u16, reply: Reply) -> Result<Json<Pu
 pub(crate) async fn get_put_wall(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    Path(wall): Path<u16>,
+    Path(wall): Path<String>,
 ) -> Result<Json<PutWallView>, Problem> {
+    let wall = wall.parse().map_err(|_| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not found",
+            format!("no put wall {wall}"),
+        )
+        .with_field("wall")
+    })?;
     Ok(Json(wall_view(&state, wall).await?))
 }

@@ -1,7 +1,6 @@
 //! Physical tracking: RTLS pings and where a tag was last seen.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,11 +19,15 @@ use crate::views::*;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PingRequest {
-    /// The tag (`associate-3`, a licence plate …), 1 to 64 characters.
+    /// The tag (`associate-3`, a licence plate …), 1 to 64 characters,
+    /// not all blank.
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub tag: String,
-    /// Across the aisles (m): aisle `a`'s centre line is at `a × pitch`.
+    /// Across the aisles (m): aisle `a`'s centre line is at `a × pitch`;
+    /// within the site's bounds.
     pub x_m: f64,
-    /// Along the aisles (m) from the front cross aisle.
+    /// Along the aisles (m) from the front cross aisle; within the site's
+    /// bounds.
     pub y_m: f64,
 }
 
@@ -45,6 +48,7 @@ impl PingRequest {
 #[serde(deny_unknown_fields)]
 pub struct PingBatch {
     /// 1 to 1000 pings, in the order they were measured.
+    #[schema(min_items = 1, max_items = 1000)]
     pub pings: Vec<PingRequest>,
 }
 
@@ -66,10 +70,9 @@ pub struct PingsAccepted {
 pub(crate) async fn rtls_pings(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<PingBatch>, JsonRejection>,
+    JsonBody(batch): JsonBody<PingBatch>,
 ) -> Result<Response, Problem> {
     caller.integration()?;
-    let Json(batch) = json_body(body)?;
     for (i, p) in batch.pings.iter().enumerate() {
         for (name, v) in [("x_m", p.x_m), ("y_m", p.y_m)] {
             if !v.is_finite() {

@@ -300,3 +300,26 @@ fn a_receipt_for_a_face_with_room_goes_there_and_releases_the_orders_waiting_for
     confirm(&mut wh, at(9, 7), ann, putaway, 1, 3);
     assert_eq!(wh.inventory().sku(SkuId(2)).reserve, 3);
 }
+
+#[test]
+fn a_receipt_past_what_the_books_count_is_refused_and_the_books_stay_whole() {
+    let receive = |units| Command::ReceiveStock {
+        sku: "SKU0003".into(),
+        units,
+    };
+    let mut site = given(tiny_site());
+    let sku = SkuId(2);
+    let room = site.inventory().room(sku);
+    assert!(room < inventory::MAX_SKU_UNITS, "the face's units count");
+    // All the room the books have is taken …
+    site.when(at(8, 0), receive(room)).then_types(&[
+        "com.paklog.wes.task.created.v1",
+        "com.paklog.wms.inventory.received.v1",
+    ]);
+    assert_eq!(site.inventory().room(sku), 0);
+    // … and a unit more, or the most a receipt may say, is refused.
+    site.when(at(8, 1), receive(1))
+        .then_refused("units", RefusalKind::Conflict);
+    site.when(at(8, 1), receive(u32::MAX))
+        .then_refused("units", RefusalKind::Conflict);
+}

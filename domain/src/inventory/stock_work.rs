@@ -190,6 +190,10 @@ impl Site<'_, '_> {
         if units == 0 {
             return Err(CommandError::NoUnits);
         }
+        let room = self.inventory.room(sku);
+        if units > room {
+            return Err(CommandError::TooMuchStock { units, room });
+        }
         let face = self
             .inventory
             .sku(sku)

@@ -35,10 +35,7 @@ impl Site<'_, '_> {
         }
         self.orders.let_go_ids(now);
         if self.orders.by_external(&new.external_id).is_some() {
-            return Err(CommandError::BadExternalId(format!(
-                "order \"{}\" was already received",
-                new.external_id
-            )));
+            return Err(CommandError::DuplicateExternalId(new.external_id));
         }
         let carrier = self
             .codes

@@ -14,7 +14,7 @@
 //!     "com.paklog.wms.inventory.reserved.v1",
 //! ]);
 //! site.when(at(8, 1), order("web-1", &[("SKU0001", 1)]))
-//!     .then_refused("external_id", RefusalKind::Invalid);
+//!     .then_refused("external_id", RefusalKind::Conflict);
 //! ```
 
 use std::ops::{Deref, DerefMut};

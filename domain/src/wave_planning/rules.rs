@@ -80,7 +80,7 @@ fn a_wave_is_released_only_from_planned() {
         .then_refused("wave", RefusalKind::NotFound);
     // An order already in a wave cannot be waved again.
     site.when(at(8, 4), one())
-        .then_refused("orders[0]", RefusalKind::Invalid);
+        .then_refused("orders[0]", RefusalKind::Conflict);
 }
 
 /// The task of associate 0 once signed on: given at sign-on, or asked for.
