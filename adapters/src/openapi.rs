@@ -327,6 +327,13 @@ fn add_status_names(doc: &mut Value) {
     }
 }
 
+/// The request fields that take a SKU code (schema/properties/field).
+const SKU_FIELDS: [&str; 3] = [
+    "OrderLineRequest/properties/sku",
+    "Receipt/properties/sku",
+    "SlotPut/properties/sku",
+];
+
 /// The site's codes and bounds where the handlers check them.
 fn add_site(doc: &mut Value, site: &SiteFacts) {
     let schemas = "/components/schemas";
@@ -337,11 +344,7 @@ fn add_site(doc: &mut Value, site: &SiteFacts) {
     };
     if site.skus.len() <= MAX_LISTED_SKUS {
         let skus = Value::Array(site.skus.iter().cloned().map(Value::String).collect());
-        for sku in [
-            "OrderLineRequest/properties/sku",
-            "Receipt/properties/sku",
-            "SlotPut/properties/sku",
-        ] {
+        for sku in SKU_FIELDS {
             set(sku, "enum", skus.clone());
         }
     } else {
@@ -349,18 +352,14 @@ fn add_site(doc: &mut Value, site: &SiteFacts) {
             "SKU code, one of the site's {} (too many to list here; an unknown one is refused with 422).",
             site.skus.len()
         );
-        for sku in [
-            "OrderLineRequest/properties/sku",
-            "Receipt/properties/sku",
-            "SlotPut/properties/sku",
-        ] {
+        for sku in SKU_FIELDS {
             set(sku, "description", json!(said));
         }
     }
     if let Some(first) = site.skus.first() {
-        set("OrderLineRequest/properties/sku", "example", json!(first));
-        set("Receipt/properties/sku", "example", json!(first));
-        set("SlotPut/properties/sku", "example", json!(first));
+        for sku in SKU_FIELDS {
+            set(sku, "example", json!(first));
+        }
     }
     let carriers = Value::Array(site.carriers.iter().cloned().map(Value::String).collect());
     set("OrderRequest/properties/carrier", "enum", carriers);
