@@ -47,7 +47,7 @@ impl Bench {
         let (mut config, master) = site(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
         config.pick_face_units = 50_000_000;
         config.wave.lines_per_head_hour = 1e12;
-        let skus = loaded.scenario.skus.count;
+        let skus = loaded.scenario.sku_count();
         let mut b = Bench {
             wh: Warehouse::with_master(config, master).expect("the site"),
             now: SimTime::ZERO + SimDuration::from_hours(6),

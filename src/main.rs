@@ -8,6 +8,7 @@ mod replay;
 mod route;
 mod run;
 mod serve;
+mod site;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,9 @@ enum Commands {
     },
     /// Print the JSON Schema of scenario files (for editors).
     Schema,
+    /// Work with a scenario's site as files: `paklog site export`.
+    #[command(subcommand)]
+    Site(site::SiteCommand),
     /// Route pick lists from a CSV with a routing policy.
     Route(route::RouteArgs),
     /// Print the heuristic-vs-optimal route length gap by pick-list size.
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Commands::Serve(args) => serve::run(&args),
         Commands::Replay(args) => replay::run(&args),
         Commands::Route(args) => route::run(&args),
+        Commands::Site(command) => site::run(&command),
         Commands::RouteGap(args) => route::gap(&args),
         Commands::Validate { files } => {
             let mut failed = false;

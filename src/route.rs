@@ -86,11 +86,7 @@ fn layout(
 ) -> Result<(paklog_scenarios::LoadedScenario, LocationMaster), ExitCode> {
     let loaded = crate::load_scenario(path)?;
     let s = &loaded.scenario;
-    let master = LocationMaster::new(
-        paklog_scenarios::build::layout_spec(s),
-        s.packing.stations,
-        0,
-    );
+    let master = paklog_scenarios::build::master(s);
     Ok((loaded, master))
 }
 

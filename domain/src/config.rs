@@ -5,7 +5,7 @@ use paklog_sim::SimDuration;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{LocationId, SkuId};
-use crate::location_master::{AbcClass, LayoutSpec};
+use crate::location_master::{AbcClass, LayoutSpec, Location};
 use crate::vocabulary::{WaveRelease, WaveStrategy};
 
 /// A SKU of the assortment.
@@ -19,6 +19,51 @@ pub struct SkuSpec {
     pub weight_kg: f64,
     /// Velocity class.
     pub abc: AbcClass,
+    /// Further barcodes a scan may show (GTIN, supplier codes); the code
+    /// itself is always accepted.
+    #[serde(default)]
+    pub barcodes: Vec<String>,
+    /// What it is, for people.
+    #[serde(default)]
+    pub description: String,
+    /// Length, width and height of one unit (cm), if known.
+    #[serde(default)]
+    pub dims_cm: Option<[f64; 3]>,
+    /// Units in a case.
+    #[serde(default = "one")]
+    pub units_per_case: u32,
+    /// Conditions it needs where it is stored (`HAZMAT`, `FROZEN` …): see
+    /// `Location::restrictions`.
+    #[serde(default)]
+    pub restrictions: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl SkuSpec {
+    /// An item known only by its code, volume, weight and class.
+    #[must_use]
+    pub fn new(code: String, volume_l: f64, weight_kg: f64, abc: AbcClass) -> Self {
+        SkuSpec {
+            code,
+            volume_l,
+            weight_kg,
+            abc,
+            barcodes: Vec::new(),
+            description: String::new(),
+            dims_cm: None,
+            units_per_case: 1,
+            restrictions: Vec::new(),
+        }
+    }
+
+    /// Whether a scan of `barcode` is this item.
+    #[must_use]
+    pub fn scans_as(&self, barcode: &str) -> bool {
+        self.code == barcode || self.barcodes.iter().any(|b| b == barcode)
+    }
 }
 
 /// An outbound carrier and its daily cut-off.
@@ -122,14 +167,26 @@ pub struct SiteConfig {
     pub calendar: crate::calendar::SiteCalendar,
     /// The building.
     pub layout: LayoutSpec,
+    /// The locations, when a site's files give them; empty when they are
+    /// generated from `layout`.
+    #[serde(default)]
+    pub locations: Vec<Location>,
     /// The assortment, indexed by [`SkuId`].
     pub skus: Vec<SkuSpec>,
     /// Pick faces: which SKU sits in which bin.
     pub slotting: Vec<(SkuId, LocationId)>,
-    /// Units per pick face at the start.
+    /// Units in each face of `slotting` at the start, in its order; empty
+    /// when every face starts with `pick_face_units`.
+    #[serde(default)]
+    pub face_units: Vec<u32>,
+    /// Units per pick face at the start (unless `face_units` says), and
+    /// the most a face holds without min/max replenishment.
     pub pick_face_units: u32,
     /// Units per SKU in reserve at the start.
     pub reserve_units: u32,
+    /// Further units in reserve at the start, by SKU (a site's stock file).
+    #[serde(default)]
+    pub reserve_stock: Vec<(SkuId, u32)>,
     /// Carriers, indexed by `CarrierId`.
     pub carriers: Vec<CarrierSpec>,
     /// Wave planning.

@@ -131,6 +131,13 @@ impl Inventory {
         self.skus[sku.index()].reserve = units;
     }
 
+    /// Adds `units` of `sku` to reserve (at the start: a site's stock file),
+    /// up to [`MAX_SKU_UNITS`].
+    pub fn add_reserve(&mut self, sku: SkuId, units: u32) {
+        let reserve = &mut self.skus[sku.index()].reserve;
+        *reserve = reserve.saturating_add(units).min(MAX_SKU_UNITS);
+    }
+
     /// Stock of a SKU.
     #[must_use]
     pub fn sku(&self, sku: SkuId) -> &SkuStock {

@@ -49,6 +49,17 @@ pub struct LayoutSpec {
     pub dock_doors: u32,
 }
 
+/// How much a location holds at most; a limit left out is not checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// Units.
+    pub units: Option<u32>,
+    /// Volume (litres).
+    pub volume_l: Option<f64>,
+    /// Weight (kg).
+    pub weight_kg: Option<f64>,
+}
+
 /// A point on the walking network.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {
@@ -70,6 +81,27 @@ pub enum LocationKind {
     Stage,
     /// A dock door.
     Dock,
+}
+
+impl LocationKind {
+    /// Every kind, in the order their names are listed.
+    pub const ALL: [LocationKind; 4] = [
+        LocationKind::Pick,
+        LocationKind::Reserve,
+        LocationKind::Stage,
+        LocationKind::Dock,
+    ];
+
+    /// The name a site file uses: `PICK`, `RESERVE`, `STAGE`, `DOCK`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            LocationKind::Pick => "PICK",
+            LocationKind::Reserve => "RESERVE",
+            LocationKind::Stage => "STAGE",
+            LocationKind::Dock => "DOCK",
+        }
+    }
 }
 
 /// Velocity class of the SKU slotted in a location.
@@ -116,6 +148,31 @@ pub struct Location {
     pub abc: Option<AbcClass>,
     /// The SKU slotted here, if any.
     pub sku: Option<SkuId>,
+    /// Rack side (pick locations).
+    #[serde(default)]
+    pub side: Option<Side>,
+    /// What it holds at most.
+    #[serde(default)]
+    pub capacity: Capacity,
+    /// The conditions it meets (`HAZMAT`, `FROZEN`, `HEAVY` …): an item that
+    /// needs one is stored only where it is listed.
+    #[serde(default)]
+    pub restrictions: Vec<String>,
+    /// In use: an inactive location is never slotted nor picked from.
+    #[serde(default = "in_use")]
+    pub active: bool,
+}
+
+fn in_use() -> bool {
+    true
+}
+
+impl Location {
+    /// Whether an item that needs `needs` may be stored here.
+    #[must_use]
+    pub fn permits(&self, needs: &[String]) -> bool {
+        needs.iter().all(|n| self.restrictions.contains(n))
+    }
 }
 
 /// The location master: every location, its zone, and the geometry to walk
@@ -134,6 +191,8 @@ pub struct LocationMaster {
     pub(crate) stage: Vec<LocationId>,
     /// The dock doors.
     pub(crate) docks: Vec<LocationId>,
+    /// Each location by its code.
+    by_code: std::collections::HashMap<String, LocationId>,
 }
 
 impl LocationMaster {
@@ -188,6 +247,10 @@ impl LocationMaster {
                                 level,
                                 abc: None,
                                 sku: None,
+                                side: Some(*side),
+                                capacity: Capacity::default(),
+                                restrictions: Vec::new(),
+                                active: true,
                             });
                         }
                     }
@@ -211,6 +274,10 @@ impl LocationMaster {
                 level: 0,
                 abc: None,
                 sku: None,
+                side: None,
+                capacity: Capacity::default(),
+                restrictions: Vec::new(),
+                active: true,
             });
         };
         for s in 0..pack_stations {
@@ -222,6 +289,41 @@ impl LocationMaster {
         for r in 0..reserve {
             extra(LocationKind::Reserve, format!("RES-{:05}", r + 1));
         }
+        Self::assemble(spec, zones, aisle_zone, locations)
+    }
+
+    /// The master of a site whose locations are given (by its files) rather
+    /// than generated: ids are their places in `locations`, zones are the
+    /// layout's zone names (`Location::zone` indexes them), and an aisle's
+    /// zone is that of its first pick location.
+    #[must_use]
+    pub fn from_locations(spec: LayoutSpec, mut locations: Vec<Location>) -> Self {
+        let mut zones: Vec<String> = spec.zones.iter().map(|z| z.0.clone()).collect();
+        if zones.is_empty() {
+            zones.push("Z1".into());
+        }
+        let mut aisle_zone = vec![None; spec.aisles as usize];
+        for (i, l) in locations.iter_mut().enumerate() {
+            l.id = LocationId(i as u32);
+            if l.kind == LocationKind::Pick
+                && let Some(z @ None) = aisle_zone.get_mut(l.point.aisle as usize)
+            {
+                *z = Some(l.zone);
+            }
+        }
+        let aisle_zone = aisle_zone
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        Self::assemble(spec, zones, aisle_zone, locations)
+    }
+
+    fn assemble(
+        spec: LayoutSpec,
+        zones: Vec<String>,
+        aisle_zone: Vec<u16>,
+        locations: Vec<Location>,
+    ) -> Self {
         let of_kind = |kind| {
             locations
                 .iter()
@@ -231,6 +333,7 @@ impl LocationMaster {
         };
         let stage = of_kind(LocationKind::Stage);
         let docks = of_kind(LocationKind::Dock);
+        let by_code = locations.iter().map(|l| (l.code.clone(), l.id)).collect();
         LocationMaster {
             spec,
             locations,
@@ -238,6 +341,7 @@ impl LocationMaster {
             aisle_zone,
             stage,
             docks,
+            by_code,
         }
     }
 
@@ -253,7 +357,7 @@ impl LocationMaster {
     /// Finds a location by its code.
     #[must_use]
     pub fn by_code(&self, code: &str) -> Option<&Location> {
-        self.locations.iter().find(|l| l.code == code)
+        self.by_code.get(code).map(|&id| self.get(id))
     }
 
     /// Where the depot (start and end of every pick trip, and the pack area)
@@ -287,15 +391,15 @@ impl LocationMaster {
         self.aisle_zone.get(aisle as usize).copied().unwrap_or(0)
     }
 
-    /// Pick locations, nearest to the depot first (ties by id): the order in
-    /// which ABC slotting fills them.
+    /// Active pick locations, nearest to the depot first (ties by id): the
+    /// order in which ABC slotting fills them.
     #[must_use]
     pub fn pick_bins_by_distance(&self) -> Vec<LocationId> {
         let depot = self.depot();
         let mut bins: Vec<(u64, LocationId)> = self
             .locations
             .iter()
-            .filter(|l| l.kind == LocationKind::Pick)
+            .filter(|l| l.kind == LocationKind::Pick && l.active)
             .map(|l| ((self.distance(depot, l.point) * 1000.0) as u64, l.id))
             .collect();
         bins.sort_unstable();

@@ -49,12 +49,7 @@ pub fn tiny_site() -> SiteConfig {
             ..layout(1, 2)
         },
         skus: (1..=3)
-            .map(|i| SkuSpec {
-                code: format!("SKU{i:04}"),
-                volume_l: 1.0,
-                weight_kg: 0.5,
-                abc: AbcClass::A,
-            })
+            .map(|i| SkuSpec::new(format!("SKU{i:04}"), 1.0, 0.5, AbcClass::A))
             .collect(),
         // Bins are numbered aisle by aisle, bay by bay, left then right.
         slotting: vec![
@@ -63,8 +58,11 @@ pub fn tiny_site() -> SiteConfig {
             (SkuId(2), LocationId(12)),
             (SkuId(0), LocationId(19)),
         ],
+        face_units: Vec::new(),
         pick_face_units: 10,
         reserve_units: 0,
+        reserve_stock: Vec::new(),
+        locations: Vec::new(),
         carriers: vec![CarrierSpec {
             name: "UPS".into(),
             cutoff_min: 17 * 60,

@@ -40,10 +40,16 @@ use crate::workload_planning::{self, HourPlan, METRICS_INTERVAL, Workload};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// A slotting entry names a SKU or location that does not exist, or a
-    /// location that is not a pick face.
-    #[error("slotting[{0}]: unknown SKU or not a pick location")]
+    /// A slotting entry names a SKU or location that does not exist, a
+    /// location that is not an active pick face, or one the SKU's
+    /// restrictions forbid.
+    #[error(
+        "slotting[{0}]: unknown SKU, not an active pick location, or one its restrictions forbid"
+    )]
     BadSlot(usize),
+    /// Reserve stock of a SKU that does not exist.
+    #[error("reserve_stock: unknown SKU {0}")]
+    BadReserve(usize),
     /// Two SKUs share a code.
     #[error("skus[{0}].code: duplicate code")]
     DuplicateSku(usize),
@@ -104,11 +110,15 @@ impl Warehouse {
     /// # Errors
     /// If the configuration contradicts itself.
     pub fn new(config: SiteConfig) -> Result<Self, ConfigError> {
-        let master = LocationMaster::new(
-            config.layout.clone(),
-            config.packing.stations,
-            config.skus.len() as u32,
-        );
+        let master = if config.locations.is_empty() {
+            LocationMaster::new(
+                config.layout.clone(),
+                config.packing.stations,
+                config.skus.len() as u32,
+            )
+        } else {
+            LocationMaster::from_locations(config.layout.clone(), config.locations.clone())
+        };
         Self::with_master(config, master)
     }
 
@@ -145,15 +155,23 @@ impl Warehouse {
         let mut inventory = Inventory::new(master.locations.len(), config.skus.len());
         let mut master = master;
         for (i, &(sku, loc)) in config.slotting.iter().enumerate() {
-            let ok = sku.index() < config.skus.len()
-                && master
-                    .locations
-                    .get(loc.index())
-                    .is_some_and(|l| l.kind == LocationKind::Pick && l.sku.is_none());
+            let ok = config.skus.get(sku.index()).is_some_and(|item| {
+                master.locations.get(loc.index()).is_some_and(|l| {
+                    l.kind == LocationKind::Pick
+                        && l.sku.is_none()
+                        && l.active
+                        && l.permits(&item.restrictions)
+                })
+            });
             if !ok {
                 return Err(ConfigError::BadSlot(i));
             }
-            inventory.slot(sku, loc, config.pick_face_units);
+            let units = config
+                .face_units
+                .get(i)
+                .copied()
+                .unwrap_or(config.pick_face_units);
+            inventory.slot(sku, loc, units);
             let l = &mut master.locations[loc.index()];
             l.sku = Some(sku);
             l.abc = Some(config.skus[sku.index()].abc);
@@ -164,6 +182,12 @@ impl Warehouse {
                 return Err(ConfigError::DuplicateSku(i));
             }
             inventory.set_reserve(SkuId(i as u32), config.reserve_units);
+        }
+        for &(sku, units) in &config.reserve_stock {
+            if sku.index() >= config.skus.len() {
+                return Err(ConfigError::BadReserve(sku.index()));
+            }
+            inventory.add_reserve(sku, units);
         }
         inventory.promise_reserve = config.replenishment.is_some();
         let tracking = Tracking::new(master.spots());

@@ -19,15 +19,17 @@ pub use crate::assortment::{Assortment, assortment, sku_code};
 use crate::dist::{CountSampler, Sampler};
 use crate::schema::{PickingKind, Scenario, Skill, Slotting};
 
-/// The domain's layout from the scenario's.
+/// The domain's layout from the scenario's: for a site from files, its
+/// walking network, with the bays, levels, sides and zones its locations
+/// have.
 #[must_use]
 pub fn layout_spec(s: &Scenario) -> LayoutSpec {
     let l = &s.layout;
-    LayoutSpec {
+    let mut spec = LayoutSpec {
         blocks: l.blocks,
         aisles: l.aisles,
-        bays_per_aisle: l.bays_per_aisle,
-        levels: l.levels,
+        bays_per_aisle: l.bays_per_aisle.unwrap_or(0),
+        levels: l.levels.unwrap_or(0),
         aisle_length_m: l.aisle_length_m,
         aisle_pitch_m: l.aisle_pitch_m,
         two_sided: l.two_sided,
@@ -39,6 +41,44 @@ pub fn layout_spec(s: &Scenario) -> LayoutSpec {
             .map(|z| (z.name.clone(), z.first_aisle - 1, z.last_aisle - 1))
             .collect(),
         dock_doors: l.dock_doors,
+    };
+    if let Some(site) = s.site_data() {
+        let picks = || {
+            site.locations
+                .iter()
+                .filter(|l| l.kind == LocationKind::Pick)
+        };
+        spec.bays_per_aisle = picks().map(|l| l.bay + 1).max().unwrap_or(0);
+        spec.levels = picks().map(|l| l.level).max().unwrap_or(0);
+        spec.two_sided = picks().any(|l| l.side == Some(paklog_domain::location_master::Side::R));
+        // One zone "Z1" is what no zones mean.
+        spec.zones = if site.zones == ["Z1"] {
+            Vec::new()
+        } else {
+            site.zones
+                .iter()
+                .enumerate()
+                .map(|(z, name)| {
+                    let aisles = picks()
+                        .filter(|l| l.zone as usize == z)
+                        .map(|l| l.point.aisle);
+                    let first = aisles.clone().min().unwrap_or(spec.depot_aisle);
+                    (name.clone(), first, aisles.max().unwrap_or(first))
+                })
+                .collect()
+        };
+    }
+    spec
+}
+
+/// The location master of the scenario's site: its files' locations, or
+/// every bin of its layout (with a reserve location per SKU).
+#[must_use]
+pub fn master(s: &Scenario) -> LocationMaster {
+    let layout = layout_spec(s);
+    match s.site_data() {
+        Some(site) => LocationMaster::from_locations(layout, site.locations.clone()),
+        None => LocationMaster::new(layout, s.packing.stations, s.sku_count()),
     }
 }
 
@@ -51,8 +91,11 @@ pub fn slotting(
     assortment: &Assortment,
     streams: &RngStreams,
 ) -> Vec<(SkuId, LocationId)> {
+    if let Some(site) = s.site_data() {
+        return site.faces.iter().map(|&(k, l, _)| (k, l)).collect();
+    }
     let mut bins = master.pick_bins_by_distance();
-    let mut skus: Vec<usize> = (0..s.skus.count as usize).collect();
+    let mut skus: Vec<usize> = (0..s.sku_count() as usize).collect();
     match s.skus.slotting {
         Slotting::Abc => {
             // Highest line share first; ties keep their index order.
@@ -195,11 +238,14 @@ pub fn lines_per_head_hour(
     let at_shelf = Sampler::new(&sh.pick_time_per_line_s).mean()
         + units * Sampler::new(&sh.pick_time_per_unit_s).mean();
     let depot = master.depot();
-    let faces = f64::from(s.inventory.pick_faces_per_sku);
+    let mut faces = vec![0u32; assortment.line_share.len()];
+    for &(sku, _) in slots {
+        faces[sku.index()] += 1;
+    }
     let mean_out: f64 = slots
         .iter()
         .map(|&(sku, loc)| {
-            assortment.line_share[sku.index()] / faces
+            assortment.line_share[sku.index()] / f64::from(faces[sku.index()])
                 * master.distance(depot, master.get(loc).point)
         })
         .sum();
@@ -236,21 +282,52 @@ pub fn site_config(s: &Scenario, streams: &RngStreams) -> SiteConfig {
 #[must_use]
 pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) {
     let assortment = assortment(s);
-    let mut volume = streams.stream("sku-volume");
-    let mut weight = streams.stream("sku-weight");
-    let volume_dist = Sampler::new(&s.skus.unit_volume_l);
-    let weight_dist = Sampler::new(&s.skus.unit_weight_kg);
-    let skus = (0..s.skus.count as usize)
-        .map(|i| SkuSpec {
-            code: sku_code(i),
-            volume_l: volume_dist.draw(&mut volume),
-            weight_kg: weight_dist.draw(&mut weight),
-            abc: assortment.class[i],
-        })
-        .collect();
-    let layout = layout_spec(s);
-    let master = LocationMaster::new(layout.clone(), s.packing.stations, s.skus.count);
+    let skus = match s.site_data() {
+        Some(site) => site.items.clone(),
+        None => {
+            let mut volume = streams.stream("sku-volume");
+            let mut weight = streams.stream("sku-weight");
+            let unit = |d: &Option<crate::schema::Dist>| {
+                Sampler::new(
+                    d.as_ref()
+                        .expect("validated: a generated site has unit distributions"),
+                )
+            };
+            let (volume_dist, weight_dist) =
+                (unit(&s.skus.unit_volume_l), unit(&s.skus.unit_weight_kg));
+            (0..s.sku_count() as usize)
+                .map(|i| {
+                    SkuSpec::new(
+                        sku_code(i),
+                        volume_dist.draw(&mut volume),
+                        weight_dist.draw(&mut weight),
+                        assortment.class[i],
+                    )
+                })
+                .collect()
+        }
+    };
+    let master = master(s);
+    let layout = master.spec.clone();
     let slotting = slotting(s, &master, &assortment, streams);
+    let (locations, face_units, reserve_stock, pick_face_units, reserve_units) = match s.site_data()
+    {
+        Some(site) => {
+            let units: Vec<u32> = site.faces.iter().map(|f| f.2).collect();
+            let most = s
+                .inventory
+                .pick_face_units
+                .unwrap_or_else(|| units.iter().copied().max().unwrap_or(0));
+            (site.locations.clone(), units, site.reserve.clone(), most, 0)
+        }
+        None => (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            s.inventory.pick_face_units.unwrap_or(0),
+            s.inventory.reserve_units,
+        ),
+    };
     let lines_per_head_hour = lines_per_head_hour(s, &master, &slotting, &assortment);
     let zones = zone_assignment(s, &master, &slotting, &assortment);
     let w = &s.strategy.assignment;
@@ -258,10 +335,13 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
         warehouse_id: s.name.clone(),
         calendar: calendar(s).unwrap_or_default(),
         layout,
+        locations,
         skus,
         slotting,
-        pick_face_units: s.inventory.pick_face_units,
-        reserve_units: s.inventory.reserve_units,
+        face_units,
+        pick_face_units,
+        reserve_units,
+        reserve_stock,
         carriers: s
             .demand
             .carriers

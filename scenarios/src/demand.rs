@@ -9,10 +9,11 @@ use paklog_sim::{SimDuration, SimTime, StreamRng};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
-use crate::assortment::{Assortment, sku_code};
+use crate::assortment::Assortment;
 use crate::dist::CountSampler;
 use crate::error::ScenarioError;
 use crate::schema::Scenario;
+use crate::table::{self, Columns, Problems, Table};
 
 const HOUR_MS: u64 = 3_600_000;
 
@@ -27,6 +28,8 @@ pub struct Generator {
     sku_cdf: Vec<f64>,
     carrier_cdf: Vec<f64>,
     carriers: Vec<String>,
+    /// SKU codes, by index.
+    codes: Vec<String>,
     express_share: f64,
     issued: u64,
     /// Demand surges: `(start ms, end ms, factor)`.
@@ -58,6 +61,7 @@ impl Generator {
             sku_cdf: cdf(&mut assortment.line_share.iter().copied()),
             carrier_cdf: cdf(&mut s.demand.carriers.iter().map(|c| c.share)),
             carriers: s.demand.carriers.iter().map(|c| c.name.clone()).collect(),
+            codes: assortment.codes.clone(),
             express_share: s.demand.express_share,
             issued: 0,
             surges: Vec::new(),
@@ -136,7 +140,7 @@ impl Generator {
                 if !skus.contains(&sku) {
                     skus.push(sku);
                     lines.push(NewOrderLine {
-                        sku: sku_code(sku),
+                        sku: self.codes[sku].clone(),
                         quantity: self.units.draw(rng),
                     });
                     break;
@@ -180,117 +184,84 @@ pub struct TracedOrder {
 /// carrier.
 pub fn read_trace(
     path: &Path,
-    sku_count: u32,
+    known_sku: &dyn Fn(&str) -> bool,
+    skus_hint: &str,
     carriers: &[String],
 ) -> Result<Vec<TracedOrder>, Vec<ScenarioError>> {
-    let fail = |line: usize, column: &str, message: String| ScenarioError {
-        file: path.to_owned(),
-        line,
-        column: 0,
-        path: column.to_owned(),
-        message,
-    };
-    let parquet = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let (headers, rows) = if parquet {
-        parquet_rows(path)
-    } else {
-        csv_rows(path)
-    }
-    .map_err(|m| vec![fail(0, "", m)])?;
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let mut errors = Vec::new();
-    let mut need = |name: &str| {
-        let c = col(name);
-        if c.is_none() {
-            errors.push(fail(1, name, format!("the header has no `{name}` column")));
+    let mut problems = Problems::new(path);
+    let table = match Table::read(path) {
+        Ok(t) => t,
+        Err(m) => {
+            problems.add(0, None, "", format!("cannot read the trace: {m}"));
+            return Err(problems.into_errors());
         }
-        c
     };
-    let (id_c, at_c, sku_c, q_c, carrier_c) = (
-        need("order_id"),
-        need("created_s"),
-        need("sku"),
-        need("quantity"),
-        need("carrier"),
-    );
-    let prio_c = col("priority");
-    let (Some(id_c), Some(at_c), Some(sku_c), Some(q_c), Some(carrier_c)) =
-        (id_c, at_c, sku_c, q_c, carrier_c)
-    else {
-        return Err(errors);
+    let Some(columns) = Columns::find(
+        &table,
+        &["order_id", "created_s", "sku", "quantity", "carrier"],
+        &["priority"],
+        &mut problems,
+    ) else {
+        return Err(problems.into_errors());
     };
     let mut orders: Vec<TracedOrder> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (line, record) in rows {
+    for (line, record) in &table.rows {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(fail(line, "", format!("unreadable row: {e}")));
+                problems.add(*line, None, "", format!("unreadable row: {e}"));
                 continue;
             }
         };
-        let field = |c: usize| record.get(c).map_or("", String::as_str);
-        let id = field(id_c).to_owned();
-        let created: Option<f64> = field(at_c)
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v >= 0.0);
-        let Some(created) = created else {
-            errors.push(fail(
-                line,
-                "created_s",
-                format!("must be seconds ≥ 0, got \"{}\"", field(at_c)),
-            ));
+        let row = columns.row(*line, record);
+        let id = row.text("order_id").to_owned();
+        let Ok(created) = row.need(
+            &mut problems,
+            "created_s",
+            "seconds ≥ 0",
+            table::non_negative,
+        ) else {
             continue;
         };
-        let sku = field(sku_c);
-        let known = sku
-            .strip_prefix("SKU")
-            .and_then(|n| n.parse::<u32>().ok())
-            .is_some_and(|n| n >= 1 && n <= sku_count && sku_code(n as usize - 1) == sku);
-        if !known {
-            errors.push(fail(
-                line,
+        let sku = row.text("sku");
+        if !known_sku(sku) {
+            row.fail(
+                &mut problems,
                 "sku",
-                format!(
-                    "unknown SKU \"{sku}\": this scenario has SKU00001 to {}",
-                    sku_code(sku_count as usize - 1)
-                ),
-            ));
+                format!("unknown SKU \"{sku}\": {skus_hint}"),
+            );
             continue;
         }
-        let Some(quantity) = field(q_c).parse::<u32>().ok().filter(|q| *q >= 1) else {
-            errors.push(fail(
-                line,
-                "quantity",
-                format!("must be a whole number ≥ 1, got \"{}\"", field(q_c)),
-            ));
+        let Ok(quantity) = row.need(
+            &mut problems,
+            "quantity",
+            "a whole number ≥ 1",
+            table::whole(1),
+        ) else {
             continue;
         };
-        let carrier = field(carrier_c);
+        let carrier = row.text("carrier");
         if !carriers.iter().any(|c| c == carrier) {
-            errors.push(fail(
-                line,
+            row.fail(
+                &mut problems,
                 "carrier",
                 format!(
                     "unknown carrier \"{carrier}\": the scenario has {}",
                     carriers.join(", ")
                 ),
-            ));
+            );
             continue;
         }
-        let priority = match prio_c.map(|c| field(c).to_ascii_lowercase()) {
-            Some(p) if p == "express" => Priority::Express,
-            None => Priority::Standard,
-            Some(p) if p.is_empty() || p == "standard" => Priority::Standard,
-            Some(p) => {
-                errors.push(fail(
-                    line,
+        let priority = match row.text("priority").to_ascii_lowercase() {
+            p if p == "express" => Priority::Express,
+            p if p.is_empty() || p == "standard" => Priority::Standard,
+            p => {
+                row.fail(
+                    &mut problems,
                     "priority",
                     format!("must be \"express\" or \"standard\", got \"{p}\""),
-                ));
+                );
                 continue;
             }
         };
@@ -312,82 +283,9 @@ pub fn read_trace(
             quantity,
         });
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if !problems.is_empty() {
+        return Err(problems.into_errors());
     }
     orders.sort_by_key(|o| o.at);
     Ok(orders)
-}
-
-/// A row of a trace: its line (CSV, counting the header) or row (Parquet)
-/// number, and its fields as text.
-type Row = (usize, Result<Vec<String>, String>);
-
-fn csv_rows(path: &Path) -> Result<(Vec<String>, Vec<Row>), String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| format!("cannot read the trace: {e}"))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("bad header: {e}"))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                i + 2,
-                r.map(|r| r.iter().map(str::to_owned).collect())
-                    .map_err(|e| e.to_string()),
-            )
-        })
-        .collect();
-    Ok((headers, rows))
-}
-
-fn parquet_rows(path: &Path) -> Result<(Vec<String>, Vec<Row>), String> {
-    use arrow::array::{Array, AsArray, RecordBatchReader};
-    use arrow::datatypes::DataType;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the trace: {e}"))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(ParquetRecordBatchReaderBuilder::build)
-        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
-    let headers: Vec<String> = reader
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
-    let mut rows = Vec::new();
-    for batch in reader {
-        let batch = batch.map_err(|e| format!("not a readable Parquet file: {e}"))?;
-        let columns: Vec<_> = batch
-            .columns()
-            .iter()
-            .map(|c| {
-                arrow::compute::cast(c, &DataType::Utf8)
-                    .map_err(|e| format!("a column cannot be read as text: {e}"))
-            })
-            .collect::<Result<_, _>>()?;
-        for i in 0..batch.num_rows() {
-            let fields = columns
-                .iter()
-                .map(|c| {
-                    let c = c.as_string::<i32>();
-                    if c.is_null(i) {
-                        String::new()
-                    } else {
-                        c.value(i).to_owned()
-                    }
-                })
-                .collect();
-            rows.push((rows.len() + 1, Ok(fields)));
-        }
-    }
-    Ok((headers, rows))
 }

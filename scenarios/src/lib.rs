@@ -30,7 +30,9 @@ pub mod error;
 pub mod event;
 pub mod load;
 pub mod schema;
+pub mod site_files;
 pub mod study;
+pub mod table;
 pub mod validate;
 pub mod world;
 

@@ -8,6 +8,7 @@
 
 use crate::schema::Scenario;
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
@@ -51,34 +52,91 @@ pub fn load(file: &Path) -> Result<LoadedScenario, ScenarioErrors> {
 /// Every problem found, each with its place in the text.
 pub fn load_text(file: &Path, text: &str) -> Result<LoadedScenario, ScenarioErrors> {
     let scenario = parse(text, file)?;
+    let mut trace_bytes = None;
     let trace = match &scenario.demand.trace {
         Some(name) => {
-            let path = file.parent().unwrap_or(Path::new(".")).join(name);
+            let path = folder(file).join(name);
             let carriers: Vec<String> = scenario
                 .demand
                 .carriers
                 .iter()
                 .map(|c| c.name.clone())
                 .collect();
-            Some(
-                crate::demand::read_trace(&path, scenario.skus.count, &carriers)
-                    .map_err(ScenarioErrors)?,
-            )
+            let orders = match scenario.site_data() {
+                Some(site) => {
+                    let codes: HashSet<&str> = site.items.iter().map(|i| i.code.as_str()).collect();
+                    crate::demand::read_trace(
+                        &path,
+                        &|sku| codes.contains(sku),
+                        "not in the site's items file",
+                        &carriers,
+                    )
+                }
+                None => {
+                    let count = scenario.sku_count();
+                    let hint = format!(
+                        "this scenario has SKU00001 to {}",
+                        crate::assortment::sku_code(count as usize - 1)
+                    );
+                    crate::demand::read_trace(
+                        &path,
+                        &|sku| {
+                            sku.strip_prefix("SKU")
+                                .and_then(|n| n.parse::<u32>().ok())
+                                .is_some_and(|n| {
+                                    n >= 1
+                                        && n <= count
+                                        && crate::assortment::sku_code(n as usize - 1) == sku
+                                })
+                        },
+                        &hint,
+                        &carriers,
+                    )
+                }
+            }
+            .map_err(ScenarioErrors)?;
+            trace_bytes = std::fs::read(&path).ok();
+            Some(orders)
         }
         None => None,
     };
     Ok(LoadedScenario {
+        hash: format!("{:016x}", run_hash(&scenario, trace_bytes.as_deref())),
         scenario,
         file: file.to_owned(),
-        hash: format!("{:016x}", fnv1a(text.as_bytes())),
         trace,
     })
 }
 
-/// Parses and validates scenario text; `file` is used in messages only.
+/// The folder a scenario file's relative paths start from.
+fn folder(file: &Path) -> &Path {
+    file.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A stable hash of what a run of the scenario is made of: its settings
+/// and its site as `paklog site export` writes them, and its trace's
+/// bytes. A scenario and its export hash the same; comments and layout of
+/// the file do not count.
+fn run_hash(s: &Scenario, trace: Option<&[u8]>) -> u64 {
+    let mut canonical = crate::site_files::exported_scenario(s);
+    canonical.demand.trace = trace.map(|b| format!("{:016x}", fnv1a(b)));
+    let mut bytes = serde_json::to_vec(&canonical).expect("a scenario serialises");
+    for (name, text) in crate::site_files::tables(s) {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(text.as_bytes());
+    }
+    fnv1a(&bytes)
+}
+
+/// Parses and validates scenario text; `file` names it in messages, and its
+/// folder holds the site's files if `[site]` names them (which are read
+/// and checked too).
 ///
 /// # Errors
-/// Every problem found, each with its place in the text.
+/// Every problem found, each with its place in the text or in the site's
+/// files.
 pub fn parse(text: &str, file: &Path) -> Result<Scenario, ScenarioErrors> {
     let error_at = |span: Option<std::ops::Range<usize>>, path: String, message: String| {
         let (line, column) = span.map_or((0, 0), |s| line_column(text, s.start));
@@ -107,7 +165,24 @@ pub fn parse(text: &str, file: &Path) -> Result<Scenario, ScenarioErrors> {
             inner.message().to_owned(),
         )])
     })?;
-    let problems = validate(&scenario);
+    let mut scenario = scenario;
+    let mut problems = validate(&scenario);
+    if problems.is_empty()
+        && let Some(files) = &scenario.site
+    {
+        let dir = folder(file);
+        let data = crate::site_files::read(
+            &dir.join(&files.locations),
+            &dir.join(&files.items),
+            &dir.join(&files.stock),
+            &crate::build::layout_spec(&scenario),
+        )
+        .map_err(ScenarioErrors)?;
+        if let Some(files) = &mut scenario.site {
+            files.data = Some(std::sync::Arc::new(data));
+        }
+        problems = validate(&scenario);
+    }
     if problems.is_empty() {
         return Ok(scenario);
     }
@@ -270,7 +345,13 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert!(e[0].starts_with("s.toml:"), "{e:?}");
         assert!(
-            e[0].contains("`layout`") && e[0].contains("missing field `bays_per_aisle`"),
+            e[0].contains("`layout.bays_per_aisle`: missing: required unless `[site]`"),
+            "{e:?}"
+        );
+        let missing = SMALL.replace("aisle_pitch_m = 3.0\n", "");
+        let e = errors(&missing);
+        assert!(
+            e[0].contains("`layout`") && e[0].contains("missing field `aisle_pitch_m`"),
             "{e:?}"
         );
     }

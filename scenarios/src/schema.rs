@@ -50,8 +50,11 @@ pub struct Scenario {
     /// Minutes at the start excluded from KPIs.
     #[serde(default)]
     pub warm_up_min: f64,
-    /// The building.
+    /// The building (with `[site]`: its walking network only).
     pub layout: Layout,
+    /// The site from files: locations, items and stock.
+    #[serde(default)]
+    pub site: Option<SiteFiles>,
     /// The assortment.
     pub skus: Skus,
     /// Stock at the start.
@@ -83,6 +86,21 @@ pub struct Scenario {
     /// Live operation (`paklog serve`): who may use the API.
     #[serde(default)]
     pub live: Live,
+}
+
+impl Scenario {
+    /// The content of the site's files, once `load` has read them.
+    #[must_use]
+    pub fn site_data(&self) -> Option<&crate::site_files::SiteData> {
+        self.site.as_ref().and_then(|f| f.data.as_deref())
+    }
+
+    /// How many SKUs the site has: its item master's, or `skus.count`.
+    #[must_use]
+    pub fn sku_count(&self) -> u32 {
+        self.site_data()
+            .map_or(self.skus.count.unwrap_or(0), |d| d.items.len() as u32)
+    }
 }
 
 /// Live operation (`paklog serve`); ignored by simulation runs.

@@ -70,8 +70,55 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     let l = &s.layout;
     c.at_least("layout.blocks", l.blocks, 1);
     c.at_least("layout.aisles", l.aisles, 1);
-    c.at_least("layout.bays_per_aisle", l.bays_per_aisle, 1);
-    c.at_least("layout.levels", l.levels, 1);
+    let files = s.site.is_some();
+    // What generates a site, required without `[site]` and left out with it.
+    let generated = |c: &mut Checker, path: &str, given: bool| match (files, given) {
+        (false, false) => c.fail(
+            path,
+            "missing: required unless `[site]` names the site's files".into(),
+        ),
+        (true, true) => c.fail(
+            path,
+            "must be left out: `[site]` names the site's files, which give it".into(),
+        ),
+        _ => {}
+    };
+    generated(&mut c, "layout.bays_per_aisle", l.bays_per_aisle.is_some());
+    generated(&mut c, "layout.levels", l.levels.is_some());
+    generated(&mut c, "skus.count", s.skus.count.is_some());
+    generated(&mut c, "skus.unit_volume_l", s.skus.unit_volume_l.is_some());
+    generated(
+        &mut c,
+        "skus.unit_weight_kg",
+        s.skus.unit_weight_kg.is_some(),
+    );
+    generated(
+        &mut c,
+        "inventory.pick_face_units",
+        s.inventory.pick_face_units.is_some(),
+    );
+    if files {
+        c.check(l.zones.is_empty(), "layout.zones", || {
+            "must be left out: with `[site]` zones come from the locations file's `zone` column"
+                .into()
+        });
+        c.check(
+            s.inventory.pick_faces_per_sku == 1,
+            "inventory.pick_faces_per_sku",
+            || "must be left out: with `[site]` the stock file gives the pick faces".into(),
+        );
+        c.check(
+            s.inventory.reserve_units == 0,
+            "inventory.reserve_units",
+            || "must be left out: with `[site]` the stock file gives the reserve".into(),
+        );
+    }
+    if let Some(b) = l.bays_per_aisle {
+        c.at_least("layout.bays_per_aisle", b, 1);
+    }
+    if let Some(v) = l.levels {
+        c.at_least("layout.levels", v, 1);
+    }
     c.at_least("layout.dock_doors", l.dock_doors, 1);
     c.check(l.dock_doors <= MAX_STATIONS, "layout.dock_doors", || {
         format!("must be ≤ {MAX_STATIONS}, got {}", l.dock_doors)
@@ -141,7 +188,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     let k = &s.skus;
-    c.at_least("skus.count", k.count, 1);
+    if let Some(count) = k.count {
+        c.at_least("skus.count", count, 1);
+    }
     for (name, v) in [
         ("skus.abc.a_skus", k.abc.a_skus),
         ("skus.abc.a_lines", k.abc.a_lines),
@@ -170,26 +219,37 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             )
         },
     );
-    c.dist("skus.unit_volume_l", &k.unit_volume_l, true);
-    c.dist("skus.unit_weight_kg", &k.unit_weight_kg, true);
+    if let Some(d) = &k.unit_volume_l {
+        c.dist("skus.unit_volume_l", d, true);
+    }
+    if let Some(d) = &k.unit_weight_kg {
+        c.dist("skus.unit_weight_kg", d, true);
+    }
 
     let inv = &s.inventory;
     c.at_least("inventory.pick_faces_per_sku", inv.pick_faces_per_sku, 1);
-    c.at_least("inventory.pick_face_units", inv.pick_face_units, 1);
-    let sides: u64 = if l.two_sided { 2 } else { 1 };
-    let bins = [l.blocks, l.aisles, l.bays_per_aisle, l.levels]
-        .into_iter()
-        .fold(sides, |n, d| n.saturating_mul(u64::from(d)));
-    c.check(bins <= MAX_BINS, "layout", || {
-        format!("the layout has {bins} bins (blocks × aisles × bays_per_aisle × levels × sides); at most {MAX_BINS} are supported")
-    });
-    c.check(k.count <= MAX_SKUS, "skus.count", || {
-        format!("must be ≤ {MAX_SKUS}, got {}", k.count)
-    });
-    let faces = u64::from(k.count).saturating_mul(u64::from(inv.pick_faces_per_sku));
-    c.check(faces <= bins, "inventory.pick_faces_per_sku", || {
-        format!("{faces} pick faces (skus.count × pick_faces_per_sku) do not fit in the layout's {bins} bins")
-    });
+    if let Some(units) = inv.pick_face_units {
+        c.at_least("inventory.pick_face_units", units, 1);
+    }
+    if let (Some(bays), Some(levels), Some(count)) = (l.bays_per_aisle, l.levels, k.count) {
+        let sides: u64 = if l.two_sided { 2 } else { 1 };
+        let bins = [l.blocks, l.aisles, bays, levels]
+            .into_iter()
+            .fold(sides, |n, d| n.saturating_mul(u64::from(d)));
+        c.check(bins <= MAX_BINS, "layout", || {
+            format!("the layout has {bins} bins (blocks × aisles × bays_per_aisle × levels × sides); at most {MAX_BINS} are supported")
+        });
+        c.check(count <= MAX_SKUS, "skus.count", || {
+            format!("must be ≤ {MAX_SKUS}, got {count}")
+        });
+        let faces = u64::from(count).saturating_mul(u64::from(inv.pick_faces_per_sku));
+        c.check(faces <= bins, "inventory.pick_faces_per_sku", || {
+            format!("{faces} pick faces (skus.count × pick_faces_per_sku) do not fit in the layout's {bins} bins")
+        });
+    }
+    if let Some(site) = s.site_data() {
+        validate_site_counts(&mut c, s, site);
+    }
 
     let d = &s.demand;
     match (d.orders_per_day, &d.trace) {
@@ -369,4 +429,28 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     c.problems
+}
+
+/// What a site's files must agree on with the scenario: a staging lane per
+/// pack station, the dock doors, at least one pick face.
+fn validate_site_counts(c: &mut Checker, s: &Scenario, site: &crate::site_files::SiteData) {
+    use paklog_domain::location_master::LocationKind;
+    let count = |kind| site.locations.iter().filter(|l| l.kind == kind).count() as u32;
+    let stage = count(LocationKind::Stage);
+    c.check(stage == s.packing.stations, "packing.stations", || {
+        format!(
+            "the site's locations file has {stage} STAGE locations (one per pack station), but {} pack stations are set",
+            s.packing.stations
+        )
+    });
+    let docks = count(LocationKind::Dock);
+    c.check(docks == s.layout.dock_doors, "layout.dock_doors", || {
+        format!(
+            "the site's locations file has {docks} DOCK locations, but {} dock doors are set",
+            s.layout.dock_doors
+        )
+    });
+    c.check(!site.faces.is_empty(), "site.stock", || {
+        "the stock file puts nothing in a PICK location: there is nothing to pick".into()
+    });
 }

@@ -53,7 +53,7 @@ fn mutated_scenarios_are_refused_or_run_but_never_panic() {
             }
             Ok(mut scenario) => {
                 let big = scenario.demand.orders_per_day.unwrap_or(0.0) > 100_000.0
-                    || scenario.skus.count > 100_000
+                    || scenario.sku_count() > 100_000
                     || scenario
                         .associates
                         .shifts
@@ -64,7 +64,7 @@ fn mutated_scenarios_are_refused_or_run_but_never_panic() {
                     || scenario
                         .layout
                         .aisles
-                        .saturating_mul(scenario.layout.bays_per_aisle)
+                        .saturating_mul(scenario.layout.bays_per_aisle.unwrap_or(0))
                         > 100_000;
                 if big {
                     continue;

@@ -7,6 +7,7 @@ mod delivery;
 mod kernel;
 mod run;
 mod serve;
+mod site;
 #[path = "../../adapters/tests/support/mod.rs"]
 mod support;
 

@@ -246,7 +246,7 @@ fn bad_scenario_files_get_precise_errors() {
         (
             "missing",
             |t| t.replace("levels = 4\n", ""),
-            "`layout`: missing field `levels`",
+            "`layout.levels`: missing: required unless `[site]` names the site's files",
         ),
         (
             "type",

@@ -1,6 +1,7 @@
 //! The rules of the location master, as given / when / then over commands and events
 //! on the tiny site of [`crate::testing`].
 
+use super::{Location, LocationMaster};
 use crate::commands::CommandError;
 use crate::testing::*;
 use crate::*;
@@ -133,4 +134,75 @@ fn blocking_an_unknown_location_is_refused_and_changes_nothing() {
         CommandError::UnknownLocation(LocationId(999))
     ));
     assert!(wh.bus().is_empty());
+}
+
+/// The tiny site with its locations given as a list (as a site's files
+/// give them), location `at` changed by `edit`.
+fn listed_site(at: usize, edit: impl Fn(&mut Location)) -> SiteConfig {
+    let mut config = tiny_site();
+    let master = LocationMaster::new(
+        config.layout.clone(),
+        config.packing.stations,
+        config.skus.len() as u32,
+    );
+    config.locations = master.locations;
+    edit(&mut config.locations[at]);
+    config
+}
+
+#[test]
+fn a_site_slots_an_item_only_in_an_active_location_that_permits_its_restrictions() {
+    // Given the tiny site's locations as a list, which builds the same site,
+    let same = Warehouse::new(listed_site(0, |_| {})).unwrap();
+    assert_eq!(
+        same.master().by_code("A01-B1-01-1L").unwrap().sku,
+        Some(SkuId(0))
+    );
+    // an item slotted in a location marked inactive is refused,
+    let inactive = listed_site(0, |l| l.active = false);
+    assert_eq!(
+        Warehouse::new(inactive).unwrap_err(),
+        ConfigError::BadSlot(0)
+    );
+    // and so is a HAZMAT item in a location that does not permit HAZMAT,
+    let mut hazmat = listed_site(2, |_| {});
+    hazmat.skus[1].restrictions = vec!["HAZMAT".into()];
+    assert_eq!(
+        Warehouse::new(hazmat.clone()).unwrap_err(),
+        ConfigError::BadSlot(1)
+    );
+    // but taken where it is permitted.
+    hazmat.locations[2].restrictions = vec!["HAZMAT".into(), "HEAVY".into()];
+    let wh = Warehouse::new(hazmat).unwrap();
+    assert_eq!(wh.master().get(LocationId(2)).sku, Some(SkuId(1)));
+}
+
+#[test]
+fn inactive_locations_are_not_slotted_by_distance() {
+    let mut config = listed_site(0, |l| l.active = false);
+    config.slotting.clear();
+    let wh = Warehouse::new(config).unwrap();
+    let bins = wh.master().pick_bins_by_distance();
+    assert!(!bins.contains(&LocationId(0)));
+    assert!(bins.contains(&LocationId(1)));
+}
+
+#[test]
+fn a_scan_of_any_of_the_items_barcodes_confirms_its_pick() {
+    let mut config = tiny_site();
+    config.skus[1].barcodes = vec!["4006381333931".into()];
+    let mut wh = given(config);
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0002", 1)])]);
+    let confirm = |barcode: &str| Command::ConfirmPick {
+        associate: AssociateId(0),
+        task,
+        line: 0,
+        quantity: 1,
+        barcode: Some(barcode.into()),
+    };
+    assert!(matches!(
+        wh.execute(at(9, 2), confirm("4006381333932")),
+        Err(CommandError::WrongBarcode { .. })
+    ));
+    ok(&mut wh, at(9, 3), confirm("4006381333931"));
 }

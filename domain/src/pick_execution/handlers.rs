@@ -42,17 +42,17 @@ impl Site<'_, '_> {
                 got: quantity,
             });
         }
-        let code = &self.config.skus[stop.sku.index()].code;
+        let item = &self.config.skus[stop.sku.index()];
         if barcode.is_none() && self.config.barcode_required {
             return Err(CommandError::BarcodeRequired {
-                expected: code.clone(),
+                expected: item.code.clone(),
             });
         }
         if let Some(scanned) = barcode
-            && scanned != code
+            && !item.scans_as(scanned)
         {
             return Err(CommandError::WrongBarcode {
-                expected: code.clone(),
+                expected: item.code.clone(),
                 scanned: scanned.to_owned(),
             });
         }

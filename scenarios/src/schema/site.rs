@@ -13,10 +13,13 @@ pub struct Layout {
     pub blocks: u32,
     /// Aisles per block.
     pub aisles: u32,
-    /// Bays along each side of an aisle in one block.
-    pub bays_per_aisle: u32,
-    /// Storage levels per bay.
-    pub levels: u32,
+    /// Bays along each side of an aisle in one block (a generated site;
+    /// left out when `[site]` names the site's files).
+    #[serde(default)]
+    pub bays_per_aisle: Option<u32>,
+    /// Storage levels per bay (a generated site).
+    #[serde(default)]
+    pub levels: Option<u32>,
     /// Length of an aisle in one block, between the centre lines of the
     /// cross aisles at its ends (m).
     pub aisle_length_m: f64,
@@ -57,15 +60,19 @@ pub struct Zone {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Skus {
-    /// Number of SKUs.
-    pub count: u32,
+    /// Number of SKUs (a generated site; left out when `[site]` names the
+    /// site's files, whose item master gives the SKUs).
+    #[serde(default)]
+    pub count: Option<u32>,
     /// ABC velocity profile: class A and B shares of SKUs and of order lines;
     /// class C takes the rest.
     pub abc: Abc,
-    /// Volume of one unit (litres).
-    pub unit_volume_l: Dist,
-    /// Weight of one unit (kg).
-    pub unit_weight_kg: Dist,
+    /// Volume of one unit (litres; a generated site).
+    #[serde(default)]
+    pub unit_volume_l: Option<Dist>,
+    /// Weight of one unit (kg; a generated site).
+    #[serde(default)]
+    pub unit_weight_kg: Option<Dist>,
     /// How SKUs are assigned to pick faces.
     #[serde(default)]
     pub slotting: Slotting,
@@ -103,8 +110,10 @@ pub struct Inventory {
     /// Pick faces per SKU (each a bin of its own).
     #[serde(default = "one")]
     pub pick_faces_per_sku: u32,
-    /// Units in each pick face.
-    pub pick_face_units: u32,
+    /// Units in each pick face (a generated site; with `[site]` the stock
+    /// file gives each face's units).
+    #[serde(default)]
+    pub pick_face_units: Option<u32>,
     /// Units per SKU in the reserve area (not picked from directly).
     #[serde(default)]
     pub reserve_units: u32,
@@ -119,4 +128,51 @@ pub struct Inventory {
     /// pick.
     #[serde(default)]
     pub cycle_count_interval_min: Option<u32>,
+}
+
+/// The site from files, as a WMS or ERP exports them (CSV, or Parquet by
+/// the extension), named relative to the scenario file. With it the
+/// locations, the item master and the opening stock come from the files,
+/// and `[layout]` describes only the walking network (blocks, aisles, their
+/// length and pitch, depots, dock doors). `paklog site export` writes any
+/// scenario's site in this form.
+#[derive(Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFiles {
+    /// Locations: `code`, `type`, `zone`, `aisle`, `bay`, `level`, `side`,
+    /// `depth_m`, capacities, `restrictions`, `active`.
+    pub locations: String,
+    /// The item master: `code`, `barcodes`, `description`, dimensions,
+    /// `volume_l`, `weight_kg`, `units_per_case`, `restrictions`, `abc`.
+    pub items: String,
+    /// Opening stock: `location`, `item`, `units`, `licence_plate`,
+    /// `parent_plate`.
+    pub stock: String,
+    /// The files' content, once read (by `load`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub data: Option<std::sync::Arc<crate::site_files::SiteData>>,
+}
+
+impl PartialEq for SiteFiles {
+    fn eq(&self, other: &Self) -> bool {
+        self.locations == other.locations
+            && self.items == other.items
+            && self.stock == other.stock
+            && match (&self.data, &other.data) {
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b) || a == b,
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    }
+}
+
+impl fmt::Debug for SiteFiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SiteFiles")
+            .field("locations", &self.locations)
+            .field("items", &self.items)
+            .field("stock", &self.stock)
+            .field("read", &self.data.is_some())
+            .finish()
+    }
 }

@@ -66,14 +66,14 @@ pub(super) fn check_stock_and_disruptions(c: &mut Checker, s: &Scenario) {
             }
         )
     });
-    let master = ((names_location || names_segment)
-        && l.blocks >= 1
+    let buildable = l.blocks >= 1
         && l.aisles >= 1
-        && l.bays_per_aisle >= 1
-        && l.levels >= 1)
-        .then(|| {
-            paklog_domain::location_master::LocationMaster::new(crate::build::layout_spec(s), 0, 0)
-        });
+        && match &s.site {
+            // Checked once the files are read.
+            Some(files) => files.data.is_some(),
+            None => l.bays_per_aisle.is_some_and(|b| b >= 1) && l.levels.is_some_and(|v| v >= 1),
+        };
+    let master = ((names_location || names_segment) && buildable).then(|| crate::build::master(s));
     let heads: u32 = s.associates.shifts.iter().map(|sh| sh.headcount).sum();
     for (i, d) in s.disruptions.iter().enumerate() {
         let at = |f: &str| format!("disruptions[{i}].{f}");

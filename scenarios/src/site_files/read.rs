@@ -1,0 +1,669 @@
+//! Reading and checking a site's files.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+
+use paklog_domain::config::SkuSpec;
+use paklog_domain::location_master::{
+    AbcClass, Capacity, LayoutSpec, Location, LocationKind, Point, Side,
+};
+use paklog_domain::{LocationId, SkuId};
+
+use super::{SiteData, StockRow};
+use crate::error::ScenarioError;
+use crate::table::{self, Columns, Problems, Reported, Row, Table};
+
+/// Reads and checks a site's three files against the walking network of
+/// `layout` (its blocks, aisles, aisle length and depot): every problem of
+/// every file, each by file, line, column and field, up to
+/// [`table::MAX_PROBLEMS_PER_FILE`] per file.
+///
+/// # Errors
+/// Every problem found.
+pub fn read(
+    locations: &Path,
+    items: &Path,
+    stock: &Path,
+    layout: &LayoutSpec,
+) -> Result<SiteData, Vec<ScenarioError>> {
+    let mut errors = Vec::new();
+    let mut site = Site::default();
+    for (path, read) in [
+        (locations, Site::locations as Reader),
+        (items, Site::items),
+        (stock, Site::stock),
+    ] {
+        let mut problems = Problems::new(path);
+        match Table::read(path) {
+            Ok(table) => read(&mut site, &table, layout, &mut problems),
+            Err(m) => problems.add(0, None, "", m),
+        }
+        errors.extend(problems.into_errors());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut reserve: Vec<(SkuId, u32)> = site.reserve.into_iter().collect();
+    reserve.sort_unstable();
+    Ok(SiteData {
+        zones: site.zones,
+        locations: site.locations,
+        items: site.items,
+        stock: site.stock,
+        faces: site.faces,
+        reserve,
+    })
+}
+
+type Reader = fn(&mut Site, &Table, &LayoutSpec, &mut Problems);
+
+/// What has been read so far. Codes of rows that had a problem are kept
+/// too (with no id), so that a later file naming them is not told they do
+/// not exist.
+#[derive(Default)]
+struct Site {
+    zones: Vec<String>,
+    locations: Vec<Location>,
+    location_codes: HashMap<String, (usize, Option<LocationId>)>,
+    items: Vec<SkuSpec>,
+    item_codes: HashMap<String, (usize, Option<SkuId>)>,
+    barcodes: HashMap<String, String>,
+    stock: Vec<StockRow>,
+    faces: Vec<(SkuId, LocationId, u32)>,
+    face_of: HashMap<LocationId, usize>,
+    reserve: HashMap<SkuId, u32>,
+    /// Units, litres and kilograms in each location so far.
+    held: HashMap<LocationId, (u64, f64, f64)>,
+    /// Each plate's line, location and parent.
+    plates: HashMap<String, (usize, LocationId, Option<String>)>,
+}
+
+const LOCATION_COLUMNS: [&str; 10] = [
+    "bay",
+    "level",
+    "side",
+    "depth_m",
+    "capacity_units",
+    "capacity_volume_l",
+    "capacity_weight_kg",
+    "restrictions",
+    "active",
+    "aisle",
+];
+
+impl Site {
+    fn locations(&mut self, table: &Table, layout: &LayoutSpec, problems: &mut Problems) {
+        let Some(columns) = Columns::find(
+            table,
+            &["code", "type", "zone"],
+            &LOCATION_COLUMNS,
+            problems,
+        ) else {
+            return;
+        };
+        let depth = f64::from(layout.blocks) * layout.aisle_length_m;
+        for (line, record) in &table.rows {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.add(*line, None, "", format!("unreadable row: {e}"));
+                    continue;
+                }
+            };
+            let row = columns.row(*line, record);
+            let code = row.text("code");
+            if code.is_empty() {
+                row.fail(
+                    problems,
+                    "code",
+                    "expected a location code, got nothing".into(),
+                );
+                continue;
+            }
+            match self.location_codes.entry(code.to_owned()) {
+                Entry::Occupied(first) => {
+                    row.fail(
+                        problems,
+                        "code",
+                        format!(
+                            "duplicate code \"{code}\": already on line {}",
+                            first.get().0
+                        ),
+                    );
+                    continue;
+                }
+                Entry::Vacant(v) => {
+                    v.insert((*line, None));
+                }
+            }
+            if let Ok(location) = self.location(&row, layout, depth, problems) {
+                let id = LocationId(self.locations.len() as u32);
+                self.location_codes
+                    .insert(code.to_owned(), (*line, Some(id)));
+                self.locations.push(Location { id, ..location });
+            }
+        }
+    }
+
+    fn location(
+        &mut self,
+        row: &Row<'_>,
+        layout: &LayoutSpec,
+        depth: f64,
+        problems: &mut Problems,
+    ) -> Result<Location, Reported> {
+        let kinds = || {
+            LocationKind::ALL
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let kind = row.need(problems, "type", &format!("one of {}", kinds()), |t| {
+            LocationKind::ALL
+                .into_iter()
+                .find(|k| k.name().eq_ignore_ascii_case(t))
+        });
+        let zone = row.text("zone");
+        if zone.is_empty() {
+            row.fail(problems, "zone", "expected a zone name, got nothing".into());
+        }
+        let aisles = layout.aisles;
+        let in_layout = format!("an aisle from 1 to {aisles} (layout.aisles)");
+        let aisle = row.parse(problems, "aisle", &in_layout, |t| {
+            t.parse::<u32>().ok().filter(|a| (1..=aisles).contains(a))
+        });
+        let bay = row.parse(problems, "bay", "a whole number ≥ 1", table::whole(1));
+        let level = row.parse(problems, "level", "a whole number ≥ 1", table::whole(1));
+        let side = row.parse(problems, "side", "L or R", |t| match t {
+            "L" | "l" => Some(Side::L),
+            "R" | "r" => Some(Side::R),
+            _ => None,
+        });
+        let along = format!("metres from 0 to {depth} (layout.blocks × layout.aisle_length_m)");
+        let y = row.parse(problems, "depth_m", &along, |t| {
+            table::non_negative(t).filter(|y| *y <= depth)
+        });
+        let units = row.parse(
+            problems,
+            "capacity_units",
+            "a whole number ≥ 0",
+            table::whole(0),
+        );
+        let volume = row.parse(
+            problems,
+            "capacity_volume_l",
+            "litres ≥ 0",
+            table::non_negative,
+        );
+        let weight = row.parse(
+            problems,
+            "capacity_weight_kg",
+            "kilograms ≥ 0",
+            table::non_negative,
+        );
+        let active = row.parse(problems, "active", "true or false", table::flag);
+        let (kind, aisle, bay, level, side, y, units, volume, weight, active) = (
+            kind?, aisle?, bay?, level?, side?, y?, units?, volume?, weight?, active?,
+        );
+        if zone.is_empty() {
+            return Err(Reported);
+        }
+        let pick = kind == LocationKind::Pick;
+        let mut missing = false;
+        for (name, absent) in [
+            ("aisle", aisle.is_none()),
+            ("depth_m", y.is_none() && aisle.is_some()),
+            ("bay", bay.is_none()),
+            ("level", level.is_none()),
+        ] {
+            if pick && absent {
+                row.fail(
+                    problems,
+                    name,
+                    format!("a PICK location needs `{name}`, got nothing"),
+                );
+                missing = true;
+            }
+        }
+        if missing {
+            return Err(Reported);
+        }
+        let point = match aisle {
+            Some(a) => Point {
+                aisle: a - 1,
+                y: y.unwrap_or(0.0),
+            },
+            None => Point {
+                aisle: layout.depot_aisle,
+                y: 0.0,
+            },
+        };
+        let block = ((point.y / layout.aisle_length_m) as u32).min(layout.blocks.saturating_sub(1));
+        let zone = match self.zones.iter().position(|z| z == zone) {
+            Some(z) => z,
+            None => {
+                self.zones.push(zone.to_owned());
+                self.zones.len() - 1
+            }
+        } as u16;
+        Ok(Location {
+            id: LocationId(0),
+            code: row.text("code").to_owned(),
+            kind,
+            zone,
+            point,
+            block,
+            bay: bay.map_or(0, |b| b - 1),
+            level: level.unwrap_or(0),
+            abc: None,
+            sku: None,
+            side,
+            capacity: Capacity {
+                units,
+                volume_l: volume,
+                weight_kg: weight,
+            },
+            restrictions: restrictions(row.text("restrictions")),
+            active: active.unwrap_or(true),
+        })
+    }
+
+    fn items(&mut self, table: &Table, _: &LayoutSpec, problems: &mut Problems) {
+        let Some(columns) = Columns::find(
+            table,
+            &["code", "weight_kg"],
+            &[
+                "barcodes",
+                "description",
+                "length_cm",
+                "width_cm",
+                "height_cm",
+                "volume_l",
+                "units_per_case",
+                "restrictions",
+                "abc",
+            ],
+            problems,
+        ) else {
+            return;
+        };
+        for (line, record) in &table.rows {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.add(*line, None, "", format!("unreadable row: {e}"));
+                    continue;
+                }
+            };
+            let row = columns.row(*line, record);
+            let code = row.text("code");
+            if code.is_empty() {
+                row.fail(
+                    problems,
+                    "code",
+                    "expected an item code, got nothing".into(),
+                );
+                continue;
+            }
+            match self.item_codes.entry(code.to_owned()) {
+                Entry::Occupied(first) => {
+                    row.fail(
+                        problems,
+                        "code",
+                        format!(
+                            "duplicate code \"{code}\": already on line {}",
+                            first.get().0
+                        ),
+                    );
+                    continue;
+                }
+                Entry::Vacant(v) => {
+                    v.insert((*line, None));
+                }
+            }
+            let Ok(item) = self.item(&row, problems) else {
+                continue;
+            };
+            let id = SkuId(self.items.len() as u32);
+            self.item_codes.insert(code.to_owned(), (*line, Some(id)));
+            self.items.push(item);
+        }
+    }
+
+    fn item(&mut self, row: &Row<'_>, problems: &mut Problems) -> Result<SkuSpec, Reported> {
+        let dims = ["length_cm", "width_cm", "height_cm"]
+            .map(|d| row.parse(problems, d, "centimetres > 0", table::positive));
+        let volume = row.parse(problems, "volume_l", "litres > 0", table::positive);
+        let weight = row.need(problems, "weight_kg", "kilograms > 0", table::positive);
+        let per_case = row.parse(
+            problems,
+            "units_per_case",
+            "a whole number ≥ 1",
+            table::whole(1),
+        );
+        let abc = row.parse(problems, "abc", "A, B or C", |t| match t {
+            "A" | "a" => Some(AbcClass::A),
+            "B" | "b" => Some(AbcClass::B),
+            "C" | "c" => Some(AbcClass::C),
+            _ => None,
+        });
+        let [l, w, h] = dims;
+        let (l, w, h, volume, weight, per_case, abc) =
+            (l?, w?, h?, volume?, weight?, per_case?, abc?);
+        let dims_cm = match (l, w, h) {
+            (Some(l), Some(w), Some(h)) => Some([l, w, h]),
+            (None, None, None) => None,
+            _ => {
+                row.fail(
+                    problems,
+                    "length_cm",
+                    "give all three of length_cm, width_cm and height_cm, or none".into(),
+                );
+                return Err(Reported);
+            }
+        };
+        let Some(volume_l) = volume.or(dims_cm.map(|[l, w, h]| l * w * h / 1000.0)) else {
+            row.fail(
+                problems,
+                "volume_l",
+                "expected litres > 0 (or the three dimensions), got nothing".into(),
+            );
+            return Err(Reported);
+        };
+        let code = row.text("code");
+        let barcodes = table::list(row.text("barcodes"));
+        for b in &barcodes {
+            let owner = self.barcodes.get(b).cloned().or_else(|| {
+                self.item_codes
+                    .get(b)
+                    .filter(|_| b != code)
+                    .map(|_| b.clone())
+            });
+            if let Some(owner) = owner {
+                row.fail(
+                    problems,
+                    "barcodes",
+                    format!("barcode \"{b}\" already identifies item \"{owner}\""),
+                );
+                return Err(Reported);
+            }
+        }
+        for b in &barcodes {
+            self.barcodes.insert(b.clone(), code.to_owned());
+        }
+        Ok(SkuSpec {
+            barcodes,
+            description: row.text("description").to_owned(),
+            dims_cm,
+            units_per_case: per_case.unwrap_or(1),
+            restrictions: restrictions(row.text("restrictions")),
+            ..SkuSpec::new(
+                code.to_owned(),
+                volume_l,
+                weight,
+                abc.unwrap_or(AbcClass::C),
+            )
+        })
+    }
+
+    fn stock(&mut self, table: &Table, _: &LayoutSpec, problems: &mut Problems) {
+        let Some(columns) = Columns::find(
+            table,
+            &["location", "item", "units"],
+            &["licence_plate", "parent_plate"],
+            problems,
+        ) else {
+            return;
+        };
+        for (line, record) in &table.rows {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.add(*line, None, "", format!("unreadable row: {e}"));
+                    continue;
+                }
+            };
+            let row = columns.row(*line, record);
+            let _ = self.stock_row(&row, problems);
+        }
+        // A plate's parents must end: no plate sits (at any depth) on itself.
+        let mut looped: Vec<(usize, String)> = Vec::new();
+        for (plate, (line, _, _)) in &self.plates {
+            let mut at = plate;
+            for _ in 0..=self.plates.len() {
+                match self.plates.get(at).and_then(|p| p.2.as_ref()) {
+                    Some(parent) if parent == plate => {
+                        looped.push((*line, plate.clone()));
+                        break;
+                    }
+                    Some(parent) => at = parent,
+                    None => break,
+                }
+            }
+        }
+        looped.sort();
+        for (line, plate) in looped {
+            problems.add(
+                line,
+                table.column("parent_plate"),
+                "parent_plate",
+                format!("plate \"{plate}\" sits, through its parents, on itself"),
+            );
+        }
+    }
+
+    fn stock_row(&mut self, row: &Row<'_>, problems: &mut Problems) -> Result<(), Reported> {
+        let units = row.need(problems, "units", "a whole number ≥ 1", table::whole(1));
+        let location = known(row, problems, "location", "locations", &self.location_codes);
+        let item = known(row, problems, "item", "items", &self.item_codes);
+        let (units, location, item) = (units?, location?, item?);
+        let (Some(loc), Some(sku)) = (location, item) else {
+            // Named a row of the other files that had its own problem.
+            return Err(Reported);
+        };
+        let l = &self.locations[loc.index()];
+        let it = &self.items[sku.index()];
+        let fail = |problems: &mut Problems, name, message| {
+            row.fail(problems, name, message);
+            Err(Reported)
+        };
+        if !matches!(l.kind, LocationKind::Pick | LocationKind::Reserve) {
+            return fail(
+                problems,
+                "location",
+                format!(
+                    "stock can be only in a PICK or RESERVE location; \"{}\" is a {}",
+                    l.code,
+                    l.kind.name()
+                ),
+            );
+        }
+        if !l.active {
+            return fail(
+                problems,
+                "location",
+                format!("location \"{}\" is inactive (`active` false)", l.code),
+            );
+        }
+        if let Some(need) = it.restrictions.iter().find(|r| !l.restrictions.contains(r)) {
+            return fail(
+                problems,
+                "item",
+                format!(
+                    "item \"{}\" needs {need}, which location \"{}\" does not permit (it permits: {})",
+                    it.code,
+                    l.code,
+                    if l.restrictions.is_empty() {
+                        "nothing special".to_owned()
+                    } else {
+                        l.restrictions.join(", ")
+                    }
+                ),
+            );
+        }
+        if l.kind == LocationKind::Pick
+            && let Some(&f) = self.face_of.get(&loc)
+            && self.faces[f].0 != sku
+        {
+            let other = &self.items[self.faces[f].0.index()].code;
+            return fail(
+                problems,
+                "item",
+                format!(
+                    "pick location \"{}\" already holds item \"{other}\": a pick face holds one item",
+                    l.code
+                ),
+            );
+        }
+        let held = self.held.get(&loc).copied().unwrap_or_default();
+        let after = (
+            held.0 + u64::from(units),
+            held.1 + f64::from(units) * it.volume_l,
+            held.2 + f64::from(units) * it.weight_kg,
+        );
+        let c = l.capacity;
+        for (over, name, what) in [
+            (
+                c.units.is_some_and(|u| after.0 > u64::from(u)),
+                "units",
+                format!("{} units", after.0),
+            ),
+            (
+                c.volume_l.is_some_and(|v| after.1 > v + 1e-9),
+                "units",
+                format!("{:.3} l", after.1),
+            ),
+            (
+                c.weight_kg.is_some_and(|w| after.2 > w + 1e-9),
+                "units",
+                format!("{:.3} kg", after.2),
+            ),
+        ] {
+            if over {
+                return fail(
+                    problems,
+                    name,
+                    format!(
+                        "location \"{}\" would hold {what}, past its capacity ({})",
+                        l.code,
+                        capacity_text(&c)
+                    ),
+                );
+            }
+        }
+        let plate = Some(row.text("licence_plate")).filter(|p| !p.is_empty());
+        let parent = Some(row.text("parent_plate")).filter(|p| !p.is_empty());
+        if let Some(parent) = parent {
+            if plate.is_none() {
+                return fail(
+                    problems,
+                    "parent_plate",
+                    "a parent plate needs the row's own `licence_plate`".into(),
+                );
+            }
+            if plate == Some(parent) {
+                return fail(
+                    problems,
+                    "parent_plate",
+                    format!("plate \"{parent}\" cannot sit on itself"),
+                );
+            }
+            let elsewhere = self
+                .plates
+                .iter()
+                .find(|(_, (_, at, p))| p.as_deref() == Some(parent) && *at != loc);
+            if let Some((sibling, (line, _, _))) = elsewhere {
+                return fail(
+                    problems,
+                    "parent_plate",
+                    format!(
+                        "plate \"{parent}\" is in one place: its plate \"{sibling}\" (line {line}) is elsewhere"
+                    ),
+                );
+            }
+        }
+        if let Some(plate) = plate {
+            if let Some((first, _, _)) = self.plates.get(plate) {
+                return fail(
+                    problems,
+                    "licence_plate",
+                    format!("plate \"{plate}\" is already on line {first}"),
+                );
+            }
+            self.plates
+                .insert(plate.to_owned(), (row.line, loc, parent.map(str::to_owned)));
+        }
+        self.held.insert(loc, after);
+        if l.kind == LocationKind::Pick {
+            match self.face_of.get(&loc) {
+                Some(&f) => self.faces[f].2 = self.faces[f].2.saturating_add(units),
+                None => {
+                    self.face_of.insert(loc, self.faces.len());
+                    self.faces.push((sku, loc, units));
+                }
+            }
+        } else {
+            let r = self.reserve.entry(sku).or_default();
+            *r = r.saturating_add(units);
+        }
+        self.stock.push(StockRow {
+            location: loc,
+            item: sku,
+            units,
+            plate: plate.map(str::to_owned),
+            parent_plate: parent.map(str::to_owned),
+        });
+        Ok(())
+    }
+}
+
+/// The id of the code in column `name` of a stock row: `Ok(None)` if it
+/// names a row of the `file` file that had a problem of its own.
+fn known<T: Copy>(
+    row: &Row<'_>,
+    problems: &mut Problems,
+    name: &str,
+    file: &str,
+    codes: &HashMap<String, (usize, Option<T>)>,
+) -> Result<Option<T>, Reported> {
+    let code = row.text(name);
+    match codes.get(code) {
+        Some(&(_, id)) => Ok(id),
+        None => {
+            row.fail(
+                problems,
+                name,
+                if code.is_empty() {
+                    format!("expected a code of the {file} file, got nothing")
+                } else {
+                    format!("unknown {name} \"{code}\": not in the {file} file")
+                },
+            );
+            Err(Reported)
+        }
+    }
+}
+
+/// Restriction names, upper case.
+fn restrictions(text: &str) -> Vec<String> {
+    table::list(text)
+        .into_iter()
+        .map(|r| r.to_ascii_uppercase())
+        .collect()
+}
+
+fn capacity_text(c: &Capacity) -> String {
+    let mut parts = Vec::new();
+    if let Some(u) = c.units {
+        parts.push(format!("{u} units"));
+    }
+    if let Some(v) = c.volume_l {
+        parts.push(format!("{v} l"));
+    }
+    if let Some(w) = c.weight_kg {
+        parts.push(format!("{w} kg"));
+    }
+    parts.join(", ")
+}

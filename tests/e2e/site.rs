@@ -1,0 +1,262 @@
+//! `paklog site export` and a site from files, as a user runs them: the
+//! round trip to byte-identical reports, and bad rows named by file, line,
+//! column and field.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::run_ok;
+
+fn paklog() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_paklog"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("paklog-site-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/examples")
+        .join(name)
+}
+
+fn export(scenario: &Path, dir: &Path) {
+    let out = run_ok(
+        paklog()
+            .args(["site", "export"])
+            .arg(scenario)
+            .arg("--out")
+            .arg(dir),
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    for f in ["locations.csv", "items.csv", "stock.csv", "scenario.toml"] {
+        assert!(printed.contains(f), "{printed}");
+    }
+}
+
+fn run(scenario: &Path, out: &Path) {
+    run_ok(
+        paklog()
+            .arg("run")
+            .arg(scenario)
+            .arg("--out")
+            .arg(out)
+            .arg("-q"),
+    );
+}
+
+/// The report files of a run folder, by name.
+fn reports(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn an_exported_site_runs_to_byte_identical_reports() {
+    let dir = scratch("round-trip");
+    let files = dir.join("site");
+    export(&example("small-dc.toml"), &files);
+    let header = |f: &str| {
+        fs::read_to_string(files.join(f))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        header("locations.csv"),
+        "code,type,zone,aisle,bay,level,side,depth_m,capacity_units,capacity_volume_l,\
+         capacity_weight_kg,restrictions,active"
+    );
+    assert_eq!(
+        header("stock.csv"),
+        "location,item,units,licence_plate,parent_plate"
+    );
+    let exported = fs::read_to_string(files.join("scenario.toml")).unwrap();
+    assert!(exported.contains("[site]"), "{exported}");
+    assert!(!exported.contains("bays_per_aisle"), "{exported}");
+
+    run(&example("small-dc.toml"), &dir.join("from-scenario"));
+    run(&files.join("scenario.toml"), &dir.join("from-files"));
+    let (a, b) = (
+        reports(&dir.join("from-scenario")),
+        reports(&dir.join("from-files")),
+    );
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(
+        a.len() >= 10,
+        "{:?}",
+        a.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs between the scenario and its export");
+    }
+    // Exporting the export writes the same files again.
+    let again = dir.join("again");
+    export(&files.join("scenario.toml"), &again);
+    for f in ["locations.csv", "items.csv", "stock.csv", "scenario.toml"] {
+        assert_eq!(
+            fs::read(files.join(f)).unwrap(),
+            fs::read(again.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// Exports the small site into a scratch folder, edits one of its files
+/// with `edit` (the file's text in, the new text out), and returns what
+/// `paklog validate` printed, after checking it refused.
+fn refused_after(name: &str, file: &str, edit: impl Fn(&str) -> String) -> String {
+    let dir = scratch(name);
+    export(&example("small-dc.toml"), &dir);
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, edit(&text)).unwrap();
+    let out = paklog()
+        .arg("validate")
+        .arg(dir.join("scenario.toml"))
+        .output()
+        .unwrap();
+    fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{name}");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Replaces the `column`-th (0-based) field of line `line` (1-based).
+fn set_field(text: &str, line: usize, column: usize, value: &str) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == line {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f[column] = value;
+                f.join(",")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn bad_site_files_are_named_by_file_line_column_and_field() {
+    // A bad number, every bad row of the file at once.
+    let e = refused_after("capacity", "locations.csv", |t| {
+        let t = set_field(t, 42, 8, "twelve");
+        set_field(&t, 1042, 8, "-3")
+    });
+    assert!(
+        e.contains(
+            "locations.csv:42:9: `capacity_units`: expected a whole number ≥ 0, got \"twelve\""
+        ),
+        "{e}"
+    );
+    assert!(e.contains("locations.csv:1042:9: `capacity_units`"), "{e}");
+
+    // A duplicate code names the line it first appeared on.
+    let e = refused_after("duplicate", "items.csv", |t| set_field(t, 3, 0, "SKU00001"));
+    assert!(
+        e.contains("items.csv:3:1: `code`: duplicate code \"SKU00001\": already on line 2"),
+        "{e}"
+    );
+
+    // Stock in a location that does not exist, of an item that does not.
+    let e = refused_after("unknown", "stock.csv", |t| {
+        let t = set_field(t, 2, 0, "A99-B9-99-9L");
+        set_field(&t, 3, 1, "NOPE")
+    });
+    assert!(
+        e.contains("stock.csv:2:1: `location`: unknown location \"A99-B9-99-9L\": not in the locations file"),
+        "{e}"
+    );
+    assert!(
+        e.contains("stock.csv:3:2: `item`: unknown item \"NOPE\": not in the items file"),
+        "{e}"
+    );
+
+    // An item slotted where its restrictions forbid.
+    let e = refused_after("hazmat", "items.csv", |t| set_field(t, 2, 9, "HAZMAT"));
+    assert!(
+        e.contains("`item`: item \"SKU00001\" needs HAZMAT, which location"),
+        "{e}"
+    );
+    assert!(e.contains("stock.csv:"), "{e}");
+
+    // An unknown location type and a missing column.
+    let e = refused_after("type", "locations.csv", |t| set_field(t, 5, 1, "SHELF"));
+    assert!(
+        e.contains(
+            "locations.csv:5:2: `type`: expected one of PICK, RESERVE, STAGE, DOCK, got \"SHELF\""
+        ),
+        "{e}"
+    );
+    let e = refused_after("column", "items.csv", |t| {
+        t.replacen("weight_kg", "mass", 1)
+    });
+    assert!(
+        e.contains("items.csv:1: `weight_kg`: the header has no `weight_kg` column"),
+        "{e}"
+    );
+
+    // Past the limit, the rest are counted.
+    let e = refused_after("many", "stock.csv", |t| {
+        t.lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 0 {
+                    l.to_owned()
+                } else {
+                    l.replacen(',', ",x", 1)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert_eq!(e.matches("`item`: unknown item").count(), 100, "{e}");
+    assert!(
+        e.contains("more problems in this file (the first 100 are listed)"),
+        "{e}"
+    );
+
+    // A pick face holds one item; a stage lane per pack station.
+    let e = refused_after("two-items", "stock.csv", |t| {
+        let first = t.lines().nth(1).unwrap().to_owned();
+        set_field(t, 3, 0, first.split(',').next().unwrap())
+    });
+    assert!(
+        e.contains("already holds item \"SKU00001\": a pick face holds one item"),
+        "{e}"
+    );
+    let e = refused_after("stations", "locations.csv", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("STAGE-PS1,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert!(
+        e.contains("`packing.stations`: the site's locations file has"),
+        "{e}"
+    );
+}
