@@ -4,6 +4,7 @@
 
 mod conveyor;
 mod extract;
+mod location_master;
 mod locations;
 mod mobile;
 mod operations;
@@ -13,6 +14,7 @@ mod rtls;
 
 pub use conveyor::*;
 pub(crate) use extract::{JsonBody, Params};
+pub use location_master::*;
 pub use locations::*;
 pub use mobile::*;
 pub use operations::*;

@@ -50,6 +50,11 @@ use crate::{http, problem, views};
         http::get_location,
         http::block_location,
         http::unblock_location,
+        http::create_location,
+        http::configure_capacity,
+        http::assign_slotting_class,
+        http::deactivate_location,
+        http::activate_location,
         http::reconciliation,
         http::receive_stock,
         http::conveyor,
@@ -85,6 +90,13 @@ use crate::{http, problem, views};
         views::PutInstructionView,
         http::PackedCarton,
         http::BlockRequest,
+        http::NewLocationBody,
+        http::NewLocationKind,
+        http::SideBody,
+        http::ClassBody,
+        http::CreatedLocation,
+        http::SlottingClassBody,
+        views::CapacityBody,
         http::Receipt,
         http::ConveyorScan,
         http::ToteScan,
@@ -186,6 +198,14 @@ pub fn document(site: &SiteFacts) -> Value {
     add_shared_responses(&mut doc);
     add_status_names(&mut doc);
     add_site(&mut doc, site);
+    // Each restriction of a location added (utoipa bounds the list only).
+    if let Some(Value::Object(items)) =
+        doc.pointer_mut("/components/schemas/NewLocationBody/properties/restrictions/items")
+    {
+        items.insert("minLength".into(), json!(1));
+        items.insert("maxLength".into(), json!(32));
+        items.insert("pattern".into(), json!(r"\S"));
+    }
     doc
 }
 

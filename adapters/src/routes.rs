@@ -1,7 +1,7 @@
 //! The API's routes: one table from path to handler.
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::asyncapi::asyncapi_json;
 use crate::http::*;
@@ -29,7 +29,24 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/put-walls/{wall}", get(get_put_wall))
         .route("/api/v1/mobile/packing/start", post(start_packing))
         .route("/api/v1/mobile/packing/complete", post(complete_packing))
+        .route("/api/v1/locations", post(create_location))
         .route("/api/v1/locations/{locationId}", get(get_location))
+        .route(
+            "/api/v1/locations/{locationId}/capacity",
+            put(configure_capacity),
+        )
+        .route(
+            "/api/v1/locations/{locationId}/slotting-class",
+            put(assign_slotting_class),
+        )
+        .route(
+            "/api/v1/locations/{locationId}/deactivate",
+            post(deactivate_location),
+        )
+        .route(
+            "/api/v1/locations/{locationId}/activate",
+            post(activate_location),
+        )
         .route("/api/v1/locations/{locationId}/block", post(block_location))
         .route(
             "/api/v1/locations/{locationId}/unblock",

@@ -16,8 +16,8 @@ mod floor;
 mod work;
 
 pub use floor::{
-    ConveyorView, IntervalView, LocationMasterView, LocationView, MetricsView, PointView,
-    ReconciliationView, SegmentStatsView, SegmentView, StockView, TagView, VarianceView,
+    CapacityBody, ConveyorView, IntervalView, LocationMasterView, LocationView, MetricsView,
+    PointView, ReconciliationView, SegmentStatsView, SegmentView, StockView, TagView, VarianceView,
 };
 pub use work::{
     InstructionView, LegView, NavigationView, NextTaskView, OrderLineView, OrderTimes, OrderView,

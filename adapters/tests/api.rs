@@ -1162,6 +1162,134 @@ async fn the_location_master_blocks_and_opens_locations_and_reconciliation_expla
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_location_master_adds_configures_and_retires_locations_and_a_restart_keeps_them() {
+    let path = store_path("location-master");
+    let (live, state) = start(&path);
+    // The ERP adds a HAZMAT pick face at the back of aisle 2,
+    let (code, created, _) = call(
+        &state,
+        "POST",
+        "/api/v1/locations",
+        Some(
+            json!({ "code": "HZ-01", "type": "PICK", "zone": "Z1", "aisle": 2,
+                      "depthM": 7.5, "bay": 6, "level": 1, "side": "L",
+                      "restrictions": ["hazmat"], "slottingClass": "C",
+                      "capacity": { "units": 24, "weightKg": 100 } }),
+        ),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    assert_eq!(created["code"], "HZ-01");
+    // sets its capacity and class, and takes an empty face out of use;
+    for (method, uri, body) in [
+        (
+            "PUT",
+            "/api/v1/locations/HZ-01/capacity",
+            json!({ "units": 30, "volumeL": null }),
+        ),
+        (
+            "PUT",
+            "/api/v1/locations/HZ-01/slotting-class",
+            json!({ "slottingClass": "B" }),
+        ),
+        (
+            "POST",
+            "/api/v1/locations/A01-B1-01-1R/deactivate",
+            json!({ "reason": "rack survey" }),
+        ),
+    ] {
+        let (code, body, _) = call(&state, method, uri, Some(body)).await;
+        assert_eq!(code, StatusCode::NO_CONTENT, "{uri}: {body}");
+    }
+    // refused by name: a code taken, a zone or aisle the site has not, a
+    // type it does not add, a capacity below contents, a face with stock.
+    for (method, uri, body, status, field) in [
+        (
+            "POST",
+            "/api/v1/locations",
+            json!({ "code": "HZ-01", "type": "RESERVE", "zone": "Z1" }),
+            StatusCode::CONFLICT,
+            "code",
+        ),
+        (
+            "POST",
+            "/api/v1/locations",
+            json!({ "code": "F-1", "type": "RESERVE", "zone": "FROZEN" }),
+            StatusCode::NOT_FOUND,
+            "zone",
+        ),
+        (
+            "POST",
+            "/api/v1/locations",
+            json!({ "code": "F-2", "type": "PICK", "zone": "Z1", "aisle": 9 }),
+            StatusCode::NOT_FOUND,
+            "aisle",
+        ),
+        (
+            "POST",
+            "/api/v1/locations",
+            json!({ "code": "F-3", "type": "DOCK", "zone": "Z1" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "type",
+        ),
+        (
+            "PUT",
+            "/api/v1/locations/A01-B1-02-1L/capacity",
+            json!({ "units": 3 }),
+            StatusCode::CONFLICT,
+            "location",
+        ),
+        (
+            "PUT",
+            "/api/v1/locations/HZ-01/capacity",
+            json!({ "weightKg": -1 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "capacity.weightKg",
+        ),
+        (
+            "POST",
+            "/api/v1/locations/A01-B1-02-1L/deactivate",
+            json!({ "reason": "survey" }),
+            StatusCode::CONFLICT,
+            "location",
+        ),
+    ] {
+        let (code, problem, _) = call(&state, method, uri, Some(body)).await;
+        assert_eq!(
+            (code, problem["field"].as_str()),
+            (status, Some(field)),
+            "{uri}: {problem}"
+        );
+    }
+    let check = |loc: &Value| {
+        let m = &loc["location"];
+        assert_eq!(m["code"], "HZ-01", "{loc}");
+        assert_eq!(
+            m["capacity"],
+            json!({ "units": 30, "volumeL": null, "weightKg": null })
+        );
+        assert_eq!(m["restrictions"], json!(["HAZMAT"]));
+        assert_eq!(m["slotting_class"], "B");
+        assert_eq!(
+            (m["point"]["aisle"].as_u64(), m["active"].as_bool()),
+            (Some(1), Some(true))
+        );
+    };
+    let (_, loc, _) = call(&state, "GET", "/api/v1/locations/HZ-01", None).await;
+    check(&loc);
+    let (_, retired, _) = call(&state, "GET", "/api/v1/locations/A01-B1-01-1R", None).await;
+    assert_eq!(retired["location"]["active"], false, "{retired}");
+    live.stop();
+    // A restart replays the store to the same master.
+    let (live, state) = start(&path);
+    let (_, loc, _) = call(&state, "GET", "/api/v1/locations/HZ-01", None).await;
+    check(&loc);
+    let (_, retired, _) = call(&state, "GET", "/api/v1/locations/A01-B1-01-1R", None).await;
+    assert_eq!(retired["location"]["active"], false, "{retired}");
+    live.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_conveyor_controller_scans_diverts_discharges_and_stops_through_the_api() {
     use paklog_domain::material_handling::{ConveyorSpec, SegmentSpec};
     let path = store_path("conveyor");

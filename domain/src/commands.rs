@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{
     AssociateId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId, WaveId,
 };
+use crate::location_master::{AbcClass, Capacity, LocationKind, Point, Side};
 pub use crate::refusal::{CommandError, RefusalKind};
 use crate::vocabulary::{OrderStatus, PlateKind, Priority, WavePriority, WaveStrategy};
 
@@ -25,6 +26,32 @@ pub struct NewOrderLine {
     pub sku: String,
     /// Units.
     pub quantity: u32,
+}
+
+/// A location the location master adds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewLocation {
+    /// The code on its label (unique).
+    pub code: String,
+    /// What it is for: `PICK` or `RESERVE` (staging lanes and dock doors
+    /// come with the site's pack stations and doors).
+    pub kind: LocationKind,
+    /// Its zone, one of the site's.
+    pub zone: String,
+    /// Where a picker stands to reach it; none: at the depot.
+    pub point: Option<Point>,
+    /// Its bay and level, as the site numbers them (0: none).
+    pub bay: u32,
+    /// Its level (0: none).
+    pub level: u32,
+    /// Rack side.
+    pub side: Option<Side>,
+    /// What it holds at most.
+    pub capacity: Capacity,
+    /// The conditions it meets (`HAZMAT` …).
+    pub restrictions: Vec<String>,
+    /// The velocity class of the items it is meant for.
+    pub slotting_class: Option<AbcClass>,
 }
 
 /// An incoming order.
@@ -110,6 +137,36 @@ pub enum Command {
     UnblockLocation {
         /// The location.
         location: LocationId,
+    },
+    /// The location master adds a location.
+    CreateLocation {
+        /// The location.
+        location: NewLocation,
+    },
+    /// The location master sets what a location holds at most.
+    ConfigureLocationCapacity {
+        /// The location.
+        location: LocationId,
+        /// Its capacity; a limit left out is not checked.
+        capacity: Capacity,
+    },
+    /// The location master sets the velocity class of the items a location
+    /// is meant for (none: any).
+    AssignSlottingClass {
+        /// The location.
+        location: LocationId,
+        /// The class.
+        class: Option<AbcClass>,
+    },
+    /// The location master takes a location out of use (it must be empty:
+    /// an empty pick face is unslotted) or puts it back into use.
+    SetLocationActive {
+        /// The location.
+        location: LocationId,
+        /// In use from now on, or not.
+        active: bool,
+        /// Why.
+        reason: String,
     },
     /// A stop is confirmed: for a PICK task, the units picked; for a
     /// REPLENISH task, the units put in the face; for a COUNT task, the

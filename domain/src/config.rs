@@ -184,9 +184,10 @@ pub struct SiteConfig {
     pub pick_face_units: u32,
     /// Units per SKU in reserve at the start.
     pub reserve_units: u32,
-    /// Further units in reserve at the start, by SKU (a site's stock file).
+    /// Further units in reserve at the start, by SKU, with the reserve
+    /// location that holds them (a site's stock file).
     #[serde(default)]
-    pub reserve_stock: Vec<(SkuId, u32)>,
+    pub reserve_stock: Vec<(SkuId, LocationId, u32)>,
     /// Carriers, indexed by `CarrierId`.
     pub carriers: Vec<CarrierSpec>,
     /// Wave planning.

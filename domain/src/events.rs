@@ -21,6 +21,7 @@ use crate::ids::{
     AssociateId, CarrierId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId,
     WaveId,
 };
+use crate::location_master::{AbcClass, Capacity, LocationKind};
 use crate::vocabulary::{PlateKind, TaskKind, WavePriority, WaveStatus};
 pub use crate::vocabulary::{Priority, WaveStrategy};
 
@@ -509,6 +510,69 @@ pub enum DomainEvent {
         blocked: bool,
         /// Why, as reported.
         reason: String,
+    },
+    /// The location master added a location.
+    LocationCreated {
+        /// The location.
+        #[serde(rename = "locationId")]
+        location: LocationId,
+        /// The code on its label.
+        code: String,
+        /// What it is for.
+        #[serde(rename = "locationType")]
+        kind: LocationKind,
+        /// Its zone.
+        zone: String,
+    },
+    /// The location master set what a location holds at most; a limit
+    /// left out is not checked.
+    LocationCapacityConfigured {
+        /// The location.
+        #[serde(rename = "locationId")]
+        location: LocationId,
+        /// The capacity.
+        capacity: Capacity,
+    },
+    /// The location master set a location's slotting class: the velocity
+    /// class of the items it is meant for (none: any).
+    LocationSlottingChanged {
+        /// The location.
+        #[serde(rename = "locationId")]
+        location: LocationId,
+        /// The class.
+        slotting_class: Option<AbcClass>,
+    },
+    /// The location master took a location out of use: it is never slotted
+    /// nor picked from.
+    LocationDeactivated {
+        /// The location.
+        #[serde(rename = "locationId")]
+        location: LocationId,
+        /// Why, as reported.
+        reason: String,
+    },
+    /// The location master put a location back into use.
+    LocationActivated {
+        /// The location.
+        #[serde(rename = "locationId")]
+        location: LocationId,
+        /// Why, as reported.
+        reason: String,
+    },
+    /// A putaway or replenishment would have taken a location past its
+    /// capacity: only `room` units go there (the rest stays in, or goes
+    /// to, reserve).
+    LocationCapacityExceeded {
+        /// The location.
+        #[serde(rename = "locationId")]
+        location: LocationId,
+        /// The SKU.
+        #[serde(rename = "skuId")]
+        sku: SkuId,
+        /// Units that were to go there.
+        units: u32,
+        /// Units it could take.
+        room: u32,
     },
     /// Pick execution found a stop's location blocked.
     LocationException {

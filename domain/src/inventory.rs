@@ -80,6 +80,9 @@ pub struct SkuStock {
     /// Units received at the dock and not yet put away.
     #[serde(default)]
     pub inbound: u32,
+    /// Where its reserve is put away, if any reserve location can take it.
+    #[serde(default)]
+    pub reserve_at: Option<LocationId>,
 }
 
 /// Most units a SKU's books count, all places together: a receipt past it
@@ -126,9 +129,37 @@ impl Inventory {
         s.on_hand += units;
     }
 
+    /// Books for a location the location master added.
+    pub fn add_location(&mut self) {
+        self.locations.push(LocationStock::default());
+    }
+
+    /// Unslots an empty face: its SKU has one face fewer.
+    pub fn unslot(&mut self, location: LocationId) {
+        let loc = &mut self.locations[location.index()];
+        if let Some(sku) = loc.sku.take() {
+            self.skus[sku.index()].faces.retain(|&f| f != location);
+        }
+    }
+
+    /// The SKUs whose reserve is put away in `location`.
+    pub fn reserve_of(&self, location: LocationId) -> impl Iterator<Item = SkuId> + '_ {
+        self.skus
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.reserve_at == Some(location))
+            .map(|(i, _)| SkuId(i as u32))
+    }
+
     /// Sets the reserve stock of a SKU.
     pub fn set_reserve(&mut self, sku: SkuId, units: u32) {
         self.skus[sku.index()].reserve = units;
+    }
+
+    /// Puts `sku`'s reserve in `location` from now on (the first place
+    /// given wins).
+    pub fn set_reserve_home(&mut self, sku: SkuId, location: LocationId) {
+        self.skus[sku.index()].reserve_at.get_or_insert(location);
     }
 
     /// Adds `units` of `sku` to reserve (at the start: a site's stock file),

@@ -11,9 +11,11 @@
 #[cfg(test)]
 mod rules;
 
+mod configure;
 mod exceptions;
 
 use bevy_ecs::resource::Resource;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{LocationId, SkuId};
@@ -50,7 +52,8 @@ pub struct LayoutSpec {
 }
 
 /// How much a location holds at most; a limit left out is not checked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Capacity {
     /// Units.
     pub units: Option<u32>,
@@ -70,7 +73,7 @@ pub struct Point {
 }
 
 /// What a location is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LocationKind {
     /// A pick face in the racks.
@@ -105,7 +108,9 @@ impl LocationKind {
 }
 
 /// Velocity class of the SKU slotted in a location.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum AbcClass {
     /// Fast movers.
     A,
@@ -161,6 +166,10 @@ pub struct Location {
     /// In use: an inactive location is never slotted nor picked from.
     #[serde(default = "in_use")]
     pub active: bool,
+    /// The velocity class of the items it is meant for, if the location
+    /// master set one.
+    #[serde(default)]
+    pub slotting_class: Option<AbcClass>,
 }
 
 fn in_use() -> bool {
@@ -251,6 +260,7 @@ impl LocationMaster {
                                 capacity: Capacity::default(),
                                 restrictions: Vec::new(),
                                 active: true,
+                                slotting_class: None,
                             });
                         }
                     }
@@ -278,6 +288,7 @@ impl LocationMaster {
                 capacity: Capacity::default(),
                 restrictions: Vec::new(),
                 active: true,
+                slotting_class: None,
             });
         };
         for s in 0..pack_stations {
@@ -343,6 +354,12 @@ impl LocationMaster {
             docks,
             by_code,
         }
+    }
+
+    /// Adds a location (its id is the next one).
+    pub(crate) fn add(&mut self, location: Location) {
+        self.by_code.insert(location.code.clone(), location.id);
+        self.locations.push(location);
     }
 
     /// The location `id`.

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{
     AssociateId, LocationId, OrderId, SegmentId, SkuId, StationId, TaskId, ToteId, WaveId,
 };
+use crate::location_master::LocationKind;
 use crate::vocabulary::{OrderStatus, PlateKind, TaskStatus, WaveStatus};
 
 /// What kind of refusal a [`CommandError`] is: what the caller should do.
@@ -58,6 +59,14 @@ pub enum CommandError {
         /// Units received.
         units: u32,
         /// Most the SKU could still take.
+        room: u32,
+    },
+    /// A receipt that neither the SKU's pick face nor any reserve location
+    /// can take (none permits its restrictions).
+    NoReserveLocation {
+        /// The SKU's code.
+        sku: String,
+        /// Units its pick face could take.
         room: u32,
     },
     /// A receipt of no units.
@@ -260,6 +269,34 @@ pub enum CommandError {
     UnknownLocation(LocationId),
     /// No location has that id or code.
     UnknownLocationCode(String),
+    /// A location with that code exists already.
+    DuplicateLocationCode(String),
+    /// The site has no zone of that name.
+    UnknownZone(String),
+    /// No aisle of the site has that place: the aisle (numbered from 1)
+    /// or the depth along it is off the walking network.
+    OffNetwork {
+        /// The aisle, numbered from 1.
+        aisle: u32,
+        /// Metres along it.
+        depth_m: f64,
+    },
+    /// Staging lanes and dock doors come with the site's pack stations and
+    /// doors: a location added is a PICK or RESERVE one.
+    FixedLocationKind(LocationKind),
+    /// A capacity limit that is not a number ≥ 0.
+    BadCapacity,
+    /// A capacity below what the location holds now.
+    CapacityBelowContents {
+        /// Units it holds, on hand and on their way.
+        units: u32,
+    },
+    /// A location taken out of use must be empty, with nothing on its way
+    /// and nothing promised from it, and hold no SKU's reserve.
+    LocationInUse {
+        /// What it still has.
+        what: String,
+    },
     /// The site has no conveyor.
     NoConveyor,
     /// No conveyor segment has that code.
@@ -352,6 +389,7 @@ impl CommandError {
             E::UnknownCarrier(_) => "carrier".into(),
             E::UnknownReceiptSku(_) => "sku".into(),
             E::TooMuchStock { .. } => "units".into(),
+            E::NoReserveLocation { .. } => "sku".into(),
             E::NoUnits => "units".into(),
             E::NoLines => "lines".into(),
             E::UnknownSku { line, .. } => format!("lines[{line}].sku"),
@@ -381,7 +419,15 @@ impl CommandError {
             E::UnknownStation(_) | E::StationBusy { .. } => "station".into(),
             E::NotOnBench { .. } => "order".into(),
             E::BadWeight(_) => "weight_kg".into(),
-            E::UnknownLocation(_) | E::UnknownLocationCode(_) => "location".into(),
+            E::UnknownLocation(_)
+            | E::UnknownLocationCode(_)
+            | E::CapacityBelowContents { .. }
+            | E::LocationInUse { .. } => "location".into(),
+            E::DuplicateLocationCode(_) => "code".into(),
+            E::UnknownZone(_) => "zone".into(),
+            E::OffNetwork { .. } => "aisle".into(),
+            E::FixedLocationKind(_) => "type".into(),
+            E::BadCapacity => "capacity".into(),
             E::NoConveyor
             | E::UnknownSegment(_)
             | E::UnknownSegmentCode(_)
@@ -416,6 +462,8 @@ impl CommandError {
             | E::UnknownStation(_)
             | E::UnknownLocation(_)
             | E::UnknownLocationCode(_)
+            | E::UnknownZone(_)
+            | E::OffNetwork { .. }
             | E::UnknownSegment(_)
             | E::UnknownSegmentCode(_)
             | E::NoConveyor
@@ -432,6 +480,11 @@ impl CommandError {
             E::WrongTaskState { .. }
             | E::DuplicateExternalId(_)
             | E::TooMuchStock { .. }
+            | E::NoReserveLocation { .. }
+            | E::DuplicateLocationCode(_)
+            | E::FixedLocationKind(_)
+            | E::CapacityBelowContents { .. }
+            | E::LocationInUse { .. }
             | E::WaveNotPlanned { .. }
             | E::WaveNotCancellable { .. }
             | E::WaveNotAllocatable(_)
@@ -472,6 +525,7 @@ impl CommandError {
             | E::BarcodeRequired { .. }
             | E::EmptyWave
             | E::BadWeight(_)
+            | E::BadCapacity
             | E::BadTag { .. }
             | E::OffSite { .. }
             | E::PingBatch { .. }
@@ -503,6 +557,10 @@ impl fmt::Display for Detail<'_> {
             E::TooMuchStock { units, room } => write!(
                 f,
                 "{units} units would take the SKU past what its books count: it has room for {room} more"
+            ),
+            E::NoReserveLocation { sku, room } => write!(
+                f,
+                "no reserve location can take SKU \"{sku}\" (none permits its restrictions), and its pick face has room for {room}"
             ),
             E::NoUnits => write!(f, "must be at least 1"),
             E::NoLines => write!(f, "an order needs at least one line"),
@@ -608,6 +666,32 @@ impl fmt::Display for Detail<'_> {
             E::BadWeight(w) => write!(f, "must be a number ≥ 0, got {w}"),
             E::UnknownLocation(l) => write!(f, "unknown location {l}"),
             E::UnknownLocationCode(key) => write!(f, "no location {key}"),
+            E::DuplicateLocationCode(code) => {
+                write!(f, "a location with the code \"{code}\" exists already")
+            }
+            E::UnknownZone(zone) => write!(f, "the site has no zone \"{zone}\""),
+            E::OffNetwork { aisle, depth_m } => write!(
+                f,
+                "no aisle of the site reaches aisle {aisle} at {depth_m} m"
+            ),
+            E::FixedLocationKind(kind) => write!(
+                f,
+                "a {} location comes with the site's pack stations and doors: add a PICK or RESERVE one",
+                kind.name()
+            ),
+            E::BadCapacity => write!(f, "each limit must be a number ≥ 0"),
+            E::CapacityBelowContents { units } => {
+                write!(
+                    f,
+                    "the location holds {units} units, more than that capacity"
+                )
+            }
+            E::LocationInUse { what } => {
+                write!(
+                    f,
+                    "a location taken out of use must be empty; it has {what}"
+                )
+            }
             E::NoConveyor => write!(f, "this site has no conveyor"),
             E::UnknownSegmentCode(code) => {
                 write!(f, "no conveyor segment has the code \"{code}\"")

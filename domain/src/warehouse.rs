@@ -22,7 +22,7 @@ use crate::config::{SiteConfig, WorkloadPolicy};
 use crate::events::EventBus;
 use crate::ids::{AssociateId, CarrierId, LocationId, SegmentId, SkuId};
 use crate::inventory::Inventory;
-use crate::location_master::{LocationKind, LocationMaster};
+use crate::location_master::{Location, LocationKind, LocationMaster};
 use crate::material_handling::Conveyor;
 use crate::orchestration;
 use crate::order_management::{self, OrderBook};
@@ -47,8 +47,9 @@ pub enum ConfigError {
         "slotting[{0}]: unknown SKU, not an active pick location, or one its restrictions forbid"
     )]
     BadSlot(usize),
-    /// Reserve stock of a SKU that does not exist.
-    #[error("reserve_stock: unknown SKU {0}")]
+    /// Reserve stock of a SKU that does not exist, or not in a reserve
+    /// location.
+    #[error("reserve_stock: unknown SKU {0}, or not in a reserve location")]
     BadReserve(usize),
     /// Two SKUs share a code.
     #[error("skus[{0}].code: duplicate code")]
@@ -183,11 +184,35 @@ impl Warehouse {
             }
             inventory.set_reserve(SkuId(i as u32), config.reserve_units);
         }
-        for &(sku, units) in &config.reserve_stock {
-            if sku.index() >= config.skus.len() {
+        for &(sku, location, units) in &config.reserve_stock {
+            let ok = sku.index() < config.skus.len()
+                && master
+                    .locations
+                    .get(location.index())
+                    .is_some_and(|l| l.kind == LocationKind::Reserve);
+            if !ok {
                 return Err(ConfigError::BadReserve(sku.index()));
             }
             inventory.add_reserve(sku, units);
+            inventory.set_reserve_home(sku, location);
+        }
+        // Every other SKU's reserve: a generated site has a reserve location
+        // per SKU, in SKU order; a site from files, the first active one
+        // that permits the SKU's restrictions.
+        let reserves: Vec<&Location> = master
+            .locations
+            .iter()
+            .filter(|l| l.kind == LocationKind::Reserve && l.active)
+            .collect();
+        for (i, item) in config.skus.iter().enumerate() {
+            let home = if config.locations.is_empty() {
+                reserves.get(i)
+            } else {
+                reserves.iter().find(|l| l.permits(&item.restrictions))
+            };
+            if let Some(l) = home {
+                inventory.set_reserve_home(SkuId(i as u32), l.id);
+            }
         }
         inventory.promise_reserve = config.replenishment.is_some();
         let tracking = Tracking::new(master.spots());
@@ -562,6 +587,18 @@ impl Site<'_, '_> {
             Command::UnblockLocation { location } => {
                 self.set_blocked(now, location, false, String::new())
             }
+            Command::CreateLocation { location } => self.create_location(now, location),
+            Command::ConfigureLocationCapacity { location, capacity } => {
+                self.configure_capacity(now, location, capacity)
+            }
+            Command::AssignSlottingClass { location, class } => {
+                self.assign_slotting_class(now, location, class)
+            }
+            Command::SetLocationActive {
+                location,
+                active,
+                reason,
+            } => self.set_active(now, location, active, reason),
             Command::ConveyTote { tote, segment } => self.convey_tote(now, tote, segment),
             Command::DivertTote { tote } => self.divert_tote(now, tote),
             Command::DischargeTote { tote } => self.discharge_tote(now, tote),

@@ -47,8 +47,9 @@ pub struct SiteData {
     /// Pick faces: item, location and units (summed over its rows), in the
     /// order they first appear.
     pub faces: Vec<(SkuId, LocationId, u32)>,
-    /// Reserve stock per item, summed over its rows, by item.
-    pub reserve: Vec<(SkuId, u32)>,
+    /// Reserve stock per item, summed over its rows, by item, with the
+    /// location of its first row (where more of it is put away).
+    pub reserve: Vec<(SkuId, LocationId, u32)>,
 }
 
 /// A row of the stock file.

@@ -59,9 +59,7 @@ impl Table {
     }
 }
 
-fn csv_rows(
-    path: &Path,
-) -> Result<(Vec<String>, Rows), String> {
+fn csv_rows(path: &Path) -> Result<(Vec<String>, Rows), String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
@@ -87,9 +85,7 @@ fn csv_rows(
     Ok((headers, rows))
 }
 
-fn parquet_rows(
-    path: &Path,
-) -> Result<(Vec<String>, Rows), String> {
+fn parquet_rows(path: &Path) -> Result<(Vec<String>, Rows), String> {
     use arrow::array::{Array, AsArray, RecordBatchReader};
     use arrow::datatypes::DataType;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;

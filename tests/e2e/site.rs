@@ -82,7 +82,7 @@ fn an_exported_site_runs_to_byte_identical_reports() {
     assert_eq!(
         header("locations.csv"),
         "code,type,zone,aisle,bay,level,side,depth_m,capacity_units,capacity_volume_l,\
-         capacity_weight_kg,restrictions,active"
+         capacity_weight_kg,restrictions,active,slotting_class"
     );
     assert_eq!(
         header("stock.csv"),
@@ -240,6 +240,32 @@ fn bad_site_files_are_named_by_file_line_column_and_field() {
         "{e}"
     );
 
+    // Plates that sit on each other, and a pallet in two places.
+    let e = refused_after("plates", "stock.csv", |t| {
+        let t = set_field(t, 2, 3, "P1");
+        let t = set_field(&t, 2, 4, "P2");
+        let t = set_field(&t, 3, 3, "P2");
+        let t = set_field(&t, 3, 4, "P1");
+        let t = set_field(&t, 4, 3, "C1");
+        let t = set_field(&t, 4, 4, "PAL");
+        let t = set_field(&t, 5, 3, "C2");
+        set_field(&t, 5, 4, "PAL")
+    });
+    assert!(
+        e.contains(
+            "stock.csv:2:5: `parent_plate`: plate \"P1\" sits, through its parents, on itself"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("stock.csv:3:5: `parent_plate`: plate \"P2\" sits"),
+        "{e}"
+    );
+    assert!(
+        e.contains("stock.csv:5:5: `parent_plate`: plate \"PAL\" is in one place: its plate \"C1\" (line 4) is elsewhere"),
+        "{e}"
+    );
+
     // A pick face holds one item; a stage lane per pack station.
     let e = refused_after("two-items", "stock.csv", |t| {
         let first = t.lines().nth(1).unwrap().to_owned();
@@ -259,4 +285,40 @@ fn bad_site_files_are_named_by_file_line_column_and_field() {
         e.contains("`packing.stations`: the site's locations file has"),
         "{e}"
     );
+}
+
+#[test]
+fn the_shipped_site_from_files_runs_and_its_export_runs_the_same() {
+    let riverside =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sites/riverside/riverside.toml");
+    let dir = scratch("riverside");
+    run(&riverside, &dir.join("run"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("run/summary.json")).unwrap()).unwrap();
+    let n = |k: &str| summary[k].as_u64().unwrap();
+    assert!(n("orders_shipped") > 1000, "{summary}");
+    assert_eq!(
+        n("units_ordered"),
+        n("units_shipped") + n("units_short") + n("units_open"),
+        "{summary}"
+    );
+    // Orders name the site's own item codes.
+    let picks = crate::read(&dir.join("run/picks.parquet"));
+    let skus = picks.column_by_name("sku").unwrap();
+    let skus = arrow::array::AsArray::as_string::<i32>(skus);
+    assert!(
+        skus.iter()
+            .flatten()
+            .all(|s| s.len() == 8 && s.as_bytes()[3] == b'-')
+    );
+
+    export(&riverside, &dir.join("export"));
+    run(&dir.join("export/scenario.toml"), &dir.join("again"));
+    for ((name, x), (_, y)) in reports(&dir.join("run"))
+        .iter()
+        .zip(&reports(&dir.join("again")))
+    {
+        assert!(x == y, "{name} differs between the site and its export");
+    }
+    fs::remove_dir_all(dir).unwrap();
 }

@@ -82,7 +82,7 @@ pub struct BlockRequest {
 }
 
 /// The location id behind an id or a code.
-async fn location_id(state: &AppState, key: String) -> Result<LocationId, Problem> {
+pub(crate) async fn location_id(state: &AppState, key: String) -> Result<LocationId, Problem> {
     match look_up(state, Lookup::Location(key)).await? {
         Found::Location(id) => Ok(id),
         _ => Err(unexpected()),

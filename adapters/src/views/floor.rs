@@ -2,12 +2,12 @@
 //! reconciliation and the conveyor.
 
 use paklog_domain::Warehouse;
-use paklog_domain::location_master::Location;
+use paklog_domain::location_master::{Capacity, Location};
 use paklog_domain::material_handling::{Conveyor, SegmentStats};
 use paklog_domain::physical_tracking::{TagState, Variance};
 use paklog_domain::workload_planning::kpis::RunningInterval;
 use paklog_sim::SimTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{at, ms, name};
@@ -44,6 +44,50 @@ pub struct LocationMasterView {
     pub abc: Option<String>,
     /// The SKU slotted there.
     pub sku: Option<u32>,
+    /// What it holds at most (a limit left out is not checked).
+    pub capacity: CapacityBody,
+    /// The conditions it meets (`HAZMAT` …).
+    pub restrictions: Vec<String>,
+    /// In use (an inactive location is never slotted nor picked from).
+    pub active: bool,
+    /// The velocity class of the items it is meant for.
+    pub slotting_class: Option<String>,
+}
+
+/// What a location holds at most; a limit left out (or null) is not
+/// checked.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CapacityBody {
+    /// Units, 0 to 1 000 000 000.
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    pub units: Option<u32>,
+    /// Volume (litres), 0 to 1 000 000.
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    pub volume_l: Option<f64>,
+    /// Weight (kg), 0 to 1 000 000.
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    pub weight_kg: Option<f64>,
+}
+
+impl From<Capacity> for CapacityBody {
+    fn from(c: Capacity) -> Self {
+        CapacityBody {
+            units: c.units,
+            volume_l: c.volume_l,
+            weight_kg: c.weight_kg,
+        }
+    }
+}
+
+impl From<CapacityBody> for Capacity {
+    fn from(c: CapacityBody) -> Self {
+        Capacity {
+            units: c.units,
+            volume_l: c.volume_l,
+            weight_kg: c.weight_kg,
+        }
+    }
 }
 
 /// What a location holds on the books.
@@ -92,6 +136,10 @@ impl LocationView {
                 level: l.level,
                 abc: l.abc.map(|c| name(&c)),
                 sku: l.sku.map(|s| s.0),
+                capacity: l.capacity.into(),
+                restrictions: l.restrictions.clone(),
+                active: l.active,
+                slotting_class: l.slotting_class.map(|c| name(&c)),
             },
             stock: StockView {
                 sku: s.sku.map(|s| s.0),

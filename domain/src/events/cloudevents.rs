@@ -125,6 +125,12 @@ catalog! {
     AssociateSignedOff => "com.paklog.wes.associate.signed-off.v1",
     MetricsUpdated as "MetricsUpdate" => "com.paklog.wes.metrics.updated.v1",
     LocationConfigChanged => "com.paklog.wms.location.config-changed.v1",
+    LocationCreated => "com.paklog.wms.location.created.v1",
+    LocationCapacityConfigured => "com.paklog.wms.location.capacity-configured.v1",
+    LocationSlottingChanged => "com.paklog.wms.location.slotting-changed.v1",
+    LocationDeactivated => "com.paklog.wms.location.deactivated.v1",
+    LocationActivated => "com.paklog.wms.location.activated.v1",
+    LocationCapacityExceeded => "com.paklog.wes.location.capacity-exceeded.v1",
     LocationException => "com.paklog.wes.location.exception.v1",
     ReslottingRequired => "com.paklog.wms.location.reslotting-required.v1",
     TaskRerouted => "com.paklog.wes.task.rerouted.v1",
@@ -216,7 +222,16 @@ impl DomainEvent {
                 s.order = Some(order);
             }
             E::LocationStateChanged { location, .. }
-            | E::LocationConfigChanged { location, .. } => s.location = Some(location),
+            | E::LocationConfigChanged { location, .. }
+            | E::LocationCreated { location, .. }
+            | E::LocationCapacityConfigured { location, .. }
+            | E::LocationSlottingChanged { location, .. }
+            | E::LocationDeactivated { location, .. }
+            | E::LocationActivated { location, .. } => s.location = Some(location),
+            E::LocationCapacityExceeded { location, sku, .. } => {
+                s.location = Some(location);
+                s.sku = Some(sku);
+            }
             E::LocationException {
                 task,
                 location,

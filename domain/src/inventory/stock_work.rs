@@ -100,6 +100,10 @@ impl Site<'_, '_> {
             .location(face)
             .sku
             .expect("replenishments go to slotted faces");
+        let units = self.within_capacity(now, face, sku, units);
+        if units == 0 {
+            return;
+        }
         self.inventory.start_replenishment(face, sku, units);
         self.open_replenishment(now, face, units);
     }
@@ -205,20 +209,26 @@ impl Site<'_, '_> {
             let l = self.inventory.location(f);
             self.face_target().saturating_sub(l.on_hand + l.incoming)
         });
-        let to_face = units.min(room);
-        let reserve = self
-            .master
-            .locations
-            .iter()
-            .position(|l| l.kind == LocationKind::Reserve)
-            .map(|first| LocationId((first + sku.index()) as u32))
-            .expect("the master has a reserve location per SKU");
+        // The face's capacity, if it is less than its target.
+        let capacity = face.map_or(0, |f| self.capacity_room(f, sku));
+        let to_face = units.min(room).min(capacity);
         let mut stops = Vec::new();
         if let (Some(face), true) = (face, to_face > 0) {
             stops.push((face, to_face));
         }
         if units > to_face {
+            let Some(reserve) = self.inventory.sku(sku).reserve_at else {
+                return Err(CommandError::NoReserveLocation {
+                    sku: code.to_owned(),
+                    room: to_face,
+                });
+            };
             stops.push((reserve, units - to_face));
+        }
+        if let Some(face) = face
+            && units.min(room) > capacity
+        {
+            self.within_capacity(now, face, sku, units.min(room));
         }
         self.inventory.receive(sku, units);
         let due = now + self.config.wave.cutoff_lead;

@@ -129,6 +129,8 @@ impl Site<'_, '_> {
                 .filter(|l| {
                     l.kind == LocationKind::Pick
                         && l.sku.is_none()
+                        && l.active
+                        && l.permits(&self.config.skus[sku.index()].restrictions)
                         && self.inventory.location(l.id).usable()
                 })
                 .min_by(|a, b| {

@@ -1,8 +1,9 @@
 //! The rules of the location master, as given / when / then over commands and events
 //! on the tiny site of [`crate::testing`].
 
-use super::{Location, LocationMaster};
+use super::{AbcClass, Capacity, Location, LocationKind, LocationMaster, Point, Side};
 use crate::commands::CommandError;
+use crate::commands::NewLocation;
 use crate::testing::*;
 use crate::*;
 
@@ -205,4 +206,245 @@ fn a_scan_of_any_of_the_items_barcodes_confirms_its_pick() {
         Err(CommandError::WrongBarcode { .. })
     ));
     ok(&mut wh, at(9, 3), confirm("4006381333931"));
+}
+
+fn new_location(code: &str, point: Option<Point>) -> NewLocation {
+    NewLocation {
+        code: code.into(),
+        kind: LocationKind::Pick,
+        zone: "Z1".into(),
+        point,
+        bay: 6,
+        level: 1,
+        side: Some(Side::L),
+        capacity: Capacity::default(),
+        restrictions: vec!["HAZMAT".into()],
+        slotting_class: Some(AbcClass::A),
+    }
+}
+
+#[test]
+fn the_location_master_adds_a_location_under_a_code_of_its_own_on_the_network() {
+    let point = Point { aisle: 1, y: 7.5 };
+    let mut wh = given(tiny_site());
+    let before = wh.master().locations.len();
+    wh.when(
+        at(8, 0),
+        Command::CreateLocation {
+            location: new_location("A02-B1-06-1L", Some(point)),
+        },
+    )
+    .then_events(&[DomainEvent::LocationCreated {
+        location: LocationId(before as u32),
+        code: "A02-B1-06-1L".into(),
+        kind: LocationKind::Pick,
+        zone: "Z1".into(),
+    }]);
+    let l = wh.master().by_code("A02-B1-06-1L").unwrap();
+    assert_eq!((l.point, l.bay, l.active), (point, 5, true));
+    assert_eq!(wh.inventory().location(l.id).on_hand, 0);
+    // A code taken, a zone the site has not, a place off the network, a
+    // staging lane: refused, and nothing changes.
+    let refused = [
+        (
+            new_location("A02-B1-06-1L", None),
+            "code",
+            RefusalKind::Conflict,
+        ),
+        (
+            NewLocation {
+                zone: "FROZEN".into(),
+                ..new_location("F-1", None)
+            },
+            "zone",
+            RefusalKind::NotFound,
+        ),
+        (
+            new_location("X-1", Some(Point { aisle: 2, y: 1.0 })),
+            "aisle",
+            RefusalKind::NotFound,
+        ),
+        (
+            new_location("X-2", Some(Point { aisle: 0, y: 99.0 })),
+            "aisle",
+            RefusalKind::NotFound,
+        ),
+        (
+            NewLocation {
+                kind: LocationKind::Stage,
+                ..new_location("S-9", None)
+            },
+            "type",
+            RefusalKind::Conflict,
+        ),
+    ];
+    for (location, field, kind) in refused {
+        wh.when(at(8, 1), Command::CreateLocation { location })
+            .then_refused(field, kind);
+    }
+    assert_eq!(wh.master().locations.len(), before + 1);
+}
+
+#[test]
+fn a_capacity_is_configured_but_never_below_what_the_location_holds() {
+    let mut wh = given(tiny_site());
+    let face = LocationId(2); // SKU0002, 10 units
+    let capacity = Capacity {
+        units: Some(40),
+        volume_l: Some(100.0),
+        weight_kg: None,
+    };
+    wh.when(
+        at(8, 0),
+        Command::ConfigureLocationCapacity {
+            location: face,
+            capacity,
+        },
+    )
+    .then_events(&[DomainEvent::LocationCapacityConfigured {
+        location: face,
+        capacity,
+    }]);
+    // 10 units of 1 l each do not fit in 8 l.
+    wh.when(
+        at(8, 1),
+        Command::ConfigureLocationCapacity {
+            location: face,
+            capacity: Capacity {
+                volume_l: Some(8.0),
+                ..capacity
+            },
+        },
+    )
+    .then_refused("location", RefusalKind::Conflict);
+    wh.when(
+        at(8, 1),
+        Command::ConfigureLocationCapacity {
+            location: face,
+            capacity: Capacity {
+                weight_kg: Some(-1.0),
+                ..capacity
+            },
+        },
+    )
+    .then_refused("capacity", RefusalKind::Invalid);
+    assert_eq!(wh.master().get(face).capacity, capacity);
+}
+
+#[test]
+fn a_putaway_that_would_exceed_a_faces_capacity_sends_the_rest_to_reserve() {
+    let mut config = tiny_site();
+    config.replenishment = Some(config::MinMax { min: 2, max: 30 });
+    let mut wh = given(config);
+    let face = LocationId(2); // SKU0002, 10 units; filled up to 30
+    ok(
+        &mut wh,
+        at(8, 0),
+        Command::ConfigureLocationCapacity {
+            location: face,
+            capacity: Capacity {
+                units: Some(15),
+                ..Capacity::default()
+            },
+        },
+    );
+    // Room for 20 by the face's target, 5 by its capacity: 5 go there.
+    let then = wh.when(
+        at(8, 1),
+        Command::ReceiveStock {
+            sku: "SKU0002".into(),
+            units: 12,
+        },
+    );
+    assert!(
+        then.events()
+            .contains(&&DomainEvent::LocationCapacityExceeded {
+                location: face,
+                sku: SkuId(1),
+                units: 12,
+                room: 5,
+            })
+    );
+    let putaway = wh.tasks().all().last().unwrap();
+    let stops: Vec<_> = putaway
+        .lines
+        .iter()
+        .map(|l| (l.location, l.quantity))
+        .collect();
+    assert_eq!(stops[0], (face, 5));
+    assert_eq!(stops[1].1, 7);
+    assert_eq!(wh.master().get(stops[1].0).kind, LocationKind::Reserve);
+}
+
+#[test]
+fn a_location_out_of_use_is_empty_and_never_slotted() {
+    let mut config = tiny_site();
+    config.reserve_units = 50;
+    let mut wh = given(config);
+    // A face with stock cannot be taken out of use;
+    wh.when(
+        at(8, 0),
+        Command::SetLocationActive {
+            location: LocationId(2),
+            active: false,
+            reason: "rack survey".into(),
+        },
+    )
+    .then_refused("location", RefusalKind::Conflict);
+    // an empty one can, and then re-slotting passes it by:
+    wh.when(
+        at(8, 0),
+        Command::SetLocationActive {
+            location: LocationId(1),
+            active: false,
+            reason: "rack survey".into(),
+        },
+    )
+    .then_events(&[DomainEvent::LocationDeactivated {
+        location: LocationId(1),
+        reason: "rack survey".into(),
+    }]);
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0002", 2)])]);
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::BlockLocation {
+            location: LocationId(2),
+            reason: "rack damage".into(),
+        },
+    );
+    confirm(&mut wh, at(9, 2), AssociateId(0), task, 0, 2);
+    let reslotted = wh.bus().since(0).iter().find_map(|r| match &r.event {
+        DomainEvent::ReslottingRequired { to, .. } => Some(*to),
+        _ => None,
+    });
+    let to = reslotted.flatten().expect("a new face");
+    assert_ne!(to, LocationId(1), "the location out of use is passed by");
+    assert!(wh.master().get(to).active);
+    // Back into use.
+    wh.when(
+        at(9, 5),
+        Command::SetLocationActive {
+            location: LocationId(1),
+            active: true,
+            reason: "repaired".into(),
+        },
+    )
+    .then_types(&["com.paklog.wms.location.activated.v1"]);
+}
+
+#[test]
+fn a_slotting_class_is_assigned_once() {
+    let mut wh = given(tiny_site());
+    let assign = Command::AssignSlottingClass {
+        location: LocationId(5),
+        class: Some(AbcClass::B),
+    };
+    wh.when(at(8, 0), assign.clone())
+        .then_types(&["com.paklog.wms.location.slotting-changed.v1"]);
+    wh.when(at(8, 1), assign).then_types(&[]);
+    assert_eq!(
+        wh.master().get(LocationId(5)).slotting_class,
+        Some(AbcClass::B)
+    );
 }

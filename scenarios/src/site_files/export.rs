@@ -116,6 +116,7 @@ fn locations(master: &LocationMaster) -> String {
             "capacity_weight_kg",
             "restrictions",
             "active",
+            "slotting_class",
         ],
         master.locations.iter().map(|l| {
             let placed = l.level > 0;
@@ -133,6 +134,7 @@ fn locations(master: &LocationMaster) -> String {
                 opt(l.capacity.weight_kg),
                 l.restrictions.join(";"),
                 l.active.to_string(),
+                opt(l.slotting_class.map(|c| format!("{c:?}"))),
             ]
         }),
     )

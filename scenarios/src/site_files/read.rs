@@ -1,7 +1,7 @@
 //! Reading and checking a site's files.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use paklog_domain::config::SkuSpec;
@@ -44,7 +44,11 @@ pub fn read(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut reserve: Vec<(SkuId, u32)> = site.reserve.into_iter().collect();
+    let mut reserve: Vec<(SkuId, LocationId, u32)> = site
+        .reserve
+        .into_iter()
+        .map(|(k, (l, u))| (k, l, u))
+        .collect();
     reserve.sort_unstable();
     Ok(SiteData {
         zones: site.zones,
@@ -72,14 +76,17 @@ struct Site {
     stock: Vec<StockRow>,
     faces: Vec<(SkuId, LocationId, u32)>,
     face_of: HashMap<LocationId, usize>,
-    reserve: HashMap<SkuId, u32>,
+    reserve: HashMap<SkuId, (LocationId, u32)>,
     /// Units, litres and kilograms in each location so far.
     held: HashMap<LocationId, (u64, f64, f64)>,
     /// Each plate's line, location and parent.
     plates: HashMap<String, (usize, LocationId, Option<String>)>,
+    /// Where each parent plate is: its first child's location, code and
+    /// line.
+    parents: HashMap<String, (LocationId, String, usize)>,
 }
 
-const LOCATION_COLUMNS: [&str; 10] = [
+const LOCATION_COLUMNS: [&str; 11] = [
     "bay",
     "level",
     "side",
@@ -90,6 +97,7 @@ const LOCATION_COLUMNS: [&str; 10] = [
     "restrictions",
     "active",
     "aisle",
+    "slotting_class",
 ];
 
 impl Site {
@@ -204,8 +212,9 @@ impl Site {
             table::non_negative,
         );
         let active = row.parse(problems, "active", "true or false", table::flag);
-        let (kind, aisle, bay, level, side, y, units, volume, weight, active) = (
-            kind?, aisle?, bay?, level?, side?, y?, units?, volume?, weight?, active?,
+        let class = row.parse(problems, "slotting_class", "A, B or C", abc);
+        let (kind, aisle, bay, level, side, y, units, volume, weight, active, class) = (
+            kind?, aisle?, bay?, level?, side?, y?, units?, volume?, weight?, active?, class?,
         );
         if zone.is_empty() {
             return Err(Reported);
@@ -267,6 +276,7 @@ impl Site {
             },
             restrictions: restrictions(row.text("restrictions")),
             active: active.unwrap_or(true),
+            slotting_class: class,
         })
     }
 
@@ -343,12 +353,7 @@ impl Site {
             "a whole number ≥ 1",
             table::whole(1),
         );
-        let abc = row.parse(problems, "abc", "A, B or C", |t| match t {
-            "A" | "a" => Some(AbcClass::A),
-            "B" | "b" => Some(AbcClass::B),
-            "C" | "c" => Some(AbcClass::C),
-            _ => None,
-        });
+        let abc = row.parse(problems, "abc", "A, B or C", abc);
         let [l, w, h] = dims;
         let (l, w, h, volume, weight, per_case, abc) =
             (l?, w?, h?, volume?, weight?, per_case?, abc?);
@@ -428,19 +433,38 @@ impl Site {
             let row = columns.row(*line, record);
             let _ = self.stock_row(&row, problems);
         }
-        // A plate's parents must end: no plate sits (at any depth) on itself.
+        // A plate's parents must end: no plate sits (at any depth) on
+        // itself. Each plate is walked once: a walk stops at a plate whose
+        // end is known.
+        let mut ends: HashMap<&str, bool> = HashMap::new();
         let mut looped: Vec<(usize, String)> = Vec::new();
-        for (plate, (line, _, _)) in &self.plates {
-            let mut at = plate;
-            for _ in 0..=self.plates.len() {
-                match self.plates.get(at).and_then(|p| p.2.as_ref()) {
-                    Some(parent) if parent == plate => {
-                        looped.push((*line, plate.clone()));
-                        break;
-                    }
-                    Some(parent) => at = parent,
-                    None => break,
+        let mut codes: Vec<&String> = self.plates.keys().collect();
+        codes.sort();
+        for start in codes {
+            let mut path: Vec<&str> = Vec::new();
+            let mut on_path: HashSet<&str> = HashSet::new();
+            let mut at = start.as_str();
+            let end = loop {
+                if let Some(&end) = ends.get(at) {
+                    break end;
                 }
+                if on_path.contains(at)
+                    && let Some(i) = path.iter().position(|p| *p == at)
+                {
+                    for p in &path[i..] {
+                        looped.push((self.plates[*p].0, (*p).to_owned()));
+                    }
+                    break false;
+                }
+                path.push(at);
+                on_path.insert(at);
+                match self.plates.get(at).and_then(|p| p.2.as_deref()) {
+                    Some(parent) => at = parent,
+                    None => break true,
+                }
+            };
+            for p in path {
+                ends.insert(p, end);
             }
         }
         looped.sort();
@@ -570,11 +594,8 @@ impl Site {
                     format!("plate \"{parent}\" cannot sit on itself"),
                 );
             }
-            let elsewhere = self
-                .plates
-                .iter()
-                .find(|(_, (_, at, p))| p.as_deref() == Some(parent) && *at != loc);
-            if let Some((sibling, (line, _, _))) = elsewhere {
+            let elsewhere = self.parents.get(parent).filter(|(at, _, _)| *at != loc);
+            if let Some((_, sibling, line)) = elsewhere {
                 return fail(
                     problems,
                     "parent_plate",
@@ -594,6 +615,11 @@ impl Site {
             }
             self.plates
                 .insert(plate.to_owned(), (row.line, loc, parent.map(str::to_owned)));
+            if let Some(parent) = parent {
+                self.parents
+                    .entry(parent.to_owned())
+                    .or_insert_with(|| (loc, plate.to_owned(), row.line));
+            }
         }
         self.held.insert(loc, after);
         if l.kind == LocationKind::Pick {
@@ -605,8 +631,8 @@ impl Site {
                 }
             }
         } else {
-            let r = self.reserve.entry(sku).or_default();
-            *r = r.saturating_add(units);
+            let r = self.reserve.entry(sku).or_insert((loc, 0));
+            r.1 = r.1.saturating_add(units);
         }
         self.stock.push(StockRow {
             location: loc,
@@ -643,6 +669,16 @@ fn known<T: Copy>(
             );
             Err(Reported)
         }
+    }
+}
+
+/// A velocity class.
+fn abc(t: &str) -> Option<AbcClass> {
+    match t {
+        "A" | "a" => Some(AbcClass::A),
+        "B" | "b" => Some(AbcClass::B),
+        "C" | "c" => Some(AbcClass::C),
+        _ => None,
     }
 }
 
