@@ -82,6 +82,12 @@ pub struct Order {
     pub closed_at: Option<SimTime>,
 }
 
+/// Most units one order line may ask for.
+pub const MAX_LINE_UNITS: u32 = 1_000_000;
+
+/// Most lines one order may have (so that no order's units overflow).
+pub const MAX_ORDER_LINES: usize = 1_000;
+
 impl Order {
     /// Units ordered.
     #[must_use]

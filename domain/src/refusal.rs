@@ -80,6 +80,17 @@ pub enum CommandError {
         /// The code given.
         sku: String,
     },
+    /// A line asks for more than
+    /// [`MAX_LINE_UNITS`](crate::order_management::MAX_LINE_UNITS).
+    TooLargeQuantity {
+        /// Index of the line.
+        line: usize,
+        /// The quantity asked.
+        quantity: u32,
+    },
+    /// An order with more lines than
+    /// [`MAX_ORDER_LINES`](crate::order_management::MAX_ORDER_LINES).
+    TooManyLines(usize),
     /// A line asks for no units.
     ZeroQuantity {
         /// Line index.
@@ -393,7 +404,10 @@ impl CommandError {
             E::NoUnits => "units".into(),
             E::NoLines => "lines".into(),
             E::UnknownSku { line, .. } => format!("lines[{line}].sku"),
-            E::ZeroQuantity { line } => format!("lines[{line}].quantity"),
+            E::ZeroQuantity { line } | E::TooLargeQuantity { line, .. } => {
+                format!("lines[{line}].quantity")
+            }
+            E::TooManyLines(_) => "lines".into(),
             E::UnknownAssociate(_) | E::NotSignedOn(_) => "associate".into(),
             E::UnknownTask(_)
             | E::NotYourTask { .. }
@@ -520,6 +534,8 @@ impl CommandError {
             | E::NoLines
             | E::UnknownSku { .. }
             | E::ZeroQuantity { .. }
+            | E::TooLargeQuantity { .. }
+            | E::TooManyLines(_)
             | E::UnknownSkuCode(_)
             | E::NothingPut
             | E::BarcodeRequired { .. }
@@ -566,6 +582,16 @@ impl fmt::Display for Detail<'_> {
             E::NoLines => write!(f, "an order needs at least one line"),
             E::UnknownSku { sku, .. } => write!(f, "unknown SKU \"{sku}\""),
             E::ZeroQuantity { .. } => write!(f, "must be ≥ 1, got 0"),
+            E::TooLargeQuantity { quantity, .. } => write!(
+                f,
+                "must be at most {}, got {quantity}",
+                crate::order_management::MAX_LINE_UNITS
+            ),
+            E::TooManyLines(n) => write!(
+                f,
+                "an order has at most {} lines, got {n}",
+                crate::order_management::MAX_ORDER_LINES
+            ),
             E::UnknownAssociate(a) => write!(f, "unknown associate {a}"),
             E::NotSignedOn(a) => write!(f, "{a} is not signed on"),
             E::UnknownTask(t) => write!(f, "unknown task {t}"),

@@ -36,8 +36,8 @@ pub enum OrderPriority {
 pub struct OrderLineRequest {
     /// SKU code, one of the site's.
     pub sku: String,
-    /// Units, at least 1.
-    #[schema(minimum = 1)]
+    /// Units, 1 to 1 000 000.
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub quantity: u32,
 }
 
@@ -54,8 +54,8 @@ pub struct OrderRequest {
     /// Priority (default STANDARD).
     #[serde(default)]
     pub priority: OrderPriority,
-    /// The lines, at least one.
-    #[schema(min_items = 1)]
+    /// The lines, 1 to 1 000.
+    #[schema(min_items = 1, max_items = 1_000)]
     pub lines: Vec<OrderLineRequest>,
 }
 

@@ -12,7 +12,7 @@ use crate::ids::{OrderId, SkuId};
 use crate::inventory::StockPutAway;
 use crate::site::Site;
 
-use super::{Order, OrderLine, OrderStatus};
+use super::{MAX_LINE_UNITS, MAX_ORDER_LINES, Order, OrderLine, OrderStatus};
 
 /// Order management's reactions to other services' facts.
 pub(crate) fn reactions(world: &mut World) {
@@ -44,6 +44,9 @@ impl Site<'_, '_> {
         if new.lines.is_empty() {
             return Err(CommandError::NoLines);
         }
+        if new.lines.len() > MAX_ORDER_LINES {
+            return Err(CommandError::TooManyLines(new.lines.len()));
+        }
         let mut lines = Vec::with_capacity(new.lines.len());
         for (i, l) in new.lines.iter().enumerate() {
             let sku = self
@@ -55,6 +58,12 @@ impl Site<'_, '_> {
                 })?;
             if l.quantity == 0 {
                 return Err(CommandError::ZeroQuantity { line: i });
+            }
+            if l.quantity > MAX_LINE_UNITS {
+                return Err(CommandError::TooLargeQuantity {
+                    line: i,
+                    quantity: l.quantity,
+                });
             }
             lines.push(OrderLine {
                 sku,

@@ -60,3 +60,21 @@ fn an_invalid_order_is_refused_and_changes_nothing() {
     assert_eq!(wh.orders().kept(), 1);
     assert_eq!(wh.inventory().available(SkuId(0)), 19);
 }
+
+#[test]
+fn an_order_too_big_to_count_is_refused_by_its_field() {
+    // Lines that together would take an order past what a count holds:
+    // each line is at most 1 000 000 units, an order at most 1 000 lines.
+    let mut wh = given(tiny_site());
+    wh.when(at(8, 0), order("big", &[("SKU0001", 1_000_001)]))
+        .then_refused("lines[0].quantity", RefusalKind::Invalid);
+    let lines: Vec<(&str, u32)> = (0..1_001).map(|_| ("SKU0001", 4_294_967)).collect();
+    wh.when(at(8, 0), order("many", &lines))
+        .then_refused("lines", RefusalKind::Invalid);
+    wh.when(at(8, 0), order("most", &[("SKU0001", 1_000_000)]))
+        .then_types(&[
+            "com.paklog.wms.order.received.v1",
+            "com.paklog.wms.order.validated.v1",
+            "com.paklog.wms.order.backordered.v1",
+        ]);
+}
