@@ -138,6 +138,18 @@ pub struct RosterEntry {
 /// The roster: every associate of every shift, shift by shift.
 #[must_use]
 pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
+    if let Some(people) = s.site_data().and_then(|d| d.people.as_ref()) {
+        let mut roster: Vec<RosterEntry> = people
+            .iter()
+            .map(|p| RosterEntry {
+                shift: p.shift,
+                name: p.name.clone(),
+            })
+            .collect();
+        // Shift by shift, in file order within each.
+        roster.sort_by_key(|r| r.shift);
+        return roster;
+    }
     s.associates
         .shifts
         .iter()
@@ -147,6 +159,25 @@ pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
                 shift: i,
                 name: format!("{}-{:02}", sh.name, k + 1),
             })
+        })
+        .collect()
+}
+
+/// Whether each associate of the roster picks express orders with
+/// priority: as the people file says, or as their shift's skills say.
+#[must_use]
+pub fn express(s: &Scenario) -> Vec<bool> {
+    if let Some(people) = s.site_data().and_then(|d| d.people.as_ref()) {
+        let mut people: Vec<_> = people.iter().collect();
+        people.sort_by_key(|p| p.shift);
+        return people.iter().map(|p| p.express).collect();
+    }
+    roster(s)
+        .iter()
+        .map(|r| {
+            s.associates.shifts[r.shift]
+                .skills
+                .contains(&Skill::Express)
         })
         .collect()
 }
@@ -167,6 +198,15 @@ pub fn zone_assignment(
     if s.strategy.picking.kind != PickingKind::Zone {
         return vec![None; roster.len()];
     }
+    // A roster's own zones, where it gives them.
+    let given: Vec<Option<u16>> = match s.site_data().and_then(|d| d.people.as_ref()) {
+        Some(people) => {
+            let mut people: Vec<_> = people.iter().collect();
+            people.sort_by_key(|p| p.shift);
+            people.iter().map(|p| p.zone).collect()
+        }
+        None => vec![None; roster.len()],
+    };
     let mut share = vec![0.0; master.zones.len()];
     for &(sku, loc) in slots {
         share[master.get(loc).zone as usize] += assortment.line_share[sku.index()];
@@ -191,6 +231,10 @@ pub fn zone_assignment(
         }
     }
     zones
+        .into_iter()
+        .zip(given)
+        .map(|(planned, given)| given.or(planned))
+        .collect()
 }
 
 /// The domain's picking strategy for a scenario's.
@@ -391,10 +435,9 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
         associates: roster(s)
             .into_iter()
             .zip(zones)
-            .map(|(r, zone)| AssociateSpec {
-                express: s.associates.shifts[r.shift]
-                    .skills
-                    .contains(&Skill::Express),
+            .zip(express(s))
+            .map(|((r, zone), express)| AssociateSpec {
+                express,
                 zone,
                 name: r.name,
             })

@@ -171,11 +171,16 @@ pub fn parse(text: &str, file: &Path) -> Result<Scenario, ScenarioErrors> {
         && let Some(files) = &scenario.site
     {
         let dir = folder(file);
+        let people = files.people.as_ref().map(|p| dir.join(p));
         let data = crate::site_files::read(
-            &dir.join(&files.locations),
-            &dir.join(&files.items),
-            &dir.join(&files.stock),
+            &crate::site_files::Files {
+                locations: &dir.join(&files.locations),
+                items: &dir.join(&files.items),
+                stock: &dir.join(&files.stock),
+                people: people.as_deref(),
+            },
             &crate::build::layout_spec(&scenario),
+            &scenario.associates.shifts,
         )
         .map_err(ScenarioErrors)?;
         if let Some(files) = &mut scenario.site {

@@ -20,6 +20,8 @@
 //! - **stock**: `location`, `item`, `units`, `licence_plate`,
 //!   `parent_plate`. Stock in a `PICK` location makes it the item's pick
 //!   face; stock in `RESERVE` is the item's reserve.
+//! - **people** (optional): `name`, `shift`, `skills` (`pick;express`),
+//!   `zone`.
 
 mod export;
 mod read;
@@ -30,7 +32,7 @@ use paklog_domain::{LocationId, SkuId};
 
 pub(crate) use export::tables;
 pub use export::{export, exported_scenario};
-pub use read::read;
+pub use read::{Files, read};
 
 /// The content of a site's files, checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +52,22 @@ pub struct SiteData {
     /// Reserve stock per item, summed over its rows, by item, with the
     /// location of its first row (where more of it is put away).
     pub reserve: Vec<(SkuId, LocationId, u32)>,
+    /// The roster from the people file, if given, in file order.
+    pub people: Option<Vec<Person>>,
+}
+
+/// An associate of the people file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Name or badge.
+    pub name: String,
+    /// Index of the shift in `[associates]`.
+    pub shift: usize,
+    /// Picks express orders with priority.
+    pub express: bool,
+    /// The zone they pick in under zone picking (index into the site's
+    /// zones); none: as the planner spreads them.
+    pub zone: Option<u16>,
 }
 
 /// A row of the stock file.

@@ -450,6 +450,17 @@ fn validate_site_counts(c: &mut Checker, s: &Scenario, site: &crate::site_files:
             s.layout.dock_doors
         )
     });
+    if let Some(people) = &site.people {
+        for (i, sh) in s.associates.shifts.iter().enumerate() {
+            let n = people.iter().filter(|p| p.shift == i).count() as u32;
+            c.check(n == sh.headcount, &format!("associates.shifts[{i}].headcount"), || {
+                format!(
+                    "the people file has {n} associates on shift \"{}\", but its headcount is {}",
+                    sh.name, sh.headcount
+                )
+            });
+        }
+    }
     c.check(!site.faces.is_empty(), "site.stock", || {
         "the stock file puts nothing in a PICK location: there is nothing to pick".into()
     });

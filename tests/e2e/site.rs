@@ -266,6 +266,23 @@ fn bad_site_files_are_named_by_file_line_column_and_field() {
         "{e}"
     );
 
+    // The roster: a shift the scenario has not, and a headcount it
+    // contradicts.
+    let e = refused_after("people", "people.csv", |t| set_field(t, 2, 1, "night"));
+    assert!(
+        e.contains(
+            "people.csv:2:2: `shift`: unknown shift \"night\": the scenario's shifts are day"
+        ),
+        "{e}"
+    );
+    let e = refused_after("headcount", "people.csv", |t| {
+        t.lines().take(3).collect::<Vec<_>>().join("\n")
+    });
+    assert!(
+        e.contains("`associates.shifts[0].headcount`: the people file has 2 associates on shift \"day\", but its headcount is 3"),
+        "{e}"
+    );
+
     // A pick face holds one item; a stage lane per pack station.
     let e = refused_after("two-items", "stock.csv", |t| {
         let first = t.lines().nth(1).unwrap().to_owned();
@@ -319,6 +336,70 @@ fn the_shipped_site_from_files_runs_and_its_export_runs_the_same() {
         .zip(&reports(&dir.join("again")))
     {
         assert!(x == y, "{name} differs between the site and its export");
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_site_file_may_be_parquet_with_typed_columns() {
+    use arrow::array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let dir = scratch("parquet");
+    export(&example("small-dc.toml"), &dir);
+    // The item master as Parquet, numbers typed as numbers.
+    let text = fs::read_to_string(dir.join("items.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let strings = |i: usize| -> ArrayRef {
+        Arc::new(StringArray::from(
+            rows.iter().map(|r| r[i]).collect::<Vec<_>>(),
+        ))
+    };
+    let floats = |i: usize| -> ArrayRef {
+        Arc::new(Float64Array::from(
+            rows.iter()
+                .map(|r| r[i].parse::<f64>().unwrap())
+                .collect::<Vec<_>>(),
+        ))
+    };
+    let batch = RecordBatch::try_from_iter([
+        ("code", strings(0)),
+        ("volume_l", floats(6)),
+        ("weight_kg", floats(7)),
+        (
+            "units_per_case",
+            Arc::new(Int64Array::from(
+                rows.iter()
+                    .map(|r| r[8].parse::<i64>().unwrap())
+                    .collect::<Vec<_>>(),
+            )) as ArrayRef,
+        ),
+        ("abc", strings(10)),
+    ])
+    .unwrap();
+    let file = fs::File::create(dir.join("items.parquet")).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let toml = fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    fs::write(
+        dir.join("parquet.toml"),
+        toml.replace("items = \"items.csv\"", "items = \"items.parquet\""),
+    )
+    .unwrap();
+    run(&dir.join("scenario.toml"), &dir.join("csv"));
+    run(&dir.join("parquet.toml"), &dir.join("pq"));
+    for ((name, x), (_, y)) in reports(&dir.join("csv"))
+        .iter()
+        .zip(&reports(&dir.join("pq")))
+    {
+        assert!(
+            x == y,
+            "{name} differs between the CSV and the Parquet item master"
+        );
     }
     fs::remove_dir_all(dir).unwrap();
 }

@@ -148,6 +148,11 @@ pub struct SiteFiles {
     /// Opening stock: `location`, `item`, `units`, `licence_plate`,
     /// `parent_plate`.
     pub stock: String,
+    /// The roster, if the site has one: `name`, `shift` (a shift of
+    /// `[associates]`), `skills`, `zone`. Each shift's headcount is then the
+    /// number of its people.
+    #[serde(default)]
+    pub people: Option<String>,
     /// The files' content, once read (by `load`).
     #[serde(skip)]
     #[schemars(skip)]
@@ -159,6 +164,7 @@ impl PartialEq for SiteFiles {
         self.locations == other.locations
             && self.items == other.items
             && self.stock == other.stock
+            && self.people == other.people
             && match (&self.data, &other.data) {
                 (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b) || a == b,
                 (a, b) => a.is_none() && b.is_none(),
@@ -172,6 +178,7 @@ impl fmt::Debug for SiteFiles {
             .field("locations", &self.locations)
             .field("items", &self.items)
             .field("stock", &self.stock)
+            .field("people", &self.people)
             .field("read", &self.data.is_some())
             .finish()
     }

@@ -11,12 +11,13 @@ use crate::load::LoadedScenario;
 use crate::schema::{Scenario, SiteFiles};
 
 /// The files `export` writes, by name, as CSV text.
-pub(crate) fn tables(s: &Scenario) -> [(&'static str, String); 3] {
+pub(crate) fn tables(s: &Scenario) -> [(&'static str, String); 4] {
     let (config, master) = crate::build::site(s, &RngStreams::new(s.seed));
     [
         ("locations.csv", locations(&master)),
         ("items.csv", items(&config)),
         ("stock.csv", stock(s, &config, &master)),
+        ("people.csv", people(s, &config, &master)),
     ]
 }
 
@@ -71,6 +72,7 @@ pub fn exported_scenario(s: &Scenario) -> Scenario {
         locations: "locations.csv".into(),
         items: "items.csv".into(),
         stock: "stock.csv".into(),
+        people: Some("people.csv".into()),
         data: None,
     });
     out.layout.bays_per_aisle = None;
@@ -85,6 +87,35 @@ pub fn exported_scenario(s: &Scenario) -> Scenario {
     out.inventory.pick_face_units = None;
     out.inventory.reserve_units = 0;
     out
+}
+
+/// The roster: each associate's shift and skills, and their zone when
+/// the people file gave one.
+fn people(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
+    let given = s.site_data().and_then(|d| d.people.as_ref()).map(|people| {
+        let mut zones: Vec<_> = people.iter().collect();
+        zones.sort_by_key(|p| p.shift);
+        zones.iter().map(|p| p.zone).collect::<Vec<_>>()
+    });
+    csv_text(
+        &["name", "shift", "skills", "zone"],
+        crate::build::roster(s)
+            .into_iter()
+            .zip(&config.associates)
+            .enumerate()
+            .map(|(i, (r, a))| {
+                let zone = given
+                    .as_ref()
+                    .and_then(|z| z[i])
+                    .map(|z| master.zones[z as usize].clone());
+                vec![
+                    r.name,
+                    s.associates.shifts[r.shift].name.clone(),
+                    if a.express { "pick;express" } else { "pick" }.to_owned(),
+                    zone.unwrap_or_default(),
+                ]
+            }),
+    )
 }
 
 fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {

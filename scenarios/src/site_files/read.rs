@@ -10,8 +10,9 @@ use paklog_domain::location_master::{
 };
 use paklog_domain::{LocationId, SkuId};
 
-use super::{SiteData, StockRow};
+use super::{Person, SiteData, StockRow};
 use crate::error::ScenarioError;
+use crate::schema::{Shift, Skill};
 use crate::table::{self, Columns, Problems, Reported, Row, Table};
 
 /// Reads and checks a site's three files against the walking network of
@@ -22,18 +23,27 @@ use crate::table::{self, Columns, Problems, Reported, Row, Table};
 /// # Errors
 /// Every problem found.
 pub fn read(
-    locations: &Path,
-    items: &Path,
-    stock: &Path,
+    files: &Files<'_>,
     layout: &LayoutSpec,
+    shifts: &[Shift],
 ) -> Result<SiteData, Vec<ScenarioError>> {
     let mut errors = Vec::new();
-    let mut site = Site::default();
+    let mut site = Site {
+        shifts: shifts
+            .iter()
+            .map(|s| (s.name.clone(), s.skills.contains(&Skill::Express)))
+            .collect(),
+        ..Site::default()
+    };
+    let people = files.people.map(|p| (p, Site::people as Reader));
     for (path, read) in [
-        (locations, Site::locations as Reader),
-        (items, Site::items),
-        (stock, Site::stock),
-    ] {
+        (files.locations, Site::locations as Reader),
+        (files.items, Site::items),
+        (files.stock, Site::stock),
+    ]
+    .into_iter()
+    .chain(people)
+    {
         let mut problems = Problems::new(path);
         match Table::read(path) {
             Ok(table) => read(&mut site, &table, layout, &mut problems),
@@ -57,7 +67,21 @@ pub fn read(
         stock: site.stock,
         faces: site.faces,
         reserve,
+        people: files.people.map(|_| site.people),
     })
+}
+
+/// The paths of a site's files.
+#[derive(Debug, Clone, Copy)]
+pub struct Files<'a> {
+    /// Locations.
+    pub locations: &'a Path,
+    /// The item master.
+    pub items: &'a Path,
+    /// Opening stock.
+    pub stock: &'a Path,
+    /// The roster, if given.
+    pub people: Option<&'a Path>,
 }
 
 type Reader = fn(&mut Site, &Table, &LayoutSpec, &mut Problems);
@@ -84,6 +108,10 @@ struct Site {
     /// Where each parent plate is: its first child's location, code and
     /// line.
     parents: HashMap<String, (LocationId, String, usize)>,
+    /// The scenario's shifts: name, and whether its people pick express.
+    shifts: Vec<(String, bool)>,
+    people: Vec<Person>,
+    person_lines: HashMap<String, usize>,
 }
 
 const LOCATION_COLUMNS: [&str; 11] = [
@@ -642,6 +670,94 @@ impl Site {
             parent_plate: parent.map(str::to_owned),
         });
         Ok(())
+    }
+}
+
+impl Site {
+    fn people(&mut self, table: &Table, _: &LayoutSpec, problems: &mut Problems) {
+        let Some(columns) = Columns::find(table, &["name", "shift"], &["skills", "zone"], problems)
+        else {
+            return;
+        };
+        for (line, record) in &table.rows {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.add(*line, None, "", format!("unreadable row: {e}"));
+                    continue;
+                }
+            };
+            let row = columns.row(*line, record);
+            let name = row.text("name");
+            if name.is_empty() {
+                row.fail(problems, "name", "expected a name, got nothing".into());
+                continue;
+            }
+            if let Some(first) = self.person_lines.get(name) {
+                row.fail(
+                    problems,
+                    "name",
+                    format!("duplicate name \"{name}\": already on line {first}"),
+                );
+                continue;
+            }
+            self.person_lines.insert(name.to_owned(), *line);
+            let shift_name = row.text("shift");
+            let Some(shift) = self.shifts.iter().position(|(s, _)| s == shift_name) else {
+                let names: Vec<_> = self.shifts.iter().map(|(s, _)| s.as_str()).collect();
+                row.fail(
+                    problems,
+                    "shift",
+                    format!(
+                        "unknown shift \"{shift_name}\": the scenario's shifts are {}",
+                        names.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let skills = row.text("skills");
+            let express = if skills.is_empty() {
+                self.shifts[shift].1
+            } else {
+                let mut express = false;
+                let mut bad = None;
+                for s in table::list(skills) {
+                    match s.to_ascii_lowercase().as_str() {
+                        "pick" => {}
+                        "express" => express = true,
+                        _ => bad = Some(s),
+                    }
+                }
+                if let Some(s) = bad {
+                    row.fail(
+                        problems,
+                        "skills",
+                        format!("expected pick or express, got \"{s}\""),
+                    );
+                    continue;
+                }
+                express
+            };
+            let zone = row.text("zone");
+            let zone = if zone.is_empty() {
+                None
+            } else if let Some(z) = self.zones.iter().position(|z| z == zone) {
+                Some(z as u16)
+            } else {
+                row.fail(
+                    problems,
+                    "zone",
+                    format!("unknown zone \"{zone}\": not a zone of the locations file"),
+                );
+                continue;
+            };
+            self.people.push(Person {
+                name: name.to_owned(),
+                shift,
+                express,
+                zone,
+            });
+        }
     }
 }
 
