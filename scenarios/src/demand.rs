@@ -206,15 +206,7 @@ pub fn read_trace(
     };
     let mut orders: Vec<TracedOrder> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (line, record) in &table.rows {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.add(*line, None, "", format!("unreadable row: {e}"));
-                continue;
-            }
-        };
-        let row = columns.row(*line, record);
+    for row in columns.rows(&table, &mut problems) {
         let id = row.text("order_id").to_owned();
         let Ok(created) = row.need(
             &mut problems,

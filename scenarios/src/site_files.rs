@@ -34,6 +34,30 @@ pub(crate) use export::tables;
 pub use export::{export, exported_scenario};
 pub use read::{Files, read};
 
+/// The columns of the locations file, in the order export writes them; the
+/// first three are required.
+pub(crate) const LOCATION_COLUMNS: [&str; 14] = [
+    "code",
+    "type",
+    "zone",
+    "aisle",
+    "bay",
+    "level",
+    "side",
+    "depth_m",
+    "capacity_units",
+    "capacity_volume_l",
+    "capacity_weight_kg",
+    "restrictions",
+    "active",
+    "slotting_class",
+];
+
+/// The columns of the stock file, in the order export writes them; the
+/// first three are required.
+pub(crate) const STOCK_COLUMNS: [&str; 5] =
+    ["location", "item", "units", "licence_plate", "parent_plate"];
+
 /// The content of a site's files, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteData {

@@ -226,6 +226,20 @@ impl Columns {
         complete.then_some(Columns { names })
     }
 
+    /// The rows of `table` that could be read, each with these columns;
+    /// each row that could not is a problem.
+    #[must_use]
+    pub fn rows<'a>(&'a self, table: &'a Table, problems: &mut Problems) -> Vec<Row<'a>> {
+        let mut rows = Vec::with_capacity(table.rows.len());
+        for (line, record) in &table.rows {
+            match record {
+                Ok(r) => rows.push(self.row(*line, r)),
+                Err(e) => problems.add(*line, None, "", format!("unreadable row: {e}")),
+            }
+        }
+        rows
+    }
+
     /// A row of the table with these columns.
     #[must_use]
     pub fn row<'a>(&'a self, line: usize, record: &'a StringRecord) -> Row<'a> {

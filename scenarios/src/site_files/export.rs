@@ -7,6 +7,7 @@ use paklog_domain::location_master::{LocationKind, LocationMaster};
 use paklog_domain::{LocationId, SiteConfig, SkuId};
 use paklog_sim::RngStreams;
 
+use super::{LOCATION_COLUMNS, STOCK_COLUMNS};
 use crate::load::LoadedScenario;
 use crate::schema::{Scenario, SiteFiles};
 
@@ -133,22 +134,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 
 fn locations(master: &LocationMaster) -> String {
     csv_text(
-        &[
-            "code",
-            "type",
-            "zone",
-            "aisle",
-            "bay",
-            "level",
-            "side",
-            "depth_m",
-            "capacity_units",
-            "capacity_volume_l",
-            "capacity_weight_kg",
-            "restrictions",
-            "active",
-            "slotting_class",
-        ],
+        &LOCATION_COLUMNS,
         master.locations.iter().map(|l| {
             let placed = l.level > 0;
             vec![
@@ -206,7 +192,7 @@ fn items(config: &SiteConfig) -> String {
 }
 
 fn stock(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
-    let header = ["location", "item", "units", "licence_plate", "parent_plate"];
+    let header = STOCK_COLUMNS;
     let code = |l: LocationId| master.get(l).code.clone();
     let item = |k: SkuId| config.skus[k.index()].code.clone();
     if let Some(data) = s.site.as_ref().and_then(|f| f.data.as_ref()) {

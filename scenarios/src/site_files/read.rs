@@ -10,7 +10,7 @@ use paklog_domain::location_master::{
 };
 use paklog_domain::{LocationId, SkuId};
 
-use super::{Person, SiteData, StockRow};
+use super::{LOCATION_COLUMNS, Person, STOCK_COLUMNS, SiteData, StockRow};
 use crate::error::ScenarioError;
 use crate::schema::{Shift, Skill};
 use crate::table::{self, Columns, Problems, Reported, Row, Table};
@@ -114,40 +114,18 @@ struct Site {
     person_lines: HashMap<String, usize>,
 }
 
-const LOCATION_COLUMNS: [&str; 11] = [
-    "bay",
-    "level",
-    "side",
-    "depth_m",
-    "capacity_units",
-    "capacity_volume_l",
-    "capacity_weight_kg",
-    "restrictions",
-    "active",
-    "aisle",
-    "slotting_class",
-];
-
 impl Site {
     fn locations(&mut self, table: &Table, layout: &LayoutSpec, problems: &mut Problems) {
         let Some(columns) = Columns::find(
             table,
-            &["code", "type", "zone"],
-            &LOCATION_COLUMNS,
+            &LOCATION_COLUMNS[..3],
+            &LOCATION_COLUMNS[3..],
             problems,
         ) else {
             return;
         };
         let depth = f64::from(layout.blocks) * layout.aisle_length_m;
-        for (line, record) in &table.rows {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.add(*line, None, "", format!("unreadable row: {e}"));
-                    continue;
-                }
-            };
-            let row = columns.row(*line, record);
+        for row in columns.rows(table, problems) {
             let code = row.text("code");
             if code.is_empty() {
                 row.fail(
@@ -170,13 +148,13 @@ impl Site {
                     continue;
                 }
                 Entry::Vacant(v) => {
-                    v.insert((*line, None));
+                    v.insert((row.line, None));
                 }
             }
             if let Ok(location) = self.location(&row, layout, depth, problems) {
                 let id = LocationId(self.locations.len() as u32);
                 self.location_codes
-                    .insert(code.to_owned(), (*line, Some(id)));
+                    .insert(code.to_owned(), (row.line, Some(id)));
                 self.locations.push(Location { id, ..location });
             }
         }
@@ -327,15 +305,7 @@ impl Site {
         ) else {
             return;
         };
-        for (line, record) in &table.rows {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.add(*line, None, "", format!("unreadable row: {e}"));
-                    continue;
-                }
-            };
-            let row = columns.row(*line, record);
+        for row in columns.rows(table, problems) {
             let code = row.text("code");
             if code.is_empty() {
                 row.fail(
@@ -358,14 +328,15 @@ impl Site {
                     continue;
                 }
                 Entry::Vacant(v) => {
-                    v.insert((*line, None));
+                    v.insert((row.line, None));
                 }
             }
             let Ok(item) = self.item(&row, problems) else {
                 continue;
             };
             let id = SkuId(self.items.len() as u32);
-            self.item_codes.insert(code.to_owned(), (*line, Some(id)));
+            self.item_codes
+                .insert(code.to_owned(), (row.line, Some(id)));
             self.items.push(item);
         }
     }
@@ -442,23 +413,12 @@ impl Site {
     }
 
     fn stock(&mut self, table: &Table, _: &LayoutSpec, problems: &mut Problems) {
-        let Some(columns) = Columns::find(
-            table,
-            &["location", "item", "units"],
-            &["licence_plate", "parent_plate"],
-            problems,
-        ) else {
+        let Some(columns) =
+            Columns::find(table, &STOCK_COLUMNS[..3], &STOCK_COLUMNS[3..], problems)
+        else {
             return;
         };
-        for (line, record) in &table.rows {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.add(*line, None, "", format!("unreadable row: {e}"));
-                    continue;
-                }
-            };
-            let row = columns.row(*line, record);
+        for row in columns.rows(table, problems) {
             let _ = self.stock_row(&row, problems);
         }
         // A plate's parents must end: no plate sits (at any depth) on
@@ -679,15 +639,7 @@ impl Site {
         else {
             return;
         };
-        for (line, record) in &table.rows {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.add(*line, None, "", format!("unreadable row: {e}"));
-                    continue;
-                }
-            };
-            let row = columns.row(*line, record);
+        for row in columns.rows(table, problems) {
             let name = row.text("name");
             if name.is_empty() {
                 row.fail(problems, "name", "expected a name, got nothing".into());
@@ -701,7 +653,7 @@ impl Site {
                 );
                 continue;
             }
-            self.person_lines.insert(name.to_owned(), *line);
+            self.person_lines.insert(name.to_owned(), row.line);
             let shift_name = row.text("shift");
             let Some(shift) = self.shifts.iter().position(|(s, _)| s == shift_name) else {
                 let names: Vec<_> = self.shifts.iter().map(|(s, _)| s.as_str()).collect();
