@@ -138,17 +138,14 @@ pub struct RosterEntry {
 /// The roster: every associate of every shift, shift by shift.
 #[must_use]
 pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
-    if let Some(people) = s.site_data().and_then(|d| d.people.as_ref()) {
-        let mut roster: Vec<RosterEntry> = people
+    if let Some(people) = people_by_shift(s) {
+        return people
             .iter()
             .map(|p| RosterEntry {
                 shift: p.shift,
                 name: p.name.clone(),
             })
             .collect();
-        // Shift by shift, in file order within each.
-        roster.sort_by_key(|r| r.shift);
-        return roster;
     }
     s.associates
         .shifts
@@ -163,13 +160,20 @@ pub fn roster(s: &Scenario) -> Vec<RosterEntry> {
         .collect()
 }
 
+/// The people file's roster in roster order (shift by shift, file order
+/// within each), if the site has one.
+#[must_use]
+pub fn people_by_shift(s: &Scenario) -> Option<Vec<&crate::site_files::Person>> {
+    let mut people: Vec<_> = s.site_data()?.people.as_ref()?.iter().collect();
+    people.sort_by_key(|p| p.shift);
+    Some(people)
+}
+
 /// Whether each associate of the roster picks express orders with
 /// priority: as the people file says, or as their shift's skills say.
 #[must_use]
 pub fn express(s: &Scenario) -> Vec<bool> {
-    if let Some(people) = s.site_data().and_then(|d| d.people.as_ref()) {
-        let mut people: Vec<_> = people.iter().collect();
-        people.sort_by_key(|p| p.shift);
+    if let Some(people) = people_by_shift(s) {
         return people.iter().map(|p| p.express).collect();
     }
     roster(s)
@@ -199,12 +203,8 @@ pub fn zone_assignment(
         return vec![None; roster.len()];
     }
     // A roster's own zones, where it gives them.
-    let given: Vec<Option<u16>> = match s.site_data().and_then(|d| d.people.as_ref()) {
-        Some(people) => {
-            let mut people: Vec<_> = people.iter().collect();
-            people.sort_by_key(|p| p.shift);
-            people.iter().map(|p| p.zone).collect()
-        }
+    let given: Vec<Option<u16>> = match people_by_shift(s) {
+        Some(people) => people.iter().map(|p| p.zone).collect(),
         None => vec![None; roster.len()],
     };
     let mut share = vec![0.0; master.zones.len()];

@@ -93,11 +93,8 @@ pub fn exported_scenario(s: &Scenario) -> Scenario {
 /// The roster: each associate's shift and skills, and their zone when
 /// the people file gave one.
 fn people(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
-    let given = s.site_data().and_then(|d| d.people.as_ref()).map(|people| {
-        let mut zones: Vec<_> = people.iter().collect();
-        zones.sort_by_key(|p| p.shift);
-        zones.iter().map(|p| p.zone).collect::<Vec<_>>()
-    });
+    let given = crate::build::people_by_shift(s)
+        .map(|people| people.iter().map(|p| p.zone).collect::<Vec<_>>());
     csv_text(
         &["name", "shift", "skills", "zone"],
         crate::build::roster(s)
