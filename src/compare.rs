@@ -21,40 +21,40 @@ use paklog_scenarios::{LoadedScenario, ScenarioRun};
 pub struct CompareArgs {
     /// A scenario file (with `--vary`), or a study file that lists its
     /// variants.
-    file: PathBuf,
+    pub(crate) file: PathBuf,
     /// `PATH=V1,V2,…`: a scenario field and the values to try (repeat for
     /// more fields; every combination is a variant), e.g.
     /// `--vary strategy.wave=time,carrier,zone`.
     #[arg(long)]
-    vary: Vec<String>,
+    pub(crate) vary: Vec<String>,
     /// Replications per variant [default: the study file's, else 10].
     #[arg(long)]
-    replications: Option<u32>,
+    pub(crate) replications: Option<u32>,
     /// Variant the others are compared with [default: the first].
     #[arg(long)]
-    baseline: Option<String>,
+    pub(crate) baseline: Option<String>,
     /// Study folder [default: out/study-NAME].
     #[arg(long)]
-    out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// `I/N`: run only every N-th run starting at I (0 ≤ I < N), for
     /// spreading a study over machines; then `--report-only` on the merged
     /// folder.
     #[arg(long)]
-    shard: Option<String>,
+    pub(crate) shard: Option<String>,
     /// Runs at once [default: the number of cores].
     #[arg(long)]
-    jobs: Option<usize>,
+    pub(crate) jobs: Option<usize>,
     /// Give every run its own seed instead of common random numbers (for
     /// checking what they buy).
     #[arg(long)]
-    independent_seeds: bool,
+    pub(crate) independent_seeds: bool,
     /// Only compare: read the folder's summaries (e.g. after the shards)
     /// and write comparison.parquet and report.html.
     #[arg(long)]
-    report_only: bool,
+    pub(crate) report_only: bool,
     /// No progress bars.
     #[arg(long, short)]
-    quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// The seed of replication `k` of variant `v`: the same for every variant

@@ -2,6 +2,7 @@
 //!
 //! Run `paklog --help` for the list of commands.
 
+mod calibrate;
 mod compare;
 mod floor;
 mod replay;
@@ -9,6 +10,7 @@ mod route;
 mod run;
 mod serve;
 mod site;
+mod slot;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +49,12 @@ enum Commands {
     /// Work with a scenario's site as files: `paklog site export`.
     #[command(subcommand)]
     Site(site::SiteCommand),
+    /// Fit walking speed, pick and pack times and demand to a day's
+    /// reports or a live store, into a scenario.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Propose a re-slotting by velocity (fast movers nearest the depot, in
+    /// the golden zone) and simulate before and after.
+    Slot(slot::SlotArgs),
     /// Route pick lists from a CSV with a routing policy.
     Route(route::RouteArgs),
     /// Print the heuristic-vs-optimal route length gap by pick-list size.
@@ -71,6 +79,8 @@ fn main() -> ExitCode {
         Commands::Replay(args) => replay::run(&args),
         Commands::Route(args) => route::run(&args),
         Commands::Site(command) => site::run(&command),
+        Commands::Slot(args) => slot::run(&args),
+        Commands::Calibrate(args) => calibrate::run(&args),
         Commands::RouteGap(args) => route::gap(&args),
         Commands::Validate { files } => {
             let mut failed = false;

@@ -24,13 +24,13 @@ use paklog_sim::{RngStreams, SimTime};
 pub struct ReplayArgs {
     /// The command store: `sqlite:FILE` or `postgres://…` (the service must
     /// be stopped: a store is held by one process at a time).
-    store: String,
+    pub(crate) store: String,
     /// Folder for the reports.
     #[arg(long)]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// The site file, instead of the one recorded in the store.
     #[arg(long)]
-    site: Option<PathBuf>,
+    pub(crate) site: Option<PathBuf>,
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {

@@ -13,6 +13,7 @@ mod rules;
 
 mod configure;
 mod exceptions;
+pub mod slotting;
 
 use bevy_ecs::resource::Resource;
 use schemars::JsonSchema;
@@ -61,6 +62,23 @@ pub struct Capacity {
     pub volume_l: Option<f64>,
     /// Weight (kg).
     pub weight_kg: Option<f64>,
+}
+
+impl Capacity {
+    /// The most units of an item of this unit volume (l) and weight (kg)
+    /// the location holds when empty.
+    #[must_use]
+    pub fn most_units(&self, volume_l: f64, weight_kg: f64) -> u32 {
+        let mut most = self.units.unwrap_or(u32::MAX);
+        for (limit, per_unit) in [(self.volume_l, volume_l), (self.weight_kg, weight_kg)] {
+            if let Some(limit) = limit
+                && per_unit > 0.0
+            {
+                most = most.min((limit / per_unit + 1e-9).floor().min(f64::from(u32::MAX)) as u32);
+            }
+        }
+        most
+    }
 }
 
 /// A point on the walking network.

@@ -91,6 +91,9 @@ pub fn slotting(
     assortment: &Assortment,
     streams: &RngStreams,
 ) -> Vec<(SkuId, LocationId)> {
+    if let Some(faces) = &s.skus.slotting_faces {
+        return faces.iter().map(|f| (f.sku, f.location)).collect();
+    }
     if let Some(site) = s.site_data() {
         return site.faces.iter().map(|&(k, l, _)| (k, l)).collect();
     }
@@ -354,24 +357,38 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
     let master = master(s);
     let layout = master.spec.clone();
     let slotting = slotting(s, &master, &assortment, streams);
-    let (locations, face_units, reserve_stock, pick_face_units, reserve_units) = match s.site_data()
-    {
-        Some(site) => {
-            let units: Vec<u32> = site.faces.iter().map(|f| f.2).collect();
-            let most = s
-                .inventory
-                .pick_face_units
-                .unwrap_or_else(|| units.iter().copied().max().unwrap_or(0));
-            (site.locations.clone(), units, site.reserve.clone(), most, 0)
+    let (locations, mut face_units, reserve_stock, pick_face_units, reserve_units) =
+        match s.site_data() {
+            Some(site) => {
+                let units: Vec<u32> = site.faces.iter().map(|f| f.2).collect();
+                let most = s
+                    .inventory
+                    .pick_face_units
+                    .unwrap_or_else(|| units.iter().copied().max().unwrap_or(0));
+                (site.locations.clone(), units, site.reserve.clone(), most, 0)
+            }
+            None => (
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                s.inventory.pick_face_units.unwrap_or(0),
+                s.inventory.reserve_units,
+            ),
+        };
+    if let Some(faces) = &s.skus.slotting_faces {
+        // A face the file gives no units keeps what the item's first face
+        // held before (the stock file's, or the scenario's face size).
+        let mut before = vec![pick_face_units; skus.len()];
+        if let Some(site) = s.site_data() {
+            for &(sku, _, units) in site.faces.iter().rev() {
+                before[sku.index()] = units;
+            }
         }
-        None => (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            s.inventory.pick_face_units.unwrap_or(0),
-            s.inventory.reserve_units,
-        ),
-    };
+        face_units = faces
+            .iter()
+            .map(|f| f.units.unwrap_or(before[f.sku.index()]))
+            .collect();
+    }
     let lines_per_head_hour = lines_per_head_hour(s, &master, &slotting, &assortment);
     let zones = zone_assignment(s, &master, &slotting, &assortment);
     let w = &s.strategy.assignment;

@@ -24,6 +24,7 @@
 pub mod assortment;
 pub mod belts;
 pub mod build;
+pub mod calibrate;
 pub mod demand;
 pub mod dist;
 pub mod error;

@@ -7,6 +7,7 @@
 //! [`validate`], and their field paths are located in the source afterwards.
 
 use crate::schema::Scenario;
+use paklog_domain::config::SkuSpec;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -187,6 +188,27 @@ pub fn parse(text: &str, file: &Path) -> Result<Scenario, ScenarioErrors> {
             files.data = Some(std::sync::Arc::new(data));
         }
         problems = validate(&scenario);
+    }
+    if problems.is_empty()
+        && let Some(name) = &scenario.skus.slotting_file
+    {
+        let master = crate::build::master(&scenario);
+        // A generated site's items have no restrictions, and its locations
+        // no capacities.
+        let items: Vec<SkuSpec> = match scenario.site_data() {
+            Some(site) => site.items.clone(),
+            None => {
+                let a = crate::assortment::assortment(&scenario);
+                a.codes
+                    .into_iter()
+                    .zip(a.class)
+                    .map(|(code, class)| SkuSpec::new(code, 0.0, 0.0, class))
+                    .collect()
+            }
+        };
+        let faces = crate::site_files::read_slotting(&folder(file).join(name), &master, &items)
+            .map_err(ScenarioErrors)?;
+        scenario.skus.slotting_faces = Some(std::sync::Arc::new(faces));
     }
     if problems.is_empty() {
         return Ok(scenario);

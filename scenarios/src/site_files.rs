@@ -25,14 +25,16 @@
 
 mod export;
 mod read;
+mod slotting;
 
 use paklog_domain::config::SkuSpec;
 use paklog_domain::location_master::Location;
 use paklog_domain::{LocationId, SkuId};
 
-pub(crate) use export::tables;
+pub(crate) use export::{csv_text, tables};
 pub use export::{export, exported_scenario};
 pub use read::{Files, read};
+pub use slotting::{SLOTTING_COLUMNS, SlotRow, read_slotting, slotting_csv};
 
 /// The columns of the locations file, in the order export writes them; the
 /// first three are required.

@@ -403,3 +403,184 @@ fn a_site_file_may_be_parquet_with_typed_columns() {
     }
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// A CSV's rows (header left out) as maps from column name to cell.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn slot_moves_fast_movers_forward_within_their_areas_and_measures_the_saving() {
+    let riverside =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sites/riverside/riverside.toml");
+    let dir = scratch("slot");
+    let out = run_ok(
+        paklog()
+            .arg("slot")
+            .arg(&riverside)
+            .arg("--out")
+            .arg(&dir)
+            .args(["--replications", "3", "-q"]),
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains("velocity from the scenario's demand model"),
+        "{printed}"
+    );
+    // The static estimate falls.
+    let walk = printed
+        .lines()
+        .find(|l| l.starts_with("walk from the nearest depot"))
+        .unwrap();
+    let metres: Vec<f64> = walk
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(metres[1] < metres[0], "{walk}");
+
+    let locations: std::collections::HashMap<String, _> =
+        csv_rows(&riverside.with_file_name("locations.csv"))
+            .into_iter()
+            .map(|r| (r["code"].clone(), r))
+            .collect();
+    let moves = csv_rows(&dir.join("moves.csv"));
+    assert!(moves.len() > 50, "{} moves", moves.len());
+    let needs: std::collections::HashMap<String, String> =
+        csv_rows(&riverside.with_file_name("items.csv"))
+            .into_iter()
+            .map(|r| (r["code"].clone(), r["restrictions"].clone()))
+            .collect();
+    let list = |t: &str| -> Vec<String> {
+        t.split(';')
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    for m in &moves {
+        let to = &locations[&m["to"]];
+        let (need, has) = (list(&needs[&m["item"]]), list(&to["restrictions"]));
+        // The item's needs are met, and no area apart is entered: only
+        // HEAVY shelving (where ordinary items already sit) is shared.
+        assert!(need.iter().all(|n| has.contains(n)), "{m:?}");
+        assert!(
+            has.iter().all(|r| need.contains(r) || r == "HEAVY"),
+            "{m:?}"
+        );
+        assert_eq!(to["active"], "true", "{m:?}");
+        assert_eq!(to["type"], "PICK", "{m:?}");
+    }
+    // The new slotting holds every face once.
+    let slotting = csv_rows(&dir.join("slotting.csv"));
+    let stock_faces = csv_rows(&riverside.with_file_name("stock.csv"))
+        .into_iter()
+        .filter(|r| locations[&r["location"]]["type"] == "PICK")
+        .count();
+    assert_eq!(slotting.len(), stock_faces);
+    let taken: std::collections::HashSet<_> = slotting.iter().map(|r| &r["location"]).collect();
+    assert_eq!(taken.len(), slotting.len());
+
+    // Simulated with common random numbers: less walking per line.
+    let comparison = crate::read(&dir.join("study/comparison.parquet"));
+    let col = |name: &str| {
+        let c = comparison.column_by_name(name).unwrap();
+        let to = if name == "mean" {
+            arrow::datatypes::DataType::Float64
+        } else {
+            arrow::datatypes::DataType::Utf8
+        };
+        arrow::compute::cast(c, &to).unwrap()
+    };
+    let (variant, kpi, mean) = (col("variant"), col("kpi"), col("mean"));
+    let variant = arrow::array::AsArray::as_string::<i32>(&variant);
+    let kpi = arrow::array::AsArray::as_string::<i32>(&kpi);
+    let mean = arrow::array::AsArray::as_primitive::<arrow::datatypes::Float64Type>(&mean);
+    let per_line = |v: &str| {
+        (0..comparison.num_rows())
+            .find(|&i| variant.value(i) == v && kpi.value(i) == "travel_per_line_m")
+            .map(|i| mean.value(i))
+            .unwrap()
+    };
+    assert!(
+        per_line("slotted") < per_line("current"),
+        "{} vs {}",
+        per_line("slotted"),
+        per_line("current")
+    );
+
+    // The slotted scenario exports and runs from files to the same reports.
+    let slotted = dir.join("slotted.toml");
+    let text = fs::read_to_string(&riverside).unwrap().replace(
+        "abc = { a_skus",
+        &format!(
+            "slotting_file = {}\nabc = {{ a_skus",
+            toml::Value::String(dir.join("slotting.csv").display().to_string())
+        ),
+    );
+    for f in ["locations.csv", "items.csv", "stock.csv", "people.csv"] {
+        fs::copy(riverside.with_file_name(f), dir.join(f)).unwrap();
+    }
+    fs::write(&slotted, text).unwrap();
+    run(&slotted, &dir.join("slotted-run"));
+    export(&slotted, &dir.join("export"));
+    run(&dir.join("export/scenario.toml"), &dir.join("export-run"));
+    for ((name, x), (_, y)) in reports(&dir.join("slotted-run"))
+        .iter()
+        .zip(&reports(&dir.join("export-run")))
+    {
+        assert!(
+            x == y,
+            "{name} differs between the slotted site and its export"
+        );
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_bad_slotting_file_is_named_by_line_column_and_field() {
+    let dir = scratch("bad-slotting");
+    export(&example("small-dc.toml"), &dir);
+    let toml = fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    fs::write(
+        dir.join("scenario.toml"),
+        toml.replacen("[skus]\n", "[skus]\nslotting_file = \"slotting.csv\"\n", 1),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("slotting.csv"),
+        "location,item,units\n\
+         A01-B1-01-1L,SKU00001,10\n\
+         A01-B1-01-1L,SKU00002,10\n\
+         A99-B1-01-1L,SKU00003,10\n\
+         A01-B1-01-1R,NOPE,10\n\
+         STAGE-PS1,SKU00004,10\n\
+         A01-B1-02-1L,SKU00005,ten\n",
+    )
+    .unwrap();
+    let out = paklog()
+        .arg("validate")
+        .arg(dir.join("scenario.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8(out.stderr).unwrap();
+    for expected in [
+        "slotting.csv:3:1: `location`: location \"A01-B1-01-1L\" is already a pick face on line 2",
+        "slotting.csv:4:1: `location`: unknown location \"A99-B1-01-1L\": not a location of the site",
+        "slotting.csv:5:2: `item`: unknown item \"NOPE\": not an item of the site",
+        "slotting.csv:6:1: `location`: a pick face must be a PICK location; \"STAGE-PS1\" is a STAGE",
+        "slotting.csv:7:3: `units`: expected a whole number ≥ 1, got \"ten\"",
+    ] {
+        assert!(e.contains(expected), "{expected}\n---\n{e}");
+    }
+    fs::remove_dir_all(dir).unwrap();
+}

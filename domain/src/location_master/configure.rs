@@ -212,16 +212,8 @@ impl Site<'_, '_> {
         let stock = self.inventory.location(location);
         let held = stock.on_hand.saturating_add(stock.incoming);
         let item = &self.config.skus[sku.index()];
-        let mut room = c.units.map_or(u32::MAX, |u| u.saturating_sub(held));
-        for (limit, per_unit) in [(c.volume_l, item.volume_l), (c.weight_kg, item.weight_kg)] {
-            if let Some(limit) = limit
-                && per_unit > 0.0
-            {
-                let most = (limit / per_unit + 1e-9).floor().min(f64::from(u32::MAX)) as u32;
-                room = room.min(most.saturating_sub(held));
-            }
-        }
-        room
+        c.most_units(item.volume_l, item.weight_kg)
+            .saturating_sub(held)
     }
 
     fn known(&self, location: LocationId) -> Result<(), CommandError> {

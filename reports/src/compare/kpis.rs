@@ -17,7 +17,8 @@ pub enum Better {
 /// A KPI that studies compare.
 #[derive(Debug, Clone, Copy)]
 pub struct Kpi {
-    /// Column name (as in `summary.json`).
+    /// Column name (as in `summary.json`, but for `travel_per_line_m`,
+    /// which is `travel_km` per `lines_picked` in metres).
     pub name: &'static str,
     /// Words for sentences.
     pub label: &'static str,
@@ -37,7 +38,7 @@ impl Kpi {
 }
 
 /// The KPIs of `summary.parquet` and `comparison.parquet`, in report order.
-pub const KPIS: [Kpi; 10] = [
+pub const KPIS: [Kpi; 11] = [
     Kpi {
         name: "on_time_pct",
         label: "on-time shipping",
@@ -86,6 +87,19 @@ pub const KPIS: [Kpi; 10] = [
         unit: "km",
         better: Better::Lower,
         value: |s| s.travel_km,
+    },
+    Kpi {
+        name: "travel_per_line_m",
+        label: "travel per line picked",
+        unit: "m",
+        better: Better::Lower,
+        value: |s| {
+            if s.lines_picked == 0 {
+                f64::NAN
+            } else {
+                s.travel_km * 1000.0 / s.lines_picked as f64
+            }
+        },
     },
     Kpi {
         name: "utilisation_pct",

@@ -76,6 +76,16 @@ pub struct Skus {
     /// How SKUs are assigned to pick faces.
     #[serde(default)]
     pub slotting: Slotting,
+    /// Every pick face from a file, as `paklog slot` writes it (`location`,
+    /// `item`, optionally `units`), named relative to the scenario file; it
+    /// replaces the faces `slotting` or the stock file give. An item it
+    /// does not list has no pick face.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slotting_file: Option<String>,
+    /// The slotting file's faces, once read (by `load`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub slotting_faces: Option<std::sync::Arc<Vec<crate::site_files::SlotRow>>>,
 }
 
 /// Shares of SKUs and of order lines for classes A and B.

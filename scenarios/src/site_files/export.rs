@@ -84,6 +84,8 @@ pub fn exported_scenario(s: &Scenario) -> Scenario {
     out.skus.unit_volume_l = None;
     out.skus.unit_weight_kg = None;
     out.skus.slotting = crate::schema::Slotting::default();
+    out.skus.slotting_file = None;
+    out.skus.slotting_faces = None;
     out.inventory.pick_faces_per_sku = 1;
     out.inventory.pick_face_units = None;
     out.inventory.reserve_units = 0;
@@ -116,7 +118,7 @@ fn people(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String 
     )
 }
 
-fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+pub(crate) fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for row in rows {
@@ -193,9 +195,27 @@ fn stock(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
     let code = |l: LocationId| master.get(l).code.clone();
     let item = |k: SkuId| config.skus[k.index()].code.clone();
     if let Some(data) = s.site.as_ref().and_then(|f| f.data.as_ref()) {
-        return csv_text(
-            &header,
-            data.stock.iter().map(|r| {
+        // A slotting file's faces replace the stock file's.
+        let slotted = s.skus.slotting_faces.is_some();
+        let faces = config
+            .slotting
+            .iter()
+            .zip(&config.face_units)
+            .filter(|_| slotted)
+            .map(|(&(k, l), units)| {
+                vec![
+                    code(l),
+                    item(k),
+                    units.to_string(),
+                    String::new(),
+                    String::new(),
+                ]
+            });
+        let rows = data
+            .stock
+            .iter()
+            .filter(|r| !slotted || master.get(r.location).kind != LocationKind::Pick)
+            .map(|r| {
                 vec![
                     code(r.location),
                     item(r.item),
@@ -203,8 +223,8 @@ fn stock(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
                     r.plate.clone().unwrap_or_default(),
                     r.parent_plate.clone().unwrap_or_default(),
                 ]
-            }),
-        );
+            });
+        return csv_text(&header, faces.chain(rows));
     }
     // A generated site: its faces, then each SKU's reserve in the reserve
     // location of the same number.
