@@ -76,7 +76,23 @@ pub fn run(args: &CalibrateArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let text = match fitted_scenario(&base, &fitted, &args.source) {
+    // The base's relative paths, from the folder the fitted file goes to.
+    let from = args
+        .scenario
+        .as_deref()
+        .and_then(Path::parent)
+        .map(|p| std::path::absolute(p).unwrap_or(p.to_owned()));
+    let to = args
+        .out
+        .parent()
+        .map(|p| std::path::absolute(p).unwrap_or(p.to_owned()));
+    let rebase = |path: &str| match (&from, &to) {
+        (Some(from), Some(to)) if from != to && Path::new(path).is_relative() => {
+            from.join(path).display().to_string()
+        }
+        _ => path.to_owned(),
+    };
+    let text = match fitted_scenario(&base, &fitted, &args.source, &rebase) {
         Ok(t) => t,
         Err(e) => return fail(format!("the scenario: {e}")),
     };
@@ -85,13 +101,10 @@ pub fn run(args: &CalibrateArgs) -> ExitCode {
     }
     print!("{}", report(&fitted));
     println!("\nwrote {}", args.out.display());
-    // The fitted scenario must run: its relative paths are the base's.
+    // The fitted scenario must load.
     if let Err(errors) = paklog_scenarios::load(&args.out) {
         eprintln!("{errors}");
-        eprintln!(
-            "the fitted scenario does not load as written: its relative paths start from {}",
-            args.out.parent().unwrap_or(Path::new(".")).display()
-        );
+        eprintln!("the fitted scenario does not load as written");
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS

@@ -579,15 +579,41 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     Some(x)
 }
 
+/// The files a scenario names by paths relative to its folder.
+const FILE_FIELDS: [(&str, &str); 6] = [
+    ("site", "locations"),
+    ("site", "items"),
+    ("site", "stock"),
+    ("site", "people"),
+    ("demand", "trace"),
+    ("skus", "slotting_file"),
+];
+
 /// The scenario `base` (TOML text) with the fitted values in place, each
 /// with a comment saying how it was fitted; every shift gets the same
-/// people fits.
+/// people fits. `rebase` gives each file the base names (site files, a
+/// trace, a slotting file) its path from where the fitted file is written.
 ///
 /// # Errors
 /// If `base` is not TOML.
-pub fn fitted_scenario(base: &str, c: &Calibration, source: &str) -> Result<String, String> {
+pub fn fitted_scenario(
+    base: &str,
+    c: &Calibration,
+    source: &str,
+    rebase: &dyn Fn(&str) -> String,
+) -> Result<String, String> {
     use toml_edit::{Array, DocumentMut, InlineTable, Item, Value, value};
     let mut doc: DocumentMut = base.parse().map_err(|e| format!("{e}"))?;
+    for (table, key) in FILE_FIELDS {
+        if let Some(t) = doc.get_mut(table).and_then(Item::as_table_like_mut)
+            && let Some(path) = t.get(key).and_then(Item::as_str).map(str::to_owned)
+            && let Some(v) = t.get_mut(key).and_then(Item::as_value_mut)
+        {
+            let decor = v.decor().clone();
+            *v = Value::from(rebase(&path));
+            *v.decor_mut() = decor;
+        }
+    }
     let dist = |f: &Fit| {
         let mut t = InlineTable::new();
         t.insert("dist", f.dist.into());

@@ -1,6 +1,7 @@
 //! End-to-end tests: one binary, a module per topic. Each runs the programs
 //! and examples the way a user does and checks what they print or write.
 
+mod calibrate;
 mod catalog;
 mod compare;
 mod delivery;
