@@ -60,7 +60,8 @@ pub fn run(args: &CalibrateArgs) -> ExitCode {
             let code = crate::replay::run(&crate::replay::ReplayArgs {
                 store: args.source.clone(),
                 out: tmp.clone(),
-                site: args.scenario.clone(),
+                // The site the store ran, not the one being fitted.
+                site: None,
             });
             if code != ExitCode::SUCCESS {
                 return code;

@@ -3,9 +3,12 @@
 //! tokens: pickers poll for their next task, walk each leg at their walking
 //! speed, confirm every stop with the SKU's barcode and deliver their totes;
 //! on a put-wall site an operator per wall scans each bulk tote and puts
-//! its items into their slots; a packer per station packs what arrives. Times are the site file's
-//! (means of its distributions), scaled by `--speed`. A live demo needs no
-//! hardware.
+//! its items into their slots; a packer per station packs what arrives.
+//! Times are drawn from the site file's distributions as the simulation
+//! draws them (a walking speed per associate, pick times per line, a pack
+//! time per order; put times are their mean), scaled by `--speed`. They do
+//! not keep shifts or breaks: every virtual associate works until the
+//! service stops. A live demo needs no hardware.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -111,8 +114,11 @@ impl Floor {
                 })
                 .or(shifts.first());
             let Some(shift) = shift else { continue };
+            let mut rng = streams.indexed("live-floor", u64::from(w.associate));
             let pace = Pace {
-                walking_mps: Sampler::new(&shift.walking_speed_mps).mean().max(0.1),
+                walking_mps: Sampler::new(&shift.walking_speed_mps)
+                    .draw(&mut rng)
+                    .max(0.05),
                 per_line_s: Sampler::new(&shift.pick_time_per_line_s),
                 per_unit_s: Sampler::new(&shift.pick_time_per_unit_s),
             };
@@ -121,7 +127,6 @@ impl Floor {
                 base: base.to_owned(),
                 token: w.token,
             };
-            let rng = streams.indexed("live-floor", u64::from(w.associate));
             set.spawn(picker(api, w.associate, pace, rng, speed, stopped.clone()));
         }
         let picking = &scenario.strategy.picking;
@@ -136,14 +141,15 @@ impl Floor {
                 set.spawn(put_wall_operator(api, wall, put_s, speed, stopped.clone()));
             }
         }
-        let pack_s = Sampler::new(&scenario.packing.pack_time_s).mean();
+        let pack_s = Sampler::new(&scenario.packing.pack_time_s);
         for station in 0..scenario.packing.stations {
             let api = Api {
                 client: client.clone(),
                 base: base.to_owned(),
                 token: packer_token.clone(),
             };
-            set.spawn(packer(api, station, pack_s, speed, stopped.clone()));
+            let rng = streams.indexed("live-packer", u64::from(station));
+            set.spawn(packer(api, station, pack_s, rng, speed, stopped.clone()));
         }
         Floor {
             stop: Arc::new(stop),
@@ -302,7 +308,14 @@ async fn put_wall_operator(
     }
 }
 
-async fn packer(api: Api, station: u32, pack_s: f64, speed: f64, mut stop: watch::Receiver<bool>) {
+async fn packer(
+    api: Api,
+    station: u32,
+    pack_s: Sampler,
+    mut rng: paklog_sim::StreamRng,
+    speed: f64,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         let job = match api
             .post(
@@ -320,7 +333,7 @@ async fn packer(api: Api, station: u32, pack_s: f64, speed: f64, mut stop: watch
             }
             continue;
         }
-        if !pause(pack_s, speed, &mut stop).await {
+        if !pause(pack_s.draw(&mut rng), speed, &mut stop).await {
             return;
         }
         let body = json!({

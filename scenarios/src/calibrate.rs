@@ -637,36 +637,41 @@ pub fn fitted_scenario(
     let demand = doc["demand"]
         .as_table_mut()
         .ok_or("the scenario has no [demand] table")?;
-    set(
-        demand,
-        "orders_per_day",
-        value(c.orders_per_day.round() as i64),
-        note(
+    // A scenario that replays a trace takes its demand from it: the demand
+    // fits stay in the report.
+    let generated = !demand.contains_key("trace");
+    if generated {
+        set(
+            demand,
             "orders_per_day",
-            &format!("{:.1} a day over {} day(s)", c.orders_per_day, c.days),
-        ),
-    );
-    let profile: Array = c.hourly_profile.iter().map(|v| round(*v)).collect();
-    set(
-        demand,
-        "hourly_profile",
-        value(profile),
-        note(
+            value(c.orders_per_day.round() as i64),
+            note(
+                "orders_per_day",
+                &format!("{:.1} a day over {} day(s)", c.orders_per_day, c.days),
+            ),
+        );
+        let profile: Array = c.hourly_profile.iter().map(|v| round(*v)).collect();
+        set(
+            demand,
             "hourly_profile",
-            "orders received per hour of the day, averaged over the days",
-        ),
-    );
-    set(
-        demand,
-        "express_share",
-        value(round(c.express_share)),
-        note("express_share", "the share of express orders"),
-    );
-    for (key, f) in [
-        ("lines_per_order", &c.lines_per_order),
-        ("units_per_line", &c.units_per_line),
-    ] {
-        set(demand, key, dist(f), note(key, &f.describe()));
+            value(profile),
+            note(
+                "hourly_profile",
+                "orders received per hour of the day, averaged over the days",
+            ),
+        );
+        set(
+            demand,
+            "express_share",
+            value(round(c.express_share)),
+            note("express_share", "the share of express orders"),
+        );
+        for (key, f) in [
+            ("lines_per_order", &c.lines_per_order),
+            ("units_per_line", &c.units_per_line),
+        ] {
+            set(demand, key, dist(f), note(key, &f.describe()));
+        }
     }
     if let Some(shifts) = doc["associates"]["shifts"].as_array_of_tables_mut() {
         for shift in shifts.iter_mut() {
