@@ -47,6 +47,10 @@ struct Args {
     /// compare again).
     #[arg(long)]
     reuse: bool,
+    /// Runs of the fitted twin (its seed, then the next ones): their range
+    /// per hour is the band the live day should fall in.
+    #[arg(long, default_value_t = 10)]
+    replications: u32,
 }
 
 type Outcome = Result<(), String>;
@@ -160,12 +164,24 @@ fn run(args: &Args) -> Outcome {
         &dir,
         &["run", "fitted.toml", "--out", "fitted", "-q"],
     )?;
+    let seed = base
+        .get("seed")
+        .and_then(toml::Value::as_integer)
+        .unwrap_or(0);
+    for k in 1..args.replications {
+        let (out, seed) = (format!("fitted-{k}"), (seed + i64::from(k)).to_string());
+        paklog_ok(
+            &paklog,
+            &dir,
+            &["run", "fitted.toml", "--out", &out, "--seed", &seed, "-q"],
+        )?;
+    }
     paklog_ok(
         &paklog,
         &dir,
         &["run", "twin.toml", "--out", "believed", "-q"],
     )?;
-    print!("{}", table(&dir)?);
+    print!("{}", table(&dir, args.replications)?);
     Ok(())
 }
 
@@ -208,6 +224,11 @@ fn scenario(
     }
     if let Some(toml::Value::Table(p)) = s.get_mut("packing") {
         p.insert("pack_time_s".into(), dist("lognormal", pack));
+    }
+    // The planner's standard rate is the site's setting, the same live and
+    // in the twin, not the people's (unknown) pace.
+    if let Some(toml::Value::Table(st)) = s.get_mut("strategy") {
+        st.insert("lines_per_head_hour".into(), 100.0.into());
     }
     // Counting is not part of what is compared.
     if let Some(toml::Value::Table(i)) = s.get_mut("inventory") {
@@ -482,10 +503,23 @@ fn hourly(run: &Path) -> Result<([f64; 24], [f64; 24]), String> {
     Ok((lines, packed))
 }
 
-fn table(dir: &Path) -> Result<String, String> {
+fn table(dir: &Path, replications: u32) -> Result<String, String> {
     let (live_l, live_p) = hourly(&dir.join("live"))?;
     let (fit_l, fit_p) = hourly(&dir.join("fitted"))?;
     let (bel_l, bel_p) = hourly(&dir.join("believed"))?;
+    // The fitted twin's range per hour over its runs.
+    let mut runs = vec![(fit_l, fit_p)];
+    for k in 1..replications {
+        runs.push(hourly(&dir.join(format!("fitted-{k}")))?);
+    }
+    let range = |h: usize, lines: bool| {
+        let values = runs.iter().map(|r| if lines { r.0[h] } else { r.1[h] });
+        (
+            values.clone().fold(f64::INFINITY, f64::min),
+            values.fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let (mut inside, mut busy) = (0, 0);
     let dev = |twin: f64, live: f64| {
         if live == 0.0 {
             if twin == 0.0 { 0.0 } else { f64::INFINITY }
@@ -494,21 +528,32 @@ fn table(dir: &Path) -> Result<String, String> {
         }
     };
     let mut out = String::from(
-        "| hour | lines live | fitted | Δ % | believed | Δ % | packed live | fitted | Δ % | believed | Δ % |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| hour | lines live | fitted | Δ % | fitted range | believed | Δ % | packed live | fitted | Δ % | fitted range | believed | Δ % |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for h in 0..24 {
+        let (l, p) = (range(h, true), range(h, false));
+        for (live, (lo, hi)) in [(live_l[h], l), (live_p[h], p)] {
+            if live > 0.0 || hi > 0.0 {
+                busy += 1;
+                inside += usize::from(lo <= live && live <= hi);
+            }
+        }
         let _ = writeln!(
             out,
-            "| {h:02} | {} | {} | {:+.1} | {} | {:+.1} | {} | {} | {:+.1} | {} | {:+.1} |",
+            "| {h:02} | {} | {} | {:+.1} | {}–{} | {} | {:+.1} | {} | {} | {:+.1} | {}–{} | {} | {:+.1} |",
             live_l[h],
             fit_l[h],
             dev(fit_l[h], live_l[h]),
+            l.0,
+            l.1,
             bel_l[h],
             dev(bel_l[h], live_l[h]),
             live_p[h],
             fit_p[h],
             dev(fit_p[h], live_p[h]),
+            p.0,
+            p.1,
             bel_p[h],
             dev(bel_p[h], live_p[h]),
         );
@@ -516,7 +561,7 @@ fn table(dir: &Path) -> Result<String, String> {
     let sum = |a: &[f64; 24]| a.iter().sum::<f64>();
     let _ = writeln!(
         out,
-        "| day | {} | {} | {:+.1} | {} | {:+.1} | {} | {} | {:+.1} | {} | {:+.1} |",
+        "| day | {} | {} | {:+.1} | | {} | {:+.1} | {} | {} | {:+.1} | | {} | {:+.1} |",
         sum(&live_l),
         sum(&fit_l),
         dev(sum(&fit_l), sum(&live_l)),
@@ -527,6 +572,11 @@ fn table(dir: &Path) -> Result<String, String> {
         dev(sum(&fit_p), sum(&live_p)),
         sum(&bel_p),
         dev(sum(&bel_p), sum(&live_p)),
+    );
+    let _ = writeln!(
+        out,
+        "\nthe live day is within the fitted twin's range over {} runs in {inside} of {busy} hourly figures with work",
+        runs.len()
     );
     let fitted = std::fs::read_to_string(dir.join("fitted.toml")).unwrap_or_default();
     let notes: Vec<&str> = fitted.lines().filter(|l| l.contains(": fitted,")).collect();

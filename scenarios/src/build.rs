@@ -389,7 +389,10 @@ pub fn site(s: &Scenario, streams: &RngStreams) -> (SiteConfig, LocationMaster) 
             .map(|f| f.units.unwrap_or(before[f.sku.index()]))
             .collect();
     }
-    let lines_per_head_hour = lines_per_head_hour(s, &master, &slotting, &assortment);
+    let lines_per_head_hour = s
+        .strategy
+        .lines_per_head_hour
+        .unwrap_or_else(|| lines_per_head_hour(s, &master, &slotting, &assortment));
     let zones = zone_assignment(s, &master, &slotting, &assortment);
     let w = &s.strategy.assignment;
     let config = SiteConfig {

@@ -511,7 +511,7 @@ mod tests {
     fn a_path_that_names_no_field_is_refused_with_the_fields_that_fit() {
         let e = from_varies(small(), &["strategy.wav=time".into()], 2, None).unwrap_err();
         assert!(
-            e.0.starts_with("--vary strategy.wav=time: `strategy.wav`: `strategy` has no field `wav`; it has assignment, barcode_required, cutoff_lead_min, max_wave_orders, picking, planner_review_min, routing, wave, wave_interval_min, wave_release"),
+            e.0.starts_with("--vary strategy.wav=time: `strategy.wav`: `strategy` has no field `wav`; it has assignment, barcode_required, cutoff_lead_min, lines_per_head_hour, max_wave_orders, picking, planner_review_min, routing, wave, wave_interval_min, wave_release"),
             "{e}"
         );
         assert!(check_path("associates.shifts[0].headcount").is_ok());

@@ -378,6 +378,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_retention(&mut c, s);
     check_stock_and_disruptions(&mut c, s);
     c.at_least("strategy.wave_interval_min", st.wave_interval_min, 1);
+    if let Some(rate) = st.lines_per_head_hour {
+        c.positive("strategy.lines_per_head_hour", rate);
+    }
     c.at_least("strategy.max_wave_orders", st.max_wave_orders, 1);
     c.at_least("strategy.planner_review_min", st.planner_review_min, 1);
     let w = &st.assignment;

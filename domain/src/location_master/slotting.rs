@@ -71,12 +71,8 @@ pub fn propose(
 ) -> Vec<Face> {
     let distance = depot_distance(master);
     let golden = golden_level(master.spec.levels);
-    let mut per_sku: BTreeMap<SkuId, u32> = BTreeMap::new();
-    for f in faces {
-        *per_sku.entry(f.sku).or_default() += 1;
-    }
-    let velocity =
-        |f: &Face| lines.get(f.sku.index()).copied().unwrap_or(0.0) / f64::from(per_sku[&f.sku]);
+    let speed = face_velocity(faces, lines);
+    let velocity = |f: &Face| speed[&(f.sku, f.location)];
     let need = |f: &Face| -> Vec<String> {
         let mut n = items
             .get(f.sku.index())
@@ -195,12 +191,9 @@ pub fn propose(
     out
 }
 
-/// Order lines per walked metre: `Σ velocity × distance from the depot`
-/// over the faces, the one-way walk the faces' lines ask for (m per the
-/// period of `lines`); what a re-slotting lowers.
-#[must_use]
-pub fn demand_distance(master: &LocationMaster, faces: &[Face], lines: &[f64]) -> f64 {
-    let distance = depot_distance(master);
+/// Each face's share of its item's order lines: `lines[sku]` shared
+/// evenly over the item's faces.
+fn face_velocity(faces: &[Face], lines: &[f64]) -> BTreeMap<(SkuId, LocationId), f64> {
     let mut per_sku: BTreeMap<SkuId, u32> = BTreeMap::new();
     for f in faces {
         *per_sku.entry(f.sku).or_default() += 1;
@@ -208,9 +201,22 @@ pub fn demand_distance(master: &LocationMaster, faces: &[Face], lines: &[f64]) -
     faces
         .iter()
         .map(|f| {
-            lines.get(f.sku.index()).copied().unwrap_or(0.0) / f64::from(per_sku[&f.sku])
-                * distance[f.location.index()]
+            let share = lines.get(f.sku.index()).copied().unwrap_or(0.0);
+            ((f.sku, f.location), share / f64::from(per_sku[&f.sku]))
         })
+        .collect()
+}
+
+/// The one-way walk from the nearest depot to a line's face, weighted by
+/// the faces' velocities: `Σ velocity × distance` (m per line when `lines`
+/// are shares that sum to 1); what a re-slotting lowers.
+#[must_use]
+pub fn demand_distance(master: &LocationMaster, faces: &[Face], lines: &[f64]) -> f64 {
+    let distance = depot_distance(master);
+    let velocity = face_velocity(faces, lines);
+    faces
+        .iter()
+        .map(|f| velocity[&(f.sku, f.location)] * distance[f.location.index()])
         .sum()
 }
 

@@ -21,6 +21,12 @@ pub struct Strategy {
     /// its cut-off at the latest.
     #[serde(default = "default_cutoff_lead")]
     pub cutoff_lead_min: u32,
+    /// Lines one associate picks in an hour, as the wave planner reckons
+    /// when it sizes waves to the floor's capacity (the site's standard
+    /// rate); default: estimated from the first shift's mean times, its
+    /// walking speed and the layout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines_per_head_hour: Option<f64>,
     /// Who releases a planned wave: `auto` (wave planning, at once) or
     /// `planner` (waves wait for a planner's release; in a simulation a
     /// virtual planner releases them `planner_review_min` after they are
