@@ -634,8 +634,9 @@ pub fn fitted_scenario(
             k.leaf_decor_mut().set_prefix(comment);
         }
     };
-    let demand = doc["demand"]
-        .as_table_mut()
+    let demand = doc
+        .get_mut("demand")
+        .and_then(Item::as_table_mut)
         .ok_or("the scenario has no [demand] table")?;
     // A scenario that replays a trace takes its demand from it: the demand
     // fits stay in the report.
@@ -673,7 +674,11 @@ pub fn fitted_scenario(
             set(demand, key, dist(f), note(key, &f.describe()));
         }
     }
-    if let Some(shifts) = doc["associates"]["shifts"].as_array_of_tables_mut() {
+    if let Some(shifts) = doc
+        .get_mut("associates")
+        .and_then(|a| a.get_mut("shifts"))
+        .and_then(Item::as_array_of_tables_mut)
+    {
         for shift in shifts.iter_mut() {
             for (key, f, extra) in [
                 (
@@ -702,7 +707,7 @@ pub fn fitted_scenario(
         }
     }
     if let Some(f) = &c.pack_time_s
-        && let Some(packing) = doc["packing"].as_table_mut()
+        && let Some(packing) = doc.get_mut("packing").and_then(Item::as_table_mut)
     {
         set(
             packing,
@@ -790,6 +795,69 @@ mod tests {
         assert!((fit.param("mean") - 2.1).abs() < 0.05, "{fit:?}");
         assert_eq!(fit.param("max"), 10.0);
         assert!(fit.gof.1 < 0.02, "{fit:?}");
+    }
+
+    fn fit(dist: &'static str, mean: f64) -> Fit {
+        Fit {
+            dist,
+            params: vec![("mean", mean), ("sd", 1.0)],
+            observations: 10,
+            of: "tasks",
+            gof: ("KS D", 0.05),
+        }
+    }
+
+    fn calibration() -> Calibration {
+        Calibration {
+            walking_speed_mps: fit("normal", 0.9),
+            pick_time_per_line_s: fit("lognormal", 12.0),
+            pick_time_per_unit_s: fit("lognormal", 3.0),
+            task_r2: 0.99,
+            distances: "each task's planned route",
+            pack_time_s: Some(fit("lognormal", 60.0)),
+            orders_per_day: 1000.4,
+            days: 1,
+            hourly_profile: [1.0; 24],
+            express_share: 0.1,
+            lines_per_order: Fit {
+                params: vec![("mean", 2.0), ("max", 8.0)],
+                ..fit("geometric", 2.0)
+            },
+            units_per_line: Fit {
+                params: vec![("mean", 1.5), ("max", 4.0)],
+                ..fit("geometric", 1.5)
+            },
+        }
+    }
+
+    #[test]
+    fn fitted_values_replace_the_bases_with_comments_and_a_trace_keeps_its_demand() {
+        let base = "name = \"x\"\n# the site\n[site]\nlocations = \"l.csv\"\n\
+                    [demand]\norders_per_day = 10\n\
+                    [[associates.shifts]]\nname = \"a\"\nwalking_speed_mps = { dist = \"constant\", value = 1.2 }\n\
+                    [packing]\npack_time_s = { dist = \"constant\", value = 50.0 }\n";
+        let text = fitted_scenario(base, &calibration(), "run", &|p| format!("/base/{p}")).unwrap();
+        let t: toml::Table = text.parse().unwrap();
+        assert_eq!(t["demand"]["orders_per_day"].as_integer(), Some(1000));
+        assert_eq!(t["demand"]["lines_per_order"]["max"].as_integer(), Some(8));
+        let shift = &t["associates"]["shifts"][0];
+        assert_eq!(shift["walking_speed_mps"]["mean"].as_float(), Some(0.9));
+        assert_eq!(t["packing"]["pack_time_s"]["mean"].as_float(), Some(60.0));
+        assert_eq!(t["site"]["locations"].as_str(), Some("/base/l.csv"));
+        assert!(text.contains("# the site"), "{text}");
+        assert!(
+            text.contains(
+                "# pick_time_per_line_s: fitted, lognormal(mean 12, sd 1) from 10 tasks; KS D 0.050"
+            ),
+            "{text}"
+        );
+
+        // A trace gives the demand; no [associates]: nothing to fit there.
+        let base = "[demand]\ntrace = \"o.csv\"\n";
+        let text = fitted_scenario(base, &calibration(), "run", &str::to_owned).unwrap();
+        let t: toml::Table = text.parse().unwrap();
+        assert!(t["demand"].get("orders_per_day").is_none(), "{text}");
+        assert!(t.get("associates").is_none(), "{text}");
     }
 
     #[test]
