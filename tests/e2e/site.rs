@@ -584,3 +584,56 @@ fn a_bad_slotting_file_is_named_by_line_column_and_field() {
     }
     fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn slot_takes_velocity_from_an_order_history_with_the_sites_codes() {
+    let riverside =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sites/riverside/riverside.toml");
+    let dir = scratch("slot-history");
+    fs::create_dir_all(&dir).unwrap();
+    // A slow T-shirt (class C) became the fastest item of all.
+    let mut history = String::from("order_id,created_s,sku,quantity,carrier\n");
+    for i in 0..50 {
+        history.push_str(&format!("H{i},{},100-0001,1,DPD\n", i * 60));
+    }
+    history.push_str("H99,4000,100-0002,1,DPD\n");
+    fs::write(dir.join("history.csv"), &history).unwrap();
+    let out = run_ok(
+        paklog()
+            .arg("slot")
+            .arg(&riverside)
+            .arg("--history")
+            .arg(dir.join("history.csv"))
+            .arg("--out")
+            .arg(dir.join("out"))
+            .args(["--replications", "0"]),
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("velocity from the history"), "{printed}");
+    let moves = csv_rows(&dir.join("out/moves.csv"));
+    // It leaves the third level of the first bay for the golden level.
+    assert_eq!(moves[0]["item"], "100-0001", "{moves:?}");
+    assert_eq!(moves[0]["from"], "01-001-CL");
+    assert_eq!(moves[0]["to"], "01-001-BL");
+    assert_eq!(moves[0]["class"], "A");
+
+    // An item the site does not have is named by line and column.
+    fs::write(
+        dir.join("history.csv"),
+        history.replace("H3,180,100-0001", "H3,180,999-9999"),
+    )
+    .unwrap();
+    let out = paklog()
+        .arg("slot")
+        .arg(&riverside)
+        .arg("--history")
+        .arg(dir.join("history.csv"))
+        .args(["--replications", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8(out.stderr).unwrap();
+    assert!(e.contains("history.csv:5:3: `sku`"), "{e}");
+    assert!(e.contains("999-9999"), "{e}");
+    fs::remove_dir_all(dir).unwrap();
+}
