@@ -99,7 +99,7 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
     let facts = associate_facts(&rebuilt.warehouse, rebuilt.end);
     let meta = RunMeta {
         scenario: loaded.scenario.name.clone(),
-        scenario_hash: loaded.hash.clone(),
+        scenario_hash: loaded.hash().to_owned(),
         seed,
         end: rebuilt.end,
         warm_up_end: SimTime::ZERO,

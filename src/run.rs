@@ -181,7 +181,7 @@ pub fn report_inputs(
         .collect();
     let meta = RunMeta {
         scenario: loaded.scenario.name.clone(),
-        scenario_hash: loaded.hash.clone(),
+        scenario_hash: loaded.hash().to_owned(),
         seed,
         end: summary.now,
         warm_up_end: SimTime::ZERO + SimDuration::from_secs_f64(loaded.scenario.warm_up_min * 60.0),

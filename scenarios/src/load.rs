@@ -23,10 +23,42 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
     /// The file it came from.
     pub file: PathBuf,
-    /// A stable hash of the file's bytes (16 hex digits), for report metadata.
-    pub hash: String,
     /// The orders of `demand.trace`, if the scenario replays one.
     pub trace: Option<Vec<crate::demand::TracedOrder>>,
+    /// A hash of the trace file's bytes.
+    trace_hash: Option<u64>,
+    /// The run hash, once asked for.
+    hash: std::sync::OnceLock<String>,
+}
+
+impl LoadedScenario {
+    /// A scenario as if loaded from `file`, with the orders of its trace (a
+    /// trace given this way counts in [`LoadedScenario::hash`] by its
+    /// name only).
+    #[must_use]
+    pub fn new(
+        scenario: Scenario,
+        file: PathBuf,
+        trace: Option<Vec<crate::demand::TracedOrder>>,
+    ) -> Self {
+        LoadedScenario {
+            scenario,
+            file,
+            trace,
+            trace_hash: None,
+            hash: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A stable hash of what a run of the scenario is made of (16 hex
+    /// digits, for report metadata): its settings, its site as `paklog site
+    /// export` writes it, and its trace's bytes. Worked out the first time
+    /// it is asked for (it builds the site and writes it out), so checking a
+    /// scenario does not pay for it.
+    pub fn hash(&self) -> &str {
+        self.hash
+            .get_or_init(|| format!("{:016x}", run_hash(&self.scenario, self.trace_hash)))
+    }
 }
 
 /// Reads, parses and validates a scenario file.
@@ -102,10 +134,8 @@ pub fn load_text(file: &Path, text: &str) -> Result<LoadedScenario, ScenarioErro
         None => None,
     };
     Ok(LoadedScenario {
-        hash: format!("{:016x}", run_hash(&scenario, trace_bytes.as_deref())),
-        scenario,
-        file: file.to_owned(),
-        trace,
+        trace_hash: trace_bytes.as_deref().map(fnv1a),
+        ..LoadedScenario::new(scenario, file.to_owned(), trace)
     })
 }
 
@@ -120,9 +150,11 @@ fn folder(file: &Path) -> &Path {
 /// and its site as `paklog site export` writes them, and its trace's
 /// bytes. A scenario and its export hash the same; comments and layout of
 /// the file do not count.
-fn run_hash(s: &Scenario, trace: Option<&[u8]>) -> u64 {
+fn run_hash(s: &Scenario, trace: Option<u64>) -> u64 {
     let mut canonical = crate::site_files::exported_scenario(s);
-    canonical.demand.trace = trace.map(|b| format!("{:016x}", fnv1a(b)));
+    if let Some(h) = trace {
+        canonical.demand.trace = Some(format!("{h:016x}"));
+    }
     let mut bytes = serde_json::to_vec(&canonical).expect("a scenario serialises");
     for (name, text) in crate::site_files::tables(s) {
         bytes.extend_from_slice(name.as_bytes());

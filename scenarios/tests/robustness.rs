@@ -70,12 +70,7 @@ fn mutated_scenarios_are_refused_or_run_but_never_panic() {
                     continue;
                 }
                 scenario.horizon_h = scenario.horizon_h.min(2.0);
-                let loaded = LoadedScenario {
-                    scenario,
-                    file: PathBuf::from("m.toml"),
-                    hash: String::new(),
-                    trace: None,
-                };
+                let loaded = LoadedScenario::new(scenario, PathBuf::from("m.toml"), None);
                 let mut run = ScenarioRun::new(&loaded, None);
                 run.run(|_| {});
                 assert_eq!(run.virtual_world().refused, 0);
