@@ -6,13 +6,15 @@
 //! its items into their slots; a packer per station packs what arrives.
 //! Times are drawn from the site file's distributions as the simulation
 //! draws them (a walking speed per associate, pick times per line, a pack
-//! time per order; put times are their mean), scaled by `--speed`. They do
-//! not keep shifts or breaks: every virtual associate works until the
-//! service stops. A live demo needs no hardware.
+//! time per order; put times are their mean), scaled by `--speed`. A picker
+//! takes tasks only on their shift and not in its breaks, by the site's
+//! clock (a task under way is finished); packers and put-wall operators
+//! work round the clock. A live demo needs no hardware.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use paklog_domain::SiteCalendar;
 use paklog_scenarios::Scenario;
 use paklog_scenarios::dist::Sampler;
 use paklog_sim::RngStreams;
@@ -27,6 +29,53 @@ struct Pace {
     walking_mps: f64,
     per_line_s: Sampler,
     per_unit_s: Sampler,
+    /// Their shift: start and end (local minutes of the day) and breaks
+    /// (start, minutes).
+    shift: (u32, u32, Vec<(u32, u32)>),
+}
+
+/// The site's clock as the floor sees it: the site time at a wall instant,
+/// run on at `speed`.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteClock {
+    /// The site's calendar.
+    pub calendar: SiteCalendar,
+    /// Unix ms on the site's clock when the floor starts.
+    pub at_start_unix_ms: i64,
+    /// Simulated ms per wall ms.
+    pub speed: f64,
+    /// The wall instant the floor starts.
+    pub started: Instant,
+}
+
+impl SiteClock {
+    /// The local minute of the day now.
+    fn minute(&self) -> u32 {
+        let elapsed = self.started.elapsed().as_secs_f64() * 1000.0 * self.speed;
+        let now = self
+            .calendar
+            .site_time(self.at_start_unix_ms + elapsed as i64);
+        self.calendar.minute_of_day(now)
+    }
+}
+
+/// Minutes from `minute` until the associate may start a task (0: now):
+/// on shift (`start..end`, past midnight if `end` is not after `start`)
+/// and in none of its breaks.
+fn minutes_off(shift: &(u32, u32, Vec<(u32, u32)>), minute: u32) -> u32 {
+    let (start, end, breaks) = shift;
+    let from_start = (1440 + minute - start) % 1440;
+    let length = (1440 + end - start) % 1440;
+    if length != 0 && from_start >= length {
+        return 1440 - from_start;
+    }
+    for &(at, minutes) in breaks {
+        let into = (1440 + minute - at) % 1440;
+        if into < minutes {
+            return minutes - into;
+        }
+    }
+    0
 }
 
 /// The virtual floor: pickers and packers as HTTP clients.
@@ -93,7 +142,8 @@ impl Floor {
     /// Starts `workers` pickers against the API at `base` (and one packer
     /// per pack station, using the first worker's token).
     #[must_use]
-    pub fn start(scenario: &Scenario, base: &str, workers: Vec<Worker>, speed: f64) -> Floor {
+    pub fn start(scenario: &Scenario, base: &str, workers: Vec<Worker>, clock: SiteClock) -> Floor {
+        let speed = clock.speed;
         let (stop, stopped) = watch::channel(false);
         let client = Client::new();
         let streams = RngStreams::new(scenario.seed);
@@ -121,13 +171,22 @@ impl Floor {
                     .max(0.05),
                 per_line_s: Sampler::new(&shift.pick_time_per_line_s),
                 per_unit_s: Sampler::new(&shift.pick_time_per_unit_s),
+                shift: (
+                    shift.start.minutes(),
+                    shift.end.minutes(),
+                    shift
+                        .breaks
+                        .iter()
+                        .map(|b| (b.start.minutes(), b.minutes))
+                        .collect(),
+                ),
             };
             let api = Api {
                 client: client.clone(),
                 base: base.to_owned(),
                 token: w.token,
             };
-            set.spawn(picker(api, w.associate, pace, rng, speed, stopped.clone()));
+            set.spawn(picker(api, w.associate, pace, rng, clock, stopped.clone()));
         }
         let picking = &scenario.strategy.picking;
         if picking.kind == paklog_scenarios::schema::PickingKind::PutWall {
@@ -175,11 +234,20 @@ async fn picker(
     associate: u32,
     pace: Pace,
     mut rng: paklog_sim::StreamRng,
-    speed: f64,
+    clock: SiteClock,
     mut stop: watch::Receiver<bool>,
 ) {
-    let poll_s = 10.0;
+    let (poll_s, speed) = (10.0, clock.speed);
     loop {
+        let off = minutes_off(&pace.shift, clock.minute());
+        if off > 0 {
+            // Off shift or on a break: back when it ends (or in ten minutes,
+            // to follow the clock).
+            if !pause(f64::from(off.min(10)) * 60.0, speed, &mut stop).await {
+                return;
+            }
+            continue;
+        }
         let (status, task) = match api
             .get(&format!(
                 "/api/v1/mobile/picking/next-task?associate={associate}"
@@ -346,5 +414,27 @@ async fn packer(
         {
             tracing::warn!(station, %status, "virtual packer: {problem}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minutes_off;
+
+    #[test]
+    fn a_picker_starts_tasks_only_on_shift_and_out_of_its_breaks() {
+        // 06:00–14:00 with a break at 10:00 for 30 minutes.
+        let day = (360, 840, vec![(600, 30)]);
+        assert_eq!(minutes_off(&day, 359), 1);
+        assert_eq!(minutes_off(&day, 360), 0);
+        assert_eq!(minutes_off(&day, 610), 20);
+        assert_eq!(minutes_off(&day, 630), 0);
+        assert_eq!(minutes_off(&day, 840), 1440 - 480);
+        // 22:00–06:00, past midnight.
+        let night = (1320, 360, vec![]);
+        assert_eq!(minutes_off(&night, 30), 0);
+        assert_eq!(minutes_off(&night, 400), 920);
+        // A shift of 00:00–00:00 is all day.
+        assert_eq!(minutes_off(&(0, 0, vec![]), 700), 0);
     }
 }

@@ -11,7 +11,7 @@ use paklog_domain::{AssociateId, SiteCalendar};
 use paklog_scenarios::build::site_config;
 use paklog_sim::{RngStreams, SimDuration};
 
-use crate::floor::{Floor, Worker};
+use crate::floor::{Floor, SiteClock, Worker};
 
 /// Arguments of `paklog serve`.
 #[derive(Debug, clap::Args)]
@@ -190,6 +190,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         .try_init();
     let mut site = site_config(&loaded.scenario, &RngStreams::new(loaded.scenario.seed));
     let now = args.clock_at.unwrap_or_else(wall_now_ms);
+    let read_at = std::time::Instant::now();
     if site.calendar.is_default() {
         // A site file that names no zone runs on UTC, so that its times are
         // the calendar's too (a store made before calendars keeps its own).
@@ -198,6 +199,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Err(e) => return fail(format!("--clock-at: {e}")),
         }
     }
+    // What the virtual floor reads the site's clock by.
+    let calendar = site.calendar;
     let live = match Live::start_with(
         site,
         store,
@@ -252,7 +255,12 @@ pub fn run(args: &ServeArgs) -> ExitCode {
                 &loaded.scenario,
                 &format!("http://{address}"),
                 workers,
-                args.speed,
+                SiteClock {
+                    calendar,
+                    at_start_unix_ms: now,
+                    speed: args.speed,
+                    started: read_at,
+                },
             )
         });
         let stopper = floor.as_ref().map(Floor::stopper);

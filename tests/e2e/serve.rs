@@ -270,7 +270,15 @@ fn virtual_associates_sort_a_put_wall_live() {
         &site,
         port,
         &store,
-        &["--speed", "300", "--simulate-associates", "3"],
+        &[
+            "--speed",
+            "300",
+            "--simulate-associates",
+            "3",
+            // The morning shift (06:00–20:00) is on.
+            "--clock-at",
+            "2026-03-02T06:00:00Z",
+        ],
     );
     let mut ids = Vec::new();
     for i in 0..12 {
@@ -307,7 +315,15 @@ fn virtual_associates_work_a_live_site_and_the_store_replays_into_reports() {
     let server = serve_with(
         port,
         &store,
-        &["--speed", "300", "--simulate-associates", "3"],
+        &[
+            "--speed",
+            "300",
+            "--simulate-associates",
+            "3",
+            // The morning shift (06:00–20:00) is on.
+            "--clock-at",
+            "2026-03-02T06:00:00Z",
+        ],
     );
     let mut ids = Vec::new();
     for i in 0..12 {
