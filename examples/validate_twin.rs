@@ -26,6 +26,8 @@ use std::time::{Duration, Instant};
 use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::{DataType, Float64Type};
 use clap::Parser;
+use paklog_scenarios::dist::CountSampler;
+use paklog_scenarios::schema::CountDist;
 use paklog_sim::RngStreams;
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
@@ -282,9 +284,7 @@ fn day_of_orders(base: &toml::Table, items: &Path, seed: u64) -> Result<Vec<Orde
     let classes = [("A", 0.75), ("B", 0.18), ("C", 0.07)];
     let mut rng = RngStreams::new(seed).stream("validate-twin-orders");
     let geometric = |rng: &mut paklog_sim::StreamRng, mean: f64, max: u32| {
-        let u: f64 = rng.random();
-        let k = 1.0 + ((1.0 - u).ln() / (1.0 - 1.0 / mean).ln()).floor();
-        (k as u32).clamp(1, max)
+        CountSampler::new(&CountDist::Geometric { mean, max }).draw(rng)
     };
     let mut orders = Vec::new();
     for (hour, weight) in profile.iter().enumerate() {
@@ -482,25 +482,22 @@ fn write_trace(dir: &Path, orders: &[Order]) -> Outcome {
 
 /// Per hour of the day: lines picked and orders packed.
 fn hourly(run: &Path) -> Result<([f64; 24], [f64; 24]), String> {
-    let mut lines = [0.0; 24];
-    let mut packed = [0.0; 24];
-    for t in numbers(&read(&run.join("picks.parquet"))?, "time_ms")
-        .into_iter()
-        .flatten()
-    {
-        if let Some(h) = lines.get_mut((t / 3_600_000.0) as usize) {
-            *h += 1.0;
+    let per_hour = |file: &str, column: &str| -> Result<[f64; 24], String> {
+        let mut hours = [0.0; 24];
+        for t in numbers(&read(&run.join(file))?, column)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(h) = hours.get_mut((t / 3_600_000.0) as usize) {
+                *h += 1.0;
+            }
         }
-    }
-    for t in numbers(&read(&run.join("orders.parquet"))?, "packed_ms")
-        .into_iter()
-        .flatten()
-    {
-        if let Some(h) = packed.get_mut((t / 3_600_000.0) as usize) {
-            *h += 1.0;
-        }
-    }
-    Ok((lines, packed))
+        Ok(hours)
+    };
+    Ok((
+        per_hour("picks.parquet", "time_ms")?,
+        per_hour("orders.parquet", "packed_ms")?,
+    ))
 }
 
 fn table(dir: &Path, replications: u32) -> Result<String, String> {

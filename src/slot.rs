@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use paklog_domain::location_master::slotting::{Face, demand_distance, propose};
 use paklog_scenarios::build;
-use paklog_scenarios::site_files::slotting_csv;
+use paklog_scenarios::site_files::{csv_text, slotting_csv};
 use paklog_sim::RngStreams;
 
 /// Arguments of `paklog slot`.
@@ -54,17 +54,11 @@ pub fn run(args: &SlotArgs) -> ExitCode {
         Err(code) => return code,
     };
     let faces: Vec<Face> = config
-        .slotting
-        .iter()
-        .enumerate()
-        .map(|(i, &(sku, location))| Face {
+        .opening_faces()
+        .map(|(sku, location, units)| Face {
             sku,
             location,
-            units: config
-                .face_units
-                .get(i)
-                .copied()
-                .unwrap_or(config.pick_face_units),
+            units,
         })
         .collect();
     let proposed = propose(&master, &faces, &lines, &config.skus);
@@ -76,10 +70,6 @@ pub fn run(args: &SlotArgs) -> ExitCode {
         return fail(format!("{}: {e}", out.display()));
     }
     let out = out.canonicalize().unwrap_or(out);
-    let slotting: Vec<_> = proposed
-        .iter()
-        .map(|f| (f.sku, f.location, f.units))
-        .collect();
     let class = classes(&lines, s.skus.abc.a_lines, s.skus.abc.b_lines);
     let mut moves: Vec<(&Face, &Face)> = faces
         .iter()
@@ -91,17 +81,9 @@ pub fn run(args: &SlotArgs) -> ExitCode {
             .total_cmp(&lines[a.0.sku.index()])
             .then(a.0.sku.cmp(&b.0.sku))
     });
-    let moves_csv = {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut rows = vec![vec![
-            "item".to_owned(),
-            "from".to_owned(),
-            "to".to_owned(),
-            "units".to_owned(),
-            "line_share".to_owned(),
-            "class".to_owned(),
-        ]];
-        rows.extend(moves.iter().map(|(a, b)| {
+    let moves_csv = csv_text(
+        &["item", "from", "to", "units", "line_share", "class"],
+        moves.iter().map(|(a, b)| {
             vec![
                 codes[a.sku.index()].clone(),
                 master.get(a.location).code.clone(),
@@ -110,12 +92,8 @@ pub fn run(args: &SlotArgs) -> ExitCode {
                 format!("{:.6}", lines[a.sku.index()]),
                 class[a.sku.index()].to_owned(),
             ]
-        }));
-        for r in rows {
-            w.write_record(&r).expect("writing to memory");
-        }
-        w.into_inner().expect("writing to memory")
-    };
+        }),
+    );
     let scenario_path = loaded.file.canonicalize().unwrap_or(loaded.file.clone());
     let slotting_path = out.join("slotting.csv");
     let study = format!(
@@ -132,9 +110,9 @@ pub fn run(args: &SlotArgs) -> ExitCode {
     for (name, bytes) in [
         (
             "slotting.csv",
-            slotting_csv(&master, &codes, &slotting).into_bytes(),
+            slotting_csv(&master, &codes, &proposed).into_bytes(),
         ),
-        ("moves.csv", moves_csv),
+        ("moves.csv", moves_csv.into_bytes()),
         ("study.toml", study.into_bytes()),
     ] {
         let path = out.join(name);

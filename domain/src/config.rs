@@ -268,6 +268,24 @@ impl LabourWindow {
 }
 
 impl SiteConfig {
+    /// Units in face `i` of `slotting` at the start.
+    #[must_use]
+    pub fn face_units_at(&self, i: usize) -> u32 {
+        self.face_units
+            .get(i)
+            .copied()
+            .unwrap_or(self.pick_face_units)
+    }
+
+    /// The pick faces at the start: SKU, location and units, in the order
+    /// of `slotting`.
+    pub fn opening_faces(&self) -> impl Iterator<Item = (SkuId, LocationId, u32)> + '_ {
+        self.slotting
+            .iter()
+            .enumerate()
+            .map(|(i, &(sku, location))| (sku, location, self.face_units_at(i)))
+    }
+
     /// Associates on the floor at `minute` of the day, by the labour plan.
     #[must_use]
     pub fn heads_at(&self, minute: u32) -> u32 {

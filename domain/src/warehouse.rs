@@ -167,12 +167,7 @@ impl Warehouse {
             if !ok {
                 return Err(ConfigError::BadSlot(i));
             }
-            let units = config
-                .face_units
-                .get(i)
-                .copied()
-                .unwrap_or(config.pick_face_units);
-            inventory.slot(sku, loc, units);
+            inventory.slot(sku, loc, config.face_units_at(i));
             let l = &mut master.locations[loc.index()];
             l.sku = Some(sku);
             l.abc = Some(config.skus[sku.index()].abc);

@@ -522,9 +522,9 @@ fn normal_cdf(mean: f64, sd: f64, v: f64) -> f64 {
 
 /// The CDF of the lognormal with this mean and standard deviation.
 fn lognormal_cdf(mean: f64, sd: f64, v: f64) -> f64 {
-    let s2 = (1.0 + (sd / mean).powi(2)).ln();
-    match LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()) {
-        Ok(d) if s2 > 0.0 => d.cdf(v),
+    let (mu, sigma) = crate::dist::lognormal_log_params(mean, sd);
+    match LogNormal::new(mu, sigma) {
+        Ok(d) if sigma > 0.0 => d.cdf(v),
         _ => f64::from(u8::from(v >= mean)),
     }
 }

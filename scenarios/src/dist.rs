@@ -24,6 +24,14 @@ enum Kind {
     Triangular(Triangular<f64>),
 }
 
+/// The lognormal with this mean and standard deviation (as scenarios give
+/// it), as the mean and standard deviation of its logarithm.
+#[must_use]
+pub fn lognormal_log_params(mean: f64, sd: f64) -> (f64, f64) {
+    let s2 = (1.0 + (sd / mean).powi(2)).ln();
+    (mean.ln() - s2 / 2.0, s2.sqrt())
+}
+
 impl Sampler {
     /// Prepares a validated distribution for drawing.
     ///
@@ -47,11 +55,9 @@ impl Sampler {
                 mean,
             ),
             Dist::Lognormal { mean, sd } => {
-                let s2 = (1.0 + (sd / mean).powi(2)).ln();
+                let (mu, sigma) = lognormal_log_params(mean, sd);
                 (
-                    Kind::LogNormal(
-                        LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).expect("validated"),
-                    ),
+                    Kind::LogNormal(LogNormal::new(mu, sigma).expect("validated")),
                     mean,
                 )
             }

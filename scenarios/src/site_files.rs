@@ -31,7 +31,8 @@ use paklog_domain::config::SkuSpec;
 use paklog_domain::location_master::Location;
 use paklog_domain::{LocationId, SkuId};
 
-pub(crate) use export::{csv_text, tables};
+pub use export::csv_text;
+pub(crate) use export::tables;
 pub use export::{export, exported_scenario};
 pub use read::{Files, read};
 pub use slotting::{SLOTTING_COLUMNS, SlotRow, read_slotting, slotting_csv};

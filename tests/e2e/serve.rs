@@ -58,6 +58,17 @@ pub(crate) fn serve(port: u16, store: &Path) -> Child {
 /// same instant on every run, whatever the hour the tests run at.
 pub(crate) const CLOCK_AT: &str = "2026-03-02T00:00:00Z";
 
+/// 300 simulated seconds per wall second, three virtual pickers and a
+/// packer per station, from the start of the morning shift (06:00–20:00).
+const VIRTUAL_FLOOR: &[&str] = &[
+    "--speed",
+    "300",
+    "--simulate-associates",
+    "3",
+    "--clock-at",
+    "2026-03-02T06:00:00Z",
+];
+
 pub(crate) fn serve_with(port: u16, store: &Path, extra: &[&str]) -> Child {
     serve_site(&small(), port, store, extra)
 }
@@ -266,20 +277,7 @@ fn virtual_associates_sort_a_put_wall_live() {
     std::fs::write(&site, text).unwrap();
     let store = fresh_store("put-wall");
     let port = free_port();
-    let server = serve_site(
-        &site,
-        port,
-        &store,
-        &[
-            "--speed",
-            "300",
-            "--simulate-associates",
-            "3",
-            // The morning shift (06:00–20:00) is on.
-            "--clock-at",
-            "2026-03-02T06:00:00Z",
-        ],
-    );
+    let server = serve_site(&site, port, &store, VIRTUAL_FLOOR);
     let mut ids = Vec::new();
     for i in 0..12 {
         let order = format!(
@@ -312,19 +310,7 @@ fn virtual_associates_work_a_live_site_and_the_store_replays_into_reports() {
     let port = free_port();
     // 300 simulated seconds per wall second; three virtual pickers (with
     // their devices' tokens) and a packer per station, as HTTP clients.
-    let server = serve_with(
-        port,
-        &store,
-        &[
-            "--speed",
-            "300",
-            "--simulate-associates",
-            "3",
-            // The morning shift (06:00–20:00) is on.
-            "--clock-at",
-            "2026-03-02T06:00:00Z",
-        ],
-    );
+    let server = serve_with(port, &store, VIRTUAL_FLOOR);
     let mut ids = Vec::new();
     for i in 0..12 {
         let order = format!(

@@ -71,21 +71,25 @@ pub fn propose(
 ) -> Vec<Face> {
     let distance = depot_distance(master);
     let golden = golden_level(master.spec.levels);
-    let speed = face_velocity(faces, lines);
-    let velocity = |f: &Face| speed[&(f.sku, f.location)];
-    let need = |f: &Face| -> Vec<String> {
-        let mut n = items
-            .get(f.sku.index())
-            .map(|i| i.restrictions.clone())
-            .unwrap_or_default();
-        n.sort();
-        n.dedup();
-        n
-    };
+    let velocity = face_velocity(faces, lines);
+    // Each face's item's restrictions, sorted: the key of the places it
+    // may take.
+    let needs: Vec<Vec<String>> = faces
+        .iter()
+        .map(|f| {
+            let mut n = items
+                .get(f.sku.index())
+                .map(|i| i.restrictions.clone())
+                .unwrap_or_default();
+            n.sort();
+            n.dedup();
+            n
+        })
+        .collect();
     let capabilities: BTreeSet<&String> = faces
         .iter()
-        .flat_map(|f| {
-            let n = need(f);
+        .zip(&needs)
+        .flat_map(|(f, n)| {
             master
                 .get(f.location)
                 .restrictions
@@ -108,9 +112,8 @@ pub fn propose(
             .then(a.cmp(&b))
     });
     let mut places: BTreeMap<Vec<String>, (Vec<LocationId>, usize)> = BTreeMap::new();
-    for f in faces {
-        let n = need(f);
-        if places.contains_key(&n) {
+    for n in &needs {
+        if places.contains_key(n) {
             continue;
         }
         let allowed: Vec<LocationId> = ranked
@@ -122,27 +125,27 @@ pub fn propose(
                     && r.iter().all(|x| n.contains(x) || capabilities.contains(x))
             })
             .collect();
-        places.insert(n, (allowed, 0));
+        places.insert(n.clone(), (allowed, 0));
     }
     let mut order: Vec<usize> = (0..faces.len()).collect();
     order.sort_by(|&a, &b| {
-        velocity(&faces[b])
-            .total_cmp(&velocity(&faces[a]))
+        velocity[b]
+            .total_cmp(&velocity[a])
             .then(faces[a].sku.cmp(&faces[b].sku))
             .then(faces[a].location.cmp(&faces[b].location))
     });
     let mut out = faces.to_vec();
     let mut used = vec![false; master.locations.len()];
-    for group in order.chunk_by(|&a, &b| velocity(&faces[a]) == velocity(&faces[b])) {
+    for group in order.chunk_by(|&a, &b| velocity[a] == velocity[b]) {
         // The places each set of needs in the group would take next; a
         // face already in one of them stays.
-        let mut wanted: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+        let mut wanted: BTreeMap<&Vec<String>, usize> = BTreeMap::new();
         for &i in group {
-            *wanted.entry(need(&faces[i])).or_default() += 1;
+            *wanted.entry(&needs[i]).or_default() += 1;
         }
-        let mut next: BTreeMap<Vec<String>, Vec<LocationId>> = BTreeMap::new();
+        let mut next: BTreeMap<&Vec<String>, Vec<LocationId>> = BTreeMap::new();
         for (n, count) in wanted {
-            let (allowed, first_free) = places.get_mut(&n).expect("every need has its places");
+            let (allowed, first_free) = places.get_mut(n).expect("every need has its places");
             while *first_free < allowed.len() && used[allowed[*first_free].index()] {
                 *first_free += 1;
             }
@@ -156,7 +159,7 @@ pub fn propose(
         }
         let mut moving = Vec::new();
         for &i in group {
-            let ids = next.get_mut(&need(&faces[i])).expect("filled above");
+            let ids = next.get_mut(&needs[i]).expect("filled above");
             match ids.iter().position(|&id| id == faces[i].location) {
                 Some(p) => {
                     ids.remove(p);
@@ -167,8 +170,8 @@ pub fn propose(
         }
         for i in moving {
             let face = faces[i];
-            let n = need(&face);
-            let (allowed, first_free) = &places[&n];
+            let n = &needs[i];
+            let (allowed, first_free) = &places[n];
             let (volume, weight) = items
                 .get(face.sku.index())
                 .map_or((0.0, 0.0), |i| (i.volume_l, i.weight_kg));
@@ -176,7 +179,7 @@ pub fn propose(
                 !used[id.index()]
                     && face.units <= master.get(id).capacity.most_units(volume, weight)
             };
-            let to = next[&n]
+            let to = next[n]
                 .iter()
                 .chain(&allowed[*first_free..])
                 .copied()
@@ -191,19 +194,16 @@ pub fn propose(
     out
 }
 
-/// Each face's share of its item's order lines: `lines[sku]` shared
-/// evenly over the item's faces.
-fn face_velocity(faces: &[Face], lines: &[f64]) -> BTreeMap<(SkuId, LocationId), f64> {
+/// Each face's share of its item's order lines, in the order of `faces`:
+/// `lines[sku]` shared evenly over the item's faces.
+fn face_velocity(faces: &[Face], lines: &[f64]) -> Vec<f64> {
     let mut per_sku: BTreeMap<SkuId, u32> = BTreeMap::new();
     for f in faces {
         *per_sku.entry(f.sku).or_default() += 1;
     }
     faces
         .iter()
-        .map(|f| {
-            let share = lines.get(f.sku.index()).copied().unwrap_or(0.0);
-            ((f.sku, f.location), share / f64::from(per_sku[&f.sku]))
-        })
+        .map(|f| lines.get(f.sku.index()).copied().unwrap_or(0.0) / f64::from(per_sku[&f.sku]))
         .collect()
 }
 
@@ -213,10 +213,10 @@ fn face_velocity(faces: &[Face], lines: &[f64]) -> BTreeMap<(SkuId, LocationId),
 #[must_use]
 pub fn demand_distance(master: &LocationMaster, faces: &[Face], lines: &[f64]) -> f64 {
     let distance = depot_distance(master);
-    let velocity = face_velocity(faces, lines);
     faces
         .iter()
-        .map(|f| velocity[&(f.sku, f.location)] * distance[f.location.index()])
+        .zip(face_velocity(faces, lines))
+        .map(|(f, v)| v * distance[f.location.index()])
         .sum()
 }
 

@@ -118,7 +118,9 @@ fn people(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String 
     )
 }
 
-pub(crate) fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+/// A CSV file's text: `header`, then `rows`.
+#[must_use]
+pub fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for row in rows {
@@ -194,23 +196,21 @@ fn stock(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
     let header = STOCK_COLUMNS;
     let code = |l: LocationId| master.get(l).code.clone();
     let item = |k: SkuId| config.skus[k.index()].code.clone();
+    let faces = || {
+        config.opening_faces().map(|(k, l, units)| {
+            vec![
+                code(l),
+                item(k),
+                units.to_string(),
+                String::new(),
+                String::new(),
+            ]
+        })
+    };
     if let Some(data) = s.site.as_ref().and_then(|f| f.data.as_ref()) {
         // A slotting file's faces replace the stock file's.
         let slotted = s.skus.slotting_faces.is_some();
-        let faces = config
-            .slotting
-            .iter()
-            .zip(&config.face_units)
-            .filter(|_| slotted)
-            .map(|(&(k, l), units)| {
-                vec![
-                    code(l),
-                    item(k),
-                    units.to_string(),
-                    String::new(),
-                    String::new(),
-                ]
-            });
+        let faces = faces().filter(|_| slotted);
         let rows = data
             .stock
             .iter()
@@ -234,20 +234,6 @@ fn stock(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
         .filter(|l| l.kind == LocationKind::Reserve)
         .map(|l| l.id)
         .collect();
-    let faces = config.slotting.iter().enumerate().map(|(i, &(k, l))| {
-        let units = config
-            .face_units
-            .get(i)
-            .copied()
-            .unwrap_or(config.pick_face_units);
-        vec![
-            code(l),
-            item(k),
-            units.to_string(),
-            String::new(),
-            String::new(),
-        ]
-    });
     let reserves = (0..config.skus.len())
         .filter(|_| config.reserve_units > 0)
         .map(|i| {
@@ -259,5 +245,5 @@ fn stock(s: &Scenario, config: &SiteConfig, master: &LocationMaster) -> String {
                 String::new(),
             ]
         });
-    csv_text(&header, faces.chain(reserves))
+    csv_text(&header, faces().chain(reserves))
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use paklog_domain::config::SkuSpec;
+use paklog_domain::location_master::slotting::Face;
 use paklog_domain::location_master::{LocationKind, LocationMaster};
 use paklog_domain::{LocationId, SkuId};
 
@@ -147,18 +148,14 @@ pub fn read_slotting(
 
 /// A slotting file's text: one row per face, with its units.
 #[must_use]
-pub fn slotting_csv(
-    master: &LocationMaster,
-    codes: &[String],
-    faces: &[(SkuId, LocationId, u32)],
-) -> String {
+pub fn slotting_csv(master: &LocationMaster, codes: &[String], faces: &[Face]) -> String {
     super::csv_text(
         &SLOTTING_COLUMNS,
-        faces.iter().map(|&(sku, location, units)| {
+        faces.iter().map(|f| {
             vec![
-                master.get(location).code.clone(),
-                codes[sku.index()].clone(),
-                units.to_string(),
+                master.get(f.location).code.clone(),
+                codes[f.sku.index()].clone(),
+                f.units.to_string(),
             ]
         }),
     )
