@@ -38,9 +38,11 @@ fn routing(c: &mut Criterion) {
         group.throughput(Throughput::Elements(1));
         for n in [10usize, 30, 50, 100] {
             let stops: Vec<Point> = (0..n)
-                .map(|_| Point {
-                    aisle: rng.random_range(0..20),
-                    y: rng.random::<f64>() * 30.0 * f64::from(blocks),
+                .map(|_| {
+                    Point::new(
+                        rng.random_range(0..20),
+                        rng.random::<f64>() * 30.0 * f64::from(blocks),
+                    )
                 })
                 .collect();
             for policy in Policy::ALL {

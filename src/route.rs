@@ -63,11 +63,15 @@ pub fn run(args: &RouteArgs) -> ExitCode {
     }
     if !skipped.is_empty() {
         let names: Vec<_> = skipped.iter().map(|p| p.name()).collect();
-        eprintln!(
-            "note: {} left out: single-block policies, and this layout has {} blocks",
-            names.join(", "),
-            s.layout.blocks
-        );
+        let why = if master.network().is_some() {
+            "they are defined for the perfect grid of blocks, and this site has dead ends, missing aisles or places off the grid".to_owned()
+        } else {
+            format!(
+                "single-block policies, and this layout has {} blocks",
+                s.layout.blocks
+            )
+        };
+        eprintln!("note: {} left out: {why}", names.join(", "));
     }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "list_id,policy,distance_m");
@@ -149,10 +153,10 @@ fn read_lists(
                 .ok()
                 .filter(|p| p.is_finite() && (0.0..=spec.aisle_length_m).contains(p));
             match (aisle, position) {
-                (Some(a), Some(p)) => Point {
-                    aisle: (a - 1) % spec.aisles,
-                    y: f64::from((a - 1) / spec.aisles) * spec.aisle_length_m + p,
-                },
+                (Some(a), Some(p)) => Point::new(
+                    (a - 1) % spec.aisles,
+                    f64::from((a - 1) / spec.aisles) * spec.aisle_length_m + p,
+                ),
                 (None, _) => {
                     errors.push(format!(
                         "{line}: `aisle`: must be an aisle from 1 to {aisles}, got \"{}\"",
@@ -318,10 +322,7 @@ fn read_run_trips(path: &std::path::Path, master: &LocationMaster) -> Result<Vec
                         ));
                     }
                     let block = (aisle - 1) / spec.aisles;
-                    Ok(Point {
-                        aisle: (aisle - 1) % spec.aisles,
-                        y: f64::from(block) * spec.aisle_length_m + position_m,
-                    })
+                    Ok(Point::new((aisle - 1) % spec.aisles, f64::from(block) * spec.aisle_length_m + position_m))
                 })
                 .collect::<Result<_, _>>()?;
             Ok(RunTrip {

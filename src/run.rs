@@ -112,6 +112,13 @@ pub fn print_kpis(
         ("utilisation", format!("{:.1} %", k.utilisation_pct)),
         ("short picks", k.short_picks.to_string()),
         (
+            "routing",
+            format!(
+                "{}; {:.1} % over a lower bound on the shortest trip ({} trips sampled)",
+                k.routing, k.routing_gap_pct, k.routing_trips_sampled
+            ),
+        ),
+        (
             "units ordered / shipped / short / open",
             format!(
                 "{} / {} / {} / {}",

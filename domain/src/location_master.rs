@@ -13,7 +13,9 @@ mod rules;
 
 mod configure;
 mod exceptions;
+mod network;
 pub mod slotting;
+pub use network::{Network, Passage};
 
 use bevy_ecs::resource::Resource;
 use schemars::JsonSchema;
@@ -50,6 +52,10 @@ pub struct LayoutSpec {
     pub zones: Vec<(String, u32, u32)>,
     /// Dock doors.
     pub dock_doors: u32,
+    /// Aisles not open end to end in a block, as `(aisle, block, passage)`
+    /// (0-based): dead ends and missing aisles. Empty: the perfect grid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passages: Vec<(u32, u32, Passage)>,
 }
 
 /// How much a location holds at most; a limit left out is not checked.
@@ -88,6 +94,35 @@ pub struct Point {
     pub aisle: u32,
     /// Metres from the centre line of the front cross aisle.
     pub y: f64,
+    /// A place off the aisle grid (a reserve area, a cage): where it stands
+    /// in site metres (`x` = aisle × pitch, `y` as above). `aisle` and `y`
+    /// are then the junction of aisle and cross aisle it is walked to from,
+    /// in a straight line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<[f64; 2]>,
+}
+
+impl Point {
+    /// The point `y` metres along aisle `aisle` (0-based).
+    #[must_use]
+    pub const fn new(aisle: u32, y: f64) -> Self {
+        Point {
+            aisle,
+            y,
+            site: None,
+        }
+    }
+
+    /// A place off the aisle grid at site coordinates `(x, y)` (m); the
+    /// master attaches it to its nearest junction when it is built.
+    #[must_use]
+    pub const fn off_grid(x: f64, y: f64) -> Self {
+        Point {
+            aisle: 0,
+            y: 0.0,
+            site: Some([x, y]),
+        }
+    }
 }
 
 /// What a location is for.
@@ -220,6 +255,9 @@ pub struct LocationMaster {
     pub(crate) docks: Vec<LocationId>,
     /// Each location by its code.
     by_code: std::collections::HashMap<String, LocationId>,
+    /// The walking network when the site is not the perfect grid (dead
+    /// ends, missing aisles, places off the grid); `None` on the grid.
+    network: Option<Network>,
 }
 
 impl LocationMaster {
@@ -268,7 +306,7 @@ impl LocationMaster {
                                 ),
                                 kind: LocationKind::Pick,
                                 zone: aisle_zone[aisle as usize],
-                                point: Point { aisle, y },
+                                point: Point::new(aisle, y),
                                 block,
                                 bay,
                                 level,
@@ -285,10 +323,7 @@ impl LocationMaster {
                 }
             }
         }
-        let depot = Point {
-            aisle: spec.depot_aisle,
-            y: 0.0,
-        };
+        let depot = Point::new(spec.depot_aisle, 0.0);
         let mut extra = |kind: LocationKind, code: String| {
             let id = LocationId(locations.len() as u32);
             locations.push(Location {
@@ -363,6 +398,19 @@ impl LocationMaster {
         let stage = of_kind(LocationKind::Stage);
         let docks = of_kind(LocationKind::Dock);
         let by_code = locations.iter().map(|l| (l.code.clone(), l.id)).collect();
+        let off_grid = locations.iter().any(|l| l.point.site.is_some());
+        let network = if off_grid {
+            Some(Network::build(&spec))
+        } else {
+            Network::of(&spec)
+        };
+        let mut locations = locations;
+        if let Some(net) = &network {
+            let depot = Point::new(spec.depot_aisle, 0.0);
+            for l in &mut locations {
+                l.point = net.attach(l.point, depot);
+            }
+        }
         LocationMaster {
             spec,
             locations,
@@ -371,11 +419,22 @@ impl LocationMaster {
             stage,
             docks,
             by_code,
+            network,
         }
     }
 
+    /// The walking network, when the site is not the perfect grid of
+    /// blocks (then only routing by shortest walks applies).
+    #[must_use]
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_ref()
+    }
+
     /// Adds a location (its id is the next one).
-    pub(crate) fn add(&mut self, location: Location) {
+    pub(crate) fn add(&mut self, mut location: Location) {
+        if let Some(net) = &self.network {
+            location.point = net.attach(location.point, self.depot());
+        }
         self.by_code.insert(location.code.clone(), location.id);
         self.locations.push(location);
     }
@@ -399,10 +458,7 @@ impl LocationMaster {
     /// is.
     #[must_use]
     pub fn depot(&self) -> Point {
-        Point {
-            aisle: self.spec.depot_aisle,
-            y: 0.0,
-        }
+        Point::new(self.spec.depot_aisle, 0.0)
     }
 
     /// The hand-over point of a zone: the aisle at whose front end its
@@ -444,7 +500,10 @@ impl LocationMaster {
     /// Shortest walking distance between two points (m).
     #[must_use]
     pub fn distance(&self, a: Point, b: Point) -> f64 {
-        self.cross_aisle(a, b).0
+        match &self.network {
+            Some(net) => net.distance(a, b),
+            None => self.cross_aisle(a, b).0,
+        }
     }
 
     /// The walking distance from `a` to `b` and, if they are in different
@@ -500,6 +559,9 @@ impl LocationMaster {
     /// length is [`LocationMaster::distance`].
     #[must_use]
     pub fn path(&self, a: Point, b: Point) -> Vec<(f64, f64)> {
+        if let Some(net) = &self.network {
+            return net.path(a, b);
+        }
         let x = |p: Point| f64::from(p.aisle) * self.spec.aisle_pitch_m;
         match self.cross_aisle(a, b).1 {
             None => vec![(x(a), a.y), (x(b), b.y)],
@@ -533,14 +595,14 @@ mod tests {
         assert_eq!(m.get(LocationId(0)).code, "A01-B1-01-1L");
         assert_eq!(
             m.by_code("A04-B2-10-2R").unwrap().point,
-            Point { aisle: 3, y: 39.0 }
+            Point::new(3, 39.0)
         );
     }
 
     #[test]
     fn distances_follow_aisles_and_cross_aisles() {
         let m = LocationMaster::new(spec(2, 4), 1, 0);
-        let p = |aisle, y| Point { aisle, y };
+        let p = |aisle, y| Point::new(aisle, y);
         // Same aisle: straight along it, across the middle cross aisle too.
         assert_eq!(m.distance(p(1, 5.0), p(1, 35.0)), 30.0);
         // Neighbouring aisles, both near the front: via the front cross aisle.
@@ -554,7 +616,7 @@ mod tests {
     #[test]
     fn a_path_turns_at_the_cross_aisle_of_the_shortest_walk_and_has_its_length() {
         let m = LocationMaster::new(spec(2, 4), 1, 0);
-        let p = |aisle, y| Point { aisle, y };
+        let p = |aisle, y| Point::new(aisle, y);
         assert_eq!(
             m.path(p(0, 18.0), p(3, 23.0)),
             [(0.0, 18.0), (0.0, 20.0), (9.0, 20.0), (9.0, 23.0)]

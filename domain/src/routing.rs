@@ -48,6 +48,8 @@ use serde::{Deserialize, Serialize};
 use crate::location_master::{LocationMaster, Point};
 
 mod blocks;
+mod bound;
+pub use bound::{held_karp_bound, lower_bound};
 pub mod exact;
 mod plan;
 mod walk;
@@ -146,14 +148,61 @@ pub struct Route {
 
 /// A policy that does not apply to the layout.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal)"
-)]
-pub struct NotApplicable {
-    /// The policy asked for.
-    pub policy: Policy,
-    /// Blocks of the layout.
-    pub blocks: u32,
+pub enum NotApplicable {
+    /// A single-block heuristic on a layout of several blocks.
+    #[error(
+        "policy {policy} is defined for single-block layouts; this layout has {blocks} blocks (use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal)"
+    )]
+    Blocks {
+        /// The policy asked for.
+        policy: Policy,
+        /// Blocks of the layout.
+        blocks: u32,
+    },
+    /// A heuristic of the perfect grid on a site that is not one.
+    #[error(
+        "policy {policy} is defined for the perfect grid of blocks; this site has dead ends, missing aisles or places off the grid (use nearest_neighbour, or optimal: exact up to {EXACT_LIMIT} stops, nearest neighbour + 2-opt beyond)"
+    )]
+    Irregular {
+        /// The policy asked for.
+        policy: Policy,
+    },
+}
+
+/// Whether `policy` routes trips on `master`'s layout.
+///
+/// # Errors
+/// [`NotApplicable`] when it does not.
+pub fn applies(master: &LocationMaster, policy: Policy) -> Result<(), NotApplicable> {
+    let shortest_walks = matches!(policy, Policy::NearestNeighbour | Policy::Optimal);
+    if master.network().is_some() && !shortest_walks {
+        return Err(NotApplicable::Irregular { policy });
+    }
+    if master.spec.blocks != 1 && matches!(policy, Policy::Return | Policy::Midpoint) {
+        return Err(NotApplicable::Blocks {
+            policy,
+            blocks: master.spec.blocks,
+        });
+    }
+    Ok(())
+}
+
+/// What runs for `policy` on `master`'s layout, as a report names it: the
+/// policy itself, or for `optimal` the exact programme it runs and the
+/// heuristic beyond its reach.
+#[must_use]
+pub fn method(master: &LocationMaster, policy: Policy) -> &'static str {
+    match policy {
+        Policy::Optimal if master.network().is_some() => {
+            "held_karp up to 13 stops, nearest_neighbour + 2-opt beyond"
+        }
+        Policy::Optimal if master.spec.blocks == 1 => "ratliff_rosenthal",
+        Policy::Optimal if master.spec.blocks <= exact::MAX_BLOCKS => {
+            "ratliff_rosenthal by blocks (exact)"
+        }
+        Policy::Optimal => "held_karp up to 13 stops, nearest_neighbour + 2-opt beyond",
+        p => p.name(),
+    }
 }
 
 /// Routes a trip through `stops` (points on aisle centre lines) with
@@ -180,15 +229,18 @@ pub fn route_from(
     depot: u32,
     stops: &[Point],
 ) -> Result<Route, NotApplicable> {
+    applies(master, policy)?;
+    let grid = master.network().is_none();
     // Ratliff–Rosenthal gives the exact length in one block without a tour;
     // every other policy's length is that of the path it plans.
-    if policy == Policy::Optimal && master.spec.blocks == 1 {
+    if grid && policy == Policy::Optimal && master.spec.blocks == 1 {
         return Ok(Route {
             distance_m: SingleBlock::of(master, depot).optimal(stops),
             exact: true,
         });
     }
-    if policy == Policy::Optimal
+    if grid
+        && policy == Policy::Optimal
         && stops.len() > SMALL_LIST
         && let Some(distance_m) = exact::length(master, depot, stops)
     {
@@ -564,9 +616,11 @@ mod tests {
     fn random_stops(rng: &mut paklog_sim::StreamRng, m: &LocationMaster, n: usize) -> Vec<Point> {
         let depth = m.spec.aisle_length_m * f64::from(m.spec.blocks);
         (0..n)
-            .map(|_| Point {
-                aisle: rng.random_range(0..m.spec.aisles),
-                y: rng.random::<f64>() * depth,
+            .map(|_| {
+                Point::new(
+                    rng.random_range(0..m.spec.aisles),
+                    rng.random::<f64>() * depth,
+                )
             })
             .collect()
     }
@@ -591,7 +645,7 @@ mod tests {
     #[test]
     fn textbook_instance() {
         let m = master(1, 4);
-        let p = |aisle, y| Point { aisle, y };
+        let p = |aisle, y| Point::new(aisle, y);
         // Aisle 0: y 2 and 8; aisle 2: y 3; aisle 3: y 9.
         let stops = [p(0, 2.0), p(0, 8.0), p(2, 3.0), p(3, 9.0)];
         let r = |policy| route(&m, policy, &stops).unwrap().distance_m;
@@ -747,7 +801,7 @@ mod tests {
         for policy in Policy::ALL {
             let applies = !matches!(policy, Policy::Return | Policy::Midpoint);
             assert_eq!(route(&m, policy, &[]).is_ok(), applies, "{policy}");
-            let deep = [Point { aisle: 1, y: 15.0 }];
+            let deep = [Point::new(1, 15.0)];
             assert_eq!(route(&m, policy, &deep).is_ok(), applies, "{policy}");
         }
         let err = route(&m, Policy::Midpoint, &[m.depot()]).unwrap_err();

@@ -116,10 +116,7 @@ impl Task {
     /// Where the trip starts and ends.
     #[must_use]
     pub fn depot_point(&self) -> Point {
-        Point {
-            aisle: self.depot,
-            y: 0.0,
-        }
+        Point::new(self.depot, 0.0)
     }
 
     /// Whether `associate` may do it: zone tasks go to associates of their

@@ -35,6 +35,7 @@ pub fn layout(blocks: u32, aisles: u32) -> LayoutSpec {
         extra_depots: vec![],
         zones: vec![],
         dock_doors: 1,
+        passages: Vec::new(),
     }
 }
 

@@ -41,6 +41,11 @@ pub fn layout_spec(s: &Scenario) -> LayoutSpec {
             .map(|z| (z.name.clone(), z.first_aisle - 1, z.last_aisle - 1))
             .collect(),
         dock_doors: l.dock_doors,
+        passages: l
+            .passages
+            .iter()
+            .flat_map(|p| p.aisles().map(move |a| (a - 1, p.block - 1, p.open)))
+            .collect(),
     };
     if let Some(site) = s.site_data() {
         let picks = || {

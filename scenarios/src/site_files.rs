@@ -39,7 +39,7 @@ pub use slotting::{SLOTTING_COLUMNS, SlotRow, read_slotting, slotting_csv};
 
 /// The columns of the locations file, in the order export writes them; the
 /// first three are required.
-pub(crate) const LOCATION_COLUMNS: [&str; 14] = [
+pub(crate) const LOCATION_COLUMNS: [&str; 16] = [
     "code",
     "type",
     "zone",
@@ -54,6 +54,8 @@ pub(crate) const LOCATION_COLUMNS: [&str; 14] = [
     "restrictions",
     "active",
     "slotting_class",
+    "x_m",
+    "y_m",
 ];
 
 /// The columns of the stock file, in the order export writes them; the

@@ -333,6 +333,11 @@ pub fn non_negative(t: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
 }
 
+/// A finite number.
+pub fn finite(t: &str) -> Option<f64> {
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 /// A finite number > 0.
 pub fn positive(t: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0)

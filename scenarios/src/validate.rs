@@ -2,7 +2,7 @@
 //! cross-field constraints, names that must resolve. Each problem names the
 //! field path; [`crate::load`] locates it in the source.
 
-use crate::schema::Scenario;
+use crate::schema::{Passage, Routing, Scenario};
 use paklog_domain::SiteCalendar;
 
 mod checker;
@@ -146,6 +146,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             || format!("aisle {d} already has a depot"),
         );
     }
+    check_passages(&mut c, l);
     let mut covered = vec![None::<usize>; l.aisles as usize + 1];
     for (i, z) in l.zones.iter().enumerate() {
         let p = format!("layout.zones[{i}]");
@@ -366,6 +367,36 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         Some(r) => (r, "strategy.picking.routing"),
         None => (st.routing, "strategy.routing"),
     };
+    let off_grid = s
+        .site_data()
+        .and_then(|d| d.locations.iter().find(|l| l.point.site.is_some()));
+    let dead_end = l.passages.iter().find(|p| p.open != Passage::Open);
+    if !matches!(routing, Routing::NearestNeighbour | Routing::Optimal) {
+        let why = match (dead_end, off_grid) {
+            (Some(p), _) => Some(format!(
+                "aisle {} is {} in block {} (`layout.passages`)",
+                p.first_aisle,
+                match p.open {
+                    Passage::None => "missing",
+                    _ => "a dead end",
+                },
+                p.block
+            )),
+            (None, Some(place)) => {
+                Some(format!("location {} stands off the aisle grid", place.code))
+            }
+            (None, None) => None,
+        };
+        if let Some(why) = why {
+            c.fail(
+                routing_path,
+                format!(
+                    "\"{}\" is defined for the perfect grid of blocks, and {why}: use nearest_neighbour, or optimal (exact up to 13 stops, nearest neighbour + 2-opt beyond)",
+                    routing.name()
+                ),
+            );
+        }
+    }
     c.check(!routing.single_block_only() || l.blocks == 1, routing_path, || {
         format!(
             "\"{}\" is defined for single-block layouts and this one has {} blocks: use s_shape, largest_gap, combined, combined_plus, nearest_neighbour or optimal",
@@ -467,4 +498,31 @@ fn validate_site_counts(c: &mut Checker, s: &Scenario, site: &crate::site_files:
     c.check(!site.faces.is_empty(), "site.stock", || {
         "the stock file puts nothing in a PICK location: there is nothing to pick".into()
     });
+}
+
+/// Each passage names aisles and a block of the layout, once.
+fn check_passages(c: &mut Checker, l: &crate::schema::Layout) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, p) in l.passages.iter().enumerate() {
+        let path = format!("layout.passages[{i}]");
+        let last = p.last_aisle.unwrap_or(p.first_aisle);
+        let aisles_ok = 1 <= p.first_aisle && p.first_aisle <= last && last <= l.aisles;
+        c.check(aisles_ok, &format!("{path}.last_aisle"), || {
+            format!(
+                "must satisfy 1 ≤ first_aisle ≤ last_aisle ≤ {} (layout.aisles), got {}..{last}",
+                l.aisles, p.first_aisle
+            )
+        });
+        c.check(
+            (1..=l.blocks).contains(&p.block),
+            &format!("{path}.block"),
+            || format!("must be a block from 1 to {}, got {}", l.blocks, p.block),
+        );
+        if aisles_ok && let Some(a) = p.aisles().find(|&a| !seen.insert((a, p.block))) {
+            c.fail(
+                &format!("{path}.first_aisle"),
+                format!("aisle {a} in block {} is already given", p.block),
+            );
+        }
+    }
 }

@@ -637,3 +637,133 @@ fn slot_takes_velocity_from_an_order_history_with_the_sites_codes() {
     assert!(e.contains("999-9999"), "{e}");
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// Copies the shipped riverside site into a scratch folder.
+fn riverside_copy(name: &str) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sites/riverside");
+    let dir = scratch(name);
+    fs::create_dir_all(&dir).unwrap();
+    for f in fs::read_dir(&from).unwrap() {
+        let f = f.unwrap().path();
+        if f.is_file() {
+            fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// `paklog validate` on the riverside copy in `dir`: its refusal.
+fn refused(dir: &Path) -> String {
+    let out = paklog()
+        .arg("validate")
+        .arg(dir.join("riverside.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn an_irregular_site_is_walked_on_its_network_and_its_bad_places_are_named() {
+    // Riverside's hazmat aisles 13 and 14 are a room entered from the front
+    // cross aisle: both at 18.75 m is out and back each (2 × 41.6 m across
+    // + 4 × 18.75 m), not over the middle cross aisle (143.2 m on a grid).
+    // The cage behind aisle 11 opens onto the middle cross aisle (30 m up
+    // aisle 1, 32 m across, 1.25 m in, and back). Reserve R01-01 stands off
+    // the grid at (−5, 1.5), reached straight from the depot's junction.
+    let dir = riverside_copy("irregular");
+    let picks = dir.join("picks.csv");
+    fs::write(
+        &picks,
+        "list_id,location_id\n1,13-008-AL\n1,14-008-AL\n2,CG-01-AL\n3,R01-01\n",
+    )
+    .unwrap();
+    let out = run_ok(
+        paklog()
+            .arg("route")
+            .arg(dir.join("riverside.toml"))
+            .args(["--policy", "all", "--picks"])
+            .arg(&picks),
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let reserve = format!("{:.3}", 2.0 * 5.0f64.hypot(1.5));
+    for line in [
+        "1,optimal,158.200".to_owned(),
+        "2,optimal,126.500".to_owned(),
+        format!("3,optimal,{reserve}"),
+    ] {
+        assert!(printed.contains(&line), "{line} in\n{printed}");
+    }
+    assert!(!printed.contains("s_shape"), "{printed}");
+    let note = String::from_utf8(out.stderr).unwrap();
+    assert!(note.contains("defined for the perfect grid"), "{note}");
+
+    // A run says which routing ran and how far above a lower bound.
+    run(&dir.join("riverside.toml"), &dir.join("run"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("run/summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["routing"],
+        "held_karp up to 13 stops, nearest_neighbour + 2-opt beyond"
+    );
+    assert!(summary["routing_trips_sampled"].as_u64().unwrap() > 100);
+    let gap = summary["routing_gap_pct"].as_f64().unwrap();
+    assert!((0.0..5.0).contains(&gap), "{gap}");
+
+    // A grid heuristic on it is refused, naming why.
+    let scenario = dir.join("riverside.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    fs::write(
+        &scenario,
+        text.replace("routing = \"optimal\"", "routing = \"s_shape\""),
+    )
+    .unwrap();
+    let e = refused(&dir);
+    assert!(
+        e.contains("`strategy.routing`: \"s_shape\" is defined for the perfect grid of blocks, and aisle 11 is a dead end in block 2"),
+        "{e}"
+    );
+    // A passage off the layout.
+    fs::write(
+        &scenario,
+        text.replace("open = \"front\" },\n  { first_aisle = 12", "open = \"front\" },\n  { first_aisle = 12, block = 3, open = \"none\" },\n  { first_aisle = 12"),
+    )
+    .unwrap();
+    let e = refused(&dir);
+    assert!(
+        e.contains("`layout.passages[1].block`: must be a block from 1 to 2, got 3"),
+        "{e}"
+    );
+    fs::write(&scenario, &text).unwrap();
+
+    // Places: x without y, an aisle and coordinates both, a pick face in a
+    // block its aisle does not reach.
+    let locations = dir.join("locations.csv");
+    let rows = fs::read_to_string(&locations).unwrap();
+    let line_of = |code: &str| rows.lines().position(|l| l.starts_with(code)).unwrap() + 1;
+    let (reserve, pick, ambient) = (
+        line_of("R01-01,"),
+        line_of("01-001-AL,"),
+        line_of("12-001-AL,"),
+    );
+    let t = set_field(&rows, reserve, 15, "");
+    let t = set_field(&t, pick, 14, "3.5");
+    let t = set_field(&t, pick, 15, "4");
+    let t = set_field(&t, ambient, 7, "45");
+    fs::write(&locations, t).unwrap();
+    let e = refused(&dir);
+    for expected in [
+        format!(
+            "locations.csv:{reserve}:16: `y_m`: a place off the aisle grid needs both `x_m` and `y_m`, got only `x_m`"
+        ),
+        format!(
+            "locations.csv:{pick}:4: `aisle`: a place off the aisle grid (`x_m`, `y_m`) has no `aisle` nor `depth_m`"
+        ),
+        format!(
+            "locations.csv:{ambient}:8: `depth_m`: aisle 12 has no aisle in block 2 (`layout.passages` says `open = \"none\"`)"
+        ),
+    ] {
+        assert!(e.contains(&expected), "{expected}\nin\n{e}");
+    }
+    fs::remove_dir_all(dir).unwrap();
+}

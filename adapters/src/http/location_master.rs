@@ -157,10 +157,9 @@ pub(crate) async fn create_location(
             NewLocationKind::Reserve => LocationKind::Reserve,
         },
         zone: body.zone,
-        point: body.aisle.map(|a| Point {
-            aisle: a.saturating_sub(1),
-            y: body.depth_m,
-        }),
+        point: body
+            .aisle
+            .map(|a| Point::new(a.saturating_sub(1), body.depth_m)),
         bay: body.bay,
         level: body.level,
         side: body.side.map(|s| match s {

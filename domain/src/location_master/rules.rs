@@ -225,7 +225,7 @@ fn new_location(code: &str, point: Option<Point>) -> NewLocation {
 
 #[test]
 fn the_location_master_adds_a_location_under_a_code_of_its_own_on_the_network() {
-    let point = Point { aisle: 1, y: 7.5 };
+    let point = Point::new(1, 7.5);
     let mut wh = given(tiny_site());
     let before = wh.master().locations.len();
     wh.when(
@@ -260,12 +260,12 @@ fn the_location_master_adds_a_location_under_a_code_of_its_own_on_the_network() 
             RefusalKind::NotFound,
         ),
         (
-            new_location("X-1", Some(Point { aisle: 2, y: 1.0 })),
+            new_location("X-1", Some(Point::new(2, 1.0))),
             "aisle",
             RefusalKind::NotFound,
         ),
         (
-            new_location("X-2", Some(Point { aisle: 0, y: 99.0 })),
+            new_location("X-2", Some(Point::new(0, 99.0))),
             "aisle",
             RefusalKind::NotFound,
         ),

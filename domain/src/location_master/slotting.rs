@@ -38,7 +38,7 @@ pub fn golden_level(levels: u32) -> u32 {
 pub fn depot_distance(master: &LocationMaster) -> Vec<f64> {
     let depots: Vec<Point> = std::iter::once(master.spec.depot_aisle)
         .chain(master.spec.extra_depots.iter().copied())
-        .map(|aisle| Point { aisle, y: 0.0 })
+        .map(|aisle| Point::new(aisle, 0.0))
         .collect();
     master
         .locations

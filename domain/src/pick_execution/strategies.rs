@@ -211,9 +211,16 @@ fn seed(orders: &[Vec<Point>], capacity: usize) -> Vec<Vec<usize>> {
 /// falling saving and their batches merged while the capacity allows.
 fn savings(master: &LocationMaster, orders: &[Vec<Point>], capacity: usize) -> Vec<Vec<usize>> {
     let n = orders.len();
+    // S-shape routes any grid; a site that is not one is routed by
+    // shortest walks.
+    let policy = if master.network().is_some() {
+        Policy::NearestNeighbour
+    } else {
+        Policy::SShape
+    };
     let length = |stops: &[Point]| {
-        routing::route(master, Policy::SShape, stops)
-            .expect("S-shape routes any layout")
+        routing::route(master, policy, stops)
+            .expect("S-shape routes any grid, nearest neighbour any site")
             .distance_m
     };
     let alone: Vec<f64> = orders.iter().map(|o| length(o)).collect();
@@ -260,7 +267,7 @@ mod tests {
     }
 
     fn at(aisle: u32, y: f64) -> Point {
-        Point { aisle, y }
+        Point::new(aisle, y)
     }
 
     fn random_orders(n: usize, seed: u64) -> Vec<Vec<Point>> {

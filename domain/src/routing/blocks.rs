@@ -291,7 +291,7 @@ mod tests {
         // the back (3 + 15 + 5), down it through block 2 (10), over to
         // aisle 2 (3), down it from the back (5 + 5), home (6).
         let m = master(2, 3);
-        let stops = [Point { aisle: 1, y: 15.0 }, Point { aisle: 2, y: 5.0 }];
+        let stops = [Point::new(1, 15.0), Point::new(2, 5.0)];
         for policy in [Policy::LargestGap, Policy::Combined] {
             let p = plan(&m, policy, 0, &stops);
             assert_eq!(p.order, vec![0, 1], "{policy}");
@@ -312,9 +312,8 @@ mod tests {
                 for _ in 0..100 {
                     let n = rng.random_range(1..=30);
                     let stops: Vec<Point> = (0..n)
-                        .map(|_| Point {
-                            aisle: rng.random_range(0..aisles),
-                            y: rng.random::<f64>() * depth,
+                        .map(|_| {
+                            Point::new(rng.random_range(0..aisles), rng.random::<f64>() * depth)
                         })
                         .collect();
                     let mut lengths = Vec::new();
@@ -324,10 +323,7 @@ mod tests {
                         seen.sort_unstable();
                         assert_eq!(seen, (0..n).collect::<Vec<_>>(), "{policy}");
                         // Each leg is at least the shortest walk between its stops.
-                        let mut at = Point {
-                            aisle: depot,
-                            y: 0.0,
-                        };
+                        let mut at = Point::new(depot, 0.0);
                         for (&i, &leg) in p.order.iter().zip(&p.legs) {
                             assert!(leg + 1e-9 >= m.distance(at, stops[i]), "{policy}");
                             at = stops[i];

@@ -58,10 +58,8 @@ pub fn plan_from(
     depot: u32,
     stops: &[Point],
 ) -> Result<Plan, NotApplicable> {
-    let home = Point {
-        aisle: depot,
-        y: 0.0,
-    };
+    super::applies(master, policy)?;
+    let home = Point::new(depot, 0.0);
     let by_tour = |(_, order): (f64, Vec<usize>), exact: bool| {
         let mut at = home;
         let legs = order
@@ -88,6 +86,7 @@ pub fn plan_from(
         }
         Policy::Optimal => {
             if stops.len() > super::SMALL_LIST
+                && master.network().is_none()
                 && let Some(plan) = super::exact::plan(master, depot, stops)
             {
                 return Ok(plan);
@@ -113,7 +112,7 @@ pub fn plan_from(
         return Ok(super::blocks::plan(master, policy, depot, stops));
     }
     if master.spec.blocks != 1 && !(block_by_block && front_block_only) {
-        return Err(NotApplicable {
+        return Err(NotApplicable::Blocks {
             policy,
             blocks: master.spec.blocks,
         });
@@ -284,10 +283,7 @@ mod tests {
             for _ in 0..200 {
                 let n = rng.random_range(0..=12);
                 let stops: Vec<Point> = (0..n)
-                    .map(|_| Point {
-                        aisle: rng.random_range(0..10),
-                        y: rng.random::<f64>() * 20.0,
-                    })
+                    .map(|_| Point::new(rng.random_range(0..10), rng.random::<f64>() * 20.0))
                     .collect();
                 for policy in Policy::ALL {
                     let p = plan(&m, policy, &stops).unwrap();

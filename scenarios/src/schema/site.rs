@@ -2,6 +2,7 @@
 //! and the stock it starts with.
 
 use super::*;
+pub use paklog_domain::location_master::Passage;
 
 /// Blocks of parallel aisles between cross aisles, a depot, zones and docks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -42,6 +43,36 @@ pub struct Layout {
     /// Dock doors for outbound trucks.
     #[serde(default = "one")]
     pub dock_doors: u32,
+    /// Aisles that are not open end to end in a block: dead ends, and
+    /// blocks an aisle does not reach. Default: the perfect grid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passages: Vec<AislePassage>,
+}
+
+/// Aisles `first_aisle..=last_aisle` (numbered from 1) in block `block`
+/// (numbered from 1, front to back), and the ends they are open at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AislePassage {
+    /// First aisle.
+    pub first_aisle: u32,
+    /// Last aisle (inclusive); default `first_aisle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_aisle: Option<u32>,
+    /// The block.
+    pub block: u32,
+    /// `front` or `back`: a dead end entered from that cross aisle only;
+    /// `none`: no aisle there (nothing stands in it and no one walks it);
+    /// `open`: the grid.
+    pub open: Passage,
+}
+
+impl AislePassage {
+    /// Its aisles, numbered from 1.
+    #[must_use]
+    pub fn aisles(&self) -> std::ops::RangeInclusive<u32> {
+        self.first_aisle..=self.last_aisle.unwrap_or(self.first_aisle)
+    }
 }
 
 /// A zone: aisles `first_aisle..=last_aisle` (numbered from 1).

@@ -134,26 +134,39 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 }
 
 fn locations(master: &LocationMaster) -> String {
+    // `x_m` and `y_m` only for a site with places off the aisle grid.
+    let off_grid = master.locations.iter().any(|l| l.point.site.is_some());
+    let columns = if off_grid {
+        &LOCATION_COLUMNS[..]
+    } else {
+        &LOCATION_COLUMNS[..LOCATION_COLUMNS.len() - 2]
+    };
     csv_text(
-        &LOCATION_COLUMNS,
+        columns,
         master.locations.iter().map(|l| {
             let placed = l.level > 0;
-            vec![
+            let site = l.point.site;
+            let on_grid = |v: String| if site.is_some() { String::new() } else { v };
+            let mut row = vec![
                 l.code.clone(),
                 l.kind.name().to_owned(),
                 master.zones[l.zone as usize].clone(),
-                (l.point.aisle + 1).to_string(),
+                on_grid((l.point.aisle + 1).to_string()),
                 opt(placed.then_some(l.bay + 1)),
                 opt(placed.then_some(l.level)),
                 opt(l.side.map(|s| format!("{s:?}"))),
-                l.point.y.to_string(),
+                on_grid(l.point.y.to_string()),
                 opt(l.capacity.units),
                 opt(l.capacity.volume_l),
                 opt(l.capacity.weight_kg),
                 l.restrictions.join(";"),
                 l.active.to_string(),
                 opt(l.slotting_class.map(|c| format!("{c:?}"))),
-            ]
+            ];
+            if off_grid {
+                row.extend([opt(site.map(|s| s[0])), opt(site.map(|s| s[1]))]);
+            }
+            row
         }),
     )
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use paklog_domain::config::SkuSpec;
 use paklog_domain::location_master::{
-    AbcClass, Capacity, LayoutSpec, Location, LocationKind, Point, Side,
+    AbcClass, Capacity, LayoutSpec, Location, LocationKind, Passage, Point, Side,
 };
 use paklog_domain::{LocationId, SkuId};
 
@@ -219,25 +219,61 @@ impl Site {
         );
         let active = row.parse(problems, "active", "true or false", table::flag);
         let class = row.parse(problems, "slotting_class", "A, B or C", abc);
-        let (kind, aisle, bay, level, side, y, units, volume, weight, active, class) = (
+        let x_m = row.parse(problems, "x_m", "metres", table::finite);
+        let y_m = row.parse(problems, "y_m", "metres", table::finite);
+        let (kind, aisle, bay, level, side, y, units, volume, weight, active, class, x_m, y_m) = (
             kind?, aisle?, bay?, level?, side?, y?, units?, volume?, weight?, active?, class?,
+            x_m?, y_m?,
         );
         if zone.is_empty() {
+            return Err(Reported);
+        }
+        let off_grid = match (x_m, y_m) {
+            (Some(x), Some(y)) => Some((x, y)),
+            (None, None) => None,
+            (x, _) => {
+                let (absent, given) = if x.is_none() {
+                    ("x_m", "y_m")
+                } else {
+                    ("y_m", "x_m")
+                };
+                row.fail(
+                    problems,
+                    absent,
+                    format!(
+                        "a place off the aisle grid needs both `x_m` and `y_m`, got only `{given}`"
+                    ),
+                );
+                return Err(Reported);
+            }
+        };
+        if off_grid.is_some() && (aisle.is_some() || y.is_some()) {
+            let field = if aisle.is_some() { "aisle" } else { "depth_m" };
+            row.fail(
+                problems,
+                field,
+                "a place off the aisle grid (`x_m`, `y_m`) has no `aisle` nor `depth_m`".into(),
+            );
             return Err(Reported);
         }
         let pick = kind == LocationKind::Pick;
         let mut missing = false;
         for (name, absent) in [
-            ("aisle", aisle.is_none()),
+            ("aisle", aisle.is_none() && off_grid.is_none()),
             ("depth_m", y.is_none() && aisle.is_some()),
             ("bay", bay.is_none()),
             ("level", level.is_none()),
         ] {
             if pick && absent {
+                let needs = if name == "aisle" {
+                    "`aisle` and `depth_m`, or `x_m` and `y_m` off the aisle grid".to_owned()
+                } else {
+                    format!("`{name}`")
+                };
                 row.fail(
                     problems,
                     name,
-                    format!("a PICK location needs `{name}`, got nothing"),
+                    format!("a PICK location needs {needs}, got nothing"),
                 );
                 missing = true;
             }
@@ -245,16 +281,33 @@ impl Site {
         if missing {
             return Err(Reported);
         }
-        let point = match aisle {
-            Some(a) => Point {
-                aisle: a - 1,
-                y: y.unwrap_or(0.0),
-            },
-            None => Point {
-                aisle: layout.depot_aisle,
-                y: 0.0,
-            },
+        let point = match (aisle, off_grid) {
+            (_, Some((x, y))) => Point::off_grid(x, y),
+            (Some(a), None) => Point::new(a - 1, y.unwrap_or(0.0)),
+            (None, None) => Point::new(layout.depot_aisle, 0.0),
         };
+        if pick && point.site.is_none() {
+            let length = layout.aisle_length_m;
+            let block = ((point.y / length) as u32).min(layout.blocks.saturating_sub(1));
+            let on_junction = (point.y / length - (point.y / length).round()).abs() < 1e-9;
+            if !on_junction
+                && layout
+                    .passages
+                    .iter()
+                    .any(|&(a, b, p)| (a, b, p) == (point.aisle, block, Passage::None))
+            {
+                row.fail(
+                    problems,
+                    "depth_m",
+                    format!(
+                        "aisle {} has no aisle in block {} (`layout.passages` says `open = \"none\"`)",
+                        point.aisle + 1,
+                        block + 1
+                    ),
+                );
+                return Err(Reported);
+            }
+        }
         let block = ((point.y / layout.aisle_length_m) as u32).min(layout.blocks.saturating_sub(1));
         let zone = match self.zones.iter().position(|z| z == zone) {
             Some(z) => z,
