@@ -48,6 +48,7 @@ pub fn app(state: AppState) -> Router {
             post(activate_location),
         )
         .route("/api/v1/locations/{locationId}/block", post(block_location))
+        .route("/api/v1/slotting/moves", post(apply_slotting))
         .route(
             "/api/v1/locations/{locationId}/unblock",
             post(unblock_location),

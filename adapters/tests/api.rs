@@ -2244,3 +2244,96 @@ fn tiny_site_with_put_wall() -> paklog_domain::SiteConfig {
     site.picking = paklog_domain::pick_execution::Picking::PutWall { slots: 2, walls: 1 };
     site
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slotting_applied_through_the_api_moves_a_face_by_a_reslot_task_and_a_restart_keeps_it() {
+    let path = store_path("reslot");
+    let (live, state) = start(&path);
+    // SKU0002's face A01-B1-02-1L moves to the empty A01-B1-01-1R.
+    let moves = |from: &str, to: &str| json!({ "moves": [{ "from": from, "to": to }] });
+    let (code, body, _) = call(
+        &state,
+        "POST",
+        "/api/v1/slotting/moves",
+        Some(moves("A01-B1-02-1L", "A01-B1-01-1R")),
+    )
+    .await;
+    assert_eq!(code, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body, json!({ "moves": 1, "hops": 0, "started": 1 }));
+    // Refused by the move's field: no such location, a target another item
+    // holds, a face already moving.
+    for (from, to, status, field) in [
+        (
+            "NOPE",
+            "A01-B1-02-1R",
+            StatusCode::NOT_FOUND,
+            "moves[0].from",
+        ),
+        (
+            "A01-B1-01-1L",
+            "A02-B1-02-1L",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "moves[0].to",
+        ),
+        (
+            "A01-B1-02-1L",
+            "A01-B1-02-1R",
+            StatusCode::CONFLICT,
+            "moves[0].from",
+        ),
+    ] {
+        let (code, problem, _) = call(
+            &state,
+            "POST",
+            "/api/v1/slotting/moves",
+            Some(moves(from, to)),
+        )
+        .await;
+        assert_eq!(
+            (code, problem["field"].as_str()),
+            (status, Some(field)),
+            "{from} → {to}: {problem}"
+        );
+    }
+    // The handheld gets the RESLOT task: take 10 out, put 10 in.
+    let (_, task, _) = next_task(&state, 0).await;
+    assert_eq!(task["kind"], "RESLOT", "{task}");
+    let id = task["id"].clone();
+    for instruction in 0..2 {
+        let (code, body, _) = call_as(
+            &state,
+            Some(ALICE),
+            "POST",
+            "/api/v1/mobile/picking/confirm",
+            Some(
+                json!({ "associate": 0, "taskId": id, "instruction": instruction, "quantity": 10 }),
+            ),
+        )
+        .await;
+        assert_eq!(code, StatusCode::OK, "{body}");
+    }
+    let (code, body, _) = call_as(
+        &state,
+        Some(ALICE),
+        "POST",
+        "/api/v1/mobile/picking/deliver",
+        Some(json!({ "associate": 0, "taskId": id })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let check = |old: &Value, new: &Value| {
+        assert_eq!(old["location"]["sku"], Value::Null, "{old}");
+        assert_eq!(new["location"]["sku"], 1, "{new}");
+        assert_eq!(new["stock"]["on_hand"], 10, "{new}");
+    };
+    let (_, old, _) = call(&state, "GET", "/api/v1/locations/A01-B1-02-1L", None).await;
+    let (_, new, _) = call(&state, "GET", "/api/v1/locations/A01-B1-01-1R", None).await;
+    check(&old, &new);
+    live.stop();
+    // A restart replays the store to the same slotting.
+    let (live, state) = start(&path);
+    let (_, old, _) = call(&state, "GET", "/api/v1/locations/A01-B1-02-1L", None).await;
+    let (_, new, _) = call(&state, "GET", "/api/v1/locations/A01-B1-01-1R", None).await;
+    check(&old, &new);
+    live.stop();
+}

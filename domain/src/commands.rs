@@ -158,6 +158,13 @@ pub enum Command {
         /// The class.
         class: Option<AbcClass>,
     },
+    /// Applies a slotting: each move's item goes from its face to its new
+    /// location by a RESLOT task, in an order that can run (targets freed
+    /// first; a cycle passes through a free face).
+    ReslotFaces {
+        /// The moves.
+        moves: Vec<crate::location_master::FaceMove>,
+    },
     /// The location master takes a location out of use (it must be empty:
     /// an empty pick face is unslotted) or puts it back into use.
     SetLocationActive {
@@ -401,6 +408,15 @@ pub enum Reply {
     Diverted {
         /// The segment it takes next.
         segment: SegmentId,
+    },
+    /// A slotting's moves are queued as RESLOT tasks.
+    Reslotting {
+        /// Moves asked for.
+        moves: u32,
+        /// Moves added to pass an item of a cycle through a free face.
+        hops: u32,
+        /// Tasks opened now (the rest open as their targets free up).
+        started: u32,
     },
     /// The packer's next order, if any tote is waiting.
     Packing {

@@ -597,6 +597,22 @@ pub enum DomainEvent {
         /// The new face, if any pick location was free.
         to: Option<LocationId>,
     },
+    /// Re-slotting: a pick face's item moved to a new face; its units are
+    /// on their way there, and open pick lines follow them.
+    ItemReslotted {
+        /// The RESLOT task.
+        #[serde(rename = "taskId")]
+        task: TaskId,
+        /// The item.
+        #[serde(rename = "skuId")]
+        sku: SkuId,
+        /// The face it left.
+        from: LocationId,
+        /// Its new face.
+        to: LocationId,
+        /// Units taken out of the old face.
+        units: u32,
+    },
     /// An open task's stops were moved away from a blocked location.
     TaskRerouted {
         /// The task.

@@ -129,6 +129,29 @@ impl Inventory {
         s.on_hand += units;
     }
 
+    /// Face `from`'s books go to the empty location `to`: its SKU, the
+    /// units promised from it and those on their way to it, and the `units`
+    /// taken out of it, now on their way to `to`. `from` is left empty and
+    /// unslotted; the SKU's faces keep their order.
+    pub fn move_face(&mut self, from: LocationId, to: LocationId, units: u32) {
+        let old = std::mem::take(&mut self.locations[from.index()]);
+        let sku = old.sku.expect("a face moves with its SKU");
+        let s = &mut self.skus[sku.index()];
+        s.on_hand = s.on_hand.saturating_sub(old.on_hand);
+        s.incoming += units;
+        for f in &mut s.faces {
+            if *f == from {
+                *f = to;
+            }
+        }
+        self.locations[to.index()] = LocationStock {
+            sku: Some(sku),
+            allocated: old.allocated,
+            incoming: old.incoming + units,
+            ..LocationStock::default()
+        };
+    }
+
     /// Books for a location the location master added.
     pub fn add_location(&mut self) {
         self.locations.push(LocationStock::default());

@@ -14,8 +14,10 @@ mod rules;
 mod configure;
 mod exceptions;
 mod network;
+mod reslotting;
 pub mod slotting;
 pub use network::{Network, Passage};
+pub use reslotting::{FaceMove, SequenceError, sequence};
 
 use bevy_ecs::resource::Resource;
 use schemars::JsonSchema;
@@ -258,6 +260,8 @@ pub struct LocationMaster {
     /// The walking network when the site is not the perfect grid (dead
     /// ends, missing aisles, places off the grid); `None` on the grid.
     network: Option<Network>,
+    /// A slotting being applied.
+    pub(crate) reslotting: reslotting::Reslotting,
 }
 
 impl LocationMaster {
@@ -420,6 +424,7 @@ impl LocationMaster {
             docks,
             by_code,
             network,
+            reslotting: reslotting::Reslotting::default(),
         }
     }
 

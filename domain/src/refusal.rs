@@ -380,6 +380,27 @@ pub enum CommandError {
     BadPlateCode(String),
     /// `LP` and a number is the form of the site's own totes and parcels.
     ReservedPlateCode(String),
+    /// A slotting of no moves.
+    NoMoves,
+    /// A move of a slotting that cannot be made as given.
+    BadMove {
+        /// Which move.
+        index: usize,
+        /// Its field at fault (`from`, `to`).
+        field: &'static str,
+        /// Why.
+        why: String,
+    },
+    /// A location is already being moved by a RESLOT task or a queued
+    /// move: wait for it.
+    MoveInProgress {
+        /// Which move.
+        index: usize,
+        /// Its field at fault (`from`, `to`).
+        field: &'static str,
+        /// The location's code.
+        code: String,
+    },
     /// A batch of pings is empty or too large.
     PingBatch {
         /// Pings sent.
@@ -452,6 +473,10 @@ impl CommandError {
             E::BadTag { index, .. } => format!("pings[{index}].tag"),
             E::OffSite { index, .. } => format!("pings[{index}].x_m"),
             E::PingBatch { .. } => "pings".into(),
+            E::NoMoves => "moves".into(),
+            E::BadMove { index, field, .. } | E::MoveInProgress { index, field, .. } => {
+                format!("moves[{index}].{field}")
+            }
             E::UnknownPlate { field, .. } => (*field).into(),
             E::PlateCannotHold { .. } => "into".into(),
             E::PlateNotNested(_)
@@ -523,7 +548,8 @@ impl CommandError {
             | E::NotSignedOn(_)
             | E::PlateNotNested(_)
             | E::PlateNested { .. }
-            | E::PlateExists(_) => K::Conflict,
+            | E::PlateExists(_)
+            | E::MoveInProgress { .. } => K::Conflict,
             // Against what the request itself must be: the site's codes
             // (SKUs, carriers), ranges, lengths, required fields. The
             // OpenAPI document of a site says each.
@@ -547,7 +573,9 @@ impl CommandError {
             | E::PingBatch { .. }
             | E::PlateCannotHold { .. }
             | E::BadPlateCode(_)
-            | E::ReservedPlateCode(_) => K::Invalid,
+            | E::ReservedPlateCode(_)
+            | E::NoMoves
+            | E::BadMove { .. } => K::Invalid,
         }
     }
 
@@ -739,6 +767,14 @@ impl fmt::Display for Detail<'_> {
             E::OffSite { x_m, y_m, .. } => write!(f, "({x_m} m, {y_m} m) is off the site"),
             E::PingBatch { got, max } => {
                 write!(f, "send 1 to {max} pings at a time, got {got}")
+            }
+            E::NoMoves => write!(f, "give at least one move"),
+            E::BadMove { why, .. } => f.write_str(why),
+            E::MoveInProgress { code, .. } => {
+                write!(
+                    f,
+                    "{code} is already being moved: wait for its move to finish"
+                )
             }
             E::UnknownPlate { code, .. } => write!(f, "no licence plate \"{code}\""),
             E::PlateCannotHold {

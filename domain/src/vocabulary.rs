@@ -195,4 +195,7 @@ pub enum TaskKind {
     /// Put received units away: to the SKU's pick face while it has room,
     /// the rest to reserve.
     Putaway,
+    /// Re-slotting: take a pick face's units out and put them in the
+    /// item's new face.
+    Reslot,
 }

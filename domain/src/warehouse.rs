@@ -589,6 +589,7 @@ impl Site<'_, '_> {
             Command::AssignSlottingClass { location, class } => {
                 self.assign_slotting_class(now, location, class)
             }
+            Command::ReslotFaces { moves } => self.reslot_faces(now, &moves),
             Command::SetLocationActive {
                 location,
                 active,

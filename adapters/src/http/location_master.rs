@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use paklog_domain::Command;
 use paklog_domain::commands::NewLocation;
-use paklog_domain::location_master::{AbcClass, LocationKind, Point, Side};
+use paklog_domain::location_master::{AbcClass, FaceMove, LocationKind, Point, Side};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -337,4 +337,93 @@ pub(crate) async fn activate_location(
 ) -> Result<StatusCode, Problem> {
     caller.integration()?;
     set_active(&state, key, true, &request).await
+}
+
+/// Most moves one request applies.
+const MAX_MOVES: usize = 100_000;
+
+/// One move of a slotting.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveBody {
+    /// The pick face whose item moves: id (`12`) or code.
+    #[schema(min_length = 1, max_length = 64)]
+    pub from: String,
+    /// Where the item goes: an active pick location, empty or left by
+    /// another move of the same request.
+    #[schema(min_length = 1, max_length = 64)]
+    pub to: String,
+}
+
+/// A slotting to apply: the moves `paklog slot` writes (`moves.csv`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlottingMovesBody {
+    /// The moves; each face moves once and each target takes one item.
+    #[schema(min_items = 1, max_items = 100_000)]
+    pub moves: Vec<MoveBody>,
+}
+
+/// What a slotting became.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReslottingBody {
+    /// Moves asked for.
+    pub moves: u32,
+    /// Moves added to pass an item of a cycle through a free face.
+    pub hops: u32,
+    /// RESLOT tasks opened now; the rest open as their targets free up.
+    pub started: u32,
+}
+
+/// The location master applies a slotting live: each move becomes a
+/// RESLOT task (take the face's units out, put them in the new face), in
+/// an order that can run — a target is emptied before it is filled, and a
+/// cycle of moves passes one item through a free pick face. When the units
+/// are taken out the face changes hands (`ItemReslotted`) and open pick
+/// lines follow them (`TaskRerouted`).
+#[utoipa::path(post, path = "/api/v1/slotting/moves", tag = "locations",
+    request_body = SlottingMovesBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Queued as RESLOT tasks and stored", body = ReslottingBody),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "A move names no location", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "A location of a move is already being moved", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "A move that cannot be made: not a pick face, a target out of use, blocked, too small, or one its item's restrictions forbid, a target held by an item no move takes away", body = ProblemBody, content_type = "application/problem+json")))]
+pub(crate) async fn apply_slotting(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<SlottingMovesBody>,
+) -> Result<(StatusCode, Json<ReslottingBody>), Problem> {
+    caller.integration()?;
+    if body.moves.is_empty() || body.moves.len() > MAX_MOVES {
+        return Err(invalid("moves", "give 1 to 100 000 moves"));
+    }
+    let mut moves = Vec::with_capacity(body.moves.len());
+    for (i, m) in body.moves.into_iter().enumerate() {
+        let from = location_id(&state, m.from)
+            .await
+            .map_err(|p| p.with_field(format!("moves[{i}].from")))?;
+        let to = location_id(&state, m.to)
+            .await
+            .map_err(|p| p.with_field(format!("moves[{i}].to")))?;
+        moves.push(FaceMove { from, to });
+    }
+    let Reply::Reslotting {
+        moves,
+        hops,
+        started,
+    } = execute(&state, Command::ReslotFaces { moves }).await?
+    else {
+        return Err(unexpected());
+    };
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ReslottingBody {
+            moves,
+            hops,
+            started,
+        }),
+    ))
 }

@@ -250,7 +250,7 @@ pub struct StopView {
 pub struct TaskView {
     /// Its id.
     pub id: u32,
-    /// `PICK`, `REPLENISH`, `COUNT` or `PUTAWAY`.
+    /// `PICK`, `REPLENISH`, `COUNT`, `PUTAWAY` or `RESLOT`.
     pub kind: String,
     /// `PENDING`, `ASSIGNED`, `IN_PROGRESS`, `COMPLETED` or `CANCELLED`.
     pub status: String,

@@ -133,6 +133,7 @@ catalog! {
     LocationCapacityExceeded => "com.paklog.wes.location.capacity-exceeded.v1",
     LocationException => "com.paklog.wes.location.exception.v1",
     ReslottingRequired => "com.paklog.wms.location.reslotting-required.v1",
+    ItemReslotted => "com.paklog.wms.location.item-reslotted.v1",
     TaskRerouted => "com.paklog.wes.task.rerouted.v1",
     ReplenishmentRequested => "com.paklog.wms.inventory.replenishment-requested.v1",
     StockReplenished => "com.paklog.wms.inventory.replenished.v1",
@@ -272,6 +273,11 @@ impl DomainEvent {
             E::ReslottingRequired { sku, from, .. } => {
                 s.sku = Some(sku);
                 s.location = Some(from);
+            }
+            E::ItemReslotted { task, sku, to, .. } => {
+                s.task = Some(task);
+                s.sku = Some(sku);
+                s.location = Some(to);
             }
             E::TaskRerouted { task, from, .. } => {
                 s.task = Some(task);

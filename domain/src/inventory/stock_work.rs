@@ -48,6 +48,7 @@ impl Site<'_, '_> {
                 TaskKind::Replenish => "replenish",
                 TaskKind::Count => "count",
                 TaskKind::Putaway => "putaway",
+                TaskKind::Reslot => "reslot",
                 TaskKind::Pick => "pick",
             },
             zone: None,
@@ -141,7 +142,8 @@ impl Site<'_, '_> {
         };
         let loc = *self.inventory.location(face);
         let Some(sku) = loc.sku else { return };
-        if !loc.usable() || loc.incoming > 0 {
+        // A face being moved is filled by its move.
+        if !loc.usable() || loc.incoming > 0 || self.master.reslotting.moving.contains(&face) {
             return;
         }
         let level = loc.on_hand.saturating_sub(loc.allocated);
@@ -331,6 +333,7 @@ impl Site<'_, '_> {
                 }
                 on_hand
             }
+            TaskKind::Reslot => self.confirm_reslot_stop(now, task, line, quantity)?,
             TaskKind::Pick => unreachable!("pick stops are confirmed by confirm_pick"),
         };
         self.tasks.get_mut(task).lines[line].picked = Some(quantity);

@@ -93,6 +93,20 @@ impl Site<'_, '_> {
                 self.inventory.counts_open.remove(&stop.location);
                 self.tasks.get_mut(task).lines[line].picked = Some(0);
             }
+            TaskKind::Reslot if line == 0 => {
+                // The face it was to leave is out of reach: the item stays,
+                // and nothing is carried.
+                for l in &mut self.tasks.get_mut(task).lines {
+                    l.picked = Some(0);
+                }
+            }
+            TaskKind::Reslot => {
+                // The new face is out of reach: the units go to reserve; the
+                // face is refilled once it is open again.
+                self.inventory
+                    .complete_replenishment(stop.location, stop.quantity, 0);
+                self.tasks.get_mut(task).lines[line].picked = Some(0);
+            }
         }
         let next_line = self.tasks.get(task).next_line().map(|i| i as u32);
         Ok(Reply::PickRecorded { next_line })

@@ -448,3 +448,156 @@ fn a_slotting_class_is_assigned_once() {
         Some(AbcClass::B)
     );
 }
+
+fn reslot(moves: &[(u32, u32)]) -> Command {
+    Command::ReslotFaces {
+        moves: moves
+            .iter()
+            .map(|&(from, to)| super::FaceMove {
+                from: LocationId(from),
+                to: LocationId(to),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_slotting_applied_live_moves_a_face_by_a_reslot_task_and_open_picks_follow_it() {
+    let mut wh = given(tiny_site());
+    let units_before = wh.inventory().total_units();
+    // Given ann's task for 2 units of SKU0002 at its face, location 2,
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0002", 2)])]);
+    // when the slotting moves SKU0002 to location 5,
+    let reply = wh
+        .when(at(9, 0), reslot(&[(2, 5)]))
+        .then_types(&["com.paklog.wes.task.created.v1"])
+        .reply()
+        .clone();
+    assert_eq!(
+        reply,
+        Reply::Reslotting {
+            moves: 1,
+            hops: 0,
+            started: 1
+        }
+    );
+    // then bob gets a RESLOT task: take the units out of 2, put them in 5;
+    let bob = AssociateId(1);
+    let move_task = next_started(&mut wh, at(9, 1), bob);
+    let t = wh.tasks().get(move_task);
+    assert_eq!(t.kind, task_execution::TaskKind::Reslot);
+    let stops: Vec<_> = t.lines.iter().map(|l| (l.location.0, l.quantity)).collect();
+    assert_eq!(stops, [(2, 10), (5, 10)]);
+    // when he takes them out, the face changes hands and ann's pick follows
+    // it, the units on their way;
+    let from = wh.bus().len();
+    confirm(&mut wh, at(9, 2), bob, move_task, 0, 10);
+    assert_eq!(
+        types_since(&wh, from),
+        [
+            "com.paklog.wes.task.rerouted.v1",
+            "com.paklog.wms.location.item-reslotted.v1",
+            "com.paklog.wes.location.state-changed.v1",
+        ]
+    );
+    assert_eq!(wh.master().get(LocationId(2)).sku, None);
+    assert_eq!(wh.master().get(LocationId(5)).sku, Some(SkuId(1)));
+    assert_eq!(wh.tasks().get(task).lines[0].location, LocationId(5));
+    let stock = wh.inventory().location(LocationId(5));
+    assert_eq!((stock.on_hand, stock.incoming, stock.allocated), (0, 10, 2));
+    assert_eq!(wh.inventory().sku(SkuId(1)).faces, [LocationId(5)]);
+    // when he puts them in and is done, ann picks there.
+    confirm(&mut wh, at(9, 3), bob, move_task, 1, 10);
+    ok(
+        &mut wh,
+        at(9, 4),
+        Command::DeliverTote {
+            associate: bob,
+            task: move_task,
+        },
+    );
+    let stock = wh.inventory().location(LocationId(5));
+    assert_eq!((stock.on_hand, stock.incoming), (10, 0));
+    ok(
+        &mut wh,
+        at(9, 5),
+        Command::StartTask {
+            associate: AssociateId(0),
+            task,
+        },
+    );
+    confirm(&mut wh, at(9, 6), AssociateId(0), task, 0, 2);
+    assert_eq!(wh.inventory().location(LocationId(5)).on_hand, 8);
+    assert_eq!(
+        wh.inventory().total_units(),
+        units_before - 2,
+        "no unit lost"
+    );
+}
+
+#[test]
+fn a_cycle_of_moves_passes_one_item_through_a_free_face() {
+    let mut wh = given(tiny_site());
+    // SKU0001 (location 0) and SKU0002 (location 2) swap faces: one goes to
+    // the free face nearest location 0 (location 1) meanwhile.
+    let reply = ok(&mut wh, at(9, 0), reslot(&[(0, 2), (2, 0)]));
+    assert_eq!(
+        reply,
+        Reply::Reslotting {
+            moves: 2,
+            hops: 1,
+            started: 1
+        }
+    );
+    let mut moved = Vec::new();
+    for minute in 1..=3 {
+        let open: Vec<_> = wh
+            .tasks()
+            .all()
+            .filter(|t| t.status == task_execution::TaskStatus::Pending)
+            .map(|t| t.id)
+            .collect();
+        let [task] = open[..] else {
+            panic!("one move at a time, got {open:?}")
+        };
+        let lines = &wh.tasks().get(task).lines;
+        moved.push((lines[0].location.0, lines[1].location.0));
+        work_through(&mut wh, at(9, minute), 1, task);
+    }
+    assert_eq!(moved, [(0, 1), (2, 0), (1, 2)]);
+    let sku = |l: u32| wh.master().get(LocationId(l)).sku;
+    assert_eq!(
+        (sku(0), sku(1), sku(2)),
+        (Some(SkuId(1)), None, Some(SkuId(0)))
+    );
+    assert_eq!(wh.inventory().location(LocationId(2)).on_hand, 10);
+    assert_eq!(wh.inventory().location(LocationId(0)).on_hand, 10);
+}
+
+#[test]
+fn a_move_that_cannot_be_made_is_refused_by_its_field() {
+    let mut wh = given(tiny_site());
+    // Into a face another item holds, that no move empties;
+    wh.when(at(9, 0), reslot(&[(0, 2)]))
+        .then_refused("moves[0].to", RefusalKind::Invalid);
+    // out of a location that is no pick face;
+    wh.when(at(9, 0), reslot(&[(5, 6)]))
+        .then_refused("moves[0].from", RefusalKind::Invalid);
+    // into a location out of use;
+    ok(
+        &mut wh,
+        at(9, 0),
+        Command::SetLocationActive {
+            location: LocationId(6),
+            active: false,
+            reason: "rack survey".into(),
+        },
+    );
+    wh.when(at(9, 1), reslot(&[(2, 6)]))
+        .then_refused("moves[0].to", RefusalKind::Invalid);
+    // a location already moving.
+    ok(&mut wh, at(9, 2), reslot(&[(2, 5)]));
+    wh.when(at(9, 3), reslot(&[(12, 5)]))
+        .then_refused("moves[0].to", RefusalKind::Conflict);
+    assert_eq!(wh.tasks().all().count(), 1, "refused moves open no task");
+}

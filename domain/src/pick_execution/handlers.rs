@@ -176,6 +176,9 @@ impl Site<'_, '_> {
                 },
             },
         );
+        if t.kind == TaskKind::Reslot {
+            self.reslot_done(now, &t);
+        }
         let mut stations = Vec::new();
         let mut to_sort = Vec::new();
         for (slot, &order) in t.orders.iter().enumerate() {

@@ -456,6 +456,13 @@ impl VirtualWorld {
                             asked
                         }
                         TaskKind::Count => self.shelf[l],
+                        // Re-slotting: everything on the old face comes
+                        // out, and goes into the new one.
+                        TaskKind::Reslot if line == 0 => std::mem::take(&mut self.shelf[l]),
+                        TaskKind::Reslot => {
+                            self.shelf[l] += asked;
+                            asked
+                        }
                     }
                 };
                 // Scanned where the site asks for it (a pick's item).
