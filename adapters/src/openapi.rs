@@ -186,7 +186,8 @@ impl SiteFacts {
             skus: config.skus.iter().map(|s| s.code.clone()).collect(),
             carriers: config.carriers.iter().map(|c| c.name.clone()).collect(),
             barcode_required: config.barcode_required,
-            area: SiteArea::of(&config.layout),
+            area: SiteArea::of(&config.layout)
+                .with_places(config.locations.iter().filter_map(|l| l.point.site)),
         }
     }
 }

@@ -79,7 +79,8 @@ pub const MAX_PINGS: usize = 1000;
 /// Longest tag name (characters).
 pub const MAX_TAG_CHARS: usize = 64;
 
-/// Where a ping may be (m): the racking and [`SITE_MARGIN_M`] around it.
+/// Where a ping may be (m): the racking, places off the aisle grid, and
+/// [`SITE_MARGIN_M`] around them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SiteArea {
     /// Least `x_m`.
@@ -104,6 +105,19 @@ impl SiteArea {
             y_min: -SITE_MARGIN_M,
             y_max: depth + SITE_MARGIN_M,
         }
+    }
+
+    /// The area grown to take in places off the aisle grid (`x`, `y` in m)
+    /// and [`SITE_MARGIN_M`] around each.
+    #[must_use]
+    pub fn with_places(mut self, places: impl IntoIterator<Item = [f64; 2]>) -> Self {
+        for [x, y] in places {
+            self.x_min = self.x_min.min(x - SITE_MARGIN_M);
+            self.x_max = self.x_max.max(x + SITE_MARGIN_M);
+            self.y_min = self.y_min.min(y - SITE_MARGIN_M);
+            self.y_max = self.y_max.max(y + SITE_MARGIN_M);
+        }
+        self
     }
 
     /// Whether `(x, y)` is inside.
@@ -283,7 +297,8 @@ impl Tracking {
                 max: MAX_PINGS,
             });
         }
-        let area = SiteArea::of(&master.spec);
+        let area = SiteArea::of(&master.spec)
+            .with_places(master.locations.iter().filter_map(|l| l.point.site));
         for (index, p) in pings.iter().enumerate() {
             if p.tag.trim().is_empty() || p.tag.chars().count() > MAX_TAG_CHARS {
                 return Err(CommandError::BadTag {
