@@ -256,7 +256,7 @@ pub struct LocationMaster {
     /// The dock doors.
     pub(crate) docks: Vec<LocationId>,
     /// Each location by its code.
-    by_code: std::collections::HashMap<String, LocationId>,
+    by_code: foldhash::HashMap<String, LocationId>,
     /// The walking network when the site is not the perfect grid (dead
     /// ends, missing aisles, places off the grid); `None` on the grid.
     network: Option<Network>,

@@ -60,8 +60,9 @@ impl Table {
 }
 
 fn csv_rows(path: &Path) -> Result<(Vec<String>, Rows), String> {
+    // Cells are trimmed when read (`Row::text`), not copied trimmed here.
     let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
+        .trim(csv::Trim::Headers)
         .from_path(path)
         .map_err(|e| format!("cannot read the file: {e}"))?;
     let headers = reader
@@ -251,21 +252,25 @@ impl Columns {
     }
 
     fn index(&self, name: &str) -> Option<usize> {
+        // Callers name columns by the same literals the lists hold, so the
+        // address usually says it before the bytes have to.
+        let same = |n: &str| std::ptr::eq(n, name) || n == name;
         self.names
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| same(n))
             .and_then(|(_, c)| *c)
     }
 }
 
 impl Row<'_> {
-    /// The text of column `name` (empty when the column is absent).
+    /// The text of column `name`, trimmed (empty when the column is
+    /// absent).
     #[must_use]
     pub fn text(&self, name: &str) -> &str {
         self.columns
             .index(name)
             .and_then(|c| self.record.get(c))
-            .unwrap_or("")
+            .map_or("", str::trim)
     }
 
     /// The 0-based index of column `name`, for problems.

@@ -1,8 +1,10 @@
 //! Reading and checking a site's files.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
+
+// Codes of a million locations are looked up: a fast hash, not SipHash.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use paklog_domain::config::SkuSpec;
 use paklog_domain::location_master::{
@@ -124,7 +126,7 @@ impl Site {
         ) else {
             return;
         };
-        let depth = f64::from(layout.blocks) * layout.aisle_length_m;
+        let expected = Expected::of(layout);
         for row in columns.rows(table, problems) {
             let code = row.text("code");
             if code.is_empty() {
@@ -151,7 +153,7 @@ impl Site {
                     v.insert((row.line, None));
                 }
             }
-            if let Ok(location) = self.location(&row, layout, depth, problems) {
+            if let Ok(location) = self.location(&row, layout, &expected, problems) {
                 let id = LocationId(self.locations.len() as u32);
                 self.location_codes
                     .insert(code.to_owned(), (row.line, Some(id)));
@@ -164,17 +166,11 @@ impl Site {
         &mut self,
         row: &Row<'_>,
         layout: &LayoutSpec,
-        depth: f64,
+        expected: &Expected,
         problems: &mut Problems,
     ) -> Result<Location, Reported> {
-        let kinds = || {
-            LocationKind::ALL
-                .iter()
-                .map(|k| k.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let kind = row.need(problems, "type", &format!("one of {}", kinds()), |t| {
+        let depth = f64::from(layout.blocks) * layout.aisle_length_m;
+        let kind = row.need(problems, "type", &expected.kind, |t| {
             LocationKind::ALL
                 .into_iter()
                 .find(|k| k.name().eq_ignore_ascii_case(t))
@@ -184,8 +180,7 @@ impl Site {
             row.fail(problems, "zone", "expected a zone name, got nothing".into());
         }
         let aisles = layout.aisles;
-        let in_layout = format!("an aisle from 1 to {aisles} (layout.aisles)");
-        let aisle = row.parse(problems, "aisle", &in_layout, |t| {
+        let aisle = row.parse(problems, "aisle", &expected.aisle, |t| {
             t.parse::<u32>().ok().filter(|a| (1..=aisles).contains(a))
         });
         let bay = row.parse(problems, "bay", "a whole number ≥ 1", table::whole(1));
@@ -195,8 +190,7 @@ impl Site {
             "R" | "r" => Some(Side::R),
             _ => None,
         });
-        let along = format!("metres from 0 to {depth} (layout.blocks × layout.aisle_length_m)");
-        let y = row.parse(problems, "depth_m", &along, |t| {
+        let y = row.parse(problems, "depth_m", &expected.depth, |t| {
             table::non_negative(t).filter(|y| *y <= depth)
         });
         let units = row.parse(
@@ -589,34 +583,26 @@ impl Site {
             held.2 + f64::from(units) * it.weight_kg,
         );
         let c = l.capacity;
-        for (over, name, what) in [
-            (
-                c.units.is_some_and(|u| after.0 > u64::from(u)),
+        // Said only when over: formatting for every row costs.
+        let over = if c.units.is_some_and(|u| after.0 > u64::from(u)) {
+            Some(format!("{} units", after.0))
+        } else if c.volume_l.is_some_and(|v| after.1 > v + 1e-9) {
+            Some(format!("{:.3} l", after.1))
+        } else if c.weight_kg.is_some_and(|w| after.2 > w + 1e-9) {
+            Some(format!("{:.3} kg", after.2))
+        } else {
+            None
+        };
+        if let Some(what) = over {
+            return fail(
+                problems,
                 "units",
-                format!("{} units", after.0),
-            ),
-            (
-                c.volume_l.is_some_and(|v| after.1 > v + 1e-9),
-                "units",
-                format!("{:.3} l", after.1),
-            ),
-            (
-                c.weight_kg.is_some_and(|w| after.2 > w + 1e-9),
-                "units",
-                format!("{:.3} kg", after.2),
-            ),
-        ] {
-            if over {
-                return fail(
-                    problems,
-                    name,
-                    format!(
-                        "location \"{}\" would hold {what}, past its capacity ({})",
-                        l.code,
-                        capacity_text(&c)
-                    ),
-                );
-            }
+                format!(
+                    "location \"{}\" would hold {what}, past its capacity ({})",
+                    l.code,
+                    capacity_text(&c)
+                ),
+            );
         }
         let plate = Some(row.text("licence_plate")).filter(|p| !p.is_empty());
         let parent = Some(row.text("parent_plate")).filter(|p| !p.is_empty());
@@ -800,6 +786,25 @@ fn abc(t: &str) -> Option<AbcClass> {
         "B" | "b" => Some(AbcClass::B),
         "C" | "c" => Some(AbcClass::C),
         _ => None,
+    }
+}
+
+/// What a locations file's cells must be, said once for every row.
+struct Expected {
+    kind: String,
+    aisle: String,
+    depth: String,
+}
+
+impl Expected {
+    fn of(layout: &LayoutSpec) -> Self {
+        let kinds: Vec<_> = LocationKind::ALL.iter().map(|k| k.name()).collect();
+        let depth = f64::from(layout.blocks) * layout.aisle_length_m;
+        Expected {
+            kind: format!("one of {}", kinds.join(", ")),
+            aisle: format!("an aisle from 1 to {} (layout.aisles)", layout.aisles),
+            depth: format!("metres from 0 to {depth} (layout.blocks × layout.aisle_length_m)"),
+        }
     }
 }
 
