@@ -160,7 +160,7 @@ pub enum Command {
     },
     /// Applies a slotting: each move's item goes from its face to its new
     /// location by a RESLOT task, in an order that can run (targets freed
-    /// first; a cycle passes through a free face).
+    /// first; a cycle passes through a free face, or runs as swaps).
     ReslotFaces {
         /// The moves.
         moves: Vec<crate::location_master::FaceMove>,
@@ -413,7 +413,8 @@ pub enum Reply {
     Reslotting {
         /// Moves asked for.
         moves: u32,
-        /// Moves added to pass an item of a cycle through a free face.
+        /// Moves added to pass an item of a cycle through a free face (a
+        /// cycle with none runs as swaps).
         hops: u32,
         /// Tasks opened now (the rest open as their targets free up).
         started: u32,

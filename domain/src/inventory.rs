@@ -152,6 +152,49 @@ impl Inventory {
         };
     }
 
+    /// Faces `x` and `y` swap items: each one's SKU, promised units and
+    /// units on their way go to the other, with the units taken out of it
+    /// (`at_x`, `at_y`) now on their way there.
+    pub fn swap_faces(&mut self, x: LocationId, y: LocationId, at_x: u32, at_y: u32) {
+        let (ox, oy) = (
+            std::mem::take(&mut self.locations[x.index()]),
+            std::mem::take(&mut self.locations[y.index()]),
+        );
+        for (old, units) in [(ox, at_x), (oy, at_y)] {
+            let sku = old.sku.expect("a swap's faces hold items");
+            let s = &mut self.skus[sku.index()];
+            s.on_hand = s.on_hand.saturating_sub(old.on_hand);
+            s.incoming += units;
+        }
+        for sku in [ox.sku, oy.sku]
+            .into_iter()
+            .flatten()
+            .collect::<BTreeSet<_>>()
+        {
+            for f in &mut self.skus[sku.index()].faces {
+                *f = if *f == x {
+                    y
+                } else if *f == y {
+                    x
+                } else {
+                    *f
+                };
+            }
+        }
+        self.locations[y.index()] = LocationStock {
+            sku: ox.sku,
+            allocated: ox.allocated,
+            incoming: ox.incoming + at_x,
+            ..LocationStock::default()
+        };
+        self.locations[x.index()] = LocationStock {
+            sku: oy.sku,
+            allocated: oy.allocated,
+            incoming: oy.incoming + at_y,
+            ..LocationStock::default()
+        };
+    }
+
     /// Books for a location the location master added.
     pub fn add_location(&mut self) {
         self.locations.push(LocationStock::default());

@@ -17,7 +17,7 @@ mod network;
 mod reslotting;
 pub mod slotting;
 pub use network::{Network, Passage};
-pub use reslotting::{FaceMove, SequenceError, sequence};
+pub use reslotting::{FaceMove, SequenceError, Step, sequence};
 
 use bevy_ecs::resource::Resource;
 use schemars::JsonSchema;

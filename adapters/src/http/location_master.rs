@@ -369,7 +369,8 @@ pub struct SlottingMovesBody {
 pub struct ReslottingBody {
     /// Moves asked for.
     pub moves: u32,
-    /// Moves added to pass an item of a cycle through a free face.
+    /// Moves added to pass an item of a cycle through a free face (a
+    /// cycle with none runs as swaps).
     pub hops: u32,
     /// RESLOT tasks opened now; the rest open as their targets free up.
     pub started: u32,
@@ -378,9 +379,11 @@ pub struct ReslottingBody {
 /// The location master applies a slotting live: each move becomes a
 /// RESLOT task (take the face's units out, put them in the new face), in
 /// an order that can run — a target is emptied before it is filled, and a
-/// cycle of moves passes one item through a free pick face. When the units
-/// are taken out the face changes hands (`ItemReslotted`) and open pick
-/// lines follow them (`TaskRerouted`).
+/// cycle of moves passes one item through a free pick face or, where the
+/// area has none (a full cage), runs as swaps (one task takes two faces'
+/// units out and puts each into the other). When the units are taken out
+/// the face changes hands (`ItemReslotted`) and open pick lines follow
+/// them (`TaskRerouted`).
 #[utoipa::path(post, path = "/api/v1/slotting/moves", tag = "locations",
     request_body = SlottingMovesBody,
     security(("bearer" = [])),

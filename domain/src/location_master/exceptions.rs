@@ -93,7 +93,7 @@ impl Site<'_, '_> {
                 self.inventory.counts_open.remove(&stop.location);
                 self.tasks.get_mut(task).lines[line].picked = Some(0);
             }
-            TaskKind::Reslot if line == 0 => {
+            TaskKind::Reslot if line < self.tasks.get(task).lines.len() / 2 => {
                 // The face it was to leave is out of reach: the item stays,
                 // and nothing is carried.
                 for l in &mut self.tasks.get_mut(task).lines {

@@ -2,9 +2,11 @@
 //! location becomes a RESLOT task — take the face's units out, carry them,
 //! put them in the new face — started when its target is free. Chains of
 //! moves start from their free end; a cycle (A's item to B, B's to A)
-//! passes one item through a free face. The face changes hands when its
-//! units are taken out: open pick lines there follow them, and picks wait
-//! for the units as they wait for a replenishment.
+//! passes one item through a free face, or, where the area has none (a
+//! full cage), runs as swaps: one task takes two faces' units out and puts
+//! each into the other's face. A face changes hands when its units are
+//! taken out: open pick lines there follow them, and picks wait for the
+//! units as they wait for a replenishment.
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -13,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::{CommandError, Reply};
 use crate::events::{DomainEvent, Priority};
-use crate::ids::{LocationId, TaskId};
+use crate::ids::{LocationId, SkuId, TaskId};
 use crate::location_master::LocationKind;
 use crate::site::Site;
 use crate::task_execution::{Task, TaskKind, TaskStatus};
@@ -27,11 +29,29 @@ pub struct FaceMove {
     pub to: LocationId,
 }
 
-/// Re-slotting under way: moves waiting for their turn, in the order they
+/// One step of a sequenced slotting: a RESLOT task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The item of `from` goes to `to`, which is empty by then.
+    Move(FaceMove),
+    /// The items of two faces change places (`from` and `to` both hold
+    /// one).
+    Swap(FaceMove),
+}
+
+impl Step {
+    fn places(self) -> FaceMove {
+        match self {
+            Step::Move(m) | Step::Swap(m) => m,
+        }
+    }
+}
+
+/// Re-slotting under way: steps waiting for their turn, in the order they
 /// may run, and the locations an open RESLOT task is moving.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Reslotting {
-    pub(crate) queue: VecDeque<FaceMove>,
+    pub(crate) queue: VecDeque<Step>,
     pub(crate) moving: BTreeSet<LocationId>,
 }
 
@@ -41,17 +61,21 @@ const RESLOT_DUE: SimDuration = SimDuration::from_secs(8 * 3600);
 /// The order in which `moves` can run one face at a time: a move runs
 /// once its target is empty, so each chain runs from its free end; a cycle
 /// first takes one item to a free face from `free` (given the face it
-/// leaves), then runs the rest, then brings that item to its target.
-/// `occupied` says whether a location holds an item now.
+/// leaves), then runs the rest, then brings that item to its target. A
+/// cycle with no free face runs as swaps through its first face, which
+/// must take each item of the cycle meanwhile (`holds(place, face)`: the
+/// item of `face` may stand in `place`). `occupied` says whether a
+/// location holds an item now.
 ///
 /// # Errors
-/// The index of a move whose target holds an item that no move takes away
-/// (with the item's face), or of a move in a cycle no free face can break.
+/// The index of a move whose target holds an item that no move takes away,
+/// or of a move in a cycle that neither a free face nor swaps can run.
 pub fn sequence(
     moves: &[FaceMove],
     occupied: impl Fn(LocationId) -> bool,
     mut free: impl FnMut(LocationId) -> Option<LocationId>,
-) -> Result<Vec<FaceMove>, (usize, SequenceError)> {
+    holds: impl Fn(LocationId, LocationId) -> bool,
+) -> Result<Vec<Step>, (usize, SequenceError)> {
     let by_from: HashMap<LocationId, usize> =
         moves.iter().enumerate().map(|(i, m)| (m.from, i)).collect();
     let by_to: HashMap<LocationId, usize> =
@@ -64,9 +88,9 @@ pub fn sequence(
     let mut done = vec![false; moves.len()];
     let mut out = Vec::with_capacity(moves.len());
     // Each vacated face is filled by the move whose target it is.
-    let run_back = |mut k: usize, done: &mut Vec<bool>, out: &mut Vec<FaceMove>, stop: usize| {
+    let run_back = |mut k: usize, done: &mut Vec<bool>, out: &mut Vec<Step>, stop: usize| {
         loop {
-            out.push(moves[k]);
+            out.push(Step::Move(moves[k]));
             done[k] = true;
             match by_to.get(&moves[k].from) {
                 Some(&p) if !done[p] && p != stop => k = p,
@@ -83,23 +107,42 @@ pub fn sequence(
         if done[i] {
             continue;
         }
-        let Some(hop) = free(moves[i].from) else {
-            return Err((i, SequenceError::CycleWithoutRoom));
+        let pivot = moves[i].from;
+        let Some(hop) = free(pivot) else {
+            // Swaps through the cycle's first face: it takes each item in
+            // turn and hands on the one it held, keeping the last.
+            let mut k = i;
+            loop {
+                done[k] = true;
+                let next = moves[k].to;
+                if next == pivot {
+                    break;
+                }
+                if !holds(pivot, next) {
+                    return Err((i, SequenceError::CycleWithoutRoom));
+                }
+                out.push(Step::Swap(FaceMove {
+                    from: pivot,
+                    to: next,
+                }));
+                k = by_from[&next];
+            }
+            continue;
         };
-        out.push(FaceMove {
-            from: moves[i].from,
+        out.push(Step::Move(FaceMove {
+            from: pivot,
             to: hop,
-        });
+        }));
         done[i] = true;
-        if let Some(&k) = by_to.get(&moves[i].from)
+        if let Some(&k) = by_to.get(&pivot)
             && !done[k]
         {
             run_back(k, &mut done, &mut out, i);
         }
-        out.push(FaceMove {
+        out.push(Step::Move(FaceMove {
             from: hop,
             to: moves[i].to,
-        });
+        }));
     }
     Ok(out)
 }
@@ -109,7 +152,8 @@ pub fn sequence(
 pub enum SequenceError {
     /// The target holds an item no move takes away.
     TargetHeld,
-    /// The move is in a cycle and no free face can take an item meanwhile.
+    /// The move is in a cycle that no free face can break and whose first
+    /// face cannot hold its other items meanwhile.
     CycleWithoutRoom,
 }
 
@@ -185,7 +229,7 @@ impl Site<'_, '_> {
                         .reslotting
                         .queue
                         .iter()
-                        .any(|q| q.from == l || q.to == l)
+                        .any(|q| q.places().from == l || q.places().to == l)
             };
             for (field, id) in [("from", m.from), ("to", m.to)] {
                 if busy(id) {
@@ -212,6 +256,12 @@ impl Site<'_, '_> {
         let inventory = &self.inventory;
         let skus = &self.config.skus;
         let mut lent = HashSet::new();
+        let holds = |place: LocationId, face: LocationId| {
+            master
+                .get(face)
+                .sku
+                .is_some_and(|sku| master.get(place).permits(&skus[sku.index()].restrictions))
+        };
         let sequenced = sequence(
             moves,
             |l| master.get(l).sku.is_some(),
@@ -244,6 +294,7 @@ impl Site<'_, '_> {
                         l.id
                     })
             },
+            holds,
         );
         let sequenced = match sequenced {
             Ok(s) => s,
@@ -260,12 +311,16 @@ impl Site<'_, '_> {
                 return Err(bad(
                     i,
                     "to",
-                    "is in a cycle of moves, and no free pick face can hold the item meanwhile"
+                    "is in a cycle of moves that no free pick face can break, and whose first face cannot hold the others' items meanwhile"
                         .into(),
                 ));
             }
         };
-        let hops = (sequenced.len() - moves.len()) as u32;
+        // A hop takes an item to a face no move of the slotting targets.
+        let hops = sequenced
+            .iter()
+            .filter(|s| matches!(s, Step::Move(m) if !tos.contains(&m.to)))
+            .count() as u32;
         self.master.reslotting.queue.extend(sequenced);
         let started = self.start_reslots(now);
         self.dispatch(now);
@@ -276,17 +331,19 @@ impl Site<'_, '_> {
         })
     }
 
-    /// Opens a RESLOT task for each queued move whose target is free and
-    /// whose locations no earlier move waits on. Returns how many opened.
+    /// Opens a RESLOT task for each queued step whose target is free (a
+    /// swap's is held by design) and whose locations no earlier step waits
+    /// on. Returns how many opened.
     pub(crate) fn start_reslots(&mut self, now: SimTime) -> u32 {
         let mut seen = HashSet::new();
         let mut ready = Vec::new();
-        for (i, m) in self.master.reslotting.queue.iter().enumerate() {
+        for (i, step) in self.master.reslotting.queue.iter().enumerate() {
+            let m = step.places();
             let free = !self.master.reslotting.moving.contains(&m.from)
                 && !self.master.reslotting.moving.contains(&m.to)
                 && !seen.contains(&m.from)
                 && !seen.contains(&m.to)
-                && self.master.get(m.to).sku.is_none();
+                && (matches!(step, Step::Swap(_)) || self.master.get(m.to).sku.is_none());
             if free {
                 ready.push(i);
             }
@@ -294,12 +351,13 @@ impl Site<'_, '_> {
             seen.insert(m.to);
         }
         for &i in ready.iter().rev() {
-            let m = self
+            let step = self
                 .master
                 .reslotting
                 .queue
                 .remove(i)
                 .expect("index in queue");
+            let m = step.places();
             self.master.reslotting.moving.extend([m.from, m.to]);
             let sku = self
                 .master
@@ -316,14 +374,26 @@ impl Site<'_, '_> {
                 (Priority::Standard, now + RESLOT_DUE),
             );
             let first = self.tasks.get(task).lines[0].clone();
-            self.append_stops(task, &first, &[(m.to, units)]);
+            if let Step::Swap(_) = step {
+                // Both faces emptied, then each item into the other's.
+                let other = self.master.get(m.to).sku.expect("a swap's faces are held");
+                let theirs = self.inventory.location(m.to).on_hand;
+                let stops = [(m.to, theirs), (m.to, units), (m.from, theirs)];
+                self.append_stops(task, &first, &stops);
+                let lines = &mut self.tasks.get_mut(task).lines;
+                lines[1].sku = other;
+                lines[3].sku = other;
+            } else {
+                self.append_stops(task, &first, &[(m.to, units)]);
+            }
         }
         ready.len() as u32
     }
 
     /// Stop `line` of a RESLOT task confirmed with `quantity` units: taken
-    /// out of the face it leaves (the face changes hands), or put in the
-    /// new one. Returns the units on hand at the stop.
+    /// out of a face (a move's first stop, a swap's first two), or put into
+    /// the item's new face (the rest). Returns the units on hand at the
+    /// stop.
     pub(crate) fn confirm_reslot_stop(
         &mut self,
         now: SimTime,
@@ -332,13 +402,16 @@ impl Site<'_, '_> {
         quantity: u32,
     ) -> Result<u32, CommandError> {
         let t = self.tasks.get(task);
-        let (from, to) = (t.lines[0].location, t.lines[1].location);
-        let sku = t.lines[0].sku;
-        if line == 1 {
-            if t.lines[0].picked.is_none() {
-                return Err(CommandError::StopsOpen { task, open: 1 });
+        let takes = t.lines.len() / 2;
+        if line >= takes {
+            let open = t.lines[..takes]
+                .iter()
+                .filter(|l| l.picked.is_none())
+                .count();
+            if open > 0 {
+                return Err(CommandError::StopsOpen { task, open });
             }
-            let expected = t.lines[1].quantity;
+            let (to, expected) = (t.lines[line].location, t.lines[line].quantity);
             if quantity > expected {
                 return Err(CommandError::TooMany {
                     max: expected,
@@ -349,75 +422,121 @@ impl Site<'_, '_> {
                 .inventory
                 .complete_replenishment(to, expected, quantity));
         }
-        let books = self.inventory.location(from).on_hand;
+        let (at, sku) = (t.lines[line].location, t.lines[line].sku);
+        let books = self.inventory.location(at).on_hand;
         if quantity != books {
-            self.inventory.adjust(from, quantity);
+            self.inventory.adjust(at, quantity);
             let seq = self.emit(
                 now,
                 DomainEvent::InventoryAdjusted {
                     task,
-                    location: from,
+                    location: at,
                     sku,
                     books,
                     counted: quantity,
                 },
             );
-            self.tracking.counted(from, sku, books, quantity, seq);
+            self.tracking.counted(at, sku, books, quantity, seq);
         }
-        self.inventory.move_face(from, to, quantity);
-        let abc = self.master.get(from).abc;
-        let left = &mut self.master.locations[from.index()];
-        left.sku = None;
-        left.abc = None;
-        let new = &mut self.master.locations[to.index()];
-        new.sku = Some(sku);
-        new.abc = abc;
-        self.tasks.get_mut(task).lines[1].quantity = quantity;
-        self.follow_face(now, from, to);
-        self.emit(
-            now,
-            DomainEvent::ItemReslotted {
-                task,
-                sku,
-                from,
-                to,
-                units: quantity,
-            },
-        );
+        let lines = &self.tasks.get(task).lines;
+        if takes == 1 {
+            let to = lines[1].location;
+            self.tasks.get_mut(task).lines[1].quantity = quantity;
+            self.hand_over(now, task, &[(at, to, quantity)]);
+        } else if line == 1 {
+            // Both faces are empty now: each item's face is the other's.
+            let (x, y) = (lines[0].location, lines[1].location);
+            let at_x = lines[0].picked.unwrap_or(0);
+            let t = self.tasks.get_mut(task);
+            t.lines[2].quantity = at_x;
+            t.lines[3].quantity = quantity;
+            self.hand_over(now, task, &[(x, y, at_x), (y, x, quantity)]);
+        }
         Ok(0)
     }
 
-    /// Open pick and replenishment lines at `from` go to `to`, where its
-    /// units now go.
-    fn follow_face(&mut self, now: SimTime, from: LocationId, to: LocationId) {
-        let open: Vec<(TaskId, Vec<usize>)> = self
-            .tasks
-            .all()
-            .filter(|t| matches!(t.kind, TaskKind::Pick | TaskKind::Replenish) && open(t))
-            .filter_map(|t| {
-                let stops: Vec<usize> = (0..t.lines.len())
-                    .filter(|&i| t.lines[i].location == from && t.lines[i].picked.is_none())
-                    .collect();
-                (!stops.is_empty()).then_some((t.id, stops))
+    /// Faces change hands: the item of each `from` has `to` for its face,
+    /// its `units` on their way there, and its open pick and replenishment
+    /// lines follow.
+    fn hand_over(&mut self, now: SimTime, task: TaskId, moves: &[(LocationId, LocationId, u32)]) {
+        let was: Vec<_> = moves
+            .iter()
+            .map(|&(from, ..)| {
+                let l = self.master.get(from);
+                (l.sku.expect("a face moves with its item"), l.abc)
             })
             .collect();
-        for (task, stops) in open {
-            for &i in &stops {
-                self.repoint(task, i, to, None);
+        // Each item's open lines at its old face, before any face moves.
+        let follow: Vec<_> = moves
+            .iter()
+            .zip(&was)
+            .map(|(&(from, to, _), &(sku, _))| (from, to, self.lines_of_item_at(from, sku)))
+            .collect();
+        if let [(x, y, a), (_, _, b)] = *moves {
+            self.inventory.swap_faces(x, y, a, b);
+        } else {
+            for &(from, to, units) in moves {
+                self.inventory.move_face(from, to, units);
             }
+        }
+        for &(from, ..) in moves {
+            let l = &mut self.master.locations[from.index()];
+            l.sku = None;
+            l.abc = None;
+        }
+        for (&(_, to, _), &(sku, abc)) in moves.iter().zip(&was) {
+            let l = &mut self.master.locations[to.index()];
+            l.sku = Some(sku);
+            l.abc = abc;
+        }
+        for (from, to, open) in follow {
+            for (t, stops) in &open {
+                for &i in stops {
+                    self.repoint(*t, i, to, None);
+                }
+                self.emit(
+                    now,
+                    DomainEvent::TaskRerouted {
+                        task: *t,
+                        from,
+                        stops: stops.len() as u32,
+                        short: 0,
+                    },
+                );
+            }
+        }
+        for (&(from, to, units), &(sku, _)) in moves.iter().zip(&was) {
             self.emit(
                 now,
-                DomainEvent::TaskRerouted {
+                DomainEvent::ItemReslotted {
                     task,
+                    sku,
                     from,
-                    stops: stops.len() as u32,
-                    short: 0,
+                    to,
+                    units,
                 },
             );
         }
     }
 
-    /// A RESLOT task is done: its locations are free for the next moves.
+    /// Open pick and replenishment lines of `sku` at `at`, by task.
+    fn lines_of_item_at(&self, at: LocationId, sku: SkuId) -> Vec<(TaskId, Vec<usize>)> {
+        self.tasks
+            .all()
+            .filter(|t| matches!(t.kind, TaskKind::Pick | TaskKind::Replenish) && open(t))
+            .filter_map(|t| {
+                let stops: Vec<usize> = (0..t.lines.len())
+                    .filter(|&i| {
+                        let l = &t.lines[i];
+                        l.location == at && l.sku == sku && l.picked.is_none()
+                    })
+                    .collect();
+                (!stops.is_empty()).then_some((t.id, stops))
+            })
+            .collect()
+    }
+
+    /// A RESLOT task is done: its locations are free for the next steps.
     pub(crate) fn reslot_done(&mut self, now: SimTime, task: &Task) {
         for l in &task.lines {
             self.master.reslotting.moving.remove(&l.location);
@@ -443,33 +562,63 @@ mod tests {
         }
     }
 
+    /// Runs `steps` on faces holding `held` (face → item): a move needs
+    /// an empty target, a swap two held faces. Returns where items end.
+    fn run(steps: &[Step], held: &[(u32, u32)]) -> HashMap<u32, u32> {
+        let mut held: HashMap<u32, u32> = held.iter().copied().collect();
+        for step in steps {
+            match *step {
+                Step::Move(mv) => {
+                    assert!(!held.contains_key(&mv.to.0), "{mv:?} into a held face");
+                    let item = held.remove(&mv.from.0).unwrap();
+                    held.insert(mv.to.0, item);
+                }
+                Step::Swap(mv) => {
+                    let a = held.remove(&mv.from.0).unwrap();
+                    let b = held.remove(&mv.to.0).unwrap();
+                    held.insert(mv.to.0, a);
+                    held.insert(mv.from.0, b);
+                }
+            }
+        }
+        held
+    }
+
     #[test]
     fn chains_run_from_their_free_end_and_cycles_pass_through_a_free_face() {
         // 1 → 2 → 3 (3 empty); 4 ↔ 5; 9 is free.
         let moves = [m(1, 2), m(2, 3), m(4, 5), m(5, 4)];
         let occupied = |l: LocationId| [1, 2, 4, 5].contains(&l.0);
-        let order = sequence(&moves, occupied, |_| Some(LocationId(9))).unwrap();
-        assert_eq!(order, vec![m(2, 3), m(1, 2), m(4, 9), m(5, 4), m(9, 5)]);
-        // Run in order, one face at a time, every target is empty when
-        // its move runs, and every item ends where the moves say.
-        let mut held: HashMap<u32, u32> = [(1, 1), (2, 2), (4, 4), (5, 5)].into();
-        for mv in &order {
-            assert!(!held.contains_key(&mv.to.0), "{mv:?} into a held face");
-            let item = held.remove(&mv.from.0).unwrap();
-            held.insert(mv.to.0, item);
-        }
+        let order = sequence(&moves, occupied, |_| Some(LocationId(9)), |_, _| true).unwrap();
+        let moved = |v: &[FaceMove]| v.iter().map(|&x| Step::Move(x)).collect::<Vec<_>>();
+        assert_eq!(order, moved(&[m(2, 3), m(1, 2), m(4, 9), m(5, 4), m(9, 5)]));
+        let held = run(&order, &[(1, 1), (2, 2), (4, 4), (5, 5)]);
         assert_eq!(held, [(2, 1), (3, 2), (5, 4), (4, 5)].into());
     }
 
     #[test]
-    fn a_held_target_nobody_empties_and_a_cycle_without_room_are_named() {
-        let occupied = |l: LocationId| [1, 2].contains(&l.0);
+    fn a_cycle_without_a_free_face_runs_as_swaps_through_its_first_face() {
+        // 1 → 2 → 3 → 1, all held, nothing free.
+        let moves = [m(1, 2), m(2, 3), m(3, 1)];
+        let occupied = |l: LocationId| [1, 2, 3].contains(&l.0);
+        let order = sequence(&moves, occupied, |_| None, |_, _| true).unwrap();
+        assert_eq!(order, [Step::Swap(m(1, 2)), Step::Swap(m(1, 3))]);
+        let held = run(&order, &[(1, 1), (2, 2), (3, 3)]);
+        assert_eq!(held, [(2, 1), (3, 2), (1, 3)].into());
+    }
+
+    #[test]
+    fn a_held_target_nobody_empties_and_a_cycle_that_cannot_run_are_named() {
+        let occupied = |l: LocationId| [1, 2, 3].contains(&l.0);
         assert_eq!(
-            sequence(&[m(1, 2)], occupied, |_| None),
+            sequence(&[m(1, 2)], occupied, |_| None, |_, _| true),
             Err((0, SequenceError::TargetHeld))
         );
+        // Face 1 may not hold item 3 (face 3's) on the way.
+        let moves = [m(1, 2), m(2, 3), m(3, 1)];
+        let holds = |place: LocationId, face: LocationId| !(place.0 == 1 && face.0 == 3);
         assert_eq!(
-            sequence(&[m(1, 2), m(2, 1)], occupied, |_| None),
+            sequence(&moves, occupied, |_| None, holds),
             Err((0, SequenceError::CycleWithoutRoom))
         );
     }

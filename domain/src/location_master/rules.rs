@@ -601,3 +601,94 @@ fn a_move_that_cannot_be_made_is_refused_by_its_field() {
         .then_refused("moves[0].to", RefusalKind::Conflict);
     assert_eq!(wh.tasks().all().count(), 1, "refused moves open no task");
 }
+
+#[test]
+fn a_cycle_with_no_free_face_is_swapped_in_one_task_and_picks_follow_their_items() {
+    let mut wh = given(tiny_site());
+    // Every empty pick location takes nothing, so no face is free to pass
+    // an item through;
+    for l in (0..20).filter(|l| ![0, 2, 12, 19].contains(l)) {
+        ok(
+            &mut wh,
+            at(8, 0),
+            Command::ConfigureLocationCapacity {
+                location: LocationId(l),
+                capacity: Capacity {
+                    units: Some(0),
+                    ..Capacity::default()
+                },
+            },
+        );
+    }
+    // ann's task picks SKU0002 at its face, location 2.
+    let task = released_and_assigned(&mut wh, &[order("o1", &[("SKU0002", 2)])]);
+    // When SKU0001 (location 0) and SKU0002 (location 2) change faces,
+    let reply = ok(&mut wh, at(9, 0), reslot(&[(0, 2), (2, 0)]));
+    assert_eq!(
+        reply,
+        Reply::Reslotting {
+            moves: 2,
+            hops: 0,
+            started: 1
+        }
+    );
+    // one RESLOT task takes both out and puts each into the other's face;
+    let swap = wh
+        .tasks()
+        .all()
+        .find(|t| t.kind == task_execution::TaskKind::Reslot)
+        .map(|t| t.id)
+        .expect("a RESLOT task");
+    let stops: Vec<_> = wh
+        .tasks()
+        .get(swap)
+        .lines
+        .iter()
+        .map(|l| (l.location.0, l.sku.0))
+        .collect();
+    assert_eq!(stops, [(0, 0), (2, 1), (2, 0), (0, 1)]);
+    // the faces change hands once both are out, and ann's pick follows
+    // SKU0002 to location 0.
+    let bob = AssociateId(1);
+    ok(&mut wh, at(9, 1), Command::SignOn { associate: bob });
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::RequestNextTask { associate: bob },
+    );
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::StartTask {
+            associate: bob,
+            task: swap,
+        },
+    );
+    confirm(&mut wh, at(9, 2), bob, swap, 0, 10);
+    assert_eq!(wh.master().get(LocationId(0)).sku, Some(SkuId(0)));
+    let from = wh.bus().len();
+    confirm(&mut wh, at(9, 3), bob, swap, 1, 10);
+    assert_eq!(
+        types_since(&wh, from),
+        [
+            "com.paklog.wes.task.rerouted.v1",
+            "com.paklog.wms.location.item-reslotted.v1",
+            "com.paklog.wms.location.item-reslotted.v1",
+            "com.paklog.wes.location.state-changed.v1",
+        ]
+    );
+    assert_eq!(wh.tasks().get(task).lines[0].location, LocationId(0));
+    confirm(&mut wh, at(9, 4), bob, swap, 2, 10);
+    confirm(&mut wh, at(9, 5), bob, swap, 3, 10);
+    let sku = |l: u32| wh.master().get(LocationId(l)).sku;
+    assert_eq!((sku(0), sku(2)), (Some(SkuId(1)), Some(SkuId(0))));
+    for l in [0, 2] {
+        let s = wh.inventory().location(LocationId(l));
+        assert_eq!((s.on_hand, s.incoming), (10, 0));
+    }
+    assert_eq!(
+        wh.inventory().sku(SkuId(0)).faces,
+        [LocationId(2), LocationId(19)]
+    );
+    assert_eq!(wh.inventory().location(LocationId(0)).allocated, 2);
+}

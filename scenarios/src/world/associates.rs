@@ -458,7 +458,10 @@ impl VirtualWorld {
                         TaskKind::Count => self.shelf[l],
                         // Re-slotting: everything on the old face comes
                         // out, and goes into the new one.
-                        TaskKind::Reslot if line == 0 => std::mem::take(&mut self.shelf[l]),
+                        // (the first half of its stops take out).
+                        TaskKind::Reslot if (line as usize) < t.lines.len() / 2 => {
+                            std::mem::take(&mut self.shelf[l])
+                        }
                         TaskKind::Reslot => {
                             self.shelf[l] += asked;
                             asked
