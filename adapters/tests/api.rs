@@ -2272,7 +2272,7 @@ async fn a_slotting_applied_through_the_api_moves_a_face_by_a_reslot_task_and_a_
         (
             "A01-B1-01-1L",
             "A02-B1-02-1L",
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "moves[0].to",
         ),
         (

@@ -382,7 +382,8 @@ pub enum CommandError {
     ReservedPlateCode(String),
     /// A slotting of no moves.
     NoMoves,
-    /// A move of a slotting that cannot be made as given.
+    /// A move of a slotting that the site, as it stands, cannot make (what
+    /// its locations hold, their state, capacity and restrictions).
     BadMove {
         /// Which move.
         index: usize,
@@ -549,7 +550,8 @@ impl CommandError {
             | E::PlateNotNested(_)
             | E::PlateNested { .. }
             | E::PlateExists(_)
-            | E::MoveInProgress { .. } => K::Conflict,
+            | E::MoveInProgress { .. }
+            | E::BadMove { .. } => K::Conflict,
             // Against what the request itself must be: the site's codes
             // (SKUs, carriers), ranges, lengths, required fields. The
             // OpenAPI document of a site says each.
@@ -574,8 +576,7 @@ impl CommandError {
             | E::PlateCannotHold { .. }
             | E::BadPlateCode(_)
             | E::ReservedPlateCode(_)
-            | E::NoMoves
-            | E::BadMove { .. } => K::Invalid,
+            | E::NoMoves => K::Invalid,
         }
     }
 

@@ -392,8 +392,8 @@ pub struct ReslottingBody {
         (status = 401, response = Unauthorized),
         (status = 403, description = "A device token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "A move names no location", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "A location of a move is already being moved", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "A move that cannot be made: not a pick face, a target out of use, blocked, too small, or one its item's restrictions forbid, a target held by an item no move takes away", body = ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "A move the site cannot make as it stands: not a pick face, a target out of use, blocked, too small, or one its item's restrictions forbid, a target held by an item no move takes away; or a location already being moved", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "No moves, or more than 100 000", body = ProblemBody, content_type = "application/problem+json")))]
 pub(crate) async fn apply_slotting(
     State(state): State<AppState>,
     Caller(caller): Caller,

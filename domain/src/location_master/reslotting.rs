@@ -170,6 +170,18 @@ impl Site<'_, '_> {
         }
         let bad = |index, field, why: String| CommandError::BadMove { index, field, why };
         let (mut froms, mut tos) = (HashSet::new(), HashSet::new());
+        // Locations an earlier slotting is still moving, or will.
+        let r = &self.master.reslotting;
+        let busy: HashSet<LocationId> = r
+            .moving
+            .iter()
+            .copied()
+            .chain(
+                r.queue
+                    .iter()
+                    .flat_map(|q| [q.places().from, q.places().to]),
+            )
+            .collect();
         for (i, m) in moves.iter().enumerate() {
             for (field, id) in [("from", m.from), ("to", m.to)] {
                 if id.index() >= self.master.locations.len() {
@@ -222,17 +234,8 @@ impl Site<'_, '_> {
                     format!("{} is blocked or out of use", from.code),
                 ));
             }
-            let busy = |l| {
-                self.master.reslotting.moving.contains(&l)
-                    || self
-                        .master
-                        .reslotting
-                        .queue
-                        .iter()
-                        .any(|q| q.places().from == l || q.places().to == l)
-            };
             for (field, id) in [("from", m.from), ("to", m.to)] {
-                if busy(id) {
+                if busy.contains(&id) {
                     let code = &self.master.get(id).code;
                     return Err(CommandError::MoveInProgress {
                         index: i,
@@ -279,6 +282,7 @@ impl Site<'_, '_> {
                             && l.sku.is_none()
                             && !tos.contains(&l.id)
                             && !lent.contains(&l.id)
+                            && !busy.contains(&l.id)
                             && inventory.location(l.id).usable()
                             && l.permits(&item.restrictions)
                             && l.capacity.most_units(item.volume_l, item.weight_kg) >= units

@@ -579,10 +579,10 @@ fn a_move_that_cannot_be_made_is_refused_by_its_field() {
     let mut wh = given(tiny_site());
     // Into a face another item holds, that no move empties;
     wh.when(at(9, 0), reslot(&[(0, 2)]))
-        .then_refused("moves[0].to", RefusalKind::Invalid);
+        .then_refused("moves[0].to", RefusalKind::Conflict);
     // out of a location that is no pick face;
     wh.when(at(9, 0), reslot(&[(5, 6)]))
-        .then_refused("moves[0].from", RefusalKind::Invalid);
+        .then_refused("moves[0].from", RefusalKind::Conflict);
     // into a location out of use;
     ok(
         &mut wh,
@@ -594,7 +594,7 @@ fn a_move_that_cannot_be_made_is_refused_by_its_field() {
         },
     );
     wh.when(at(9, 1), reslot(&[(2, 6)]))
-        .then_refused("moves[0].to", RefusalKind::Invalid);
+        .then_refused("moves[0].to", RefusalKind::Conflict);
     // a location already moving.
     ok(&mut wh, at(9, 2), reslot(&[(2, 5)]));
     wh.when(at(9, 3), reslot(&[(12, 5)]))
