@@ -340,27 +340,41 @@ impl Site<'_, '_> {
     /// on. Returns how many opened.
     pub(crate) fn start_reslots(&mut self, now: SimTime) -> u32 {
         let mut seen = HashSet::new();
-        let mut ready = Vec::new();
-        for (i, step) in self.master.reslotting.queue.iter().enumerate() {
+        let (mut ready, mut void) = (Vec::new(), Vec::new());
+        let r = &self.master.reslotting;
+        for (i, step) in r.queue.iter().enumerate() {
             let m = step.places();
-            let free = !self.master.reslotting.moving.contains(&m.from)
-                && !self.master.reslotting.moving.contains(&m.to)
-                && !seen.contains(&m.from)
-                && !seen.contains(&m.to)
-                && (matches!(step, Step::Swap(_)) || self.master.get(m.to).sku.is_none());
-            if free {
+            let (moving, held) = (
+                |l| r.moving.contains(&l) || seen.contains(&l),
+                |l| self.master.get(l).sku.is_some(),
+            );
+            let swap = matches!(step, Step::Swap(_));
+            // A face emptied meanwhile by other means (taken out of use)
+            // leaves its steps nothing to move.
+            if (!moving(m.from) && !held(m.from)) || (swap && !moving(m.to) && !held(m.to)) {
+                void.push(i);
+                continue;
+            }
+            if !moving(m.from) && !moving(m.to) && (swap || !held(m.to)) {
                 ready.push(i);
             }
             seen.insert(m.from);
             seen.insert(m.to);
         }
-        for &i in ready.iter().rev() {
+        let started = ready.len() as u32;
+        let mut gone: Vec<(usize, bool)> = ready.into_iter().map(|i| (i, true)).collect();
+        gone.extend(void.into_iter().map(|i| (i, false)));
+        gone.sort_unstable();
+        for &(i, start) in gone.iter().rev() {
             let step = self
                 .master
                 .reslotting
                 .queue
                 .remove(i)
                 .expect("index in queue");
+            if !start {
+                continue;
+            }
             let m = step.places();
             self.master.reslotting.moving.extend([m.from, m.to]);
             let sku = self
@@ -391,7 +405,7 @@ impl Site<'_, '_> {
                 self.append_stops(task, &first, &[(m.to, units)]);
             }
         }
-        ready.len() as u32
+        started
     }
 
     /// Stop `line` of a RESLOT task confirmed with `quantity` units: taken

@@ -692,3 +692,50 @@ fn a_cycle_with_no_free_face_is_swapped_in_one_task_and_picks_follow_their_items
     );
     assert_eq!(wh.inventory().location(LocationId(0)).allocated, 2);
 }
+
+#[test]
+fn a_queued_move_whose_face_was_emptied_and_retired_meanwhile_is_dropped() {
+    let mut wh = given(tiny_site());
+    // ann picks location 0 (SKU0001) empty;
+    let task = released_and_started(&mut wh, &[order("o1", &[("SKU0001", 10)])]);
+    assert_eq!(wh.tasks().get(task).lines[0].location, LocationId(0));
+    let ann = AssociateId(0);
+    confirm(&mut wh, at(9, 1), ann, task, 0, 10);
+    ok(
+        &mut wh,
+        at(9, 1),
+        Command::DeliverTote {
+            associate: ann,
+            task,
+        },
+    );
+    // a slotting queues 2 → 5 (started) and 0 → 2 (waiting for 2);
+    let reply = ok(&mut wh, at(9, 2), reslot(&[(2, 5), (0, 2)]));
+    assert!(matches!(reply, Reply::Reslotting { started: 1, .. }));
+    // the empty face 0 is taken out of use (and so unslotted);
+    ok(
+        &mut wh,
+        at(9, 3),
+        Command::SetLocationActive {
+            location: LocationId(0),
+            active: false,
+            reason: "rack survey".into(),
+        },
+    );
+    // when the first move is done, the second has nothing left to move.
+    let first = wh
+        .tasks()
+        .all()
+        .find(|t| t.kind == task_execution::TaskKind::Reslot)
+        .map(|t| t.id)
+        .unwrap();
+    work_through(&mut wh, at(9, 4), 1, first);
+    let reslots = wh
+        .tasks()
+        .all()
+        .filter(|t| t.kind == task_execution::TaskKind::Reslot)
+        .count();
+    assert_eq!(reslots, 1);
+    assert_eq!(wh.master().get(LocationId(2)).sku, None);
+    assert_eq!(wh.master().get(LocationId(5)).sku, Some(SkuId(1)));
+}
