@@ -193,11 +193,12 @@ pub fn applies(master: &LocationMaster, policy: Policy) -> Result<(), NotApplica
 #[must_use]
 pub fn method(master: &LocationMaster, policy: Policy) -> &'static str {
     match policy {
-        Policy::Optimal if master.network().is_some() => {
-            "held_karp up to 13 stops, nearest_neighbour + 2-opt beyond"
+        Policy::Optimal if master.network().is_none() && master.spec.blocks == 1 => {
+            "ratliff_rosenthal"
         }
-        Policy::Optimal if master.spec.blocks == 1 => "ratliff_rosenthal",
-        Policy::Optimal if master.spec.blocks <= exact::MAX_BLOCKS => {
+        Policy::Optimal
+            if master.network().is_none() && master.spec.blocks <= exact::MAX_BLOCKS =>
+        {
             "ratliff_rosenthal by blocks (exact)"
         }
         Policy::Optimal => "held_karp up to 13 stops, nearest_neighbour + 2-opt beyond",

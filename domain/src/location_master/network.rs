@@ -182,8 +182,9 @@ impl Network {
     }
 
     /// The junctions a point reaches directly and how far each is (at most
-    /// two: the ends of its aisle segment that are open).
-    fn ends(&self, p: Point) -> Vec<(usize, f64)> {
+    /// two: the ends of its aisle segment that are open). No allocation:
+    /// every distance asks for them.
+    fn ends(&self, p: Point) -> [Option<(usize, f64)>; 2] {
         let spur = p.site.map_or(0.0, |[x, y]| {
             let (jx, jy) = (f64::from(p.aisle) * self.pitch, p.y);
             (x - jx).hypot(y - jy)
@@ -191,9 +192,9 @@ impl Network {
         let aisle = p.aisle.min(self.aisles.saturating_sub(1));
         let k = (p.y / self.length).round();
         if (p.y - k * self.length).abs() < EPS && k >= 0.0 && k <= f64::from(self.blocks) {
-            return vec![(self.node(aisle, k as u32), spur)];
+            return [Some((self.node(aisle, k as u32), spur)), None];
         }
-        let block = ((p.y / self.length).floor().max(0.0) as u32).min(self.blocks - 1);
+        let block = self.block_of(p.y);
         let (front, back) = (
             f64::from(block) * self.length,
             f64::from(block + 1) * self.length,
@@ -204,14 +205,14 @@ impl Network {
             Passage::None => Passage::Open,
             p => p,
         };
-        let mut ends = Vec::with_capacity(2);
-        if passage.front() {
-            ends.push((self.node(aisle, block), spur + (p.y - front).abs()));
-        }
-        if passage.back() {
-            ends.push((self.node(aisle, block + 1), spur + (back - p.y).abs()));
-        }
-        ends
+        [
+            passage
+                .front()
+                .then(|| (self.node(aisle, block), spur + (p.y - front).abs())),
+            passage
+                .back()
+                .then(|| (self.node(aisle, block + 1), spur + (back - p.y).abs())),
+        ]
     }
 
     /// Whether two points stand in the same walked aisle segment, so the
@@ -238,8 +239,9 @@ impl Network {
         if self.same_segment(a, b) {
             best = ((a.y - b.y).abs(), None);
         }
-        for (i, da) in self.ends(a) {
-            for &(j, db) in &self.ends(b) {
+        let to = self.ends(b);
+        for (i, da) in self.ends(a).into_iter().flatten() {
+            for &(j, db) in to.iter().flatten() {
                 let d = da + self.between(i, j) + db;
                 if d + EPS < best.0 {
                     best = (d, Some((i, j)));
@@ -293,7 +295,12 @@ impl Network {
         let Some([x, y]) = place.site else {
             return place;
         };
-        let from = self.ends(depot).first().map_or(0, |e| e.0);
+        let from = self
+            .ends(depot)
+            .into_iter()
+            .flatten()
+            .next()
+            .map_or(0, |e| e.0);
         let n = self.nodes();
         let nearest = (0..n)
             .filter(|&j| self.between(from, j).is_finite())
